@@ -1,9 +1,221 @@
+//
+// WebhookServer.cpp
+//
+
 #include "WebhookServer.h"
+#include "RequestHandlerFactory.h"
+#include "WebhookService.h"
+#include "Sygen/AtomicFile.h"
+#include "Sygen/Config.h"
+#include <Poco/AutoPtr.h>
+#include <Poco/ConsoleChannel.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/PatternFormatter.h>
+#include <Poco/ThreadPool.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionSet.h>
+#include <csignal>
+#include <iostream>
+#include <pthread.h>
+
+using Poco::Util::Option;
+using Poco::Util::OptionSet;
 
 namespace Sygen {
 
+namespace {
+
+sigset_t controlSignals()
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGHUP);
+	return set;
+}
+
+void configureLogging(const std::string& level)
+{
+	Poco::AutoPtr<Poco::PatternFormatter> formatter(new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i %p sygen-webhookd[%P] %s: %t"));
+	Poco::AutoPtr<Poco::Channel> console(new Poco::ConsoleChannel(std::cerr));
+	Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(formatter, console));
+	Poco::Logger::root().setChannel(channel);
+	Poco::Logger::root().setLevel(level);
+	Poco::Logger::setLevel("", Poco::Logger::parseLevel(level));
+}
+
+} // namespace
+
+WebhookServer::WebhookServer()
+{
+	// Options are ours alone: the default --daemon/--pidfile handling is kept by
+	// ServerApplication, but no configuration file is loaded behind our back.
+	setUnixOptions(true);
+}
+
+void WebhookServer::defineOptions(OptionSet& options)
+{
+	ServerApplication::defineOptions(options);
+	options.addOption(Option("help", "h", "show this help and exit"));
+	options.addOption(Option("version", "", "print the version and exit"));
+	options.addOption(Option("home", "", "home folder (default: $SYGEN_HOME, else ~/.sygen)").argument("DIR"));
+	options.addOption(Option("config", "", "config file (default: <home>/config/config.json)").argument("FILE"));
+	options.addOption(Option("check-config", "", "validate the config file and exit (0 valid, 78 invalid)"));
+	options.addOption(Option("log", "", "log target: auto (journald under systemd, else stderr), journald, stderr").argument("TARGET"));
+	options.addOption(Option("log-level", "", "fatal, critical, error, warning, notice, information (default), debug, trace").argument("LEVEL"));
+}
+
+void WebhookServer::handleOption(const std::string& name, const std::string& value)
+{
+	ServerApplication::handleOption(name, value);
+	if (name == "help")
+	{
+		_helpRequested = true;
+		stopOptionsProcessing();
+	}
+	else if (name == "version") _versionRequested = true;
+	else if (name == "home") _home = value;
+	else if (name == "config") _config = value;
+	else if (name == "check-config") _checkConfig = true;
+	else if (name == "log") _logTarget = value;
+	else if (name == "log-level") _logLevel = value;
+}
+
+void WebhookServer::showHelp() const
+{
+	Poco::Util::HelpFormatter help(options());
+	help.setCommand("sygen-webhookd");
+	help.setUsage("[OPTIONS]");
+	help.setHeader(
+		"HTTP ingress for webhook triggers that wake AI agents. Accepts POST /hooks/{id}, "
+		"answers 202 and runs the hook's job in a pool of sandboxed worker processes.");
+	help.setFooter(
+		"Signals: SIGTERM/SIGINT stop gracefully (running jobs finish within "
+		"webhooks.shutdown_grace_seconds, queued jobs stay spooled); SIGHUP reloads webhooks.json. "
+		"Exit codes: 0 ok or webhooks disabled, 78 bad configuration, 70 internal error.");
+	help.format(std::cout);
+}
+
 int WebhookServer::main(const std::vector<std::string>&)
 {
+	if (_helpRequested)
+	{
+		showHelp();
+		return EXIT_OK;
+	}
+	if (_versionRequested)
+	{
+		std::cout << "sygen-webhookd " << SYGEN_VERSION << std::endl;
+		return EXIT_OK;
+	}
+	// Before any thread exists, so that every thread inherits the mask and only
+	// the main loop below ever sees these signals.
+	sigset_t signals = controlSignals();
+	pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+	std::signal(SIGPIPE, SIG_IGN);
+	try
+	{
+		configureLogging(_logLevel);
+	}
+	catch (Poco::Exception& exc)
+	{
+		std::cerr << "sygen-webhookd: --log-level: " << exc.message() << std::endl;
+		return EXIT_USAGE;
+	}
+
+	Config config;
+	try
+	{
+		config = Config::load(_home, _config);
+	}
+	catch (ConfigError& exc)
+	{
+		logger().critical(exc.message());
+		return EXIT_CONFIG;
+	}
+	if (_checkConfig)
+	{
+		std::cout << "config OK: " << config.paths.configFile << (config.fileExists ? "" : " (missing: defaults)") << std::endl;
+		return EXIT_OK;
+	}
+	if (!config.webhooks.enabled)
+	{
+		logger().information("webhooks disabled in config");
+		return EXIT_OK;
+	}
+	try
+	{
+		Config::TokenSource source = config.ensureGlobalToken();
+		logger().information("global token: %s", config.describe(source));
+		WebhookService service(config);
+		service.open();
+		return serve(service);
+	}
+	catch (ConfigError& exc)
+	{
+		logger().critical(exc.message());
+		return EXIT_CONFIG;
+	}
+	catch (Poco::Exception& exc)
+	{
+		logger().critical("cannot start: %s", exc.displayText());
+		return EXIT_SOFTWARE;
+	}
+}
+
+int WebhookServer::serve(WebhookService& service)
+{
+	const Config& config = service.config();
+	service.recover();
+
+	Poco::Net::SocketAddress address(config.webhooks.host, static_cast<Poco::UInt16>(config.webhooks.port));
+	Poco::Net::ServerSocket socket(address, 256);
+	Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
+	params->setServerName("sygen-webhookd");
+	params->setSoftwareVersion("sygen-webhookd/" SYGEN_VERSION);
+	params->setTimeout(Poco::Timespan(static_cast<long>(config.webhooks.readTimeoutSeconds * 1e6)));
+	params->setKeepAliveTimeout(Poco::Timespan(5, 0));
+	params->setMaxKeepAliveRequests(1000);
+	params->setMaxThreads(64);
+	params->setMaxQueued(256);
+	Poco::ThreadPool threads("http", 4, 64);
+	Poco::Net::HTTPServer server(new RequestHandlerFactory(service), threads, socket, params);
+	server.start();
+
+	std::string bound = socket.address().toString();
+	// Tests and tools that start the service on port 0 learn the real port here.
+	AtomicFile::write(config.paths.stateDir + "/http.address", bound + "\n", 0600);
+	logger().information("listening on http://%s (hooks: %s, state: %s)", bound, config.paths.hooksFile, config.paths.stateDir);
+
+	sigset_t signals = controlSignals();
+	for (;;)
+	{
+		timespec tick {1, 0};
+		int sig = ::sigtimedwait(&signals, nullptr, &tick);
+		if (sig == SIGHUP)
+		{
+			logger().information("SIGHUP: reloading hooks (config changes need a restart)");
+			service.reloadHooks();
+		}
+		else if (sig == SIGTERM || sig == SIGINT || sig == SIGQUIT)
+		{
+			logger().information("signal %d: shutting down", sig);
+			break;
+		}
+	}
+
+	server.stop();
+	service.dispatcher().pause();
+	service.hooks().flushTelemetry();
+	logger().information("stopped; %s unfinished jobs stay in the spool", std::to_string(service.spool().unfinishedCount()));
 	return EXIT_OK;
 }
 

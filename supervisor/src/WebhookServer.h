@@ -1,20 +1,46 @@
 //
 // WebhookServer.h
 //
-// The sygen-webhookd application: start-up, signals, shutdown.
+// The sygen-webhookd application: options, start-up, signals, shutdown.
 //
 
 #ifndef Sygen_WebhookServer_INCLUDED
 #define Sygen_WebhookServer_INCLUDED
 
 #include <Poco/Util/ServerApplication.h>
+#include <string>
 
 namespace Sygen {
 
+class WebhookService;
+
 class WebhookServer: public Poco::Util::ServerApplication
+	/// Start-up order: config (exit 78 on error), disabled check (exit 0), global
+	/// token, state (hooks, replay log, spool), worker pool, spool recovery, HTTP.
+	///
+	/// Signals are blocked in every thread and taken by the main loop with
+	/// sigtimedwait(), so a handler never runs in the middle of anything:
+	/// SIGTERM/SIGINT/SIGQUIT shut down gracefully, SIGHUP reloads the hooks.
 {
+public:
+	WebhookServer();
+
 protected:
+	void defineOptions(Poco::Util::OptionSet& options) override;
+	void handleOption(const std::string& name, const std::string& value) override;
 	int main(const std::vector<std::string>& args) override;
+
+private:
+	void showHelp() const;
+	int serve(WebhookService& service);
+
+	bool _helpRequested = false;
+	bool _versionRequested = false;
+	bool _checkConfig = false;
+	std::string _home;
+	std::string _config;
+	std::string _logTarget = "auto";
+	std::string _logLevel = "information";
 };
 
 } // namespace Sygen

@@ -59,3 +59,72 @@ std::string readFile(const std::string& path)
 }
 
 } } // namespace Sygen::Test
+
+#include <Poco/Base64Encoder.h>
+#include <Poco/DigestEngine.h>
+#include <Poco/SHA1Engine.h>
+#include <Poco/SHA2Engine.h>
+#include <memory>
+#include <sstream>
+
+namespace Sygen {
+namespace Test {
+
+namespace {
+
+std::unique_ptr<Poco::DigestEngine> engineFor(const std::string& algorithm, std::size_t& blockSize)
+{
+	blockSize = 64;
+	if (algorithm == "sha1") return std::make_unique<Poco::SHA1Engine>();
+	if (algorithm == "sha256") return std::make_unique<Poco::SHA2Engine>(Poco::SHA2Engine::SHA_256);
+	if (algorithm == "sha512")
+	{
+		blockSize = 128;
+		return std::make_unique<Poco::SHA2Engine>(Poco::SHA2Engine::SHA_512);
+	}
+	throw std::invalid_argument("unknown algorithm " + algorithm);
+}
+
+std::string digestOf(Poco::DigestEngine& engine, const std::string& data)
+{
+	engine.reset();
+	engine.update(data);
+	const Poco::DigestEngine::Digest& d = engine.digest();
+	return std::string(d.begin(), d.end());
+}
+
+} // namespace
+
+std::string TestHmac::raw(const std::string& algorithm, const std::string& key, const std::string& message)
+{
+	std::size_t blockSize = 0;
+	std::unique_ptr<Poco::DigestEngine> engine = engineFor(algorithm, blockSize);
+	std::string k = key.size() > blockSize ? digestOf(*engine, key) : key;
+	k.resize(blockSize, '\0');
+	std::string inner(blockSize, '\0'), outer(blockSize, '\0');
+	for (std::size_t i = 0; i < blockSize; ++i)
+	{
+		inner[i] = static_cast<char>(k[i] ^ 0x36);
+		outer[i] = static_cast<char>(k[i] ^ 0x5c);
+	}
+	return digestOf(*engine, outer + digestOf(*engine, inner + message));
+}
+
+std::string TestHmac::hex(const std::string& algorithm, const std::string& key, const std::string& message)
+{
+	std::string bytes = raw(algorithm, key, message);
+	Poco::DigestEngine::Digest digest(bytes.begin(), bytes.end());
+	return Poco::DigestEngine::digestToHex(digest);
+}
+
+std::string TestHmac::base64(const std::string& algorithm, const std::string& key, const std::string& message)
+{
+	std::ostringstream out;
+	Poco::Base64Encoder encoder(out);
+	encoder.rdbuf()->setLineLength(0);
+	encoder << raw(algorithm, key, message);
+	encoder.close();
+	return out.str();
+}
+
+} } // namespace Sygen::Test

@@ -38,3 +38,26 @@ std::string readFile(const std::string& path);
 } } // namespace Sygen::Test
 
 #endif // Sygen_TestSupport_INCLUDED
+
+#ifndef Sygen_TestHmac_INCLUDED
+#define Sygen_TestHmac_INCLUDED
+
+#include <string>
+
+namespace Sygen {
+namespace Test {
+
+class TestHmac
+	/// An HMAC written from RFC 2104 on top of Poco's SHA engines, independent of
+	/// the service's own code, to sign requests in tests.
+{
+public:
+	static std::string raw(const std::string& algorithm, const std::string& key, const std::string& message);
+		/// algorithm: "sha1", "sha256" or "sha512". Returns the digest bytes.
+	static std::string hex(const std::string& algorithm, const std::string& key, const std::string& message);
+	static std::string base64(const std::string& algorithm, const std::string& key, const std::string& message);
+};
+
+} } // namespace Sygen::Test
+
+#endif // Sygen_TestHmac_INCLUDED

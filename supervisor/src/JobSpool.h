@@ -1,0 +1,145 @@
+//
+// JobSpool.h
+//
+// The durable record of every accepted job, from the 202 to its result.
+//
+
+#ifndef Sygen_JobSpool_INCLUDED
+#define Sygen_JobSpool_INCLUDED
+
+#include "Sygen/WebhookResult.h"
+#include <Poco/Timestamp.h>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace Sygen {
+
+struct JobInfo
+	/// What is known about one job. `status` is "queued", "running" or the final
+	/// status of SPEC §16.
+{
+	std::string jobId;
+	std::string hookId;
+	std::string dependency;
+	std::string status;
+	Poco::Timestamp queuedAt;
+	std::optional<Poco::Timestamp> startedAt;
+	int workerId = 0;
+	std::optional<WebhookResult> result;   ///< Set once finished.
+};
+
+class JobSpool
+	/// An append-only journal (`<state>/spool/journal`) of three record kinds:
+	/// accepted (hook id, dependency, received time and the raw body), started
+	/// (worker id) and finished (the WebhookResult). Every call that changes state
+	/// returns only after its record is on disk (fdatasync); concurrent callers share
+	/// one sync (group commit), so durability costs one disk flush per batch, not per
+	/// request.
+	///
+	/// On open() the journal is replayed: a torn or corrupt tail (a crash mid-write)
+	/// is cut off with a warning; accepted jobs without a start are pending again;
+	/// jobs that had started but not finished are reported as interrupted, for the
+	/// caller to finish as error:worker_lost (never run twice).
+	///
+	/// Bodies stay on disk and are read back at dispatch, so queued jobs cost memory
+	/// only for their metadata. Finished jobs are kept for `historyLimit` results; the
+	/// journal is compacted when it has grown well beyond what is live.
+	///
+	/// Thread-safe.
+{
+public:
+	JobSpool(const std::string& directory, std::size_t historyLimit);
+	~JobSpool();
+
+	JobSpool(const JobSpool&) = delete;
+	JobSpool& operator=(const JobSpool&) = delete;
+
+	void open();
+		/// Creates the folder (0700) when missing and replays the journal.
+		/// Throws Poco::FileException when the journal cannot be opened or written.
+
+	static std::string newJobId();
+		/// A fresh random job id (UUID text).
+
+	void accept(const std::string& jobId, const std::string& hookId, const std::string& dependency, const std::string& body, Poco::Timestamp receivedAt);
+		/// Records a new job durably (jobId from newJobId()).
+		/// Throws Poco::IOException when the record could not be written or synced.
+
+	void markStarted(const std::string& jobId, int workerId, Poco::Timestamp at);
+		/// Records durably that the job was handed to a worker.
+
+	void markFinished(const WebhookResult& result);
+		/// Records the result durably and moves the job into the history.
+
+	std::string readBody(const std::string& jobId) const;
+		/// The raw body of an unfinished job. Throws Poco::NotFoundException.
+
+	std::optional<JobInfo> find(const std::string& jobId) const;
+		/// The job's state, or nullopt when unknown or dropped from the history.
+
+	std::vector<JobInfo> list(std::size_t limit) const;
+		/// Unfinished jobs in arrival order, then the newest finished ones, at most limit.
+
+	std::vector<JobInfo> pending() const;
+		/// Jobs accepted but never started, in arrival order.
+
+	std::vector<JobInfo> interrupted() const;
+		/// Jobs that were started before the last shutdown or crash and never finished.
+		/// Filled by open() only.
+
+	std::size_t unfinishedCount() const;
+
+	std::uint64_t journalBytes() const;
+
+private:
+	struct Entry
+	{
+		JobInfo info;
+		std::uint64_t bodyOffset = 0;
+		std::uint64_t bodyLength = 0;
+	};
+
+	enum RecordType: char
+	{
+		RECORD_ACCEPTED = 'A',
+		RECORD_STARTED = 'S',
+		RECORD_FINISHED = 'F'
+	};
+
+	void replay();
+	bool applyRecord(char type, const std::string& meta, std::uint64_t bodyOffset, std::uint64_t bodyLength);
+	std::uint64_t appendLocked(std::unique_lock<std::mutex>& lock, char type, const std::string& meta, const std::string& body, std::uint64_t* bodyOffset);
+	void syncTo(std::unique_lock<std::mutex>& lock, std::uint64_t sequence);
+	void remember(const WebhookResult& result, Entry& entry);
+	void compactIfWorthIt(std::unique_lock<std::mutex>& lock);
+	void writeRecord(int fd, char type, const std::string& meta, const std::string& body, std::uint64_t& offset, std::uint64_t* bodyOffset);
+
+	std::string _directory;
+	std::string _journalPath;
+	std::size_t _historyLimit;
+	int _fd = -1;
+	std::uint64_t _size = 0;
+	std::uint64_t _liveBytesAtCompaction = 0;
+
+	mutable std::mutex _mutex;
+	std::condition_variable _synced;
+	std::uint64_t _written = 0;      ///< Sequence number of the last record written.
+	std::uint64_t _durable = 0;      ///< Sequence number known to be on disk.
+	bool _syncing = false;
+
+	std::unordered_map<std::string, Entry> _unfinished;
+	std::deque<std::string> _arrivalOrder;          ///< Unfinished ids (lazily pruned).
+	std::unordered_map<std::string, JobInfo> _history;
+	std::deque<std::string> _historyOrder;          ///< Oldest first.
+	std::vector<JobInfo> _interrupted;
+};
+
+} // namespace Sygen
+
+#endif // Sygen_JobSpool_INCLUDED

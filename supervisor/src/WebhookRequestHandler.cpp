@@ -1,0 +1,169 @@
+//
+// WebhookRequestHandler.cpp
+//
+
+#include "WebhookRequestHandler.h"
+#include "HTTPErrorMapper.h"
+#include "JsonResponse.h"
+#include "Sygen/PayloadParser.h"
+#include <Poco/Ascii.h>
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/String.h>
+
+using Poco::Net::HTTPResponse;
+
+namespace Sygen {
+
+namespace {
+
+Poco::Logger& logger()
+{
+	return Poco::Logger::get("Ingress");
+}
+
+} // namespace
+
+WebhookRequestHandler::WebhookRequestHandler(IngressBackend& backend, const std::string& hookId):
+	_backend(backend),
+	_hookId(hookId)
+{
+}
+
+bool WebhookRequestHandler::isJsonMediaType(const std::string& contentType)
+{
+	std::string type = contentType.substr(0, contentType.find(';'));
+	return Poco::icompare(Poco::trim(type), "application/json") == 0;
+}
+
+void WebhookRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response)
+{
+	try
+	{
+		RateLimiter::Decision rate = _backend.admit(request.clientAddress().host().toString());
+		if (!rate.allowed)
+		{
+			JsonResponse::errorWithRetry(response, HTTPResponse::HTTP_TOO_MANY_REQUESTS, "rate_limited", rate.retryAfterSeconds);
+			_backend.countResponse("hooks", 429);
+			return;
+		}
+		if (!request.has("Content-Type") || !isJsonMediaType(request.get("Content-Type")))
+			return reply(response, 415, "content_type_must_be_json");
+
+		std::string body;
+		BodyRead read = readBody(request, body);
+		if (read == BodyRead::TOO_LARGE)
+		{
+			// The rest of the body was never read: this connection cannot carry another request.
+			response.setKeepAlive(false);
+			return reply(response, 413, "body_too_large");
+		}
+		if (read == BodyRead::NO_LENGTH)
+		{
+			response.setKeepAlive(false);
+			return reply(response, 411, "length_required");
+		}
+		if (read == BodyRead::BAD_LENGTH)
+		{
+			response.setKeepAlive(false);
+			return reply(response, 400, "invalid_content_length");
+		}
+
+		Poco::JSON::Object::Ptr payload;
+		PayloadParser::Outcome parsed = PayloadParser::parse(body, payload);
+		if (parsed == PayloadParser::INVALID_JSON) return reply(response, 400, "invalid_json");
+		if (parsed == PayloadParser::NOT_AN_OBJECT) return reply(response, 400, "body_must_be_object");
+
+		std::shared_ptr<const Hook> hook = _backend.findHook(_hookId);
+		if (!hook) return reply(response, 404, "hook_not_found");
+		if (!hook->enabled) return reply(response, 403, "hook_disabled");
+		if (!_backend.authenticate(*hook, request, body))
+		{
+			logger().notice("rejected request for hook %s from %s: unauthorized", hook->id, request.clientAddress().host().toString());
+			return reply(response, 401, "unauthorized");
+		}
+
+		EnqueueOutcome outcome = _backend.enqueue(*hook, request, body);
+		accepted(response, *hook, outcome);
+	}
+	catch (Poco::Exception& exc)
+	{
+		HTTPErrorMapper::respond(exc, response);
+		_backend.countResponse("hooks", response.getStatus());
+	}
+}
+
+WebhookRequestHandler::BodyRead WebhookRequestHandler::readBody(Poco::Net::HTTPServerRequest& request, std::string& body) const
+{
+	const std::size_t limit = _backend.maxBodyBytes();
+	const bool chunked = request.getChunkedTransferEncoding();
+	// Both framings at once is how request smuggling starts; neither leaves the
+	// end of the body undefined (read-to-close would hold the connection open).
+	if (chunked && request.has("Content-Length")) return BodyRead::BAD_LENGTH;
+	if (!chunked && !request.has("Content-Length")) return BodyRead::NO_LENGTH;
+	if (request.has("Transfer-Encoding") && !chunked) return BodyRead::BAD_LENGTH;
+	if (!chunked)
+	{
+		// Decided before reading a byte: a sender announcing too much is refused at once.
+		const std::string& text = request.get("Content-Length");
+		if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos)
+			return BodyRead::BAD_LENGTH;
+		unsigned long long length = std::stoull(text);
+		if (length > limit) return BodyRead::TOO_LARGE;
+	}
+	std::istream& in = request.stream();
+	char buffer[8192];
+	while (in)
+	{
+		in.read(buffer, sizeof(buffer));
+		body.append(buffer, static_cast<std::size_t>(in.gcount()));
+		// A chunked (or unannounced) body is cut off one byte past the limit.
+		if (body.size() > limit) return BodyRead::TOO_LARGE;
+	}
+	return BodyRead::OK;
+}
+
+void WebhookRequestHandler::reply(Poco::Net::HTTPServerResponse& response, int status, const std::string& error)
+{
+	JsonResponse::error(response, static_cast<HTTPResponse::HTTPStatus>(status), error);
+	_backend.countResponse("hooks", status);
+}
+
+void WebhookRequestHandler::accepted(Poco::Net::HTTPServerResponse& response, const Hook& hook, const EnqueueOutcome& outcome)
+{
+	switch (outcome.kind)
+	{
+	case EnqueueOutcome::QUEUE_FULL:
+		JsonResponse::errorWithRetry(response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "queue_full", outcome.retryAfterSeconds);
+		_backend.countResponse("hooks", 503);
+		return;
+	case EnqueueOutcome::BUSY:
+		JsonResponse::errorWithRetry(response, HTTPResponse::HTTP_CONFLICT, "delivery_in_progress", outcome.retryAfterSeconds);
+		_backend.countResponse("hooks", 409);
+		return;
+	case EnqueueOutcome::DUPLICATE:
+	{
+		Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+		body.set("accepted", true);
+		body.set("hook_id", hook.id);
+		body.set("job_id", outcome.jobId);
+		body.set("duplicate", true);
+		JsonResponse::send(response, HTTPResponse::HTTP_OK, body);
+		_backend.countResponse("hooks", 200);
+		return;
+	}
+	case EnqueueOutcome::ACCEPTED:
+	{
+		Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+		body.set("accepted", true);
+		body.set("hook_id", hook.id);
+		body.set("job_id", outcome.jobId);
+		JsonResponse::send(response, HTTPResponse::HTTP_ACCEPTED, body);
+		_backend.countResponse("hooks", 202);
+		return;
+	}
+	}
+}
+
+} // namespace Sygen

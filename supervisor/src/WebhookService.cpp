@@ -1,0 +1,288 @@
+//
+// WebhookService.cpp
+//
+
+#include "WebhookService.h"
+#include "Sygen/Authenticator.h"
+#include "Sygen/BearerAuthenticator.h"
+#include "Sygen/IsoTime.h"
+#include "Sygen/PayloadParser.h"
+#include "Sygen/RequestView.h"
+#include "Sygen/TemplateRenderer.h"
+#include <Poco/File.h>
+#include <Poco/Logger.h>
+#include <Poco/Net/IPAddress.h>
+#include <sys/stat.h>
+
+namespace Sygen {
+
+namespace {
+
+Poco::Logger& logger()
+{
+	return Poco::Logger::get("Supervisor");
+}
+
+// Delivery ids longer than this are not a real sender's; they are ignored rather
+// than stored.
+const std::size_t MAX_DELIVERY_ID_LENGTH = 256;
+
+bool isBearerMode(const Hook& hook)
+{
+	return hook.authMode != "hmac" && hook.authMode != "standard_webhooks";
+}
+
+} // namespace
+
+WebhookService::WebhookService(const Config& config, Clock& clock):
+	_config(config),
+	_clock(clock),
+	_hooks(config.paths.hooksFile, clock),
+	_rateLimiter(static_cast<int>(config.webhooks.rateLimitPerMinute), static_cast<int>(config.webhooks.rateLimitPerIpPerMinute)),
+	_spool(config.paths.stateDir + "/spool", static_cast<std::size_t>(config.webhooks.jobHistory)),
+	_dispatcher(*this, *this, static_cast<std::size_t>(config.webhooks.queueCapacity), clock)
+{
+}
+
+WebhookService::~WebhookService()
+{
+	_hooks.stopPolling();
+}
+
+void WebhookService::open()
+{
+	Poco::File(_config.paths.stateDir).createDirectories();
+	::chmod(_config.paths.stateDir.c_str(), 0700);
+	_hooks.load();
+	_hooks.startPolling();
+	_replay.reset(new ReplayGuard(_config.paths.stateDir + "/dedupe.log", _config.webhooks.dedupeWindowSeconds, _clock.now()));
+	_spool.open();
+}
+
+void WebhookService::recover()
+{
+	for (const JobInfo& job: _spool.interrupted())
+	{
+		// It may have had effects already: never run it again (SPEC §13).
+		std::shared_ptr<const Hook> hook = findHook(job.hookId);
+		WebhookResult result;
+		result.jobId = job.jobId;
+		result.hookId = job.hookId;
+		result.hookTitle = hook ? hook->title : "";
+		result.mode = hook ? hook->mode : "";
+		result.status = Dispatcher::STATUS_WORKER_LOST;
+		result.resultText = "[Webhook job lost: the service stopped while it was running]";
+		if (job.startedAt) result.startedAt = IsoTime::format(*job.startedAt);
+		result.finishedAt = IsoTime::format(_clock.now());
+		jobFinished(result);
+	}
+	for (const JobInfo& job: _spool.pending())
+	{
+		_dispatcher.submit(QueuedJob{job.jobId, job.hookId, job.dependency, job.queuedAt});
+	}
+}
+
+void WebhookService::setResultListener(ResultListener listener)
+{
+	_resultListener = std::move(listener);
+}
+
+void WebhookService::setGaugeSource(std::function<Metrics::Gauges()> source)
+{
+	_gauges = std::move(source);
+}
+
+Dispatcher& WebhookService::dispatcher()
+{
+	return _dispatcher;
+}
+
+HookStore& WebhookService::hooks()
+{
+	return _hooks;
+}
+
+JobSpool& WebhookService::spool()
+{
+	return _spool;
+}
+
+const Config& WebhookService::config() const
+{
+	return _config;
+}
+
+void WebhookService::reloadHooks()
+{
+	_hooks.load();
+}
+
+RateLimiter::Decision WebhookService::admit(const std::string& clientAddress)
+{
+	return _rateLimiter.check(clientAddress, _clock.now());
+}
+
+std::size_t WebhookService::maxBodyBytes() const
+{
+	return static_cast<std::size_t>(_config.webhooks.maxBodyBytes);
+}
+
+std::shared_ptr<const Hook> WebhookService::findHook(const std::string& id) const
+{
+	return _hooks.snapshot()->findPtr(id);
+}
+
+bool WebhookService::authenticate(const Hook& hook, const Poco::Net::NameValueCollection& headers, const std::string& body) const
+{
+	RequestView view(headers, body, _config.webhooks.token, _clock.now());
+	return Authenticator::authenticate(hook, view);
+}
+
+EnqueueOutcome WebhookService::enqueue(const Hook& hook, const Poco::Net::NameValueCollection& headers, const std::string& body)
+{
+	EnqueueOutcome outcome;
+	if (!_dispatcher.hasRoom())
+	{
+		outcome.kind = EnqueueOutcome::QUEUE_FULL;
+		outcome.retryAfterSeconds = QUEUE_FULL_RETRY_SECONDS;
+		return outcome;
+	}
+	std::string jobId = JobSpool::newJobId();
+	std::string deliveryId;
+	if (hook.dedupeHeader && !hook.dedupeHeader->empty() && headers.has(*hook.dedupeHeader))
+		deliveryId = headers.get(*hook.dedupeHeader);
+	if (deliveryId.empty() || deliveryId.size() > MAX_DELIVERY_ID_LENGTH)
+	{
+		outcome.jobId = spoolAndQueue(hook, jobId, body);
+		return outcome;
+	}
+
+	Poco::Timestamp now = _clock.now();
+	ReplayGuard::Result seen = _replay->reserve(hook.id, deliveryId, jobId, now);
+	if (seen.outcome == ReplayGuard::DUPLICATE)
+	{
+		logger().information("duplicate delivery for hook %s: already accepted as job %s", hook.id, seen.jobId);
+		outcome.kind = EnqueueOutcome::DUPLICATE;
+		outcome.jobId = seen.jobId;
+		return outcome;
+	}
+	if (seen.outcome == ReplayGuard::IN_FLIGHT)
+	{
+		outcome.kind = EnqueueOutcome::BUSY;
+		outcome.jobId = seen.jobId;
+		outcome.retryAfterSeconds = 1;
+		return outcome;
+	}
+	try
+	{
+		outcome.jobId = spoolAndQueue(hook, jobId, body);
+	}
+	catch (...)
+	{
+		_replay->rollback(hook.id, deliveryId);
+		throw;
+	}
+	try
+	{
+		_replay->confirm(hook.id, deliveryId, now);
+	}
+	catch (Poco::Exception& exc)
+	{
+		// The job is safely spooled; only its replay protection could not be saved.
+		logger().error("replay log not written for hook %s: %s", hook.id, exc.displayText());
+	}
+	return outcome;
+}
+
+std::string WebhookService::spoolAndQueue(const Hook& hook, const std::string& jobId, const std::string& body)
+{
+	Poco::Timestamp now = _clock.now();
+	std::string dependency = hook.dependency.value_or("");
+	_spool.accept(jobId, hook.id, dependency, body, now);
+	_dispatcher.submit(QueuedJob{jobId, hook.id, dependency, now});
+	return jobId;
+}
+
+std::optional<JobInfo> WebhookService::findJob(const std::string& jobId) const
+{
+	return _spool.find(jobId);
+}
+
+bool WebhookService::mayReadJob(const JobInfo& job, const Poco::Net::NameValueCollection& headers) const
+{
+	static const std::string noBody;
+	RequestView view(headers, noBody, _config.webhooks.token, _clock.now());
+	std::shared_ptr<const Hook> hook = job.hookId.empty() ? nullptr : findHook(job.hookId);
+	if (hook && isBearerMode(*hook)) return BearerAuthenticator::authenticate(*hook, view);
+	// HMAC senders hold no bearer token: the operator's global token reads their jobs.
+	return !_config.webhooks.token.empty() && BearerAuthenticator::authenticateToken(view, _config.webhooks.token);
+}
+
+std::string WebhookService::metricsText() const
+{
+	Metrics::Gauges gauges = _gauges ? _gauges() : Metrics::Gauges();
+	gauges.queueDepth = _dispatcher.queuedCount();
+	return _metrics.render(gauges);
+}
+
+bool WebhookService::mayReadMetrics(const std::string& clientAddress, const Poco::Net::NameValueCollection& headers) const
+{
+	Poco::Net::IPAddress address;
+	if (Poco::Net::IPAddress::tryParse(clientAddress, address) && address.isLoopback()) return true;
+	static const std::string noBody;
+	RequestView view(headers, noBody, _config.webhooks.token, _clock.now());
+	return !_config.webhooks.token.empty() && BearerAuthenticator::authenticateToken(view, _config.webhooks.token);
+}
+
+void WebhookService::countResponse(const std::string& route, int status)
+{
+	_metrics.countResponse(route, status);
+}
+
+std::optional<WorkOrder> WebhookService::prepare(const QueuedJob& job, WebhookResult& failure)
+{
+	std::optional<Hook> hook = _hooks.get(job.hookId);
+	if (!hook)
+	{
+		failure.jobId = job.jobId;
+		failure.hookId = job.hookId;
+		failure.status = "error:not_found";
+		failure.finishedAt = IsoTime::format(_clock.now());
+		return std::nullopt;
+	}
+	Poco::JSON::Object::Ptr payload;
+	if (PayloadParser::parse(_spool.readBody(job.jobId), payload) != PayloadParser::OK)
+		throw Poco::DataFormatException("spooled body of job " + job.jobId + " is no longer a JSON object");
+	WorkOrder order;
+	order.jobId = job.jobId;
+	order.hook = *hook;
+	order.prompt = TemplateRenderer::renderPrompt(*payload, hook->promptTemplate);
+	order.queuedAt = IsoTime::format(job.queuedAt);
+	return order;
+}
+
+void WebhookService::jobStarted(const std::string& jobId, int workerId, Poco::Timestamp at)
+{
+	_spool.markStarted(jobId, workerId, at);
+}
+
+void WebhookService::jobFinished(const WebhookResult& result)
+{
+	try
+	{
+		_spool.markFinished(result);
+	}
+	catch (Poco::Exception& exc)
+	{
+		logger().critical("job %s: result not recorded in the spool: %s", result.jobId, exc.displayText());
+	}
+	if (result.status != "error:not_found")
+	{
+		_hooks.recordTrigger(result.hookId, result.status, _clock.now());
+	}
+	_metrics.countJob(result.status, result.durationMs);
+	logger().information("job %s of hook %s finished: %s (%s ms)", result.jobId, result.hookId, result.status, std::to_string(result.durationMs));
+	if (_resultListener) _resultListener(result);
+}
+
+} // namespace Sygen
