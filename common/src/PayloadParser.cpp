@@ -5,6 +5,7 @@
 #include "Sygen/PayloadParser.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
+#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/UTF8String.h>
 
@@ -38,7 +39,8 @@ bool PayloadParser::tryParse(const std::string& text, Poco::Dynamic::Var& value)
 {
 	try
 	{
-		Poco::JSON::Parser parser;
+		// Key order is kept so that objects render in a template as the sender wrote them.
+		Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
 		value = parser.parse(text);
 		return true;
 	}

@@ -30,9 +30,6 @@ namespace Sygen {
 
 namespace {
 
-// Compaction happens when the journal is larger than this and mostly dead.
-const std::uint64_t COMPACT_MIN_BYTES = 64 * 1024 * 1024;
-
 Poco::Logger& logger()
 {
 	return Poco::Logger::get("JobSpool");
@@ -91,10 +88,11 @@ Poco::Int64 micros(Poco::Timestamp t)
 
 } // namespace
 
-JobSpool::JobSpool(const std::string& directory, std::size_t historyLimit):
+JobSpool::JobSpool(const std::string& directory, std::size_t historyLimit, std::uint64_t compactMinBytes):
 	_directory(directory),
 	_journalPath(directory + "/journal"),
-	_historyLimit(std::max<std::size_t>(historyLimit, 1))
+	_historyLimit(std::max<std::size_t>(historyLimit, 1)),
+	_compactMinBytes(compactMinBytes)
 {
 }
 
@@ -470,7 +468,7 @@ void JobSpool::compactIfWorthIt(std::unique_lock<std::mutex>& lock)
 	while (!_arrivalOrder.empty() && _unfinished.find(_arrivalOrder.front()) == _unfinished.end())
 		_arrivalOrder.pop_front();
 
-	if (_syncing || _size < COMPACT_MIN_BYTES || _size < 4 * _liveBytesAtCompaction) return;
+	if (_syncing || _size < _compactMinBytes || _size < 4 * _liveBytesAtCompaction) return;
 
 	std::string tmpPath = _journalPath + ".compact";
 	int fd = ::open(tmpPath.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);

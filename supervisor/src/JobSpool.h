@@ -54,7 +54,11 @@ class JobSpool
 	/// Thread-safe.
 {
 public:
-	JobSpool(const std::string& directory, std::size_t historyLimit);
+	static const std::uint64_t DEFAULT_COMPACT_MIN_BYTES = 64 * 1024 * 1024;
+
+	JobSpool(const std::string& directory, std::size_t historyLimit, std::uint64_t compactMinBytes = DEFAULT_COMPACT_MIN_BYTES);
+		/// The journal is rewritten with only what is live when it is larger than
+		/// compactMinBytes and four times what was live after the last compaction.
 	~JobSpool();
 
 	JobSpool(const JobSpool&) = delete;
@@ -123,6 +127,7 @@ private:
 	std::string _directory;
 	std::string _journalPath;
 	std::size_t _historyLimit;
+	std::uint64_t _compactMinBytes;
 	int _fd = -1;
 	std::uint64_t _size = 0;
 	std::uint64_t _liveBytesAtCompaction = 0;

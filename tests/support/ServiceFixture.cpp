@@ -81,9 +81,9 @@ std::string ServiceFixture::fakeCliDir() const
 	return SYGEN_FAKE_CLI_DIR;
 }
 
-void ServiceFixture::start(const std::vector<std::string>& extraArgs)
+void ServiceFixture::start(const std::vector<std::string>& extraArgs, bool rewriteConfig)
 {
-	writeConfig();
+	if (rewriteConfig) writeConfig();
 	Poco::File previousAddress(stateDir() + "/http.address");
 	if (previousAddress.exists()) previousAddress.remove();
 	SpawnOptions options;

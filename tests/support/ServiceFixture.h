@@ -51,9 +51,10 @@ public:
 	void writeHooks(const std::string& json);
 		/// Writes <home>/webhooks.json as given.
 
-	void start(const std::vector<std::string>& extraArgs = {});
-		/// Writes the config (unless writeConfig(false)), starts the service and waits
-		/// until it listens. Throws when it exits or does not listen within 20 s.
+	void start(const std::vector<std::string>& extraArgs = {}, bool rewriteConfig = true);
+		/// Writes config() to disk (unless rewriteConfig is false: a restart on the
+		/// file as the service left it), starts the service and waits until it
+		/// listens. Throws when it exits or does not listen within 20 s.
 
 	int run(const std::vector<std::string>& args, std::string& output, Poco::Timespan timeout = Poco::Timespan(20, 0));
 		/// Runs sygen-webhookd with args to completion (for --check-config and the

@@ -1,17 +1,7 @@
 //
-// main.cpp — sygen-webhook-worker (to be replaced by WorkerApp, issue 3)
+// main.cpp — sygen-webhook-worker
 //
 
-#include <cstring>
-#include <iostream>
+#include "WorkerApp.h"
 
-int main(int argc, char** argv)
-{
-	if (argc > 1 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "--version") == 0))
-	{
-		std::cout << "sygen-webhook-worker " << SYGEN_VERSION << std::endl;
-		return 0;
-	}
-	std::cerr << "sygen-webhook-worker: not implemented yet" << std::endl;
-	return 78;
-}
+POCO_APP_MAIN(Sygen::WorkerApp)

@@ -58,13 +58,18 @@ struct Hook
 
 	static Hook fromJSON(const Poco::JSON::Object& obj);
 		/// Builds a hook from a JSON object. JSON null in a typed field means the default.
-		/// Throws Poco::DataFormatException naming the field when a required field
+		/// Throws Poco::DataFormatException whose message starts with the field name
+		/// ("title: missing", "enabled: expected true or false") when a required field
 		/// (id, title, mode, prompt_template) is missing or a field has the wrong type.
+		/// Keys that are not hook fields are kept in `extra` in their order.
 
 	Poco::JSON::Object::Ptr toJSON() const;
 		/// Returns the entry with all 27 reference fields in SPEC order (unset optionals
 		/// as null), then the set [beyond] fields, then the unknown keys.
 		/// The returned object preserves insertion order.
+
+	static bool isField(const std::string& name);
+		/// True for the 27 reference fields and the [beyond] fields.
 };
 
 } // namespace Sygen

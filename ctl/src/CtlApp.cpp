@@ -1,0 +1,366 @@
+//
+// CtlApp.cpp
+//
+
+#include "CtlApp.h"
+#include "Sygen/Config.h"
+#include "Sygen/JsonFields.h"
+#include "Sygen/UnixSocket.h"
+#include "Sygen/WorkerChannel.h"
+#include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Stringifier.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/NumberParser.h>
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+namespace Sygen {
+
+namespace {
+
+class CtlError: public Poco::Exception
+	/// The supervisor answered with an error (exit 1).
+{
+public:
+	explicit CtlError(const std::string& message): Poco::Exception(message) {}
+};
+
+class UsageError: public Poco::Exception
+	/// The command line is wrong (exit 2).
+{
+public:
+	explicit UsageError(const std::string& message): Poco::Exception(message) {}
+};
+
+const Poco::Timespan REPLY_TIMEOUT(60, 0);
+
+std::string text(const Poco::JSON::Object& obj, const std::string& key)
+{
+	if (!obj.has(key) || obj.isNull(key)) return "-";
+	return obj.get(key).convert<std::string>();
+}
+
+std::string duration(double seconds)
+{
+	long long s = static_cast<long long>(seconds);
+	char buffer[64];
+	if (s >= 86400) std::snprintf(buffer, sizeof(buffer), "%lldd%02lldh", s / 86400, (s % 86400) / 3600);
+	else if (s >= 3600) std::snprintf(buffer, sizeof(buffer), "%lldh%02lldm", s / 3600, (s % 3600) / 60);
+	else if (s >= 60) std::snprintf(buffer, sizeof(buffer), "%lldm%02llds", s / 60, s % 60);
+	else std::snprintf(buffer, sizeof(buffer), "%llds", s);
+	return buffer;
+}
+
+int workerNumber(const std::vector<std::string>& args, bool* now)
+{
+	int id = 0;
+	bool haveId = false;
+	for (const std::string& a: args)
+	{
+		if (a == "--now" && now) *now = true;
+		else if (!haveId && Poco::NumberParser::tryParse(a, id) && id > 0) haveId = true;
+		else throw UsageError("unexpected argument '" + a + "'");
+	}
+	if (!haveId) throw UsageError("a worker number is required");
+	return id;
+}
+
+Poco::JSON::Object::Ptr request(const std::string& cmd)
+{
+	Poco::JSON::Object::Ptr r = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+	r->set("cmd", cmd);
+	return r;
+}
+
+void printWorkers(std::ostream& out, const Poco::JSON::Array& workers)
+{
+	out << std::left << std::setw(4) << "ID" << std::setw(9) << "PID" << std::setw(10) << "STATE"
+		<< std::setw(38) << "JOB" << std::right << std::setw(6) << "DONE" << std::setw(10) << "RESTARTS"
+		<< std::setw(9) << "UPTIME" << "\n";
+	for (std::size_t i = 0; i < workers.size(); ++i)
+	{
+		Poco::JSON::Object::Ptr w = workers.getObject(static_cast<unsigned>(i));
+		double uptime = w->optValue<double>("uptime_seconds", 0.0);
+		out << std::left << std::setw(4) << text(*w, "id") << std::setw(9) << text(*w, "pid") << std::setw(10) << text(*w, "state")
+			<< std::setw(38) << text(*w, "current_job") << std::right << std::setw(6) << text(*w, "jobs_done")
+			<< std::setw(10) << text(*w, "restarts") << std::setw(9) << (text(*w, "pid") == "-" ? std::string("-") : duration(uptime)) << "\n";
+	}
+}
+
+void printWorker(std::ostream& out, const Poco::JSON::Object& w)
+{
+	out << "worker " << text(w, "id") << ": " << text(w, "state") << " (pid " << text(w, "pid") << ")\n";
+}
+
+} // namespace
+
+CtlApp::CtlApp(std::ostream& out, std::ostream& err):
+	_out(out),
+	_err(err)
+{
+	addBuiltins();
+}
+
+void CtlApp::addCommand(const Command& command)
+{
+	_commands.push_back(command);
+}
+
+std::ostream& CtlApp::out()
+{
+	return _out;
+}
+
+bool CtlApp::json() const
+{
+	return _json;
+}
+
+void CtlApp::printJSON(const Poco::Dynamic::Var& value)
+{
+	Poco::JSON::Stringifier::stringify(value, _out, 2);
+	_out << "\n";
+}
+
+const CtlApp::Command* CtlApp::find(const std::string& group, const std::string& name) const
+{
+	for (const Command& c: _commands)
+	{
+		if (c.group == group && c.name == name) return &c;
+	}
+	return nullptr;
+}
+
+std::string CtlApp::adminSocket()
+{
+	if (!_adminSocket.empty()) return _adminSocket;
+	return Config::load(_home, _config).paths.adminSocket;
+}
+
+Poco::JSON::Object::Ptr CtlApp::call(const Poco::JSON::Object& req)
+{
+	std::string path = adminSocket();
+	UnixSocket socket;
+	try
+	{
+		socket = UnixSocket::connect(path);
+	}
+	catch (Poco::Exception& e)
+	{
+		throw Poco::IOException("cannot reach sygen-webhookd at " + path + " (is it running?)", e.displayText());
+	}
+	WorkerChannel channel(std::move(socket));
+	channel.send(req);
+	Poco::JSON::Object::Ptr answer = channel.receive(REPLY_TIMEOUT);
+	if (!answer) throw Poco::IOException("no answer from sygen-webhookd within " + std::to_string(REPLY_TIMEOUT.totalSeconds()) + " s");
+	if (!JsonFields::boolean(*answer, "ok", false))
+	{
+		std::string code = JsonFields::string(*answer, "error", "failed");
+		std::string message = JsonFields::string(*answer, "message", code);
+		throw CtlError(code == "failed" || message.find(code) != std::string::npos ? message : message + " (" + code + ")");
+	}
+	return answer;
+}
+
+Poco::Dynamic::Var CtlApp::callResult(const Poco::JSON::Object& req)
+{
+	Poco::JSON::Object::Ptr answer = call(req);
+	return answer->get("result");
+}
+
+void CtlApp::addBuiltins()
+{
+	addCommand({"workers", "list", "", "list the workers (id, pid, state, current job, jobs done, restarts, uptime)",
+		[](CtlApp& app, const std::vector<std::string>& args)
+		{
+			if (!args.empty()) throw UsageError("unexpected argument '" + args[0] + "'");
+			Poco::Dynamic::Var result = app.callResult(*request("workers.list"));
+			if (app.json()) app.printJSON(result);
+			else printWorkers(app.out(), *result.extract<Poco::JSON::Array::Ptr>());
+			return EXIT_OK;
+		}});
+	auto workerAction = [](const std::string& cmd, bool allowNow)
+	{
+		return [cmd, allowNow](CtlApp& app, const std::vector<std::string>& args)
+		{
+			bool now = false;
+			int id = workerNumber(args, allowNow ? &now : nullptr);
+			Poco::JSON::Object::Ptr req = request(cmd);
+			req->set("id", id);
+			if (allowNow) req->set("now", now);
+			Poco::Dynamic::Var result = app.callResult(*req);
+			if (app.json()) app.printJSON(result);
+			else printWorker(app.out(), *result.extract<Poco::JSON::Object::Ptr>());
+			return EXIT_OK;
+		};
+	};
+	addCommand({"workers", "restart", "N [--now]", "restart worker N after its current job; --now: terminate it at once", workerAction("workers.restart", true)});
+	addCommand({"workers", "stop", "N [--now]", "stop worker N after its current job and keep it stopped; --now: at once", workerAction("workers.stop", true)});
+	addCommand({"workers", "start", "N", "start a stopped or failed worker N", workerAction("workers.start", false)});
+
+	addCommand({"jobs", "list", "[--limit N]", "list unfinished and recent jobs",
+		[](CtlApp& app, const std::vector<std::string>& args)
+		{
+			Poco::JSON::Object::Ptr req = request("jobs.list");
+			for (std::size_t i = 0; i < args.size(); ++i)
+			{
+				int limit = 0;
+				if (args[i] == "--limit" && i + 1 < args.size() && Poco::NumberParser::tryParse(args[i + 1], limit) && limit > 0)
+				{
+					req->set("limit", limit);
+					++i;
+				}
+				else throw UsageError("unexpected argument '" + args[i] + "'");
+			}
+			Poco::Dynamic::Var result = app.callResult(*req);
+			if (app.json())
+			{
+				app.printJSON(result);
+				return EXIT_OK;
+			}
+			Poco::JSON::Array::Ptr jobs = result.extract<Poco::JSON::Array::Ptr>();
+			std::ostream& out = app.out();
+			out << std::left << std::setw(38) << "JOB" << std::setw(24) << "HOOK" << std::setw(22) << "STATUS"
+				<< std::setw(8) << "WORKER" << "QUEUED" << "\n";
+			for (std::size_t i = 0; i < jobs->size(); ++i)
+			{
+				Poco::JSON::Object::Ptr j = jobs->getObject(static_cast<unsigned>(i));
+				out << std::left << std::setw(38) << text(*j, "job_id") << std::setw(24) << text(*j, "hook_id")
+					<< std::setw(22) << text(*j, "status") << std::setw(8) << text(*j, "worker_id") << text(*j, "queued_at") << "\n";
+			}
+			return EXIT_OK;
+		}});
+	addCommand({"jobs", "show", "ID", "show one job and its result",
+		[](CtlApp& app, const std::vector<std::string>& args)
+		{
+			if (args.size() != 1) throw UsageError("exactly one job id is required");
+			Poco::JSON::Object::Ptr req = request("jobs.show");
+			req->set("job_id", args[0]);
+			Poco::Dynamic::Var result = app.callResult(*req);
+			if (app.json())
+			{
+				app.printJSON(result);
+				return EXIT_OK;
+			}
+			Poco::JSON::Object::Ptr j = result.extract<Poco::JSON::Object::Ptr>();
+			std::ostream& out = app.out();
+			for (const char* key: {"job_id", "hook_id", "dependency", "status", "worker_id", "queued_at", "started_at", "finished_at", "duration_ms"})
+				out << std::left << std::setw(13) << (std::string(key) + ":") << text(*j, key) << "\n";
+			if (j->has("result_text") && !j->isNull("result_text"))
+				out << "result_text:\n" << j->getValue<std::string>("result_text") << "\n";
+			return EXIT_OK;
+		}});
+}
+
+void CtlApp::printHelp(const std::string& group)
+{
+	_out << "Usage: sygen-webhookctl [OPTIONS] " << (group.empty() ? "COMMAND" : group + " COMMAND") << " [ARGS]\n\n";
+	if (group.empty())
+	{
+		_out << "Operates a running sygen-webhookd through its admin socket.\n\n";
+	}
+	_out << "Commands:\n";
+	for (const Command& c: _commands)
+	{
+		if (!group.empty() && c.group != group) continue;
+		std::string line = c.group + " " + c.name + (c.usage.empty() ? "" : " " + c.usage);
+		_out << "  " << std::left << std::setw(30) << line << " " << c.summary << "\n";
+	}
+	_out << "\nOptions:\n"
+		<< "  --admin-socket PATH   the admin socket (default: webhooks.admin_socket, else <state>/admin.sock)\n"
+		<< "  --home DIR            sygen home (default $SYGEN_HOME, else ~/.sygen)\n"
+		<< "  --config FILE         config file (default <home>/config/config.json)\n"
+		<< "  --json                print JSON instead of text\n"
+		<< "  --help, -h            show help (also after a command)\n"
+		<< "  --version             show the version\n";
+}
+
+void CtlApp::printCommandHelp(const Command& c)
+{
+	_out << "Usage: sygen-webhookctl [OPTIONS] " << c.group << " " << c.name << (c.usage.empty() ? "" : " " + c.usage) << "\n\n"
+		<< c.summary << "\n\nSee sygen-webhookctl --help for the options.\n";
+}
+
+int CtlApp::run(const std::vector<std::string>& args)
+{
+	std::vector<std::string> words;
+	bool help = false;
+	try
+	{
+		for (std::size_t i = 0; i < args.size(); ++i)
+		{
+			const std::string& a = args[i];
+			auto value = [&](const std::string& option) -> std::string
+			{
+				if (i + 1 >= args.size()) throw UsageError(option + " needs a value");
+				return args[++i];
+			};
+			if (a == "--help" || a == "-h") help = true;
+			else if (a == "--version")
+			{
+				_out << "sygen-webhookctl " << SYGEN_VERSION << "\n";
+				return EXIT_OK;
+			}
+			else if (a == "--json") _json = true;
+			else if (a == "--admin-socket") _adminSocket = value(a);
+			else if (a == "--home") _home = value(a);
+			else if (a == "--config") _config = value(a);
+			else if (a.compare(0, 15, "--admin-socket=") == 0) _adminSocket = a.substr(15);
+			else if (a.compare(0, 7, "--home=") == 0) _home = a.substr(7);
+			else if (a.compare(0, 9, "--config=") == 0) _config = a.substr(9);
+			else words.push_back(a);
+		}
+
+		if (words.empty())
+		{
+			printHelp("");
+			return help ? EXIT_OK : EXIT_USAGE;
+		}
+		bool groupKnown = false;
+		for (const Command& c: _commands) groupKnown = groupKnown || c.group == words[0];
+		if (!groupKnown) throw UsageError("unknown command '" + words[0] + "' (see --help)");
+		if (words.size() < 2)
+		{
+			printHelp(words[0]);
+			return help ? EXIT_OK : EXIT_USAGE;
+		}
+		const Command* command = find(words[0], words[1]);
+		if (!command) throw UsageError("unknown command '" + words[0] + " " + words[1] + "' (see " + words[0] + " --help)");
+		if (help)
+		{
+			printCommandHelp(*command);
+			return EXIT_OK;
+		}
+		return command->handler(*this, std::vector<std::string>(words.begin() + 2, words.end()));
+	}
+	catch (UsageError& e)
+	{
+		_err << "sygen-webhookctl: " << e.message() << "\n";
+		return EXIT_USAGE;
+	}
+	catch (CtlError& e)
+	{
+		_err << "sygen-webhookctl: " << e.message() << "\n";
+		return EXIT_FAILED;
+	}
+	catch (ConfigError& e)
+	{
+		_err << "sygen-webhookctl: " << e.message() << "\n";
+		return EXIT_CONFIG;
+	}
+	catch (Poco::IOException& e)
+	{
+		_err << "sygen-webhookctl: " << e.displayText() << "\n";
+		return EXIT_UNAVAILABLE;
+	}
+	catch (Poco::Exception& e)
+	{
+		_err << "sygen-webhookctl: " << e.displayText() << "\n";
+		return EXIT_FAILED;
+	}
+}
+
+} // namespace Sygen

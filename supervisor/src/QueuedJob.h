@@ -1,0 +1,27 @@
+//
+// QueuedJob.h
+//
+// An accepted job waiting for a worker, as the dispatcher sees it.
+//
+
+#ifndef Sygen_QueuedJob_INCLUDED
+#define Sygen_QueuedJob_INCLUDED
+
+#include <Poco/Timestamp.h>
+#include <string>
+
+namespace Sygen {
+
+struct QueuedJob
+	/// Only what ordering needs; the body stays in the spool until JobPreparer
+	/// reads it at dispatch time.
+{
+	std::string jobId;
+	std::string hookId;
+	std::string dependency;   ///< Empty: no dependency, runs in parallel with anything.
+	Poco::Timestamp queuedAt;
+};
+
+} // namespace Sygen
+
+#endif // Sygen_QueuedJob_INCLUDED

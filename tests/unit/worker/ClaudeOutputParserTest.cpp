@@ -1,0 +1,58 @@
+//
+// ClaudeOutputParserTest.cpp
+//
+
+#include "ClaudeOutputParser.h"
+#include "WorkerTestSupport.h"
+#include <cppunit/extensions/HelperMacros.h>
+
+using Sygen::ClaudeOutputParser;
+
+class ClaudeOutputParserTest: public CppUnit::TestFixture
+{
+	CPPUNIT_TEST_SUITE(ClaudeOutputParserTest);
+	CPPUNIT_TEST(testNotLoggedInSampleGivesItsResultText);
+	CPPUNIT_TEST(testSuccessObjectGivesResult);
+	CPPUNIT_TEST(testMissingOrNullResultIsEmpty);
+	CPPUNIT_TEST(testTextThatIsNotJsonIsCutTo2000Characters);
+	CPPUNIT_TEST(testInvalidUtf8IsReplacedBeforeParsing);
+	CPPUNIT_TEST_SUITE_END();
+
+public:
+	void testNotLoggedInSampleGivesItsResultText()
+	{
+		std::string sample = Sygen::Test::sampleFile("claude-not-logged-in.stdout.json");
+		CPPUNIT_ASSERT_EQUAL(std::string("Not logged in \xC2\xB7 Please run /login"), ClaudeOutputParser::parse(sample));
+	}
+
+	void testSuccessObjectGivesResult()
+	{
+		CPPUNIT_ASSERT_EQUAL(std::string("Report sent.\n\nAll good."),
+			ClaudeOutputParser::parse("{\"type\":\"result\",\"is_error\":false,\"result\":\"  Report sent.\\n\\nAll good.\\n\"}\n"));
+	}
+
+	void testMissingOrNullResultIsEmpty()
+	{
+		CPPUNIT_ASSERT_EQUAL(std::string(), ClaudeOutputParser::parse("{\"type\":\"result\"}"));
+		CPPUNIT_ASSERT_EQUAL(std::string(), ClaudeOutputParser::parse("{\"result\":null}"));
+		CPPUNIT_ASSERT_EQUAL(std::string(), ClaudeOutputParser::parse(""));
+	}
+
+	void testTextThatIsNotJsonIsCutTo2000Characters()
+	{
+		std::string e = "\xC3\xA9";
+		std::string raw;
+		for (int i = 0; i < 2500; ++i) raw += e;
+		std::string parsed = ClaudeOutputParser::parse("\n" + raw + "\n");
+		CPPUNIT_ASSERT_EQUAL(size_t(4000), parsed.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("Error: boom"), ClaudeOutputParser::parse("Error: boom\n"));
+		CPPUNIT_ASSERT_EQUAL(std::string("[1,2]"), ClaudeOutputParser::parse("[1,2]"));
+	}
+
+	void testInvalidUtf8IsReplacedBeforeParsing()
+	{
+		CPPUNIT_ASSERT_EQUAL(std::string("a\xEF\xBF\xBD" "b"), ClaudeOutputParser::parse("{\"result\":\"a\xFF" "b\"}"));
+	}
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(ClaudeOutputParserTest);

@@ -1,0 +1,44 @@
+//
+// GeminiCommandTest.cpp
+//
+
+#include "GeminiCommand.h"
+#include <cppunit/extensions/HelperMacros.h>
+
+using Sygen::CliCommand;
+using Sygen::ExecutionConfig;
+using Sygen::GeminiCommand;
+
+class GeminiCommandTest: public CppUnit::TestFixture
+{
+	CPPUNIT_TEST_SUITE(GeminiCommandTest);
+	CPPUNIT_TEST(testPromptGoesToStdinNotArgv);
+	CPPUNIT_TEST(testNoYoloOutsideBypassAndNoEmptyModel);
+	CPPUNIT_TEST_SUITE_END();
+
+public:
+	void testPromptGoesToStdinNotArgv()
+	{
+		ExecutionConfig c;
+		c.provider = "gemini";
+		c.model = "flash";
+		c.permissionMode = "bypassPermissions";
+		c.cliParameters = {"--sandbox"};
+		CliCommand cmd = GeminiCommand::build(c, "the prompt");
+		std::vector<std::string> expected = {"gemini", "-p", "", "--output-format", "json", "--include-directories", ".",
+			"--model", "flash", "--approval-mode", "yolo", "--sandbox"};
+		CPPUNIT_ASSERT(expected == cmd.argv);
+		CPPUNIT_ASSERT_EQUAL(std::string("the prompt"), cmd.stdinText.value());
+	}
+
+	void testNoYoloOutsideBypassAndNoEmptyModel()
+	{
+		ExecutionConfig c;
+		c.permissionMode = "default";
+		CliCommand cmd = GeminiCommand::build(c, "p");
+		std::vector<std::string> expected = {"gemini", "-p", "", "--output-format", "json", "--include-directories", "."};
+		CPPUNIT_ASSERT(expected == cmd.argv);
+	}
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(GeminiCommandTest);

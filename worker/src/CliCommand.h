@@ -1,0 +1,28 @@
+//
+// CliCommand.h
+//
+// Library: Sygen/worker
+//
+// One command line for a provider CLI: argv only, never a shell string.
+//
+
+#ifndef Sygen_CliCommand_INCLUDED
+#define Sygen_CliCommand_INCLUDED
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace Sygen {
+
+struct CliCommand
+{
+	std::string provider;               ///< "claude", "codex" or "gemini": names the binary and the parser.
+	std::vector<std::string> argv;      ///< argv[0] is the program name as looked up on PATH.
+	std::optional<std::string> stdinText;
+		/// Written to the CLI's stdin, which is then closed; std::nullopt: /dev/null.
+};
+
+} // namespace Sygen
+
+#endif // Sygen_CliCommand_INCLUDED

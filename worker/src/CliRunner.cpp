@@ -1,0 +1,248 @@
+//
+// CliRunner.cpp
+//
+
+#include "CliRunner.h"
+#include <Poco/Clock.h>
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <ctime>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace Sygen {
+
+namespace {
+
+class SigpipeBlock
+	/// Blocks SIGPIPE in this thread for the lifetime of the object, and discards
+	/// one raised meanwhile, so that EPIPE is reported by write() instead.
+{
+public:
+	SigpipeBlock()
+	{
+		sigset_t pipe;
+		sigemptyset(&pipe);
+		sigaddset(&pipe, SIGPIPE);
+		::pthread_sigmask(SIG_BLOCK, &pipe, &_old);
+	}
+
+	~SigpipeBlock()
+	{
+		sigset_t pipe;
+		sigemptyset(&pipe);
+		sigaddset(&pipe, SIGPIPE);
+		struct timespec zero{0, 0};
+		while (::sigtimedwait(&pipe, nullptr, &zero) == SIGPIPE)
+		{
+		}
+		::pthread_sigmask(SIG_SETMASK, &_old, nullptr);
+	}
+
+private:
+	sigset_t _old;
+};
+
+class Run
+	/// The state of one run: the child, its pipes and the kill schedule.
+{
+public:
+	Run(const SpawnedProcess& child, const std::optional<std::string>& stdinText, const CliRunner::Limits& limits):
+		_child(child),
+		_limits(limits),
+		_input(stdinText.value_or("")),
+		_pidFd(ProcessSpawner::openPidFd(child.pid))
+	{
+		if (_child.stdinFd >= 0) ::fcntl(_child.stdinFd, F_SETFL, ::fcntl(_child.stdinFd, F_GETFL) | O_NONBLOCK);
+		_deadline += _limits.timeout.totalMicroseconds();
+	}
+
+	~Run()
+	{
+		ProcessSpawner::closeDescriptor(_child.stdinFd);
+		ProcessSpawner::closeDescriptor(_child.stdoutFd);
+		ProcessSpawner::closeDescriptor(_child.stderrFd);
+		ProcessSpawner::closeDescriptor(_pidFd);
+	}
+
+	CliOutcome finish()
+	{
+		while (!done()) step();
+		_outcome.status = ProcessSpawner::wait(_child.pid);
+		_outcome.durationMs = _started.elapsed() / 1000;
+		return _outcome;
+	}
+
+private:
+	bool done() const
+	{
+		if (!_leaderExited) return false;
+		bool pipesOpen = _child.stdoutFd >= 0 || _child.stderrFd >= 0;
+		// Output of a process that escaped the group must not hold the job forever.
+		return !pipesOpen || _drainDeadline.isElapsed(0);
+	}
+
+	void step()
+	{
+		struct pollfd fds[4];
+		int n = 0;
+		int outIndex = -1, errIndex = -1, inIndex = -1, pidIndex = -1;
+		if (_child.stdoutFd >= 0) { outIndex = n; fds[n++] = {_child.stdoutFd, POLLIN, 0}; }
+		if (_child.stderrFd >= 0) { errIndex = n; fds[n++] = {_child.stderrFd, POLLIN, 0}; }
+		if (_child.stdinFd >= 0) { inIndex = n; fds[n++] = {_child.stdinFd, POLLOUT, 0}; }
+		if (_pidFd >= 0 && !_leaderExited) { pidIndex = n; fds[n++] = {_pidFd, POLLIN, 0}; }
+
+		int rc = ::poll(fds, static_cast<nfds_t>(n), pollTimeoutMs());
+		if (rc < 0 && errno != EINTR) throw Poco::SystemException("poll", errno);
+		if (rc > 0)
+		{
+			if (outIndex >= 0 && fds[outIndex].revents) readStdout();
+			if (errIndex >= 0 && fds[errIndex].revents) readStderr();
+			if (inIndex >= 0 && fds[inIndex].revents) writeStdin();
+			if (pidIndex >= 0 && fds[pidIndex].revents) onLeaderExit();
+		}
+		if (_pidFd < 0 && !_leaderExited && leaderHasExited()) onLeaderExit();
+		checkTimers();
+	}
+
+	int pollTimeoutMs() const
+	{
+		Poco::Clock::ClockDiff wait;
+		if (_leaderExited) wait = -_drainDeadline.elapsed();
+		else if (_killAt) wait = -_killAt->elapsed();
+		else wait = -_deadline.elapsed();
+		int ms = static_cast<int>(std::max<Poco::Clock::ClockDiff>(wait, 0) / 1000 + 1);
+		// Without a pidfd the leader's exit is noticed by polling.
+		return _pidFd < 0 ? std::min(ms, 20) : ms;
+	}
+
+	bool leaderHasExited() const
+	{
+		siginfo_t info{};
+		// WNOWAIT: the zombie keeps the process group id reserved until we kill the group.
+		return ::waitid(P_PID, static_cast<id_t>(_child.pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid != 0;
+	}
+
+	void onLeaderExit()
+	{
+		_leaderExited = true;
+		// Whatever the CLI left running in its group goes with it.
+		ProcessSpawner::killProcessGroup(_child.pid, SIGKILL);
+		_drainDeadline = Poco::Clock();
+		_drainDeadline += _limits.killGrace.totalMicroseconds();
+		ProcessSpawner::closeDescriptor(_child.stdinFd);
+	}
+
+	void checkTimers()
+	{
+		if (_leaderExited) return;
+		if (!_outcome.timedOut && _deadline.isElapsed(0))
+		{
+			_outcome.timedOut = true;
+			ProcessSpawner::killProcessGroup(_child.pid, SIGTERM);
+			_killAt = Poco::Clock();
+			*_killAt += _limits.killGrace.totalMicroseconds();
+		}
+		else if (_killAt && !_killed && _killAt->isElapsed(0))
+		{
+			_killed = true;
+			ProcessSpawner::killProcessGroup(_child.pid, SIGKILL);
+		}
+	}
+
+	void readStdout()
+	{
+		char buf[65536];
+		ssize_t r = ::read(_child.stdoutFd, buf, sizeof(buf));
+		if (r > 0)
+		{
+			size_t room = _limits.stdoutLimit - std::min(_limits.stdoutLimit, _outcome.stdoutText.size());
+			size_t keep = std::min(room, static_cast<size_t>(r));
+			_outcome.stdoutText.append(buf, keep);
+			if (keep < static_cast<size_t>(r)) _outcome.stdoutTruncated = true;
+		}
+		else if (r == 0 || (errno != EINTR && errno != EAGAIN))
+		{
+			ProcessSpawner::closeDescriptor(_child.stdoutFd);
+		}
+	}
+
+	void readStderr()
+	{
+		char buf[65536];
+		ssize_t r = ::read(_child.stderrFd, buf, sizeof(buf));
+		if (r > 0)
+		{
+			std::string& tail = _outcome.stderrTail;
+			tail.append(buf, static_cast<size_t>(r));
+			if (tail.size() > 2 * _limits.stderrTail) tail.erase(0, tail.size() - _limits.stderrTail);
+		}
+		else if (r == 0 || (errno != EINTR && errno != EAGAIN))
+		{
+			ProcessSpawner::closeDescriptor(_child.stderrFd);
+			std::string& tail = _outcome.stderrTail;
+			if (tail.size() > _limits.stderrTail) tail.erase(0, tail.size() - _limits.stderrTail);
+		}
+	}
+
+	void writeStdin()
+	{
+		SigpipeBlock block;
+		while (_written < _input.size())
+		{
+			ssize_t w = ::write(_child.stdinFd, _input.data() + _written, _input.size() - _written);
+			if (w > 0)
+			{
+				_written += static_cast<size_t>(w);
+				continue;
+			}
+			if (w < 0 && errno == EINTR) continue;
+			if (w < 0 && errno == EAGAIN) return;
+			// EPIPE: the CLI closed its stdin; it will tell us what it thinks of that.
+			break;
+		}
+		ProcessSpawner::closeDescriptor(_child.stdinFd);
+	}
+
+	SpawnedProcess _child;
+	CliRunner::Limits _limits;
+	std::string _input;
+	size_t _written = 0;
+	int _pidFd;
+	Poco::Clock _started;
+	Poco::Clock _deadline;
+	std::optional<Poco::Clock> _killAt;
+	Poco::Clock _drainDeadline;
+	bool _killed = false;
+	bool _leaderExited = false;
+	CliOutcome _outcome;
+};
+
+} // namespace
+
+CliOutcome CliRunner::run(SpawnOptions options, const std::optional<std::string>& stdinText, const Limits& limits)
+{
+	options.stdinMode = stdinText ? SpawnOptions::Input::PIPE : SpawnOptions::Input::DEV_NULL;
+	options.stdoutMode = SpawnOptions::Output::PIPE;
+	options.stderrMode = SpawnOptions::Output::PIPE;
+	if (!options.newSession) options.newProcessGroup = true;
+	SpawnedProcess child = ProcessSpawner::spawn(options);
+	Run run(child, stdinText, limits);
+	try
+	{
+		return run.finish();
+	}
+	catch (...)
+	{
+		// Never leave the CLI running behind an error of ours; then report the error.
+		ProcessSpawner::killProcessGroup(child.pid, SIGKILL);
+		ProcessSpawner::wait(child.pid);
+		throw;
+	}
+}
+
+} // namespace Sygen

@@ -1,0 +1,133 @@
+//
+// CronTaskRunner.cpp
+//
+
+#include "CronTaskRunner.h"
+#include "ClaudeCommand.h"
+#include "CliRunner.h"
+#include "CodexCommand.h"
+#include "CronTaskPrompt.h"
+#include "DependencyLock.h"
+#include "ExecutableFinder.h"
+#include "GeminiCommand.h"
+#include "OutputParser.h"
+#include "QuietHours.h"
+#include "Sandbox.h"
+#include "TaskFolderResolver.h"
+#include "TimeZone.h"
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <memory>
+
+namespace Sygen {
+
+CronTaskRunner::CronTaskRunner(const WorkerSettings& settings, const Clock& clock):
+	_settings(settings),
+	_clock(clock),
+	_logger(Poco::Logger::get("Sygen.CronTaskRunner"))
+{
+}
+
+JobOutcome CronTaskRunner::run(const WorkOrder& order) const
+{
+	const Hook& hook = order.hook;
+	if (!hook.taskFolder || hook.taskFolder->empty()) return {"error:no_task_folder", ""};
+	std::unique_ptr<DependencyLock> lock;
+	if (hook.dependency && !hook.dependency->empty())
+	{
+		lock = std::make_unique<DependencyLock>(_settings.stateDir + "/locks", *hook.dependency);
+	}
+	return runLocked(order);
+}
+
+JobOutcome CronTaskRunner::runLocked(const WorkOrder& order) const
+{
+	const Hook& hook = order.hook;
+	// Evaluated now, after the dependency is free, not when the job was queued.
+	QuietHours quiet(hook.quietStart, hook.quietEnd);
+	if (quiet.isQuiet(_clock.now(), TimeZone::resolve(_settings.userTimezone))) return {"skipped:quiet_hours", ""};
+
+	TaskFolderResolver resolver(TaskFolderResolver::cronTasksDir(_settings.home));
+	TaskFolderResolver::Resolution folder = resolver.resolve(hook.taskFolder);
+	if (!folder.status.empty()) return {folder.status, ""};
+	return execute(order, folder.path);
+}
+
+JobOutcome CronTaskRunner::execute(const WorkOrder& order, const std::string& folder) const
+{
+	ExecutionConfig config = ExecutionConfig::resolve(order.hook, _settings);
+	if (!config.isModelValid())
+	{
+		_logger.warning("hook %s: model \"%s\" is not valid for provider %s", order.hook.id, config.model, config.provider);
+		return {"error:invalid_model", ""};
+	}
+	std::string prompt = CronTaskPrompt::build(order.prompt, *order.hook.taskFolder);
+	return runCli(order, command(config, prompt), folder);
+}
+
+CliCommand CronTaskRunner::command(const ExecutionConfig& config, const std::string& prompt)
+{
+	std::string provider = config.commandProvider();
+	if (provider == "codex") return CodexCommand::build(config, prompt);
+	if (provider == "gemini") return GeminiCommand::build(config, prompt);
+	return ClaudeCommand::build(config, prompt);
+}
+
+JobOutcome CronTaskRunner::runCli(const WorkOrder& order, const CliCommand& command, const std::string& folder) const
+{
+	const JobOutcome notFound{"error:cli_not_found_" + command.provider, "[" + command.provider + " CLI not found]"};
+	Sandbox sandbox(_settings);
+	std::vector<std::string> extraDirs = command.provider == "gemini" ? nvmBinDirs(sandbox) : std::vector<std::string>();
+	std::string path = _settings.searchPath;
+	if (path.empty() && std::getenv("PATH")) path = std::getenv("PATH");
+	std::optional<std::string> executable = ExecutableFinder::find(command.argv[0], path, extraDirs);
+	if (!executable) return notFound;
+
+	// A CLI found in an nvm folder needs that folder's node on its PATH.
+	std::string binDir = executable->substr(0, executable->rfind('/'));
+	bool fromNvm = std::find(extraDirs.begin(), extraDirs.end(), binDir) != extraDirs.end();
+	SpawnOptions options = sandbox.prepare(command.argv, *executable, folder, fromNvm ? binDir : "");
+
+	CliRunner::Limits limits;
+	limits.timeout = Poco::Timespan(_settings.cliTimeoutSeconds, 0);
+	limits.killGrace = _settings.killGrace;
+	limits.stdoutLimit = _settings.stdoutLimit;
+	limits.stderrTail = _settings.stderrTail;
+	CliOutcome outcome;
+	try
+	{
+		outcome = CliRunner::run(options, command.stdinText, limits);
+	}
+	catch (SpawnException& exc)
+	{
+		if (exc.stage() == "exec" && (exc.code() == ENOENT || exc.code() == EACCES || exc.code() == ENOEXEC)) return notFound;
+		throw;
+	}
+
+	if (outcome.timedOut)
+	{
+		_logger.warning("job %s: %s timed out after %ds; stderr tail: %s", order.jobId, command.provider,
+			_settings.cliTimeoutSeconds, outcome.stderrTail);
+		return {"error:timeout", "[Webhook cron_task timed out after " + std::to_string(_settings.cliTimeoutSeconds) + "s]"};
+	}
+	int code = outcome.status.code();
+	std::string text = OutputParser::parse(command.provider, outcome.stdoutText, outcome.stderrTail, code);
+	if (outcome.status.success()) return {"success", text};
+	_logger.warning("job %s: %s ended with %s; stderr tail: %s", order.jobId, command.provider,
+		outcome.status.toString(), outcome.stderrTail);
+	return {"error:exit_" + std::to_string(code), text};
+}
+
+std::vector<std::string> CronTaskRunner::nvmBinDirs(const Sandbox& sandbox) const
+{
+	std::vector<std::string> dirs;
+	std::optional<std::string> cliHome = ExecutableFinder::newestNvmBin(sandbox.cliHome());
+	if (cliHome) dirs.push_back(*cliHome);
+	const char* home = std::getenv("HOME");
+	std::optional<std::string> workerHome = ExecutableFinder::newestNvmBin(home ? home : "");
+	if (workerHome && (!cliHome || *workerHome != *cliHome)) dirs.push_back(*workerHome);
+	return dirs;
+}
+
+} // namespace Sygen

@@ -1,0 +1,284 @@
+//
+// Sandbox.cpp
+//
+
+#include "Sandbox.h"
+#include "Landlock.h"
+#include <Poco/Exception.h>
+#include <Poco/Logger.h>
+#include <algorithm>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <grp.h>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <pwd.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace Sygen {
+
+namespace {
+
+const char* const CREDENTIAL_VARIABLES[] = {
+	"ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN",
+	"OPENAI_API_KEY", "CODEX_API_KEY",
+	"GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GENAI_USE_VERTEXAI", "GOOGLE_GENAI_USE_GCA",
+	"GOOGLE_CLOUD_PROJECT", "GOOGLE_CLOUD_LOCATION", "GOOGLE_APPLICATION_CREDENTIALS",
+};
+
+const char* const HOME_STATE_FOLDERS[] = {
+	".claude", ".claude.json", ".codex", ".gemini", ".cache", ".config", ".npm", ".local",
+};
+
+const char* const DEVICES[] = {"/dev/null", "/dev/zero", "/dev/full", "/dev/tty", "/dev/pts"};
+
+Poco::Logger& logger()
+{
+	return Poco::Logger::get("Sygen.Sandbox");
+}
+
+std::optional<Sandbox::Identity> lookUpUser(const std::string& name)
+{
+	std::vector<char> buf(16384);
+	struct passwd pw;
+	struct passwd* found = nullptr;
+	if (::getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &found) != 0 || !found) return std::nullopt;
+	Sandbox::Identity id;
+	id.name = pw.pw_name;
+	id.uid = pw.pw_uid;
+	id.gid = pw.pw_gid;
+	id.home = pw.pw_dir ? pw.pw_dir : "/";
+	int count = 64;
+	std::vector<gid_t> groups(static_cast<size_t>(count));
+	if (::getgrouplist(pw.pw_name, pw.pw_gid, groups.data(), &count) < 0)
+	{
+		groups.resize(static_cast<size_t>(count));
+		::getgrouplist(pw.pw_name, pw.pw_gid, groups.data(), &count);
+	}
+	groups.resize(static_cast<size_t>(std::max(count, 0)));
+	id.groups = groups;
+	return id;
+}
+
+std::string unquote(const std::string& value)
+{
+	if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
+	{
+		return value.substr(1, value.size() - 2);
+	}
+	return value;
+}
+
+std::string trimmed(const std::string& s)
+{
+	size_t b = s.find_first_not_of(" \t\r");
+	if (b == std::string::npos) return "";
+	size_t e = s.find_last_not_of(" \t\r");
+	return s.substr(b, e - b + 1);
+}
+
+ResourceLimit clampedLimit(int resource, rlim_t value)
+{
+	struct rlimit current;
+	if (::getrlimit(resource, &current) == 0 && current.rlim_max != RLIM_INFINITY
+		&& (value == RLIM_INFINITY || value > current.rlim_max))
+	{
+		value = current.rlim_max;
+	}
+	return ResourceLimit{resource, value, value};
+}
+
+} // namespace
+
+Sandbox::Sandbox(const WorkerSettings& settings): _settings(settings)
+{
+	const std::string& user = settings.sandbox.user;
+	bool root = ::geteuid() == 0;
+	if (user.empty())
+	{
+		static std::once_flag warned;
+		if (root)
+		{
+			std::call_once(warned, [] {
+				logger().warning("worker runs as root and sandbox.user is not set: CLIs run as root "
+					"(claude refuses bypassPermissions as root)");
+			});
+		}
+		return;
+	}
+	std::optional<Identity> id = lookUpUser(user);
+	if (!id) throw Poco::NotFoundException("sandbox.user: no such account", user);
+	if (root)
+	{
+		_identity = id;
+	}
+	else if (id->uid != ::geteuid())
+	{
+		static std::once_flag warned;
+		std::call_once(warned, [&] {
+			logger().warning("sandbox.user %s ignored: the worker is not root and cannot switch accounts", user);
+		});
+	}
+}
+
+SpawnOptions Sandbox::prepare(const std::vector<std::string>& argv, const std::string& executable,
+	const std::string& workDir, const std::string& extraPathDir) const
+{
+	SpawnOptions o;
+	o.executable = executable;
+	o.argv = argv;
+	o.env = environment(extraPathDir);
+	o.cwd = workDir;
+	o.newProcessGroup = true;
+	o.limits = limits();
+	o.umask = 077;
+	if (_identity)
+	{
+		o.uid = _identity->uid;
+		o.gid = _identity->gid;
+		o.groups = _identity->groups;
+	}
+	o.noNewPrivileges = true;
+	o.parentDeathSignal = SIGKILL;
+	if (_settings.sandbox.landlock)
+	{
+		if (Landlock::abiVersion() >= 1)
+		{
+			auto ruleset = std::make_shared<Landlock>();
+			for (const std::string& path: writablePaths(workDir)) ruleset->allowWrites(path);
+			o.preExec = [ruleset]() { return ruleset->restrictSelf(); };
+		}
+		else
+		{
+			static std::once_flag logged;
+			std::call_once(logged, [] {
+				logger().warning("Landlock is not available on this kernel: CLI writes are not confined to the task folder");
+			});
+		}
+	}
+	return o;
+}
+
+std::vector<std::string> Sandbox::environment(const std::string& extraPathDir) const
+{
+	std::map<std::string, std::string> env;
+	for (char** e = environ; *e; ++e)
+	{
+		std::string entry(*e);
+		size_t eq = entry.find('=');
+		if (eq == std::string::npos) continue;
+		std::string name = entry.substr(0, eq);
+		if (isAllowlisted(name) || isPassedThrough(name)) env[name] = entry.substr(eq + 1);
+	}
+	std::string path = searchPath();
+	env["PATH"] = extraPathDir.empty() ? path : extraPathDir + ":" + path;
+	if (_identity)
+	{
+		env["HOME"] = _identity->home;
+		env["USER"] = _identity->name;
+	}
+	if (!_settings.envFile.empty())
+	{
+		try
+		{
+			for (const auto& kv: readEnvFile(_settings.envFile)) env[kv.first] = kv.second;
+		}
+		catch (Poco::Exception& exc)
+		{
+			logger().warning("env_file %s not used: %s", _settings.envFile, exc.displayText());
+		}
+	}
+	std::vector<std::string> out;
+	for (const auto& kv: env) out.push_back(kv.first + "=" + kv.second);
+	return out;
+}
+
+std::string Sandbox::cliHome() const
+{
+	if (_identity) return _identity->home;
+	const char* home = std::getenv("HOME");
+	return home ? home : "";
+}
+
+std::vector<ResourceLimit> Sandbox::limits() const
+{
+	const SandboxSettings& s = _settings.sandbox;
+	rlim_t cpu = s.cpuSeconds != 0 ? s.cpuSeconds : static_cast<rlim_t>(std::max(_settings.cliTimeoutSeconds, 1)) * 4;
+	return {
+		clampedLimit(RLIMIT_CPU, cpu),
+		clampedLimit(RLIMIT_NOFILE, s.openFiles),
+		clampedLimit(RLIMIT_FSIZE, s.fileSizeBytes),
+		ResourceLimit{RLIMIT_CORE, 0, 0},
+	};
+}
+
+std::vector<std::string> Sandbox::writablePaths(const std::string& workDir) const
+{
+	std::vector<std::string> paths{workDir};
+	std::string home = cliHome();
+	if (!home.empty() && home != "/")
+	{
+		for (const char* folder: HOME_STATE_FOLDERS) paths.push_back(home + "/" + folder);
+	}
+	paths.insert(paths.end(), _settings.sandbox.writablePaths.begin(), _settings.sandbox.writablePaths.end());
+	paths.insert(paths.end(), std::begin(DEVICES), std::end(DEVICES));
+	return paths;
+}
+
+bool Sandbox::isAllowlisted(const std::string& name)
+{
+	if (name == "PATH" || name == "HOME" || name == "LANG" || name == "LANGUAGE" || name == "TZ" || name == "USER") return true;
+	if (name.compare(0, 3, "LC_") == 0) return true;
+	for (const char* v: CREDENTIAL_VARIABLES)
+	{
+		if (name == v) return true;
+	}
+	return false;
+}
+
+std::vector<std::pair<std::string, std::string>> Sandbox::readEnvFile(const std::string& path)
+{
+	std::ifstream in(path);
+	if (!in) throw Poco::FileNotFoundException(path);
+	std::vector<std::pair<std::string, std::string>> pairs;
+	std::string line;
+	while (std::getline(in, line))
+	{
+		std::string t = trimmed(line);
+		if (t.empty() || t[0] == '#') continue;
+		if (t.compare(0, 7, "export ") == 0) t = trimmed(t.substr(7));
+		size_t eq = t.find('=');
+		if (eq == std::string::npos || eq == 0) continue;
+		pairs.emplace_back(trimmed(t.substr(0, eq)), unquote(trimmed(t.substr(eq + 1))));
+	}
+	return pairs;
+}
+
+bool Sandbox::isPassedThrough(const std::string& name) const
+{
+	for (const std::string& pattern: _settings.envPassthrough)
+	{
+		if (!pattern.empty() && pattern.back() == '*')
+		{
+			if (name.compare(0, pattern.size() - 1, pattern, 0, pattern.size() - 1) == 0) return true;
+		}
+		else if (name == pattern)
+		{
+			return true;
+		}
+	}
+	return false;
+}
+
+std::string Sandbox::searchPath() const
+{
+	if (!_settings.searchPath.empty()) return _settings.searchPath;
+	const char* path = std::getenv("PATH");
+	return path && *path ? path : "/usr/local/bin:/usr/bin:/bin";
+}
+
+} // namespace Sygen

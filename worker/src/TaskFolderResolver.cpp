@@ -1,0 +1,74 @@
+//
+// TaskFolderResolver.cpp
+//
+
+#include "TaskFolderResolver.h"
+#include <climits>
+#include <cstdlib>
+#include <sstream>
+#include <sys/stat.h>
+
+namespace Sygen {
+
+namespace {
+
+std::optional<std::string> realPath(const std::string& path)
+{
+	char buf[PATH_MAX];
+	if (!::realpath(path.c_str(), buf)) return std::nullopt;
+	return std::string(buf);
+}
+
+bool isDirectory(const std::string& path)
+{
+	struct stat st;
+	return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+} // namespace
+
+TaskFolderResolver::TaskFolderResolver(const std::string& cronTasksDir):
+	_cronTasksDir(cronTasksDir)
+{
+}
+
+std::string TaskFolderResolver::cronTasksDir(const std::string& home)
+{
+	return home + "/workspace/cron_tasks";
+}
+
+TaskFolderResolver::Resolution TaskFolderResolver::resolve(const std::optional<std::string>& taskFolder) const
+{
+	if (!taskFolder || taskFolder->empty()) return {"error:no_task_folder", ""};
+	if (!isLexicallySafe(*taskFolder)) return {"error:invalid_task_folder", ""};
+
+	std::string candidate = _cronTasksDir + "/" + *taskFolder;
+	if (!isDirectory(candidate)) return {"error:folder_missing", ""};
+
+	std::optional<std::string> root = realPath(_cronTasksDir);
+	std::optional<std::string> target = realPath(candidate);
+	if (!root || !target) return {"error:folder_missing", ""};
+	// A symbolic link inside cron_tasks/ must not lead the CLI elsewhere.
+	if (target->size() <= root->size() + 1 || target->compare(0, root->size() + 1, *root + "/") != 0)
+	{
+		return {"error:invalid_task_folder", ""};
+	}
+	return {"", *target};
+}
+
+bool TaskFolderResolver::isLexicallySafe(const std::string& folder)
+{
+	if (folder[0] == '/' || folder.find('\0') != std::string::npos) return false;
+	std::istringstream parts(folder);
+	std::string part;
+	bool any = false;
+	while (std::getline(parts, part, '/'))
+	{
+		if (part == "..") return false;
+		if (!part.empty() && part != ".") any = true;
+	}
+	// "." or "./" would be cron_tasks/ itself.
+	return any;
+}
+
+} // namespace Sygen

@@ -1,0 +1,440 @@
+//
+// WorkerApp.cpp
+//
+
+#include "WorkerApp.h"
+#include "JobRunner.h"
+#include "Sygen/IsoTime.h"
+#include "Sygen/JsonFields.h"
+#include "Sygen/LogFields.h"
+#include "Sygen/Logging.h"
+#include "Sygen/UnixSocket.h"
+#include <Poco/Exception.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/NumberParser.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionException.h>
+#include <Poco/Util/OptionSet.h>
+#include <csignal>
+#include <cstring>
+#include <iostream>
+#include <thread>
+#include <unistd.h>
+
+
+namespace Sygen {
+
+namespace {
+
+volatile std::sig_atomic_t terminationRequested = 0;
+
+extern "C" void onTerminate(int)
+{
+	terminationRequested = 1;
+}
+
+Poco::JSON::Object::Ptr frameOfType(const std::string& type)
+{
+	Poco::JSON::Object::Ptr frame = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+	frame->set("type", type);
+	return frame;
+}
+
+class JobRunnerHandler: public JobHandler
+{
+public:
+	explicit JobRunnerHandler(const WorkerSettings& settings):
+		_runner(settings)
+	{
+	}
+
+	WebhookResult handle(const WorkOrder& order) override
+	{
+		return _runner.run(order);
+	}
+
+private:
+	JobRunner _runner;
+};
+
+rlim_t limitOf(long long value)
+{
+	return value > 0 ? static_cast<rlim_t>(value) : RLIM_INFINITY;
+}
+
+} // namespace
+
+WorkerApp::WorkerApp():
+	WorkerApp(defaultHandlerFactory())
+{
+}
+
+WorkerApp::WorkerApp(HandlerFactory factory):
+	_factory(std::move(factory))
+{
+	// Options and the config file are ours; Poco's own config loading stays off.
+	setUnixOptions(true);
+}
+
+WorkerApp::HandlerFactory WorkerApp::defaultHandlerFactory()
+{
+	return [](const WorkerSettings& settings) -> std::unique_ptr<JobHandler>
+	{
+		return std::unique_ptr<JobHandler>(new JobRunnerHandler(settings));
+	};
+}
+
+WorkerSettings WorkerApp::settingsFrom(const Config& config)
+{
+	WorkerSettings s;
+	s.home = config.paths.home;
+	s.stateDir = config.paths.stateDir;
+	s.provider = config.provider;
+	s.model = config.model;
+	s.reasoningEffort = config.reasoningEffort;
+	s.permissionMode = config.permissionMode;
+	s.cliTimeoutSeconds = static_cast<int>(config.cliTimeout + 0.999);
+	s.userTimezone = config.userTimezone;
+	s.sandbox.user = config.webhooks.sandbox.user;
+	s.sandbox.landlock = config.webhooks.sandbox.landlock;
+	s.sandbox.cpuSeconds = limitOf(config.webhooks.sandbox.cpuSeconds);
+	s.sandbox.openFiles = limitOf(config.webhooks.sandbox.maxOpenFiles);
+	s.sandbox.fileSizeBytes = limitOf(config.webhooks.sandbox.maxFileSizeBytes);
+	s.envPassthrough = config.webhooks.envPassthrough;
+	s.envFile = config.webhooks.envFile;
+	return s;
+}
+
+void WorkerApp::defineOptions(Poco::Util::OptionSet& options)
+{
+	Poco::Util::Application::defineOptions(options);
+	options.addOption(Poco::Util::Option("help", "h", "show this help and exit"));
+	options.addOption(Poco::Util::Option("version", "", "show the version and exit"));
+	options.addOption(Poco::Util::Option("home", "", "sygen home folder (default $SYGEN_HOME, else ~/.sygen)").argument("DIR"));
+	options.addOption(Poco::Util::Option("config", "", "config file (default <home>/config/config.json)").argument("FILE"));
+	options.addOption(Poco::Util::Option("socket", "", "the supervisor's worker socket (default webhooks.worker_socket)").argument("PATH"));
+	options.addOption(Poco::Util::Option("worker-id", "", "this worker's slot number (default 1)").argument("N"));
+	options.addOption(Poco::Util::Option("log", "", "log target: auto, journald or stderr (default auto)").argument("TARGET"));
+	options.addOption(Poco::Util::Option("log-level", "", "log level (default information)").argument("LEVEL"));
+}
+
+void WorkerApp::handleOption(const std::string& name, const std::string& value)
+{
+	Poco::Util::Application::handleOption(name, value);
+	if (name == "help")
+	{
+		_helpRequested = true;
+		stopOptionsProcessing();
+	}
+	else if (name == "version")
+	{
+		_versionRequested = true;
+		stopOptionsProcessing();
+	}
+	else if (name == "home") _home = value;
+	else if (name == "config") _config = value;
+	else if (name == "socket") _socket = value;
+	else if (name == "worker-id")
+	{
+		int id = 0;
+		if (!Poco::NumberParser::tryParse(value, id) || id < 1)
+			throw Poco::Util::InvalidArgumentException("--worker-id must be a positive number", value);
+		_workerId = id;
+	}
+	else if (name == "log") _logTarget = value;
+	else if (name == "log-level") _logLevel = value;
+}
+
+void WorkerApp::displayHelp()
+{
+	Poco::Util::HelpFormatter help(options());
+	help.setUnixStyle(true);
+	help.setCommand(commandName());
+	help.setUsage("[OPTIONS]");
+	help.setHeader("Runs webhook jobs for sygen-webhookd, one at a time. Normally started by the supervisor.");
+	help.format(std::cout);
+}
+
+void WorkerApp::installSignalHandlers()
+{
+	struct sigaction sa;
+	std::memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = onTerminate;
+	sigemptyset(&sa.sa_mask);
+	// SA_RESTART: the job in hand must not see EINTR because we were asked to stop.
+	sa.sa_flags = SA_RESTART;
+	::sigaction(SIGTERM, &sa, nullptr);
+	::sigaction(SIGINT, &sa, nullptr);
+	std::signal(SIGPIPE, SIG_IGN);
+}
+
+int WorkerApp::main(const std::vector<std::string>&)
+{
+	if (_helpRequested)
+	{
+		displayHelp();
+		return EXIT_OK;
+	}
+	if (_versionRequested)
+	{
+		std::cout << "sygen-webhook-worker " << SYGEN_VERSION << std::endl;
+		return EXIT_OK;
+	}
+
+	try
+	{
+		Logging::configure("sygen-webhook-worker", Logging::parseTarget(_logTarget), _logLevel);
+	}
+	catch (Poco::InvalidArgumentException& e)
+	{
+		std::cerr << "sygen-webhook-worker: " << e.message() << std::endl;
+		return EXIT_USAGE;
+	}
+	Logging::setField(LogFields::WORKER_ID, std::to_string(_workerId));
+	Poco::Logger& log = Poco::Logger::get("sygen.worker");
+
+	Config config;
+	std::unique_ptr<JobHandler> handler;
+	try
+	{
+		config = Config::load(_home, _config);
+		handler = _factory(settingsFrom(config));
+	}
+	catch (ConfigError& e)
+	{
+		log.critical(e.message());
+		return EXIT_CONFIG;
+	}
+	catch (Poco::Exception& e)
+	{
+		log.critical("cannot set up the job runner: " + e.displayText());
+		return EXIT_CONFIG;
+	}
+	std::string socketPath = _socket.empty() ? config.paths.workerSocket : _socket;
+
+	installSignalHandlers();
+
+	// The supervisor listens before it spawns us; the retries are for workers
+	// started by hand or by their own unit next to a supervisor that is starting.
+	UnixSocket socket;
+	Poco::Timestamp start;
+	for (;;)
+	{
+		try
+		{
+			socket = UnixSocket::connect(socketPath);
+			break;
+		}
+		catch (Poco::Exception& e)
+		{
+			bool transient = dynamic_cast<Poco::Net::ConnectionRefusedException*>(&e) || dynamic_cast<Poco::FileNotFoundException*>(&e);
+			if (!transient || start.isElapsed(Poco::Timespan(CONNECT_ATTEMPTS_SECONDS, 0).totalMicroseconds()))
+			{
+				log.critical("cannot connect to the worker socket " + socketPath + ": " + e.displayText());
+				return EXIT_UNAVAILABLE;
+			}
+			if (terminationRequested) return EXIT_OK;
+			std::this_thread::sleep_for(std::chrono::milliseconds(100));
+		}
+	}
+
+	WorkerChannel channel(std::move(socket));
+	Poco::Timespan heartbeatInterval(1, 0);
+	try
+	{
+		Poco::JSON::Object::Ptr hello = frameOfType("hello");
+		hello->set("worker_id", _workerId);
+		hello->set("pid", static_cast<int>(::getpid()));
+		hello->set("version", std::string(SYGEN_VERSION));
+		channel.send(*hello);
+
+		Poco::JSON::Object::Ptr answer = channel.receive(Poco::Timespan(WELCOME_TIMEOUT_SECONDS, 0));
+		if (!answer)
+		{
+			log.critical("the supervisor did not answer the hello");
+			return EXIT_SOFTWARE;
+		}
+		std::string type = JsonFields::string(*answer, "type");
+		if (type != "welcome")
+		{
+			log.critical("the supervisor refused this worker: " + JsonFields::string(*answer, "reason", type));
+			return EXIT_SOFTWARE;
+		}
+		long long ms = JsonFields::integer(*answer, "heartbeat_interval_ms", 1000);
+		if (ms > 0) heartbeatInterval = Poco::Timespan(ms * 1000);
+	}
+	catch (Poco::Exception& e)
+	{
+		log.critical("handshake with the supervisor failed: " + e.displayText());
+		return EXIT_SOFTWARE;
+	}
+	log.information("worker " + std::to_string(_workerId) + " connected to " + socketPath);
+	return serve(channel, *handler, heartbeatInterval);
+}
+
+int WorkerApp::serve(WorkerChannel& channel, JobHandler& handler, Poco::Timespan heartbeatInterval)
+{
+	Poco::Logger& log = Poco::Logger::get("sygen.worker");
+	std::thread heartbeat(&WorkerApp::heartbeatLoop, this, std::ref(channel), heartbeatInterval);
+	int rc = EXIT_OK;
+	try
+	{
+		while (!terminationRequested)
+		{
+			Poco::JSON::Object::Ptr frame;
+			try
+			{
+				// Short waits so that a SIGTERM while idle is acted on promptly.
+				frame = channel.receive(Poco::Timespan(0, 200000));
+			}
+			catch (FrameTooLargeException&)
+			{
+				throw;
+			}
+			catch (FrameException& e)
+			{
+				log.warning("bad frame from the supervisor ignored: " + e.displayText());
+				continue;
+			}
+			if (!frame) continue;
+
+			std::string type = JsonFields::string(*frame, "type");
+			if (type == "drain")
+			{
+				log.information("drain requested; exiting");
+				break;
+			}
+			if (type != "job")
+			{
+				log.warning("unknown frame type '" + type + "' ignored");
+				continue;
+			}
+
+			Poco::JSON::Object::Ptr body = JsonFields::object(*frame, "order");
+			WorkOrder order;
+			try
+			{
+				if (!body) throw Poco::DataFormatException("order: missing");
+				order = WorkOrder::fromJSON(*body);
+			}
+			catch (Poco::Exception& e)
+			{
+				std::string jobId = body ? JsonFields::string(*body, "job_id", "") : "";
+				log.error("unreadable job " + jobId + ": " + e.displayText());
+				if (jobId.empty()) continue;
+				order.jobId = jobId;
+				WebhookResult failure;
+				failure.jobId = jobId;
+				failure.status = "error:exception";
+				failure.finishedAt = IsoTime::format(Poco::Timestamp());
+				Poco::JSON::Object::Ptr result = frameOfType("result");
+				result->set("result", failure.toJSON());
+				channel.send(*result);
+				continue;
+			}
+
+			{
+				std::lock_guard<std::mutex> lock(_mutex);
+				_currentJob = order.jobId;
+			}
+			Poco::JSON::Object::Ptr started = frameOfType("started");
+			started->set("job_id", order.jobId);
+			channel.send(*started);
+
+			WebhookResult result = runJob(handler, order);
+
+			Poco::JSON::Object::Ptr answer = frameOfType("result");
+			answer->set("result", result.toJSON());
+			channel.send(*answer);
+			{
+				std::lock_guard<std::mutex> lock(_mutex);
+				_currentJob.clear();
+			}
+		}
+		if (terminationRequested) log.information("termination requested; exiting");
+	}
+	catch (ChannelClosedException& e)
+	{
+		log.error("lost the connection to the supervisor: " + e.displayText());
+		rc = EXIT_SOFTWARE;
+	}
+	catch (Poco::Exception& e)
+	{
+		log.error("worker protocol failure: " + e.displayText());
+		rc = EXIT_SOFTWARE;
+	}
+	{
+		std::lock_guard<std::mutex> lock(_mutex);
+		_stopHeartbeat = true;
+	}
+	_wake.notify_all();
+	heartbeat.join();
+	channel.close();
+	return rc;
+}
+
+WebhookResult WorkerApp::runJob(JobHandler& handler, const WorkOrder& order)
+{
+	Poco::Logger& log = Poco::Logger::get("sygen.worker");
+	Poco::Timestamp started;
+	WebhookResult result;
+	try
+	{
+		result = handler.handle(order);
+	}
+	catch (Poco::Exception& e)
+	{
+		log.error("job " + order.jobId + " failed: " + e.displayText());
+		result = WebhookResult();
+		result.status = "error:exception";
+	}
+	catch (std::exception& e)
+	{
+		log.error("job " + order.jobId + " failed: " + std::string(e.what()));
+		result = WebhookResult();
+		result.status = "error:exception";
+	}
+	// The supervisor matches results by job id; never let a handler get that wrong.
+	result.jobId = order.jobId;
+	if (result.hookId.empty()) result.hookId = order.hook.id;
+	if (result.hookTitle.empty()) result.hookTitle = order.hook.title;
+	if (result.mode.empty()) result.mode = order.hook.mode;
+	if (result.status.empty()) result.status = "error:exception";
+	if (result.startedAt.empty()) result.startedAt = IsoTime::format(started);
+	if (result.finishedAt.empty())
+	{
+		Poco::Timestamp finished;
+		result.finishedAt = IsoTime::format(finished);
+		if (result.durationMs == 0) result.durationMs = (finished - started) / 1000;
+	}
+	return result;
+}
+
+void WorkerApp::heartbeatLoop(WorkerChannel& channel, Poco::Timespan interval)
+{
+	std::unique_lock<std::mutex> lock(_mutex);
+	while (!_stopHeartbeat)
+	{
+		_wake.wait_for(lock, std::chrono::microseconds(interval.totalMicroseconds()));
+		if (_stopHeartbeat) break;
+		Poco::JSON::Object::Ptr beat = frameOfType("heartbeat");
+		beat->set("worker_id", _workerId);
+		beat->set("busy", !_currentJob.empty());
+		if (!_currentJob.empty()) beat->set("job_id", _currentJob);
+		lock.unlock();
+		try
+		{
+			channel.send(*beat);
+		}
+		catch (Poco::Exception& e)
+		{
+			// The main thread notices the broken connection itself.
+			Poco::Logger::get("sygen.worker").debug("heartbeat failed: " + e.displayText());
+			return;
+		}
+		lock.lock();
+	}
+}
+
+} // namespace Sygen

@@ -1,0 +1,94 @@
+//
+// WorkerApp.h
+//
+// Library: Sygen/worker
+//
+// The sygen-webhook-worker application.
+//
+
+#ifndef Sygen_WorkerApp_INCLUDED
+#define Sygen_WorkerApp_INCLUDED
+
+#include "JobHandler.h"
+#include "WorkerSettings.h"
+#include "Sygen/Config.h"
+#include "Sygen/WorkerChannel.h"
+#include <Poco/Util/Application.h>
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace Sygen {
+
+class WorkerApp: public Poco::Util::Application
+	/// Connects to the supervisor's worker socket, says hello {worker_id, pid,
+	/// version}, waits for the welcome (which carries the heartbeat interval),
+	/// then heartbeats from a second thread while the main thread takes one job at
+	/// a time: job {order} → started {job_id} → JobHandler → result {result}.
+	///
+	/// SIGTERM (or SIGINT), and a drain frame, make it finish the job in hand and
+	/// exit 0. The signal handler only sets a flag (nginx style); the CLI of a
+	/// running job is in its own process group and does not see the signal.
+	///
+	/// Exit codes: 0 drained; 64 usage (unknown option; Poco reports those as 78
+	/// before main runs, which the pool also treats as "do not respawn"); 69 the
+	/// socket could not be reached; 70 the connection broke or the supervisor
+	/// rejected us; 78 (EX_CONFIG) the configuration is invalid, so that the pool
+	/// does not respawn it in a loop.
+	///
+	/// Options: --help, --version, --home DIR, --config FILE, --socket PATH
+	/// (default: webhooks.worker_socket of the config), --worker-id N (default 1),
+	/// --log auto|journald|stderr, --log-level LEVEL.
+{
+public:
+	typedef std::function<std::unique_ptr<JobHandler>(const WorkerSettings&)> HandlerFactory;
+
+	static const int CONNECT_ATTEMPTS_SECONDS = 5;
+		/// How long a starting worker retries a socket that is not there yet.
+	static const int WELCOME_TIMEOUT_SECONDS = 10;
+
+	WorkerApp();
+		/// Uses defaultHandlerFactory().
+
+	explicit WorkerApp(HandlerFactory factory);
+
+	static HandlerFactory defaultHandlerFactory();
+		/// Builds the JobRunner.
+
+	static WorkerSettings settingsFrom(const Config& config);
+		/// Maps the configuration onto what a worker needs.
+
+protected:
+	void defineOptions(Poco::Util::OptionSet& options) override;
+	void handleOption(const std::string& name, const std::string& value) override;
+	int main(const std::vector<std::string>& args) override;
+
+private:
+	int serve(WorkerChannel& channel, JobHandler& handler, Poco::Timespan heartbeatInterval);
+	void heartbeatLoop(WorkerChannel& channel, Poco::Timespan interval);
+	WebhookResult runJob(JobHandler& handler, const WorkOrder& order);
+	void displayHelp();
+	static void installSignalHandlers();
+
+	HandlerFactory _factory;
+	bool _helpRequested = false;
+	bool _versionRequested = false;
+	std::string _home;
+	std::string _config;
+	std::string _socket;
+	int _workerId = 1;
+	std::string _logTarget = "auto";
+	std::string _logLevel = "information";
+
+	std::mutex _mutex;                   ///< Guards the three below (shared with the heartbeat thread).
+	std::condition_variable _wake;
+	bool _stopHeartbeat = false;
+	std::string _currentJob;
+};
+
+} // namespace Sygen
+
+#endif // Sygen_WorkerApp_INCLUDED
