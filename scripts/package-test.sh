@@ -14,10 +14,10 @@
 #   7. apt-get purge, and nothing left behind.
 # Needs root (or sudo) and a Debian 12 machine. Refuses to run when the package
 # is already installed (the purge would delete /var/lib/sygen-webhook) unless
-# SYGEN_PACKAGE_TEST_FORCE=1. Extra arguments go to cmake.
+# SYGEN_PACKAGE_TEST_FORCE=1. Builds in $PKG_BUILD_DIR (default build-pkg).
+# Extra arguments go to cmake.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export BUILD_DIR="${BUILD_DIR:-build-pkg}"
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Builds the .deb and .rpm packages into ./build-pkg (or $BUILD_DIR): a Release
-# build installed under /usr, without the test suites, packed by CPack.
+# Builds the .deb and .rpm packages into ./build-pkg (or $PKG_BUILD_DIR): a
+# Release build installed under /usr, without the test suites, packed by CPack.
+# Not $BUILD_DIR: that is the test build, whose cache this would change (tests
+# off, prefix /usr).
 # Installs what packaging needs (rpm provides rpmbuild; dpkg-dev dpkg-shlibdeps;
 # lintian for scripts/package-test.sh) when it is missing.
 # Extra arguments go to cmake. Prints the paths of the two packages on its last
 # two lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BUILD_DIR="${BUILD_DIR:-build-pkg}"
+BUILD_DIR="${PKG_BUILD_DIR:-build-pkg}"
 
 scripts/install-deps.sh
 
@@ -24,8 +26,16 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
+# Debian's hardening flags (stack protector, _FORTIFY_SOURCE, relro, bindnow),
+# as a package built by debhelper would get them.
+export DEB_BUILD_MAINT_OPTIONS=hardening=+all
+CXXFLAGS_PKG="$(dpkg-buildflags --get CPPFLAGS) $(dpkg-buildflags --get CXXFLAGS)"
+LDFLAGS_PKG="$(dpkg-buildflags --get LDFLAGS)"
+
 cmake -S . -B "$BUILD_DIR" \
     -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_CXX_FLAGS="$CXXFLAGS_PKG" \
+    -DCMAKE_EXE_LINKER_FLAGS="$LDFLAGS_PKG" \
     -DCMAKE_INSTALL_PREFIX=/usr \
     -DSYGEN_BUILD_TESTS=OFF "$@" >/dev/null
 cmake --build "$BUILD_DIR" -j "$(nproc)"

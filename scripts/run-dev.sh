@@ -21,7 +21,7 @@ if [ ! -f "$CONFIG" ]; then
     printf 'Read TASK_DESCRIPTION.md and follow it.\n' | tee "$task/CLAUDE.md" > "$task/AGENTS.md"
 fi
 
-BIN="$ROOT/build/supervisor/sygen-webhookd"
+BIN="$ROOT/build/bin/sygen-webhookd"
 rm -f "$HOME_DIR/webhook-state/http.address"
 "$BIN" --home "$HOME_DIR" --config "$CONFIG" &
 PID=$!

@@ -239,13 +239,6 @@ void closeOtherDescriptors(const ChildPlan& plan)
 		childFail(err, STAGE_GROUP, errno);
 	}
 
-	if (o.parentDeathSignal != 0)
-	{
-		if (::prctl(PR_SET_PDEATHSIG, o.parentDeathSignal) != 0) childFail(err, STAGE_PDEATHSIG, errno);
-		// The parent may have died before prctl took effect.
-		if (::getppid() != plan.parent) ::_exit(127);
-	}
-
 	int sources[3];
 	for (int i = 0; i < 3; ++i)
 	{
@@ -256,8 +249,6 @@ void closeOtherDescriptors(const ChildPlan& plan)
 	{
 		if (sources[i] >= 0 && ::dup2(sources[i], i) < 0) childFail(err, STAGE_STDIO, errno);
 	}
-
-	if (!o.cwd.empty() && ::chdir(o.cwd.c_str()) != 0) childFail(err, STAGE_CHDIR, errno);
 
 	for (const ResourceLimit& l: o.limits)
 	{
@@ -278,7 +269,18 @@ void closeOtherDescriptors(const ChildPlan& plan)
 	if (o.gid && ::setgid(*o.gid) != 0) childFail(err, STAGE_SETGID, errno);
 	if (o.uid && ::setuid(*o.uid) != 0) childFail(err, STAGE_SETUID, errno);
 
+	// As the final identity: a folder that account cannot enter fails here, not later.
+	if (!o.cwd.empty() && ::chdir(o.cwd.c_str()) != 0) childFail(err, STAGE_CHDIR, errno);
+
 	if (o.noNewPrivileges && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) childFail(err, STAGE_NO_NEW_PRIVS, errno);
+
+	// After the identity change: changing credentials clears the parent-death signal.
+	if (o.parentDeathSignal != 0)
+	{
+		if (::prctl(PR_SET_PDEATHSIG, o.parentDeathSignal) != 0) childFail(err, STAGE_PDEATHSIG, errno);
+		// The parent may have died before prctl took effect.
+		if (::getppid() != plan.parent) ::_exit(127);
+	}
 
 	if (o.preExec)
 	{

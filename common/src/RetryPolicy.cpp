@@ -22,4 +22,24 @@ bool RetryPolicy::wait(const Poco::Timespan& delay) const
 	return true;
 }
 
+bool RetryPolicy::run(const AttemptFunction& attempt, const FailureFunction& onFailure) const
+{
+	const int attempts = maxAttempts < 1 ? 1 : maxAttempts;
+	for (int n = 1; ; ++n)
+	{
+		Attempt outcome = attempt(n);
+		if (outcome.result == Attempt::DELIVERED) return true;
+		bool retry = outcome.result == Attempt::RETRY && n < attempts;
+		Poco::Timespan delay = outcome.serverDelay > Poco::Timespan(0) ? outcome.serverDelay : backoff(n);
+		if (retry && outcome.serverDelay > maxServerDelay)
+		{
+			outcome.description += " (server asked to wait " + std::to_string(outcome.serverDelay.totalSeconds())
+				+ " s, more than the " + std::to_string(maxServerDelay.totalSeconds()) + " s honoured)";
+			retry = false;
+		}
+		if (onFailure) onFailure(outcome, n, !retry);
+		if (!retry || !wait(delay)) return false;
+	}
+}
+
 } // namespace Sygen

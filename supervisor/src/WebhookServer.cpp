@@ -4,18 +4,20 @@
 
 #include "WebhookServer.h"
 #include "RequestHandlerFactory.h"
+#include "AdminCommands.h"
+#include "AdminServer.h"
 #include "WebhookService.h"
+#include "WorkerPool.h"
+#include "Sygen/Logging.h"
+#include "Sygen/SdNotify.h"
+#include <Poco/Path.h>
 #include "Sygen/AtomicFile.h"
 #include "Sygen/Config.h"
-#include <Poco/AutoPtr.h>
-#include <Poco/ConsoleChannel.h>
-#include <Poco/FormattingChannel.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
-#include <Poco/PatternFormatter.h>
 #include <Poco/ThreadPool.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
@@ -23,6 +25,7 @@
 #include <csignal>
 #include <iostream>
 #include <pthread.h>
+#include <unistd.h>
 
 using Poco::Util::Option;
 using Poco::Util::OptionSet;
@@ -40,16 +43,6 @@ sigset_t controlSignals()
 	sigaddset(&set, SIGQUIT);
 	sigaddset(&set, SIGHUP);
 	return set;
-}
-
-void configureLogging(const std::string& level)
-{
-	Poco::AutoPtr<Poco::PatternFormatter> formatter(new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i %p sygen-webhookd[%P] %s: %t"));
-	Poco::AutoPtr<Poco::Channel> console(new Poco::ConsoleChannel(std::cerr));
-	Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(formatter, console));
-	Poco::Logger::root().setChannel(channel);
-	Poco::Logger::root().setLevel(level);
-	Poco::Logger::setLevel("", Poco::Logger::parseLevel(level));
 }
 
 } // namespace
@@ -123,11 +116,11 @@ int WebhookServer::main(const std::vector<std::string>&)
 	std::signal(SIGPIPE, SIG_IGN);
 	try
 	{
-		configureLogging(_logLevel);
+		Logging::configure("sygen-webhookd", Logging::parseTarget(_logTarget), _logLevel);
 	}
 	catch (Poco::Exception& exc)
 	{
-		std::cerr << "sygen-webhookd: --log-level: " << exc.message() << std::endl;
+		std::cerr << "sygen-webhookd: " << exc.message() << std::endl;
 		return EXIT_USAGE;
 	}
 
@@ -154,6 +147,10 @@ int WebhookServer::main(const std::vector<std::string>&)
 	try
 	{
 		Config::TokenSource source = config.ensureGlobalToken();
+		Logging::addSecret(config.webhooks.token);
+		Logging::addSecret(config.telegramToken);
+		Logging::addSecret(config.webhooks.matrix.accessToken);
+		Logging::addSecret(config.webhooks.resultCallback.secret);
 		logger().information("global token: %s", config.describe(source));
 		WebhookService service(config);
 		service.open();
@@ -171,10 +168,41 @@ int WebhookServer::main(const std::vector<std::string>&)
 	}
 }
 
+std::string WebhookServer::workerExecutable()
+{
+	// The worker is installed (and built) next to this binary.
+	char buffer[4096];
+	ssize_t n = ::readlink("/proc/self/exe", buffer, sizeof(buffer) - 1);
+	if (n <= 0) return "sygen-webhook-worker";
+	Poco::Path self(std::string(buffer, static_cast<std::size_t>(n)));
+	return Poco::Path(self.parent(), "sygen-webhook-worker").toString();
+}
+
 int WebhookServer::serve(WebhookService& service)
 {
 	const Config& config = service.config();
+
+	WorkerPoolOptions poolOptions;
+	poolOptions.workerExecutable = workerExecutable();
+	poolOptions.workerArguments = {"--home", config.paths.home, "--config", config.paths.configFile, "--log", _logTarget, "--log-level", _logLevel};
+	poolOptions.socketPath = config.paths.workerSocket;
+	poolOptions.workers = config.webhooks.workers;
+	WorkerPool pool(poolOptions, service.dispatcher());
+	service.setGaugeSource([&pool]() { return gaugesOf(pool); });
 	service.recover();
+	service.dispatcher().setWorkers(&pool);
+	pool.start();
+
+	AdminServer admin(config.paths.adminSocket);
+	AdminCommands::addWorkerCommands(admin, pool);
+	AdminCommands::addJobCommands(admin, service.dispatcher(), AdminCommands::queriesOf(service.spool()));
+	admin.addCommand("reload", "re-read webhooks.json now", [&service](const Poco::JSON::Object&) {
+		service.reloadHooks();
+		Poco::JSON::Object::Ptr result = new Poco::JSON::Object;
+		result->set("hooks", static_cast<Poco::UInt64>(service.hooks().snapshot()->size()));
+		return Poco::Dynamic::Var(result);
+	});
+	admin.start();
 
 	Poco::Net::SocketAddress address(config.webhooks.host, static_cast<Poco::UInt16>(config.webhooks.port));
 	Poco::Net::ServerSocket socket(address, 256);
@@ -193,30 +221,75 @@ int WebhookServer::serve(WebhookService& service)
 	std::string bound = socket.address().toString();
 	// Tests and tools that start the service on port 0 learn the real port here.
 	AtomicFile::write(config.paths.stateDir + "/http.address", bound + "\n", 0600);
-	logger().information("listening on http://%s (hooks: %s, state: %s)", bound, config.paths.hooksFile, config.paths.stateDir);
+	logger().information("listening on http://%s with %d workers (hooks: %s, state: %s)",
+		bound, config.webhooks.workers, config.paths.hooksFile, config.paths.stateDir);
+	SdNotify::ready(statusLine(service, pool));
 
+	waitForSignals(service, pool);
+
+	SdNotify::stopping("stopping: running jobs may finish");
+	server.stop();
+	admin.stop();
+	service.dispatcher().pause();
+	pool.shutdown(Poco::Timespan(static_cast<long>(config.webhooks.shutdownGraceSeconds * 1e6)));
+	service.dispatcher().setWorkers(nullptr);
+	service.hooks().flushTelemetry();
+	logger().information("stopped; %s unfinished jobs stay in the spool", std::to_string(service.spool().unfinishedCount()));
+	return EXIT_OK;
+}
+
+void WebhookServer::waitForSignals(WebhookService& service, WorkerPool& pool)
+{
 	sigset_t signals = controlSignals();
+	Poco::Timespan ping = SdNotify::watchdogPingInterval();
+	Poco::Timestamp lastStatus;
 	for (;;)
 	{
 		timespec tick {1, 0};
+		if (ping.totalMicroseconds() > 0 && ping.totalMicroseconds() < 1000000)
+		{
+			tick.tv_sec = 0;
+			tick.tv_nsec = static_cast<long>(ping.totalMicroseconds() * 1000);
+		}
 		int sig = ::sigtimedwait(&signals, nullptr, &tick);
 		if (sig == SIGHUP)
 		{
+			SdNotify::reloading("reloading hooks");
 			logger().information("SIGHUP: reloading hooks (config changes need a restart)");
 			service.reloadHooks();
+			SdNotify::ready(statusLine(service, pool));
 		}
 		else if (sig == SIGTERM || sig == SIGINT || sig == SIGQUIT)
 		{
 			logger().information("signal %d: shutting down", sig);
-			break;
+			return;
+		}
+		SdNotify::watchdog();
+		if (lastStatus.isElapsed(5 * Poco::Timestamp::resolution()))
+		{
+			SdNotify::status(statusLine(service, pool));
+			lastStatus.update();
 		}
 	}
+}
 
-	server.stop();
-	service.dispatcher().pause();
-	service.hooks().flushTelemetry();
-	logger().information("stopped; %s unfinished jobs stay in the spool", std::to_string(service.spool().unfinishedCount()));
-	return EXIT_OK;
+std::string WebhookServer::statusLine(WebhookService& service, WorkerPool& pool)
+{
+	Metrics::Gauges gauges = gaugesOf(pool);
+	return "queue " + std::to_string(service.dispatcher().queuedCount()) + ", workers busy " +
+		std::to_string(gauges.workersBusy) + "/" + std::to_string(pool.list().size());
+}
+
+Metrics::Gauges WebhookServer::gaugesOf(const WorkerPool& pool)
+{
+	Metrics::Gauges gauges;
+	for (const WorkerInfo& worker: pool.list())
+	{
+		if (worker.state == "busy") ++gauges.workersBusy;
+		else if (worker.state == "idle") ++gauges.workersIdle;
+		else if (worker.state != "stopped" && worker.state != "failed") ++gauges.workersRestarting;
+	}
+	return gauges;
 }
 
 } // namespace Sygen

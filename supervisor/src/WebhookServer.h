@@ -7,12 +7,14 @@
 #ifndef Sygen_WebhookServer_INCLUDED
 #define Sygen_WebhookServer_INCLUDED
 
+#include "Metrics.h"
 #include <Poco/Util/ServerApplication.h>
 #include <string>
 
 namespace Sygen {
 
 class WebhookService;
+class WorkerPool;
 
 class WebhookServer: public Poco::Util::ServerApplication
 	/// Start-up order: config (exit 78 on error), disabled check (exit 0), global
@@ -33,6 +35,10 @@ protected:
 private:
 	void showHelp() const;
 	int serve(WebhookService& service);
+	void waitForSignals(WebhookService& service, WorkerPool& pool);
+	static std::string statusLine(WebhookService& service, WorkerPool& pool);
+	static Metrics::Gauges gaugesOf(const WorkerPool& pool);
+	static std::string workerExecutable();
 
 	bool _helpRequested = false;
 	bool _versionRequested = false;

@@ -7,6 +7,7 @@
 #include "Sygen/ProcessSpawner.h"
 #include <Poco/Exception.h>
 #include <Poco/File.h>
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -121,11 +122,24 @@ void ServiceFixture::start(const std::vector<std::string>& extraArgs, bool rewri
 
 int ServiceFixture::run(const std::vector<std::string>& args, std::string& output, Poco::Timespan timeout)
 {
+	return runProgram(SYGEN_WEBHOOKD, args, output, {"PATH=/usr/bin:/bin", "HOME=" + _home.path()}, timeout);
+}
+
+int ServiceFixture::ctl(const std::vector<std::string>& args, std::string& output)
+{
+	std::vector<std::string> all{"--home", _home.path()};
+	all.insert(all.end(), args.begin(), args.end());
+	return runProgram(SYGEN_CTL, all, output, {"PATH=/usr/bin:/bin", "HOME=" + _home.path()});
+}
+
+int ServiceFixture::runProgram(const std::string& program, const std::vector<std::string>& args, std::string& output,
+	const std::vector<std::string>& env, Poco::Timespan timeout)
+{
 	SpawnOptions options;
-	options.executable = SYGEN_WEBHOOKD;
-	options.argv = {SYGEN_WEBHOOKD};
+	options.executable = program;
+	options.argv = {program};
 	options.argv.insert(options.argv.end(), args.begin(), args.end());
-	options.env = std::vector<std::string>{"PATH=/usr/bin:/bin", "HOME=" + _home.path()};
+	options.env = env;
 	options.stdoutMode = SpawnOptions::Output::PIPE;
 	options.stderrMode = SpawnOptions::Output::PIPE;
 	SpawnedProcess process = ProcessSpawner::spawn(options);
@@ -148,9 +162,28 @@ int ServiceFixture::run(const std::vector<std::string>& args, std::string& outpu
 	{
 		::kill(process.pid, SIGKILL);
 		ProcessSpawner::wait(process.pid);
-		throw Poco::TimeoutException("sygen-webhookd did not exit");
+		throw Poco::TimeoutException(program + " did not exit");
 	}
 	return status->code();
+}
+
+std::string ServiceFixture::taskFolder(const std::string& name, const std::string& fakeCliControl)
+{
+	std::string folder = _home.file("workspace/cron_tasks/" + name);
+	writeFile(folder + "/fakecli.json", fakeCliControl);
+	return folder;
+}
+
+Poco::JSON::Object::Ptr ServiceFixture::hookOnDisk(const std::string& id)
+{
+	Poco::JSON::Object::Ptr file = JsonFields::parseObject(readFile(_home.file("webhooks.json")));
+	Poco::JSON::Array::Ptr hooks = file->getArray("hooks");
+	for (std::size_t i = 0; hooks && i < hooks->size(); ++i)
+	{
+		Poco::JSON::Object::Ptr hook = hooks->getObject(static_cast<unsigned>(i));
+		if (hook && hook->optValue<std::string>("id", "") == id) return hook;
+	}
+	return nullptr;
 }
 
 void ServiceFixture::collect(int fd)

@@ -60,6 +60,19 @@ public:
 		/// Runs sygen-webhookd with args to completion (for --check-config and the
 		/// like) and returns its exit code; output gets stdout + stderr.
 
+	int ctl(const std::vector<std::string>& args, std::string& output);
+		/// Runs sygen-webhookctl --home <home> args... and returns its exit code.
+
+	static int runProgram(const std::string& program, const std::vector<std::string>& args, std::string& output,
+		const std::vector<std::string>& env, Poco::Timespan timeout = Poco::Timespan(20, 0));
+		/// Runs a program to completion; output gets stdout then stderr.
+
+	std::string taskFolder(const std::string& name, const std::string& fakeCliControl = "{}");
+		/// Creates <home>/workspace/cron_tasks/<name>/ with fakecli.json and returns its path.
+
+	Poco::JSON::Object::Ptr hookOnDisk(const std::string& id);
+		/// The entry of webhooks.json with this id as it is on disk now, or null.
+
 	void writeConfig();
 		/// Writes config() to <home>/config/config.json.
 

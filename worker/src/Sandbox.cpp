@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 extern char** environ;
@@ -24,15 +25,18 @@ namespace Sygen {
 namespace {
 
 const char* const CREDENTIAL_VARIABLES[] = {
-	"ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN",
-	"OPENAI_API_KEY", "CODEX_API_KEY",
+	"ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN", "CLAUDE_CONFIG_DIR",
+	"OPENAI_API_KEY", "CODEX_API_KEY", "CODEX_HOME",
 	"GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GENAI_USE_VERTEXAI", "GOOGLE_GENAI_USE_GCA",
 	"GOOGLE_CLOUD_PROJECT", "GOOGLE_CLOUD_LOCATION", "GOOGLE_APPLICATION_CREDENTIALS",
 };
 
 const char* const HOME_STATE_FOLDERS[] = {
-	".claude", ".claude.json", ".codex", ".gemini", ".cache", ".config", ".npm", ".local",
+	".claude", ".codex", ".gemini", ".cache", ".config", ".npm", ".local",
 };
+
+// Variables that move a CLI's state elsewhere; their folders stay writable.
+const char* const STATE_DIR_VARIABLES[] = {"CLAUDE_CONFIG_DIR", "CODEX_HOME"};
 
 const char* const DEVICES[] = {"/dev/null", "/dev/zero", "/dev/full", "/dev/tty", "/dev/pts"};
 
@@ -148,6 +152,7 @@ SpawnOptions Sandbox::prepare(const std::vector<std::string>& argv, const std::s
 	{
 		if (Landlock::abiVersion() >= 1)
 		{
+			createStateFolders();
 			auto ruleset = std::make_shared<Landlock>();
 			for (const std::string& path: writablePaths(workDir)) ruleset->allowWrites(path);
 			o.preExec = [ruleset]() { return ruleset->restrictSelf(); };
@@ -223,6 +228,15 @@ std::vector<std::string> Sandbox::writablePaths(const std::string& workDir) cons
 	if (!home.empty() && home != "/")
 	{
 		for (const char* folder: HOME_STATE_FOLDERS) paths.push_back(home + "/" + folder);
+		// In-place writes only: claude updates it by temp file + rename in HOME,
+		// which Landlock refuses: operators set CLAUDE_CONFIG_DIR (env_file) to keep
+		// that file inside a writable folder.
+		paths.push_back(home + "/.claude.json");
+	}
+	for (const char* variable: STATE_DIR_VARIABLES)
+	{
+		const char* dir = std::getenv(variable);
+		if (dir && dir[0] == '/') paths.push_back(dir);
 	}
 	paths.insert(paths.end(), _settings.sandbox.writablePaths.begin(), _settings.sandbox.writablePaths.end());
 	paths.insert(paths.end(), std::begin(DEVICES), std::end(DEVICES));
@@ -256,6 +270,24 @@ std::vector<std::pair<std::string, std::string>> Sandbox::readEnvFile(const std:
 		pairs.emplace_back(trimmed(t.substr(0, eq)), unquote(trimmed(t.substr(eq + 1))));
 	}
 	return pairs;
+}
+
+void Sandbox::createStateFolders() const
+{
+	// A Landlock rule needs an existing folder: a CLI's first run must still be
+	// able to create its state folder (codex makes ~/.codex on first start).
+	std::string home = cliHome();
+	struct stat st;
+	if (home.empty() || home == "/" || ::stat(home.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return;
+	for (const char* folder: HOME_STATE_FOLDERS)
+	{
+		std::string path = home + "/" + folder;
+		if (::mkdir(path.c_str(), 0700) != 0) continue;
+		if (_identity && ::chown(path.c_str(), _identity->uid, _identity->gid) != 0)
+		{
+			logger().warning("cannot hand %s to %s", path, _identity->name);
+		}
+	}
 }
 
 bool Sandbox::isPassedThrough(const std::string& name) const

@@ -63,11 +63,15 @@ public:
 		/// worker's own hard limit so that an unprivileged worker can apply them.
 
 	std::vector<std::string> writablePaths(const std::string& workDir) const;
-		/// What Landlock leaves writable for a run in workDir.
+		/// What Landlock leaves writable for a run in workDir: workDir, the CLI state
+		/// folders of HOME (.claude, .codex, .gemini, .cache, .config, .npm, .local)
+		/// and the file ~/.claude.json, $CLAUDE_CONFIG_DIR and $CODEX_HOME when set,
+		/// sandbox.writablePaths and a few devices (/dev/null, /dev/tty, ...).
 
 	static bool isAllowlisted(const std::string& name);
-		/// PATH, HOME, LANG, LANGUAGE, LC_*, TZ, USER and the providers' credential
-		/// variables (ANTHROPIC_API_KEY, OPENAI_API_KEY, GEMINI_API_KEY, ...).
+		/// PATH, HOME, LANG, LANGUAGE, LC_*, TZ, USER, the providers' credential
+		/// variables (ANTHROPIC_API_KEY, OPENAI_API_KEY, GEMINI_API_KEY, ...) and
+		/// their state-folder variables (CLAUDE_CONFIG_DIR, CODEX_HOME).
 
 	static std::vector<std::pair<std::string, std::string>> readEnvFile(const std::string& path);
 		/// KEY=VALUE lines; blank lines, '#' comments and an "export " prefix are
@@ -75,6 +79,10 @@ public:
 		/// Poco::FileNotFoundException when the file cannot be read.
 
 private:
+	void createStateFolders() const;
+		/// Creates the missing HOME state folders (0700, owned by the CLI's
+		/// account) so that Landlock can leave them writable.
+
 	bool isPassedThrough(const std::string& name) const;
 	std::string searchPath() const;
 

@@ -80,7 +80,8 @@ struct SpawnOptions
 		/// std::nullopt: the parent's environment is inherited.
 
 	std::string cwd;
-		/// Working directory of the child; empty: the parent's.
+		/// Working directory of the child, entered after the identity change;
+		/// empty: the parent's.
 
 	bool newProcessGroup = true;
 		/// setpgid(0, 0): the child leads its own process group, so the whole tree
@@ -104,8 +105,10 @@ struct SpawnOptions
 		/// prctl(PR_SET_NO_NEW_PRIVS, 1).
 
 	int parentDeathSignal = 0;
-		/// prctl(PR_SET_PDEATHSIG) when non-zero. Note: Linux sends it when the
-		/// *thread* that called spawn() exits, so spawn from a long-lived thread.
+		/// prctl(PR_SET_PDEATHSIG) when non-zero, set after the identity change
+		/// (which would clear it). Note: Linux sends it when the *thread* that
+		/// called spawn() exits, so spawn from a long-lived thread. It reaches the
+		/// child only, not the child's own children.
 
 	Input stdinMode = Input::DEV_NULL;
 	Output stdoutMode = Output::INHERIT;

@@ -13,6 +13,7 @@
 
 #include <Poco/Timespan.h>
 #include <functional>
+#include <string>
 
 namespace Sygen {
 
@@ -48,6 +49,31 @@ struct RetryPolicy
 
 	bool wait(const Poco::Timespan& delay) const;
 		/// Sleeps with sleep (or for real). Returns false when cancelled.
+
+	struct Attempt
+		/// What one try of a delivery gave.
+	{
+		enum Result
+		{
+			DELIVERED,   ///< done.
+			RETRY,       ///< transient failure (no response, 5xx, 429): try again.
+			FAILED       ///< permanent failure (e.g. 4xx): do not try again.
+		};
+		Result result = FAILED;
+		Poco::Timespan serverDelay;   ///< RETRY: the wait the server asked for (0: none).
+		std::string description;      ///< for the log; never a secret.
+	};
+
+	using AttemptFunction = std::function<Attempt(int attempt)>;
+		/// Makes try number attempt (1-based).
+	using FailureFunction = std::function<void(const Attempt& failure, int attempt, bool final)>;
+		/// Told about each failed try; final is true when no further try follows.
+
+	bool run(const AttemptFunction& attempt, const FailureFunction& onFailure) const;
+		/// Tries until DELIVERED, FAILED, maxAttempts tries, a server delay longer
+		/// than maxServerDelay, or a cancelled wait. Between tries it waits the
+		/// server's delay when one was given, else backoff(). Returns true when
+		/// delivered. Exceptions of attempt propagate.
 };
 
 } // namespace Sygen

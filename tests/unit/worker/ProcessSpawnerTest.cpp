@@ -78,6 +78,8 @@ class ProcessSpawnerTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testPreExecErrorFailsTheSpawn);
 	CPPUNIT_TEST(testParentDeathSignalFiresWhenSpawningThreadEnds);
 	CPPUNIT_TEST(testRootDropsToTheGivenUser);
+	CPPUNIT_TEST(testParentDeathSignalSurvivesTheUserDrop);
+	CPPUNIT_TEST(testWorkingDirectoryIsEnteredAsTheDroppedUser);
 	CPPUNIT_TEST(testWaitForTimesOutWhileChildRuns);
 	CPPUNIT_TEST(testKillProcessGroupReachesGrandchildren);
 	CPPUNIT_TEST(testEmptyArgvIsRejected);
@@ -261,6 +263,43 @@ public:
 		CPPUNIT_ASSERT(out.text.find("uid=65534") == 0);
 		CPPUNIT_ASSERT(out.text.find("gid=65534") != std::string::npos);
 		CPPUNIT_ASSERT(out.text.find("groups=65534") != std::string::npos);
+	}
+
+	void testParentDeathSignalSurvivesTheUserDrop()
+	{
+		if (::geteuid() != 0) return;  // only root can switch accounts
+		SpawnOptions o = command({"/bin/sleep", "30"});
+		o.stdoutMode = SpawnOptions::Output::DEV_NULL;
+		o.uid = 65534;
+		o.gid = 65534;
+		o.parentDeathSignal = SIGKILL;
+		pid_t pid = -1;
+		std::thread spawner([&] { pid = ProcessSpawner::spawn(o).pid; });
+		spawner.join();
+		std::optional<ProcessStatus> status = ProcessSpawner::waitFor(pid, Poco::Timespan(10, 0));
+		if (!status) ProcessSpawner::killProcessGroup(pid, SIGKILL);
+		CPPUNIT_ASSERT(status.has_value());
+		CPPUNIT_ASSERT_EQUAL(-SIGKILL, status->code());
+	}
+
+	void testWorkingDirectoryIsEnteredAsTheDroppedUser()
+	{
+		if (::geteuid() != 0) return;  // only root can switch accounts
+		Sygen::Test::TempDir dir;  // 0700, root's
+		SpawnOptions o = command({"/bin/true"});
+		o.uid = 65534;
+		o.gid = 65534;
+		o.cwd = dir.path();
+		try
+		{
+			ProcessSpawner::spawn(o);
+			CPPUNIT_FAIL("spawn must throw");
+		}
+		catch (SpawnException& exc)
+		{
+			CPPUNIT_ASSERT_EQUAL(std::string("chdir"), exc.stage());
+			CPPUNIT_ASSERT_EQUAL(EACCES, exc.code());
+		}
 	}
 
 	void testWaitForTimesOutWhileChildRuns()

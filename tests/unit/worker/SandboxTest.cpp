@@ -7,6 +7,7 @@
 #include "WorkerTestSupport.h"
 #include <algorithm>
 #include <cppunit/extensions/HelperMacros.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using Sygen::ResourceLimit;
@@ -41,6 +42,8 @@ class SandboxTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testPrepareConfinesTheProcess);
 	CPPUNIT_TEST(testLandlockCanBeSwitchedOff);
 	CPPUNIT_TEST(testWritablePathsCoverTaskFolderStateFoldersAndDevices);
+	CPPUNIT_TEST(testMissingStateFoldersAreCreatedForLandlock);
+	CPPUNIT_TEST(testStateFolderVariablesPassAndStayWritable);
 	CPPUNIT_TEST(testUnknownSandboxUserIsAnError);
 	CPPUNIT_TEST(testRootSwitchesToSandboxUser);
 	CPPUNIT_TEST_SUITE_END();
@@ -169,6 +172,34 @@ public:
 			CPPUNIT_ASSERT_MESSAGE(p, contains(paths, p));
 		}
 		CPPUNIT_ASSERT(!contains(paths, "/home/svc"));
+	}
+
+	void testMissingStateFoldersAreCreatedForLandlock()
+	{
+		if (Sygen::Landlock::abiVersion() < 1) return;
+		Sygen::Test::TempDir home;
+		ScopedEnv env;
+		env.set("HOME", home.path());
+		Sandbox(WorkerSettings()).prepare({"codex"}, "/usr/bin/codex", home.path());
+		struct stat st;
+		CPPUNIT_ASSERT_EQUAL(0, ::stat(home.file(".codex").c_str(), &st));
+		CPPUNIT_ASSERT(S_ISDIR(st.st_mode));
+		CPPUNIT_ASSERT_EQUAL(0700, static_cast<int>(st.st_mode & 0777));
+		CPPUNIT_ASSERT_EQUAL(0, ::stat(home.file(".claude").c_str(), &st));
+	}
+
+	void testStateFolderVariablesPassAndStayWritable()
+	{
+		ScopedEnv env;
+		env.set("CLAUDE_CONFIG_DIR", "/srv/claude-state");
+		env.set("CODEX_HOME", "/srv/codex-state");
+		Sandbox sandbox{WorkerSettings()};
+		std::vector<std::string> e = sandbox.environment();
+		CPPUNIT_ASSERT(contains(e, "CLAUDE_CONFIG_DIR=/srv/claude-state"));
+		CPPUNIT_ASSERT(contains(e, "CODEX_HOME=/srv/codex-state"));
+		std::vector<std::string> paths = sandbox.writablePaths("/srv/task");
+		CPPUNIT_ASSERT(contains(paths, "/srv/claude-state"));
+		CPPUNIT_ASSERT(contains(paths, "/srv/codex-state"));
 	}
 
 	void testUnknownSandboxUserIsAnError()

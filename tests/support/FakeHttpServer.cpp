@@ -1,0 +1,156 @@
+//
+// FakeHttpServer.cpp
+//
+
+#include "FakeHttpServer.h"
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/Thread.h>
+#include <chrono>
+
+namespace Sygen {
+namespace Test {
+
+namespace {
+
+class Handler: public Poco::Net::HTTPRequestHandler
+{
+public:
+	explicit Handler(FakeHttpServer& owner): _owner(owner)
+	{
+	}
+
+	void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override
+	{
+		RecordedRequest r;
+		r.method = request.getMethod();
+		r.uri = request.getURI();
+		for (const auto& h: request) r.headers.add(h.first, h.second);
+		Poco::StreamCopier::copyToString(request.stream(), r.body);
+		FakeReply reply = _owner.handle(r);
+		if (reply.delaySeconds > 0) Poco::Thread::sleep(static_cast<long>(reply.delaySeconds * 1000));
+		response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
+		response.setContentType("application/json");
+		for (const auto& h: reply.headers) response.set(h.first, h.second);
+		response.setContentLength(static_cast<std::streamsize>(reply.body.size()));
+		response.send() << reply.body;
+	}
+
+private:
+	FakeHttpServer& _owner;
+};
+
+class Factory: public Poco::Net::HTTPRequestHandlerFactory
+{
+public:
+	explicit Factory(FakeHttpServer& owner): _owner(owner)
+	{
+	}
+
+	Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override
+	{
+		return new Handler(_owner);
+	}
+
+private:
+	FakeHttpServer& _owner;
+};
+
+} // namespace
+
+Poco::JSON::Object::Ptr RecordedRequest::json() const
+{
+	Poco::JSON::Parser parser;
+	return parser.parse(body).extract<Poco::JSON::Object::Ptr>();
+}
+
+FakeHttpServer::FakeHttpServer(Responder responder):
+	_responder(std::move(responder))
+{
+	Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+	_port = socket.address().port();
+	Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
+	params->setMaxThreads(8);
+	params->setKeepAlive(false);
+	_server.reset(new Poco::Net::HTTPServer(new Factory(*this), socket, params));
+	_server->start();
+}
+
+FakeHttpServer::~FakeHttpServer()
+{
+	_server->stopAll(true);
+}
+
+void FakeHttpServer::setResponder(Responder responder)
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	_responder = std::move(responder);
+}
+
+int FakeHttpServer::port() const
+{
+	return _port;
+}
+
+std::string FakeHttpServer::baseUrl() const
+{
+	return "http://127.0.0.1:" + std::to_string(_port);
+}
+
+std::vector<RecordedRequest> FakeHttpServer::requests() const
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	return _requests;
+}
+
+std::size_t FakeHttpServer::count() const
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	return _requests.size();
+}
+
+bool FakeHttpServer::waitForRequests(std::size_t n, Poco::Timespan timeout) const
+{
+	std::unique_lock<std::mutex> lock(_mutex);
+	return _changed.wait_for(lock, std::chrono::microseconds(timeout.totalMicroseconds()),
+		[&] { return _requests.size() >= n; });
+}
+
+FakeReply FakeHttpServer::telegramOk()
+{
+	FakeReply r;
+	r.body = "{\"ok\":true,\"result\":{\"message_id\":1}}";
+	return r;
+}
+
+FakeReply FakeHttpServer::matrixOk()
+{
+	FakeReply r;
+	r.body = "{\"event_id\":\"$fake\"}";
+	return r;
+}
+
+FakeReply FakeHttpServer::handle(const RecordedRequest& request)
+{
+	Responder responder;
+	{
+		std::lock_guard<std::mutex> lock(_mutex);
+		responder = _responder;
+	}
+	FakeReply reply = responder ? responder(request) : FakeReply();
+	{
+		std::lock_guard<std::mutex> lock(_mutex);
+		_requests.push_back(request);
+	}
+	_changed.notify_all();
+	return reply;
+}
+
+} } // namespace Sygen::Test
