@@ -184,7 +184,9 @@ int WebhookServer::serve(WebhookService& service)
 
 	WorkerPoolOptions poolOptions;
 	poolOptions.workerExecutable = workerExecutable();
-	poolOptions.workerArguments = {"--home", config.paths.home, "--config", config.paths.configFile, "--log", _logTarget, "--log-level", _logLevel};
+	// Resolved here: a worker's cleaned environment could not tell it is under systemd.
+	std::string workerLog = Logging::targetName(Logging::resolve(Logging::parseTarget(_logTarget)));
+	poolOptions.workerArguments = {"--home", config.paths.home, "--config", config.paths.configFile, "--log", workerLog, "--log-level", _logLevel};
 	poolOptions.socketPath = config.paths.workerSocket;
 	poolOptions.workers = config.webhooks.workers;
 	WorkerPool pool(poolOptions, service.dispatcher());
@@ -265,6 +267,7 @@ void WebhookServer::waitForSignals(WebhookService& service, WorkerPool& pool)
 			return;
 		}
 		SdNotify::watchdog();
+		service.maskHookSecrets();
 		if (lastStatus.isElapsed(5 * Poco::Timestamp::resolution()))
 		{
 			SdNotify::status(statusLine(service, pool));

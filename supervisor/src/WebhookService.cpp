@@ -6,6 +6,7 @@
 #include "Sygen/Authenticator.h"
 #include "Sygen/BearerAuthenticator.h"
 #include "Sygen/IsoTime.h"
+#include "Sygen/Logging.h"
 #include "Sygen/PayloadParser.h"
 #include "Sygen/RequestView.h"
 #include "Sygen/TemplateRenderer.h"
@@ -54,6 +55,7 @@ void WebhookService::open()
 	Poco::File(_config.paths.stateDir).createDirectories();
 	::chmod(_config.paths.stateDir.c_str(), 0700);
 	_hooks.load();
+	maskHookSecrets();
 	_hooks.startPolling();
 	_replay.reset(new ReplayGuard(_config.paths.stateDir + "/dedupe.log", _config.webhooks.dedupeWindowSeconds, _clock.now()));
 	_spool.open();
@@ -115,6 +117,19 @@ const Config& WebhookService::config() const
 void WebhookService::reloadHooks()
 {
 	_hooks.load();
+	maskHookSecrets();
+}
+
+void WebhookService::maskHookSecrets()
+{
+	std::shared_ptr<const HookSet> snapshot = _hooks.snapshot();
+	if (snapshot == _maskedSnapshot) return;
+	for (const HookSet::HookPtr& hook: snapshot->hooks())
+	{
+		Logging::addSecret(hook->token);
+		Logging::addSecret(hook->hmacSecret);
+	}
+	_maskedSnapshot = snapshot;
 }
 
 RateLimiter::Decision WebhookService::admit(const std::string& clientAddress)

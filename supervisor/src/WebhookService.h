@@ -59,6 +59,11 @@ public:
 	void reloadHooks();
 		/// SIGHUP: re-reads webhooks.json now.
 
+	void maskHookSecrets();
+		/// Registers every hook's token and HMAC secret with the log filter, so that
+		/// no log line can ever show one. Cheap when the hooks did not change; the
+		/// application calls it after every (re)load and on its periodic tick.
+
 	void setGaugeSource(std::function<Metrics::Gauges()> source);
 		/// Where /metrics reads worker states from.
 
@@ -97,6 +102,7 @@ private:
 	Metrics _metrics;
 	ResultListener _resultListener;
 	std::function<Metrics::Gauges()> _gauges;
+	std::shared_ptr<const HookSet> _maskedSnapshot;
 };
 
 } // namespace Sygen

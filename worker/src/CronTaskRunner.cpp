@@ -22,6 +22,16 @@
 
 namespace Sygen {
 
+namespace {
+
+std::string logTail(const std::string& stderrBytes)
+	/// The end of stderr, short enough for one log line.
+{
+	return OutputParser::lastCharacters(OutputParser::clean(stderrBytes), 2000);
+}
+
+} // namespace
+
 CronTaskRunner::CronTaskRunner(const WorkerSettings& settings, const Clock& clock):
 	_settings(settings),
 	_clock(clock),
@@ -36,7 +46,8 @@ JobOutcome CronTaskRunner::run(const WorkOrder& order) const
 	std::unique_ptr<DependencyLock> lock;
 	if (hook.dependency && !hook.dependency->empty())
 	{
-		lock = std::make_unique<DependencyLock>(_settings.stateDir + "/locks", *hook.dependency);
+		std::string stateDir = _settings.stateDir.empty() ? _settings.home + "/webhook-state" : _settings.stateDir;
+		lock = std::make_unique<DependencyLock>(stateDir + "/locks", *hook.dependency);
 	}
 	return runLocked(order);
 }
@@ -108,14 +119,14 @@ JobOutcome CronTaskRunner::runCli(const WorkOrder& order, const CliCommand& comm
 	if (outcome.timedOut)
 	{
 		_logger.warning("job %s: %s timed out after %ds; stderr tail: %s", order.jobId, command.provider,
-			_settings.cliTimeoutSeconds, outcome.stderrTail);
+			_settings.cliTimeoutSeconds, logTail(outcome.stderrTail));
 		return {"error:timeout", "[Webhook cron_task timed out after " + std::to_string(_settings.cliTimeoutSeconds) + "s]"};
 	}
 	int code = outcome.status.code();
 	std::string text = OutputParser::parse(command.provider, outcome.stdoutText, outcome.stderrTail, code);
 	if (outcome.status.success()) return {"success", text};
 	_logger.warning("job %s: %s ended with %s; stderr tail: %s", order.jobId, command.provider,
-		outcome.status.toString(), outcome.stderrTail);
+		outcome.status.toString(), logTail(outcome.stderrTail));
 	return {"error:exit_" + std::to_string(code), text};
 }
 

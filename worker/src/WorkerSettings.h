@@ -48,7 +48,7 @@ struct WorkerSettings
 	/// Plain value; copy freely.
 {
 	std::string home;                    ///< sygen home (SPEC §1).
-	std::string stateDir;                ///< <home>/webhook-state unless configured.
+	std::string stateDir;                ///< <home>/webhook-state unless configured (empty: that default).
 	std::string provider = "claude";
 	std::string model = "opus";
 	std::string reasoningEffort = "medium";

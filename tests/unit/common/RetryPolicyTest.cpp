@@ -58,7 +58,7 @@ public:
 		CPPUNIT_ASSERT_EQUAL(4, p.backoff(2).seconds());
 		CPPUNIT_ASSERT_EQUAL(8, p.backoff(3).seconds());
 		CPPUNIT_ASSERT_EQUAL(10, p.backoff(4).seconds());
-		CPPUNIT_ASSERT_EQUAL(Poco::Timespan::TimeDiff(10), p.backoff(1000).totalSeconds());
+		CPPUNIT_ASSERT_EQUAL(10, p.backoff(1000).totalSeconds());
 	}
 
 	void testRetriesUntilDelivered()
@@ -119,7 +119,7 @@ public:
 				return n == 1 ? attempt(RetryPolicy::Attempt::RETRY, Poco::Timespan(37, 0)) : attempt(RetryPolicy::Attempt::DELIVERED);
 			}, nullptr));
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), rec.waits.size());
-		CPPUNIT_ASSERT_EQUAL(Poco::Timespan::TimeDiff(37), rec.waits[0].totalSeconds());
+		CPPUNIT_ASSERT_EQUAL(37, rec.waits[0].totalSeconds());
 	}
 
 	void testServerDelayOverTheLimitGivesUp()
