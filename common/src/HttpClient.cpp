@@ -44,6 +44,20 @@ std::string withoutPath(std::string text, const std::string& pathEtc)
 	return text;
 }
 
+std::string rawPathEtc(const std::string& url)
+{
+	// The path exactly as given: Poco::URI would decode and re-encode it with its own
+	// reserved set (turning a Matrix room id's "%3A" back into ':').
+	std::size_t authority = url.find("://");
+	std::size_t slash = url.find_first_of("/?#", authority == std::string::npos ? 0 : authority + 3);
+	if (slash == std::string::npos) return "/";
+	std::string rest = url.substr(slash);
+	std::size_t fragment = rest.find('#');
+	if (fragment != std::string::npos) rest.erase(fragment);
+	if (rest.empty() || rest[0] != '/') rest.insert(0, "/");
+	return rest;
+}
+
 } // namespace
 
 HttpClient::HttpClient(Poco::Timespan timeout):
@@ -98,7 +112,7 @@ HttpClient::Response HttpClient::send(const std::string& method, const std::stri
 		throw HttpTransportError("unsupported URL: scheme must be http or https with a host, got \"" + scheme + "\"");
 	}
 	const std::string where = scheme + "://" + uri.getHost() + ":" + std::to_string(uri.getPort());
-	const std::string pathEtc = uri.getPathEtc().empty() ? "/" : uri.getPathEtc();
+	const std::string pathEtc = rawPathEtc(url);
 	try
 	{
 		std::unique_ptr<Poco::Net::HTTPClientSession> session;

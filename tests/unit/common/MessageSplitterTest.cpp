@@ -81,7 +81,7 @@ public:
 	{
 		std::string text = repeat("x\xC3\xA9\xE4\xB8\xAD\xF0\x9F\x98\x80\n", 3000);
 		std::vector<std::string> parts = MessageSplitter::split(text, 4096);
-		CPPUNIT_ASSERT_EQUAL(std::size_t(3), parts.size());   // 15000 characters
+		CPPUNIT_ASSERT_EQUAL(std::size_t(4), parts.size());   // 15000 characters
 		std::string joined;
 		for (const std::string& p: parts)
 		{
@@ -90,7 +90,7 @@ public:
 		}
 		CPPUNIT_ASSERT(joined == text);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(4096), MessageSplitter::characters(parts[0]));
-		CPPUNIT_ASSERT_EQUAL(std::size_t(15000 - 8192), MessageSplitter::characters(parts[2]));
+		CPPUNIT_ASSERT_EQUAL(std::size_t(15000 - 3 * 4096), MessageSplitter::characters(parts[3]));
 	}
 
 	void testInvalidBytesCountOneEach()
