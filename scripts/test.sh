@@ -7,3 +7,12 @@ scripts/build.sh
 (cd "${BUILD_DIR:-build}" && ctest --output-on-failure -j "$(nproc)")
 # Packages: build the .deb and .rpm, lint, install, smoke-test, purge (needs root and apt).
 scripts/package-test.sh
+
+# The long checks (docs/TESTING.md): the whole suite under ASan+UBSan and under TSan,
+# then every fuzz target for FUZZ_SECONDS (default 30 s). CI sets CI=true; locally
+# they run with SYGEN_FULL_CHECKS=1, or one by one: scripts/sanitize.sh, scripts/fuzz.sh.
+if [ "${CI:-}" = true ] || [ "${SYGEN_FULL_CHECKS:-}" = 1 ]; then
+	scripts/sanitize.sh address
+	scripts/sanitize.sh thread
+	scripts/fuzz.sh
+fi

@@ -6,6 +6,7 @@
 #include "Sygen/JsonWriter.h"
 #include <Poco/Exception.h>
 #include <Poco/Unicode.h>
+#include <vector>
 
 namespace Sygen {
 
@@ -113,6 +114,11 @@ std::string TemplateRenderer::substitute(const Poco::JSON::Object& payload, cons
 {
 	std::string out;
 	out.reserve(tmpl.size());
+	// With neutralise, which bytes of out came from payload values: a "#--" can also
+	// straddle two adjacent values ({{a}}{{b}} with a="#", b="-- END ...") or a value
+	// and the template around it, which rewriting each value on its own misses
+	// (found by fuzz/TemplateRendererFuzz).
+	std::vector<bool> fromValue;
 	std::size_t i = 0;
 	const std::size_t n = tmpl.size();
 	while (i < n)
@@ -130,17 +136,35 @@ std::string TemplateRenderer::substitute(const Poco::JSON::Object& payload, cons
 				else
 				{
 					std::string value = formatValue(payload.get(key));
-					out += neutralise ? neutraliseMarkers(value) : value;
+					out += value;
+					if (neutralise) fromValue.resize(out.size(), true);
 				}
+				if (neutralise) fromValue.resize(out.size(), false);
 				i = end + 2;
 				continue;
 			}
 		}
 		// Not a placeholder here: emit one byte and retry from the next, as a regex search would.
 		out += tmpl[i];
+		if (neutralise) fromValue.push_back(false);
 		++i;
 	}
-	return out;
+	if (!neutralise) return out;
+
+	// Every "#--" with at least one byte from a value becomes "# --"; the template's own stay.
+	std::string safe;
+	safe.reserve(out.size());
+	std::size_t pos = 0;
+	for (;;)
+	{
+		std::size_t found = out.find("#--", pos);
+		if (found == std::string::npos) break;
+		safe.append(out, pos, found - pos);
+		safe += (fromValue[found] || fromValue[found + 1] || fromValue[found + 2]) ? "# --" : "#--";
+		pos = found + 3;
+	}
+	safe.append(out, pos, std::string::npos);
+	return safe;
 }
 
 } // namespace Sygen

@@ -3,6 +3,8 @@
 //
 
 #include "CtlApp.h"
+#include "CtlError.h"
+#include "HookCommands.h"
 #include "Sygen/Config.h"
 #include "Sygen/JsonFields.h"
 #include "Sygen/UnixSocket.h"
@@ -20,20 +22,6 @@
 namespace Sygen {
 
 namespace {
-
-class CtlError: public Poco::Exception
-	/// The supervisor answered with an error (exit 1).
-{
-public:
-	explicit CtlError(const std::string& message): Poco::Exception(message) {}
-};
-
-class UsageError: public Poco::Exception
-	/// The command line is wrong (exit 2).
-{
-public:
-	explicit UsageError(const std::string& message): Poco::Exception(message) {}
-};
 
 const Poco::Timespan REPLY_TIMEOUT(60, 0);
 
@@ -102,6 +90,7 @@ CtlApp::CtlApp(std::ostream& out, std::ostream& err):
 	_err(err)
 {
 	addBuiltins();
+	HookCommands::addTo(*this);
 }
 
 void CtlApp::addCommand(const Command& command)
@@ -112,6 +101,16 @@ void CtlApp::addCommand(const Command& command)
 std::ostream& CtlApp::out()
 {
 	return _out;
+}
+
+std::ostream& CtlApp::err()
+{
+	return _err;
+}
+
+Config CtlApp::config()
+{
+	return Config::load(_home, _config);
 }
 
 bool CtlApp::json() const
@@ -148,19 +147,38 @@ Poco::JSON::Object::Ptr CtlApp::call(const Poco::JSON::Object& req)
 	{
 		socket = UnixSocket::connect(path);
 	}
+	catch (Poco::Net::ConnectionRefusedException& e)
+	{
+		throw SupervisorNotRunning("sygen-webhookd is not running (nobody listens on " + path + ")", e.displayText());
+	}
+	catch (Poco::FileNotFoundException& e)
+	{
+		throw SupervisorNotRunning("sygen-webhookd is not running (no socket " + path + ")", e.displayText());
+	}
 	catch (Poco::Exception& e)
 	{
-		throw Poco::IOException("cannot reach sygen-webhookd at " + path + " (is it running?)", e.displayText());
+		throw SupervisorUnreachable("cannot reach sygen-webhookd at " + path, e.displayText());
 	}
-	WorkerChannel channel(std::move(socket));
-	channel.send(req);
-	Poco::JSON::Object::Ptr answer = channel.receive(REPLY_TIMEOUT);
-	if (!answer) throw Poco::IOException("no answer from sygen-webhookd within " + std::to_string(REPLY_TIMEOUT.totalSeconds()) + " s");
+	Poco::JSON::Object::Ptr answer;
+	try
+	{
+		WorkerChannel channel(std::move(socket));
+		channel.send(req);
+		answer = channel.receive(REPLY_TIMEOUT);
+	}
+	catch (Poco::IOException& e)
+	{
+		throw SupervisorUnreachable("lost the connection to sygen-webhookd at " + path, e.displayText());
+	}
+	if (!answer) throw SupervisorUnreachable("no answer from sygen-webhookd within " + std::to_string(REPLY_TIMEOUT.totalSeconds()) + " s");
 	if (!JsonFields::boolean(*answer, "ok", false))
 	{
 		std::string code = JsonFields::string(*answer, "error", "failed");
 		std::string message = JsonFields::string(*answer, "message", code);
-		throw CtlError(code == "failed" || message.find(code) != std::string::npos ? message : message + " (" + code + ")");
+		// The message alone, as the same operation run offline would print it; the
+		// code only where it tells more than the message.
+		if (code == "unknown_command") message += " (is sygen-webhookd older than this sygen-webhookctl?)";
+		throw CtlError(message);
 	}
 	return answer;
 }
@@ -260,14 +278,17 @@ void CtlApp::printHelp(const std::string& group)
 	_out << "Usage: sygen-webhookctl [OPTIONS] " << (group.empty() ? "COMMAND" : group + " COMMAND") << " [ARGS]\n\n";
 	if (group.empty())
 	{
-		_out << "Operates a running sygen-webhookd through its admin socket.\n\n";
+		_out << "Operates sygen-webhookd through its admin socket. The hooks and token commands\n"
+			"also work while it is not running: they then change the files themselves, under\n"
+			"the same file locks.\n\n";
 	}
 	_out << "Commands:\n";
 	for (const Command& c: _commands)
 	{
 		if (!group.empty() && c.group != group) continue;
-		std::string line = c.group + " " + c.name + (c.usage.empty() ? "" : " " + c.usage);
-		_out << "  " << std::left << std::setw(30) << line << " " << c.summary << "\n";
+		std::string line = c.group + (c.name.empty() ? "" : " " + c.name) + (c.usage.empty() ? "" : " " + c.usage);
+		if (line.size() > 30) _out << "  " << line << "\n  " << std::setw(31) << "" << c.summary << "\n";
+		else _out << "  " << std::left << std::setw(30) << line << " " << c.summary << "\n";
 	}
 	_out << "\nOptions:\n"
 		<< "  --admin-socket PATH   the admin socket (default: webhooks.admin_socket, else <state>/admin.sock)\n"
@@ -280,8 +301,10 @@ void CtlApp::printHelp(const std::string& group)
 
 void CtlApp::printCommandHelp(const Command& c)
 {
-	_out << "Usage: sygen-webhookctl [OPTIONS] " << c.group << " " << c.name << (c.usage.empty() ? "" : " " + c.usage) << "\n\n"
-		<< c.summary << "\n\nSee sygen-webhookctl --help for the options.\n";
+	_out << "Usage: sygen-webhookctl [OPTIONS] " << c.group << (c.name.empty() ? "" : " " + c.name) << (c.usage.empty() ? "" : " " + c.usage) << "\n\n"
+		<< c.summary << "\n";
+	if (!c.details.empty()) _out << "\n" << c.details;
+	_out << "\nSee sygen-webhookctl --help for the global options (--json, --home, ...).\n";
 }
 
 int CtlApp::run(const std::vector<std::string>& args)
@@ -322,6 +345,16 @@ int CtlApp::run(const std::vector<std::string>& args)
 		bool groupKnown = false;
 		for (const Command& c: _commands) groupKnown = groupKnown || c.group == words[0];
 		if (!groupKnown) throw UsageError("unknown command '" + words[0] + "' (see --help)");
+		// A command of one word ("reload") takes every later word as an argument.
+		if (const Command* single = find(words[0], ""))
+		{
+			if (help)
+			{
+				printCommandHelp(*single);
+				return EXIT_OK;
+			}
+			return single->handler(*this, std::vector<std::string>(words.begin() + 1, words.end()));
+		}
 		if (words.size() < 2)
 		{
 			printHelp(words[0]);
@@ -351,14 +384,15 @@ int CtlApp::run(const std::vector<std::string>& args)
 		_err << "sygen-webhookctl: " << e.message() << "\n";
 		return EXIT_CONFIG;
 	}
-	catch (Poco::IOException& e)
+	catch (SupervisorUnreachable& e)
 	{
-		_err << "sygen-webhookctl: " << e.displayText() << "\n";
+		_err << "sygen-webhookctl: " << e.message() << "\n";
 		return EXIT_UNAVAILABLE;
 	}
 	catch (Poco::Exception& e)
 	{
-		_err << "sygen-webhookctl: " << e.displayText() << "\n";
+		// message() alone for our own texts; the exception name helps for the rest.
+		_err << "sygen-webhookctl: " << (e.message().empty() ? e.displayText() : e.message()) << "\n";
 		return EXIT_FAILED;
 	}
 }

@@ -8,6 +8,7 @@
 #ifndef Sygen_CtlApp_INCLUDED
 #define Sygen_CtlApp_INCLUDED
 
+#include "Sygen/Config.h"
 #include <Poco/JSON/Object.h>
 #include <functional>
 #include <iosfwd>
@@ -17,15 +18,17 @@
 namespace Sygen {
 
 class CtlApp
-	/// Commands live in one table (group, name, usage, summary, handler); later
-	/// commands (hooks.*, token, reload) are added with addCommand().
+	/// Commands live in one table (group, name, usage, summary, handler); a command
+	/// with an empty name is one word ("reload"). The hooks, token and reload
+	/// commands are added by HookCommands.
 	///
 	/// Global options, accepted anywhere on the line: --admin-socket PATH,
 	/// --home DIR, --config FILE (the socket is then webhooks.admin_socket, by
 	/// default <state>/admin.sock), --json, --help/-h, --version.
 	///
-	/// Exit codes: 0 success; 1 the supervisor answered with an error; 2 usage
-	/// error; 69 the supervisor cannot be reached; 78 invalid config file.
+	/// Exit codes: 0 success; 1 the supervisor answered with an error or the
+	/// operation failed; 2 usage error; 69 the supervisor cannot be reached (for
+	/// commands that need it); 78 invalid config file.
 {
 public:
 	static const int EXIT_OK = 0;
@@ -45,6 +48,7 @@ public:
 		std::string usage;     ///< Arguments, e.g. "N [--now]".
 		std::string summary;   ///< One line.
 		Handler handler;
+		std::string details = "";  ///< More help (options), printed by "COMMAND --help".
 	};
 
 	CtlApp(std::ostream& out, std::ostream& err);
@@ -58,13 +62,18 @@ public:
 
 	Poco::JSON::Object::Ptr call(const Poco::JSON::Object& request);
 		/// Sends one request to the admin API and returns its "result" wrapped as
-		/// {"result": ...}. Throws CtlError (exit 1) for an error answer, and
-		/// Poco::IOException when the socket cannot be reached (exit 69).
+		/// {"result": ...}. Throws CtlError (exit 1) for an error answer,
+		/// SupervisorNotRunning when nobody listens on the socket and
+		/// SupervisorUnreachable for other connection failures (both exit 69).
 
 	Poco::Dynamic::Var callResult(const Poco::JSON::Object& request);
 		/// call() and return the result value.
 
 	std::ostream& out();
+	std::ostream& err();
+
+	Config config();
+		/// The config from --home/--config. Throws ConfigError.
 	bool json() const;
 		/// --json was given: print the raw JSON result.
 

@@ -6,6 +6,7 @@
 #include "Sygen/IsoTime.h"
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
+#include <algorithm>
 
 namespace Sygen {
 
@@ -62,28 +63,54 @@ void Dispatcher::pump()
 {
 	std::vector<WebhookResult> finished;
 	{
-		std::lock_guard<std::mutex> lock(_mutex);
-		pumpLocked(finished);
+		std::unique_lock<std::mutex> lock(_mutex);
+		pumpLocked(lock, finished);
 	}
 	notify(finished);
 }
 
-void Dispatcher::pumpLocked(std::vector<WebhookResult>& finished)
+void Dispatcher::pumpLocked(std::unique_lock<std::mutex>& lock, std::vector<WebhookResult>& finished)
 {
-	if (_paused || !_workers) return;
-	int sendFailures = 0;
-	auto it = _queue.begin();
-	while (it != _queue.end())
+	// One pump at a time. The durable "started" record (an fdatasync) and the send
+	// happen with _mutex released, so that submit(), hasRoom() and the workers' events
+	// never wait for a dispatch's disk flush: before, every dispatch held the lock
+	// across the fsync, which serialised ingress behind dispatch (bench/README.md,
+	// "Fixes"). Another thread that wants a pump meanwhile leaves a note, and the
+	// running pump goes round again.
+	if (_pumping)
 	{
-		if (!it->dependency.empty() && _busyDependencies.count(it->dependency))
+		_pumpAgain = true;
+		return;
+	}
+	_pumping = true;
+	do
+	{
+		_pumpAgain = false;
+		pumpOnce(lock, finished);
+	}
+	while (_pumpAgain);
+	_pumping = false;
+}
+
+void Dispatcher::pumpOnce(std::unique_lock<std::mutex>& lock, std::vector<WebhookResult>& finished)
+{
+	int sendFailures = 0;
+	// An index, not an iterator: submit() may append while the lock is released. Only
+	// the pump removes queued jobs, and there is one pump at a time.
+	std::size_t i = 0;
+	while (i < _queue.size())
+	{
+		if (_paused || !_workers) return;
+		WorkerPort* workers = _workers;
+		if (!_queue[i].dependency.empty() && _busyDependencies.count(_queue[i].dependency))
 		{
-			++it;
+			++i;
 			continue;
 		}
-		int workerId = _workers->idleWorker();
+		int workerId = workers->idleWorker();
 		if (workerId == 0) return;
 
-		const QueuedJob job = *it;
+		const QueuedJob job = _queue[i];
 		WebhookResult failure;
 		std::optional<WorkOrder> order;
 		try
@@ -107,38 +134,47 @@ void Dispatcher::pumpLocked(std::vector<WebhookResult>& finished)
 			if (failure.status.empty()) failure.status = STATUS_EXCEPTION;
 			if (failure.finishedAt.empty()) failure.finishedAt = IsoTime::format(_clock.now());
 			finished.push_back(failure);
-			it = _queue.erase(it);
+			_queue.erase(_queue.begin() + static_cast<std::ptrdiff_t>(i));
 			continue;
 		}
 
-		Poco::Timestamp startedAt = _clock.now();
+		// Counted as running before the lock is released: a fast worker's result may
+		// arrive before this thread has the lock back.
+		Running running;
+		running.job = job;
+		running.workerId = workerId;
+		running.startedAt = _clock.now();
+		running.hookTitle = order->hook.title;
+		running.mode = order->hook.mode;
+		_running[job.jobId] = running;
+		if (!job.dependency.empty()) _busyDependencies.insert(job.dependency);
+		_queue.erase(_queue.begin() + static_cast<std::ptrdiff_t>(i));
+
+		bool recorded = true;
+		bool sent = false;
+		lock.unlock();
 		try
 		{
-			_observer.jobStarted(job.jobId, workerId, startedAt);
+			_observer.jobStarted(job.jobId, workerId, running.startedAt);
 		}
 		catch (Poco::Exception& e)
 		{
 			// Without the durable "started" mark a crash could run the job twice:
 			// leave it queued and try again on the next event.
 			logger().error("job " + job.jobId + ": cannot record its start, not dispatching: " + e.displayText());
-			return;
+			recorded = false;
 		}
-		if (!_workers->sendJob(workerId, *order))
-		{
-			logger().warning("job " + job.jobId + ": worker " + std::to_string(workerId) + " went away before the job was sent; trying again");
-			if (++sendFailures >= MAX_SEND_FAILURES_PER_PUMP) return;
-			continue;
-		}
+		if (recorded) sent = workers->sendJob(workerId, *order);
+		lock.lock();
+		if (sent) continue;
 
-		Running running;
-		running.job = job;
-		running.workerId = workerId;
-		running.startedAt = startedAt;
-		running.hookTitle = order->hook.title;
-		running.mode = order->hook.mode;
-		_running[job.jobId] = running;
-		if (!job.dependency.empty()) _busyDependencies.insert(job.dependency);
-		it = _queue.erase(it);
+		// Not started after all: back to its place in the queue.
+		_running.erase(job.jobId);
+		if (!job.dependency.empty()) _busyDependencies.erase(job.dependency);
+		_queue.insert(_queue.begin() + static_cast<std::ptrdiff_t>(std::min(i, _queue.size())), job);
+		if (!recorded) return;
+		logger().warning("job " + job.jobId + ": worker " + std::to_string(workerId) + " went away before the job was sent; trying again");
+		if (++sendFailures >= MAX_SEND_FAILURES_PER_PUMP) return;
 	}
 }
 
@@ -244,7 +280,7 @@ void Dispatcher::jobFinished(int workerId, const WebhookResult& result)
 {
 	std::vector<WebhookResult> finished;
 	{
-		std::lock_guard<std::mutex> lock(_mutex);
+		std::unique_lock<std::mutex> lock(_mutex);
 		auto it = _running.find(result.jobId);
 		if (it == _running.end())
 		{
@@ -257,7 +293,7 @@ void Dispatcher::jobFinished(int workerId, const WebhookResult& result)
 			_running.erase(it);
 			finished.push_back(result);
 		}
-		pumpLocked(finished);
+		pumpLocked(lock, finished);
 	}
 	notify(finished);
 }
@@ -266,7 +302,7 @@ void Dispatcher::jobLost(int workerId, const std::string& jobId)
 {
 	std::vector<WebhookResult> finished;
 	{
-		std::lock_guard<std::mutex> lock(_mutex);
+		std::unique_lock<std::mutex> lock(_mutex);
 		auto it = _running.find(jobId);
 		if (it == _running.end())
 		{
@@ -285,7 +321,7 @@ void Dispatcher::jobLost(int workerId, const std::string& jobId)
 			_running.erase(it);
 			finished.push_back(r);
 		}
-		pumpLocked(finished);
+		pumpLocked(lock, finished);
 	}
 	notify(finished);
 }

@@ -107,7 +107,8 @@ private:
 		std::string mode;
 	};
 
-	void pumpLocked(std::vector<WebhookResult>& finished);
+	void pumpLocked(std::unique_lock<std::mutex>& lock, std::vector<WebhookResult>& finished);
+	void pumpOnce(std::unique_lock<std::mutex>& lock, std::vector<WebhookResult>& finished);
 	void notify(const std::vector<WebhookResult>& finished);
 	WebhookResult failureFor(const QueuedJob& job, const std::string& status, const std::string& text) const;
 
@@ -117,6 +118,8 @@ private:
 	const Clock& _clock;
 	WorkerPort* _workers = nullptr;
 	bool _paused = false;
+	bool _pumping = false;    ///< A thread is in pumpLocked (it may have released _mutex).
+	bool _pumpAgain = false;  ///< Something changed while it was pumping.
 
 	mutable std::mutex _mutex;
 	std::deque<QueuedJob> _queue;                ///< Not started, arrival order.

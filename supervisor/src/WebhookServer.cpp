@@ -3,10 +3,13 @@
 //
 
 #include "WebhookServer.h"
+#include "ConnectionGate.h"
 #include "RequestHandlerFactory.h"
 #include "AdminCommands.h"
 #include "AdminServer.h"
+#include "HookAdminCommands.h"
 #include "WebhookService.h"
+#include "ResultSink.h"
 #include "WorkerPool.h"
 #include "Sygen/Logging.h"
 #include "Sygen/SdNotify.h"
@@ -14,7 +17,6 @@
 #include "Sygen/AtomicFile.h"
 #include "Sygen/Config.h"
 #include <Poco/Logger.h>
-#include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
@@ -22,9 +24,11 @@
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 using Poco::Util::Option;
@@ -43,6 +47,21 @@ sigset_t controlSignals()
 	sigaddset(&set, SIGQUIT);
 	sigaddset(&set, SIGHUP);
 	return set;
+}
+
+// Every client connection is a descriptor, and the connection gate holds
+// thousands of idle ones by design: take the hard limit, which the packaged
+// unit sets (LimitNOFILE). Returns the soft limit now in force.
+rlim_t raiseDescriptorLimit()
+{
+	rlimit limit{};
+	if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
+	if (limit.rlim_cur < limit.rlim_max)
+	{
+		rlimit raised = limit;
+		if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) return raised.rlim_cur;
+	}
+	return limit.rlim_cur;
 }
 
 } // namespace
@@ -188,7 +207,13 @@ int WebhookServer::serve(WebhookService& service)
 	std::string workerLog = Logging::targetName(Logging::resolve(Logging::parseTarget(_logTarget)));
 	poolOptions.workerArguments = {"--home", config.paths.home, "--config", config.paths.configFile, "--log", workerLog, "--log-level", _logLevel};
 	poolOptions.socketPath = config.paths.workerSocket;
+	poolOptions.cliGroupDir = config.paths.stateDir + "/running";
 	poolOptions.workers = config.webhooks.workers;
+	// Delivery (SPEC §12) before recover(): jobs finished as error:worker_lost there
+	// are delivered too. Declared before the pool, so it outlives every result.
+	ResultSink sink(config);
+	sink.start();
+	service.setResultListener([&sink](const WebhookResult& result) { sink.submit(result); });
 	WorkerPool pool(poolOptions, service.dispatcher());
 	service.setGaugeSource([&pool]() { return gaugesOf(pool); });
 	service.recover();
@@ -198,6 +223,9 @@ int WebhookServer::serve(WebhookService& service)
 	AdminServer admin(config.paths.adminSocket);
 	AdminCommands::addWorkerCommands(admin, pool);
 	AdminCommands::addJobCommands(admin, service.dispatcher(), AdminCommands::queriesOf(service.spool()));
+	HookAdminCommands::add(admin, service.hooks(), config.paths, HookAdminCommands::GlobalToken{
+		[&service]() { return service.globalToken(); },
+		[&service](const std::string& token) { service.setGlobalToken(token); }});
 	admin.addCommand("reload", "re-read webhooks.json now", [&service](const Poco::JSON::Object&) {
 		service.reloadHooks();
 		Poco::JSON::Object::Ptr result = new Poco::JSON::Object;
@@ -207,7 +235,7 @@ int WebhookServer::serve(WebhookService& service)
 	admin.start();
 
 	Poco::Net::SocketAddress address(config.webhooks.host, static_cast<Poco::UInt16>(config.webhooks.port));
-	Poco::Net::ServerSocket socket(address, 256);
+	Poco::Net::ServerSocket socket(address, 1024);
 	Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
 	params->setServerName("sygen-webhookd");
 	params->setSoftwareVersion("sygen-webhookd/" SYGEN_VERSION);
@@ -217,8 +245,17 @@ int WebhookServer::serve(WebhookService& service)
 	params->setMaxThreads(64);
 	params->setMaxQueued(256);
 	Poco::ThreadPool threads("http", 4, 64);
-	Poco::Net::HTTPServer server(new RequestHandlerFactory(service), threads, socket, params);
+	// Idle and slow clients wait in the gate, not on the pool (DESIGN: Poco's
+	// HTTPServer is thread-per-connection).
+	const rlim_t descriptors = raiseDescriptorLimit();
+	ConnectionGate::Options gateOptions;
+	gateOptions.headTimeout = params->getTimeout();
+	gateOptions.keepAliveTimeout = params->getKeepAliveTimeout();
+	// Room for the pool's connections, workers, spool and log files.
+	gateOptions.maxConnections = descriptors > 1024 ? std::min<std::size_t>(10000, descriptors - 512) : descriptors / 2;
+	ConnectionGate server(socket, new RequestHandlerFactory(service), threads, params, gateOptions);
 	server.start();
+	logger().information("open files limit %s: up to %s waiting HTTP connections", std::to_string(descriptors), std::to_string(gateOptions.maxConnections));
 
 	std::string bound = socket.address().toString();
 	// Tests and tools that start the service on port 0 learn the real port here.
@@ -235,6 +272,9 @@ int WebhookServer::serve(WebhookService& service)
 	service.dispatcher().pause();
 	pool.shutdown(Poco::Timespan(static_cast<long>(config.webhooks.shutdownGraceSeconds * 1e6)));
 	service.dispatcher().setWorkers(nullptr);
+	// A few seconds for broadcasts still queued; pending callbacks stay on disk.
+	sink.waitIdle(Poco::Timespan(5, 0));
+	sink.stop();
 	service.hooks().flushTelemetry();
 	logger().information("stopped; %s unfinished jobs stay in the spool", std::to_string(service.spool().unfinishedCount()));
 	return EXIT_OK;

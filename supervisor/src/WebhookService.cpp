@@ -120,6 +120,17 @@ void WebhookService::reloadHooks()
 	maskHookSecrets();
 }
 
+std::string WebhookService::globalToken() const
+{
+	std::shared_ptr<const std::string> swapped = std::atomic_load(&_globalToken);
+	return swapped ? *swapped : _config.webhooks.token;
+}
+
+void WebhookService::setGlobalToken(const std::string& token)
+{
+	std::atomic_store(&_globalToken, std::make_shared<const std::string>(token));
+}
+
 void WebhookService::maskHookSecrets()
 {
 	std::shared_ptr<const HookSet> snapshot = _hooks.snapshot();
@@ -149,7 +160,7 @@ std::shared_ptr<const Hook> WebhookService::findHook(const std::string& id) cons
 
 bool WebhookService::authenticate(const Hook& hook, const Poco::Net::NameValueCollection& headers, const std::string& body) const
 {
-	RequestView view(headers, body, _config.webhooks.token, _clock.now());
+	RequestView view(headers, body, globalToken(), _clock.now());
 	return Authenticator::authenticate(hook, view);
 }
 
@@ -226,11 +237,12 @@ std::optional<JobInfo> WebhookService::findJob(const std::string& jobId) const
 bool WebhookService::mayReadJob(const JobInfo& job, const Poco::Net::NameValueCollection& headers) const
 {
 	static const std::string noBody;
-	RequestView view(headers, noBody, _config.webhooks.token, _clock.now());
+	const std::string token = globalToken();
+	RequestView view(headers, noBody, token, _clock.now());
 	std::shared_ptr<const Hook> hook = job.hookId.empty() ? nullptr : findHook(job.hookId);
 	if (hook && isBearerMode(*hook)) return BearerAuthenticator::authenticate(*hook, view);
 	// HMAC senders hold no bearer token: the operator's global token reads their jobs.
-	return !_config.webhooks.token.empty() && BearerAuthenticator::authenticateToken(view, _config.webhooks.token);
+	return !token.empty() && BearerAuthenticator::authenticateToken(view, token);
 }
 
 std::string WebhookService::metricsText() const
@@ -245,8 +257,9 @@ bool WebhookService::mayReadMetrics(const std::string& clientAddress, const Poco
 	Poco::Net::IPAddress address;
 	if (Poco::Net::IPAddress::tryParse(clientAddress, address) && address.isLoopback()) return true;
 	static const std::string noBody;
-	RequestView view(headers, noBody, _config.webhooks.token, _clock.now());
-	return !_config.webhooks.token.empty() && BearerAuthenticator::authenticateToken(view, _config.webhooks.token);
+	const std::string token = globalToken();
+	RequestView view(headers, noBody, token, _clock.now());
+	return !token.empty() && BearerAuthenticator::authenticateToken(view, token);
 }
 
 void WebhookService::countResponse(const std::string& route, int status)

@@ -59,6 +59,13 @@ public:
 	void reloadHooks();
 		/// SIGHUP: re-reads webhooks.json now.
 
+	std::string globalToken() const;
+		/// The global bearer token requests are checked against now. Thread-safe.
+
+	void setGlobalToken(const std::string& token);
+		/// Swaps the global token (token.rotate): requests judged afterwards need the
+		/// new one. Thread-safe; the caller has stored it and registered it as a secret.
+
 	void maskHookSecrets();
 		/// Registers every hook's token and HMAC secret with the log filter, so that
 		/// no log line can ever show one. Cheap when the hooks did not change; the
@@ -103,6 +110,7 @@ private:
 	ResultListener _resultListener;
 	std::function<Metrics::Gauges()> _gauges;
 	std::shared_ptr<const HookSet> _maskedSnapshot;
+	std::shared_ptr<const std::string> _globalToken;  // std::atomic_load / atomic_store only
 };
 
 } // namespace Sygen

@@ -5,9 +5,12 @@
 #include "WorkerPool.h"
 #include "Sygen/JsonFields.h"
 #include <Poco/Exception.h>
+#include <Poco/File.h>
 #include <Poco/Logger.h>
 #include <algorithm>
 #include <csignal>
+#include <fstream>
+#include <sstream>
 #include <unistd.h>
 
 namespace Sygen {
@@ -29,6 +32,14 @@ Poco::JSON::Object::Ptr frameOfType(const std::string& type)
 	Poco::JSON::Object::Ptr frame = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 	frame->set("type", type);
 	return frame;
+}
+
+std::string firstLine(const std::string& path)
+{
+	std::ifstream in(path);
+	std::string line;
+	std::getline(in, line);
+	return line;
 }
 
 } // namespace
@@ -164,6 +175,7 @@ void WorkerPool::start()
 		std::lock_guard<std::mutex> lock(_mutex);
 		if (_started) return;
 		_listener = UnixSocket::listen(_options.socketPath);
+		if (!_options.cliGroupDir.empty()) Poco::File(_options.cliGroupDir).createDirectories();
 		_started = true;
 		for (auto& entry: _slots)
 		{
@@ -907,6 +919,13 @@ void WorkerPool::spawn(Slot& slot, Notices& notices)
 	options.executable = _options.workerExecutable;
 	options.argv = {_options.workerExecutable, "--socket", _options.socketPath, "--worker-id", std::to_string(slot.id)};
 	options.argv.insert(options.argv.end(), _options.workerArguments.begin(), _options.workerArguments.end());
+	if (!_options.cliGroupDir.empty())
+	{
+		// What a previous worker of this slot left running (its supervisor crashed).
+		killOrphanedCli(slot);
+		options.argv.push_back("--cli-group-file");
+		options.argv.push_back(cliGroupFile(slot));
+	}
 	options.newProcessGroup = true;
 	options.parentDeathSignal = SIGKILL;
 	options.stdinMode = SpawnOptions::Input::DEV_NULL;
@@ -945,6 +964,7 @@ void WorkerPool::reapExit(Slot& slot, const ProcessStatus& status, Notices& noti
 	pid_t pid = slot.pid;
 	slot.pid = 0;
 	slot.lastExit = status.toString();
+	killOrphanedCli(slot);
 	if (slot.lingering)
 	{
 		// Only one connection lingers per slot; an older one is given up.
@@ -991,6 +1011,39 @@ void WorkerPool::reapExit(Slot& slot, const ProcessStatus& status, Notices& noti
 		logger().information(workerName(slot.id) + " (pid " + std::to_string(pid) + ") exited: " + slot.lastExit);
 	}
 	fire(slot, event, notices);
+}
+
+std::string WorkerPool::cliGroupFile(const Slot& slot) const
+{
+	return _options.cliGroupDir + "/" + std::to_string(slot.id) + ".pgid";
+}
+
+void WorkerPool::killOrphanedCli(const Slot& slot)
+{
+	if (_options.cliGroupDir.empty()) return;
+	std::string path = cliGroupFile(slot);
+	if (::access(path.c_str(), F_OK) != 0) return;
+	// "<pgid> <boot id>", written by the worker's CliRunner while its CLI runs; the
+	// file exists now only when the worker died during the run.
+	std::istringstream record(firstLine(path));
+	long pgid = 0;
+	std::string bootId;
+	record >> pgid >> bootId;
+	// A record from before a reboot names a group id that may have been reused.
+	bool thisBoot = bootId.empty() || bootId == firstLine("/proc/sys/kernel/random/boot_id");
+	if (pgid > 1 && thisBoot)
+	{
+		try
+		{
+			if (ProcessSpawner::killProcessGroup(static_cast<pid_t>(pgid), SIGKILL))
+				logger().warning(workerName(slot.id) + ": killed the process group " + std::to_string(pgid) + " its CLI left behind");
+		}
+		catch (Poco::Exception& e)
+		{
+			logger().error(workerName(slot.id) + ": cannot kill the process group " + std::to_string(pgid) + ": " + e.displayText());
+		}
+	}
+	::unlink(path.c_str());
 }
 
 } // namespace Sygen

@@ -54,6 +54,12 @@ struct WorkerPoolOptions
 	Poco::Timespan stableUptime = Poco::Timespan(10, 0);
 		/// A worker that ran this long resets the backoff.
 	std::size_t maxFrameSize = FrameCodec::DEFAULT_MAX_FRAME_SIZE;
+	std::string cliGroupDir;
+		/// When set, each worker is told to record its running CLI's process group
+		/// in <cliGroupDir>/<id>.pgid (--cli-group-file), and the pool kills that
+		/// group (SIGKILL) when the worker has died, and before a slot is spawned
+		/// (a worker of a crashed supervisor): the workers' parent-death signal
+		/// reaches their CLIs but not the processes those CLIs started.
 };
 
 struct WorkerInfo
@@ -256,6 +262,8 @@ private:
 	void spawn(Slot& slot, Notices& notices);
 	static void setDeadline(Slot& slot, Poco::Timespan fromNow);
 	void reapExit(Slot& slot, const ProcessStatus& status, Notices& notices);
+	std::string cliGroupFile(const Slot& slot) const;
+	void killOrphanedCli(const Slot& slot);
 	void reapConnections();
 
 	const WorkerPoolOptions _options;

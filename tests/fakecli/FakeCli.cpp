@@ -20,6 +20,19 @@
 //   "write_outside": a path to create; the errno is recorded
 //   "probe_lock": a lock file to test with flock(LOCK_NB); recorded as lock_held
 //   "record": where to write the record (default ./fakecli-record.json)
+//   "no_record": true: skip the record (a near no-op CLI for benchmarks)
+//   "started_log": a file to which one line is appended at start, for latency
+//            benchmarks: {"started_at_us": <epoch µs>, "argv": [...], "stdin": "..."}
+// Wake sessions (SPEC §11):
+//   "sequence": [{...}, ...]: run n (counted in ./fakecli-runs, next to the
+//            control file) takes the keys of element n over the others
+//   "new_sessions": true: a run that resumes nothing reports the new session
+//            "<name>-session-<run>" (run counted from 1); a resumed run
+//            (claude/gemini --resume <id>, codex exec ... resume <id>) always
+//            reports the id it resumed
+//   "unknown_sessions": [ids]: resuming one of them fails the way the real CLI
+//            does when it no longer knows the session
+//   "{session}" and "{run}" in "result" are replaced by the session id and run
 // The record is a JSON object: name, argv, cwd, stdin, env, pid, pgid, uid, gid,
 // umask, no_new_privs, fds, sig_blocked, sig_ignored, grandchild_pid,
 // write_outside_errno, lock_held.
@@ -40,11 +53,19 @@
 #include <string>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 extern char** environ;
 
 namespace {
+
+std::string sessionId;   ///< the session the output reports ("" = the fixed sample ids).
+
+std::string sessionOr(const std::string& sample)
+{
+	return sessionId.empty() ? sample : sessionId;
+}
 
 std::string readAll(std::istream& in)
 {
@@ -163,12 +184,12 @@ std::string claudeOutput(const std::string& result, bool error)
 {
 	return std::string("{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":") + (error ? "true" : "false")
 		+ ",\"duration_ms\":12,\"num_turns\":1,\"result\":" + jsonString(result)
-		+ ",\"session_id\":\"00000000-0000-4000-8000-000000000001\",\"total_cost_usd\":0}\n";
+		+ ",\"session_id\":\"" + sessionOr("00000000-0000-4000-8000-000000000001") + "\",\"total_cost_usd\":0}\n";
 }
 
 std::string codexOutput(const std::string& result, bool error)
 {
-	std::string out = "{\"type\":\"thread.started\",\"thread_id\":\"00000000-0000-4000-8000-000000000002\"}\n"
+	std::string out = "{\"type\":\"thread.started\",\"thread_id\":\"" + sessionOr("00000000-0000-4000-8000-000000000002") + "\"}\n"
 		"{\"type\":\"turn.started\"}\n";
 	if (error) return out + "{\"type\":\"error\",\"message\":\"Reconnecting... 2/5\"}\n";
 	return out + "{\"type\":\"item.started\",\"item\":{\"id\":\"item_0\",\"type\":\"command_execution\",\"command\":\"ls\"}}\n"
@@ -179,14 +200,14 @@ std::string codexOutput(const std::string& result, bool error)
 
 std::string geminiOutput(const std::string& result)
 {
-	return "{\n  \"session_id\": \"00000000-0000-4000-8000-000000000003\",\n  \"response\": " + jsonString(result)
+	return "{\n  \"session_id\": \"" + sessionOr("00000000-0000-4000-8000-000000000003") + "\",\n  \"response\": " + jsonString(result)
 		+ ",\n  \"stats\": {}\n}\n";
 }
 
 std::string geminiErrorOutput(const std::string& message)
 {
 	return "YOLO mode is enabled. All tool calls will be automatically approved.\n"
-		"{\n  \"session_id\": \"00000000-0000-4000-8000-000000000003\",\n  \"error\": {\n    \"type\": \"Error\",\n"
+		"{\n  \"session_id\": \"" + sessionOr("00000000-0000-4000-8000-000000000003") + "\",\n  \"error\": {\n    \"type\": \"Error\",\n"
 		"    \"message\": " + jsonString(message) + ",\n    \"code\": 41\n  }\n}\n";
 }
 
@@ -197,13 +218,112 @@ std::string baseName(const char* arg0)
 	return slash == std::string::npos ? name : name.substr(slash + 1);
 }
 
+void appendStartedLine(const std::string& path, long long startedAtUs, int argc, char** argv, const std::string& stdinText)
+	/// One write(2) with O_APPEND, so that concurrent CLIs never interleave lines.
+{
+	Poco::JSON::Object line;
+	Poco::JSON::Array::Ptr args = new Poco::JSON::Array;
+	for (int i = 0; i < argc; ++i) args->add(std::string(argv[i]));
+	line.set("started_at_us", startedAtUs);
+	line.set("argv", args);
+	line.set("stdin", stdinText);
+	std::ostringstream out;
+	line.stringify(out);
+	std::string text = out.str() + "\n";
+	int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0) return;
+	ssize_t n = ::write(fd, text.data(), text.size());
+	(void) n;
+	::close(fd);
+}
+
+int nextRun()
+	/// 0 for the first run in this folder, then 1, 2, ... (flock'd counter file).
+{
+	const char* path = std::getenv("FAKE_CLI_CONTROL");
+	std::string dir = path && *path ? std::string(path) : std::string("fakecli.json");
+	std::size_t slash = dir.rfind('/');
+	std::string counter = (slash == std::string::npos ? std::string(".") : dir.substr(0, slash)) + "/fakecli-runs";
+	int fd = ::open(counter.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) return 0;
+	::flock(fd, LOCK_EX);
+	char buf[32] = {0};
+	ssize_t n = ::read(fd, buf, sizeof(buf) - 1);
+	int run = n > 0 ? std::atoi(buf) : 0;
+	std::string next = std::to_string(run + 1);
+	if (::lseek(fd, 0, SEEK_SET) == 0 && ::ftruncate(fd, 0) == 0)
+	{
+		ssize_t w = ::write(fd, next.data(), next.size());
+		(void) w;
+	}
+	::close(fd);
+	return run;
+}
+
+std::string resumedSession(const std::string& name, int argc, char** argv)
+{
+	for (int i = 1; i + 1 < argc; ++i)
+	{
+		std::string arg(argv[i]);
+		if (arg == "--") break;
+		if (name == "codex" ? arg == "resume" : arg == "--resume") return argv[i + 1];
+	}
+	return "";
+}
+
+void replaceAll(std::string& text, const std::string& what, const std::string& with)
+{
+	for (std::size_t pos = 0; (pos = text.find(what, pos)) != std::string::npos; pos += with.size()) text.replace(pos, what.size(), with);
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
+	timeval startedAt;
+	::gettimeofday(&startedAt, nullptr);
 	std::string name = baseName(argv[0]);
 	Poco::JSON::Object::Ptr control = loadControl();
 	std::string stdinText = readAll(std::cin);
+	std::string startedLog = control->optValue<std::string>("started_log", "");
+	if (!startedLog.empty())
+		appendStartedLine(startedLog, static_cast<long long>(startedAt.tv_sec) * 1000000 + startedAt.tv_usec, argc, argv, stdinText);
+	int run = 0;
+	if (control->has("sequence") || control->optValue("new_sessions", false))
+	{
+		run = nextRun();
+		Poco::JSON::Array::Ptr sequence = control->getArray("sequence");
+		Poco::JSON::Object::Ptr step = sequence && run < static_cast<int>(sequence->size()) ? sequence->getObject(static_cast<unsigned>(run)) : nullptr;
+		if (step)
+		{
+			for (const auto& member: *step) control->set(member.first, member.second);
+		}
+	}
+	std::string resumed = resumedSession(name, argc, argv);
+	if (!resumed.empty()) sessionId = resumed;
+	else if (control->optValue("new_sessions", false)) sessionId = name + "-session-" + std::to_string(run + 1);
+	Poco::JSON::Array::Ptr unknown = control->getArray("unknown_sessions");
+	for (std::size_t i = 0; !resumed.empty() && unknown && i < unknown->size(); ++i)
+	{
+		if (unknown->getElement<std::string>(static_cast<unsigned>(i)) != resumed) continue;
+		if (name == "codex")
+		{
+			std::cerr << "Error: thread/resume: thread/resume failed: no rollout found for thread id " << resumed << " (code -32600)\n";
+			return 1;
+		}
+		if (name == "gemini")
+		{
+			std::cerr << "Error resuming session: Invalid session identifier \"" << resumed << "\".\n";
+			return 42;
+		}
+		std::cerr << "No conversation found with session ID: " << resumed << "\n";
+		return 1;
+	}
+	if (control->optValue("no_record", false))
+	{
+		std::cout << claudeOutput(control->optValue<std::string>("result", "fake " + name + " answer"), false);
+		return 0;
+	}
 
 	if (control->optValue("ignore_term", false)) std::signal(SIGTERM, SIG_IGN);
 
@@ -240,6 +360,8 @@ int main(int argc, char** argv)
 
 	bool error = control->optValue<std::string>("shape", "") == "error";
 	std::string result = control->optValue<std::string>("result", "fake " + name + " answer");
+	replaceAll(result, "{session}", sessionId);
+	replaceAll(result, "{run}", std::to_string(run + 1));
 	if (control->has("stdout") || control->has("stderr"))
 	{
 		std::cout << control->optValue<std::string>("stdout", "");

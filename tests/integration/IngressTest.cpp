@@ -83,6 +83,9 @@ class IngressTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testUnknownRouteIs404AndWrongMethodIs405WithAllow);
 	CPPUNIT_TEST(testPercentEncodedHookIdIsDecoded);
 	CPPUNIT_TEST(testUnknownJobIs404WithTokenAnd401Without);
+	CPPUNIT_TEST(testHmacHookJobIsReadWithTheGlobalToken);
+	CPPUNIT_TEST(testOwnTokenHookJobIsReadWithItsTokenOnly);
+	CPPUNIT_TEST(testMetricsCountResponsesForLoopbackClients);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -347,6 +350,38 @@ public:
 		HttpReply withToken = _service->request("GET", "/jobs/no-such-job", "", {{"Authorization", "Bearer " + ServiceFixture::TOKEN}});
 		CPPUNIT_ASSERT_EQUAL(404, withToken.status);
 		CPPUNIT_ASSERT_EQUAL(401, _service->request("GET", "/jobs/no-such-job").status);
+	}
+
+	void testHmacHookJobIsReadWithTheGlobalToken()
+	{
+		const std::string body = R"({"action": "opened"})";
+		HttpReply accepted = postSigned("github", body, "X-Hub-Signature-256", "sha256=" + TestHmac::hex("sha256", "gh-secret", body));
+		std::string jobId = accepted.json()->getValue<std::string>("job_id");
+		CPPUNIT_ASSERT_EQUAL(200, _service->request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer " + ServiceFixture::TOKEN}}).status);
+		CPPUNIT_ASSERT_EQUAL(401, _service->request("GET", "/jobs/" + jobId).status);
+		CPPUNIT_ASSERT_EQUAL(401, _service->request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer gh-secret"}}).status);
+	}
+
+	void testOwnTokenHookJobIsReadWithItsTokenOnly()
+	{
+		HttpReply accepted = _service->postHook("own-token", "{}", "hook-own-token-abc");
+		std::string jobId = accepted.json()->getValue<std::string>("job_id");
+		CPPUNIT_ASSERT_EQUAL(200, _service->request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer hook-own-token-abc"}}).status);
+		CPPUNIT_ASSERT_EQUAL(401, _service->request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer " + ServiceFixture::TOKEN}}).status);
+	}
+
+	void testMetricsCountResponsesForLoopbackClients()
+	{
+		_service->postHook("plain", "{}");
+		_service->postHook("nope", "{}");
+		HttpReply metrics = _service->request("GET", "/metrics");
+		CPPUNIT_ASSERT_EQUAL(200, metrics.status);
+		CPPUNIT_ASSERT(metrics.headers.get("Content-Type").find("text/plain") == 0);
+		CPPUNIT_ASSERT_MESSAGE(metrics.body, metrics.body.find("sygen_webhook_http_responses_total{route=\"hooks\",status=\"202\"} 1") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(metrics.body, metrics.body.find("sygen_webhook_http_responses_total{route=\"hooks\",status=\"404\"} 1") != std::string::npos);
+		CPPUNIT_ASSERT(metrics.body.find("sygen_webhook_queue_depth") != std::string::npos);
+		CPPUNIT_ASSERT(metrics.body.find("sygen_webhook_workers{state=\"idle\"}") != std::string::npos);
+		CPPUNIT_ASSERT(metrics.body.find("sygen_webhook_job_duration_seconds_bucket") != std::string::npos);
 	}
 
 private:

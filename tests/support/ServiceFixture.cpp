@@ -82,6 +82,11 @@ std::string ServiceFixture::fakeCliDir() const
 	return SYGEN_FAKE_CLI_DIR;
 }
 
+void ServiceFixture::setSearchPath(const std::string& path)
+{
+	_searchPath = path;
+}
+
 void ServiceFixture::start(const std::vector<std::string>& extraArgs, bool rewriteConfig)
 {
 	if (rewriteConfig) writeConfig();
@@ -93,7 +98,7 @@ void ServiceFixture::start(const std::vector<std::string>& extraArgs, bool rewri
 	options.argv.insert(options.argv.end(), extraArgs.begin(), extraArgs.end());
 	std::vector<std::string> env;
 	const char* path = std::getenv("PATH");
-	env.push_back("PATH=" + fakeCliDir() + ":" + (path ? path : "/usr/bin:/bin"));
+	env.push_back("PATH=" + (!_searchPath.empty() ? _searchPath : fakeCliDir() + ":" + (path ? path : "/usr/bin:/bin")));
 	env.push_back("HOME=" + _home.path());
 	env.push_back("TZ=UTC");
 	env.push_back("SYGEN_TEST_SECRET=do-not-leak-this-value");

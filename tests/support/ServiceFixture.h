@@ -108,6 +108,10 @@ public:
 	std::string fakeCliDir() const;
 		/// Where the fake claude/codex/gemini programs are.
 
+	void setSearchPath(const std::string& path);
+		/// PATH of the service started next (its workers inherit it and look the CLIs
+		/// up on it). Default: fakeCliDir(), then the test's own PATH.
+
 private:
 	void collect(int fd);
 
@@ -117,6 +121,7 @@ private:
 	int _status = 0;
 	bool _reaped = false;
 	int _port = 0;
+	std::string _searchPath;
 	std::thread _reader;
 	std::mutex _logMutex;
 	std::string _log;

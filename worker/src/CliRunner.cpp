@@ -3,12 +3,17 @@
 //
 
 #include "CliRunner.h"
+#include "Sygen/AtomicFile.h"
 #include <Poco/Clock.h>
+#include <Poco/File.h>
+#include <Poco/Logger.h>
+#include <Poco/Path.h>
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <ctime>
 #include <fcntl.h>
+#include <fstream>
 #include <poll.h>
 #include <pthread.h>
 #include <sys/wait.h>
@@ -45,6 +50,40 @@ public:
 
 private:
 	sigset_t _old;
+};
+
+class GroupRecord
+	/// The CLI's process group id on disk for as long as the run lasts. The CLI
+	/// dies with this worker (parent-death signal), but its own children, such as
+	/// codex's native binary, do not: the supervisor kills the recorded group when
+	/// it sees this worker die.
+{
+public:
+	GroupRecord(const std::string& path, pid_t pgid): _path(path)
+	{
+		if (_path.empty()) return;
+		try
+		{
+			Poco::File(Poco::Path(_path).parent()).createDirectories();
+			AtomicFile::write(_path, std::to_string(pgid) + " " + CliRunner::bootId() + "\n", 0600);
+		}
+		catch (Poco::Exception& exc)
+		{
+			Poco::Logger::get("Sygen.CliRunner").warning("cannot record the CLI's process group in %s: %s", _path, exc.displayText());
+			_path.clear();
+		}
+	}
+
+	~GroupRecord()
+	{
+		if (!_path.empty()) ::unlink(_path.c_str());
+	}
+
+	GroupRecord(const GroupRecord&) = delete;
+	GroupRecord& operator=(const GroupRecord&) = delete;
+
+private:
+	std::string _path;
 };
 
 class Run
@@ -224,13 +263,24 @@ private:
 
 } // namespace
 
-CliOutcome CliRunner::run(SpawnOptions options, const std::optional<std::string>& stdinText, const Limits& limits)
+std::string CliRunner::bootId()
+{
+	std::ifstream in("/proc/sys/kernel/random/boot_id");
+	std::string id;
+	std::getline(in, id);
+	return id;
+}
+
+CliOutcome CliRunner::run(SpawnOptions options, const std::optional<std::string>& stdinText, const Limits& limits,
+	const std::string& groupFile)
 {
 	options.stdinMode = stdinText ? SpawnOptions::Input::PIPE : SpawnOptions::Input::DEV_NULL;
 	options.stdoutMode = SpawnOptions::Output::PIPE;
 	options.stderrMode = SpawnOptions::Output::PIPE;
 	if (!options.newSession) options.newProcessGroup = true;
 	SpawnedProcess child = ProcessSpawner::spawn(options);
+	// Declared before run: removed only after the group is gone, whichever way the run ends.
+	GroupRecord record(groupFile, child.pid);
 	Run run(child, stdinText, limits);
 	try
 	{

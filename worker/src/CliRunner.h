@@ -43,11 +43,21 @@ public:
 		size_t stderrTail = 64u << 10;
 	};
 
-	static CliOutcome run(SpawnOptions options, const std::optional<std::string>& stdinText, const Limits& limits);
+	static CliOutcome run(SpawnOptions options, const std::optional<std::string>& stdinText, const Limits& limits,
+		const std::string& groupFile = "");
 		/// Spawns options (stdin, stdout and stderr are set here: a pipe or
 		/// /dev/null for stdin, pipes for the others; a new process group is forced)
 		/// and waits for the end. After the CLI exits, any process left in its group
 		/// is killed. Throws SpawnException when the CLI cannot be started.
+		///
+		/// When groupFile is set, "<pgid> <boot id>\n" is written there (atomically)
+		/// once the CLI is spawned and the file is removed when the run ends, so
+		/// that the supervisor can kill the group should this worker die meanwhile
+		/// (WorkerSettings::cliGroupFile). A failure to write it is logged, not fatal.
+
+	static std::string bootId();
+		/// /proc/sys/kernel/random/boot_id without its newline; empty when unreadable.
+		/// Tells a group file of this boot from one left by the previous boot.
 };
 
 } // namespace Sygen

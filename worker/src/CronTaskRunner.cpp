@@ -108,7 +108,7 @@ JobOutcome CronTaskRunner::runCli(const WorkOrder& order, const CliCommand& comm
 	CliOutcome outcome;
 	try
 	{
-		outcome = CliRunner::run(options, command.stdinText, limits);
+		outcome = CliRunner::run(options, command.stdinText, limits, _settings.cliGroupFile);
 	}
 	catch (SpawnException& exc)
 	{

@@ -4,6 +4,7 @@
 
 #include "WorkerApp.h"
 #include "JobRunner.h"
+#include "WakeRunner.h"
 #include "Sygen/IsoTime.h"
 #include "Sygen/JsonFields.h"
 #include "Sygen/LogFields.h"
@@ -47,6 +48,7 @@ public:
 	explicit JobRunnerHandler(const WorkerSettings& settings):
 		_runner(settings)
 	{
+		_runner.setWakeHandler([settings](const WorkOrder& order) { return WakeRunner(settings).run(order); });
 	}
 
 	WebhookResult handle(const WorkOrder& order) override
@@ -103,6 +105,7 @@ WorkerSettings WorkerApp::settingsFrom(const Config& config)
 	s.sandbox.fileSizeBytes = limitOf(config.webhooks.sandbox.maxFileSizeBytes);
 	s.envPassthrough = config.webhooks.envPassthrough;
 	s.envFile = config.webhooks.envFile;
+	s.delivery = DeliverySettings::fromConfig(config);
 	return s;
 }
 
@@ -117,6 +120,7 @@ void WorkerApp::defineOptions(Poco::Util::OptionSet& options)
 	options.addOption(Poco::Util::Option("worker-id", "", "this worker's slot number (default 1)").argument("N"));
 	options.addOption(Poco::Util::Option("log", "", "log target: auto, journald or stderr (default auto)").argument("TARGET"));
 	options.addOption(Poco::Util::Option("log-level", "", "log level (default information)").argument("LEVEL"));
+	options.addOption(Poco::Util::Option("cli-group-file", "", "record the running CLI's process group id in FILE (set by the supervisor)").argument("FILE"));
 }
 
 void WorkerApp::handleOption(const std::string& name, const std::string& value)
@@ -144,6 +148,7 @@ void WorkerApp::handleOption(const std::string& name, const std::string& value)
 	}
 	else if (name == "log") _logTarget = value;
 	else if (name == "log-level") _logLevel = value;
+	else if (name == "cli-group-file") _cliGroupFile = value;
 }
 
 void WorkerApp::displayHelp()
@@ -199,7 +204,9 @@ int WorkerApp::main(const std::vector<std::string>&)
 	try
 	{
 		config = Config::load(_home, _config);
-		handler = _factory(settingsFrom(config));
+		WorkerSettings settings = settingsFrom(config);
+		settings.cliGroupFile = _cliGroupFile;
+		handler = _factory(settings);
 	}
 	catch (ConfigError& e)
 	{

@@ -41,7 +41,8 @@ class WorkerApp: public Poco::Util::Application
 	///
 	/// Options: --help, --version, --home DIR, --config FILE, --socket PATH
 	/// (default: webhooks.worker_socket of the config), --worker-id N (default 1),
-	/// --log auto|journald|stderr, --log-level LEVEL.
+	/// --log auto|journald|stderr, --log-level LEVEL, --cli-group-file PATH (see
+	/// WorkerSettings::cliGroupFile).
 {
 public:
 	typedef std::function<std::unique_ptr<JobHandler>(const WorkerSettings&)> HandlerFactory;
@@ -82,6 +83,7 @@ private:
 	int _workerId = 1;
 	std::string _logTarget = "auto";
 	std::string _logLevel = "information";
+	std::string _cliGroupFile;
 
 	std::mutex _mutex;                   ///< Guards the three below (shared with the heartbeat thread).
 	std::condition_variable _wake;

@@ -10,6 +10,7 @@
 #ifndef Sygen_WorkerSettings_INCLUDED
 #define Sygen_WorkerSettings_INCLUDED
 
+#include "Sygen/DeliverySettings.h"
 #include <Poco/Timespan.h>
 #include <sys/resource.h>
 #include <string>
@@ -65,6 +66,13 @@ struct WorkerSettings
 		/// PATH searched for the CLIs and given to them; empty: the worker's $PATH.
 	size_t stdoutLimit = 8u << 20;       ///< stdout bytes kept (the rest is read and dropped).
 	size_t stderrTail = 64u << 10;       ///< last stderr bytes kept for the log.
+	DeliverySettings delivery;
+		/// Wake (SPEC §11): the chats to wake and the transports delivering their replies.
+	std::string cliGroupFile;
+		/// While a CLI runs, its process group id is recorded here (--cli-group-file,
+		/// set by the supervisor's pool), so that the supervisor can kill the group
+		/// when this worker dies: the parent-death signal reaches only the CLI itself,
+		/// not the helpers it started. Empty: not recorded.
 };
 
 } // namespace Sygen

@@ -43,7 +43,9 @@ public:
 	static std::string renderPrompt(const Poco::JSON::Object& payload, const std::string& tmpl);
 		/// SPEC §9 step 3: PAYLOAD_BEGIN + "\n" + rendered + "\n" + PAYLOAD_END (no
 		/// trailing newline), where inside substituted values every "#--" is
-		/// rewritten to "# --" so a payload cannot forge the end marker. The
+		/// rewritten to "# --" so a payload cannot forge the end marker; so is a
+		/// "#--" that a value forms with the text or the value next to it
+		/// ({{a}}{{b}} with a = "#", b = "-- END ..."). A "#--" entirely in the
 		/// template's own text is not rewritten.
 
 	static std::string formatValue(const Poco::Dynamic::Var& value);

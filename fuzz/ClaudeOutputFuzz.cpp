@@ -1,0 +1,33 @@
+//
+// ClaudeOutputFuzz.cpp
+//
+// Input: what `claude --output-format json` printed on stdout. The CLI is an
+// external program whose output format changes between versions, and a failing
+// run prints anything, so the parser sees arbitrary bytes.
+//
+// Properties: never throws; the fallback text is valid UTF-8 and at most 2000
+// characters; the dispatcher by provider gives the same text.
+//
+
+#include "FuzzSupport.h"
+#include "ClaudeOutputParser.h"
+#include "OutputParser.h"
+
+using Sygen::ClaudeOutputParser;
+using Sygen::OutputParser;
+
+extern "C" int LLVMFuzzerInitialize(int*, char***)
+{
+	Sygen::Fuzz::silenceLogging();
+	return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
+	std::string out(reinterpret_cast<const char*>(data), size);
+	std::string text = ClaudeOutputParser::parse(out);
+	if (OutputParser::parse("claude", out, "", 1) != text) Sygen::Fuzz::fail("OutputParser::parse(claude) differs");
+	if (OutputParser::parseJson(out).isEmpty() && !Sygen::Fuzz::isValidUtf8(text))
+		Sygen::Fuzz::fail("fallback text is not valid UTF-8");
+	return 0;
+}

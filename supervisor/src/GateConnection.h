@@ -1,0 +1,67 @@
+//
+// GateConnection.h
+//
+
+#ifndef Sygen_GateConnection_INCLUDED
+#define Sygen_GateConnection_INCLUDED
+
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerSession.h>
+#include <Poco/Net/TCPServerConnection.h>
+
+namespace Sygen {
+
+class ConnectionGate;
+
+class GateConnection: public Poco::Net::TCPServerConnection
+	/// Serves the requests of one connection on a pool thread, like Poco's
+	/// HTTPServerConnection, but never waits on the thread for a keep-alive
+	/// client's next request: when the response allows keep-alive and no further
+	/// request is already buffered, the socket goes back to the ConnectionGate.
+	///
+	/// Differences from HTTPServerConnection, on purpose:
+	/// - A request head Poco cannot parse (MessageException, a malformed
+	///   Content-Length) gets 400 and a close, never a dropped connection.
+	/// - After an error response (status >= 400) to a request that carried a
+	///   body, the connection is closed: the handler may have left the body unread,
+	///   and its bytes must not be parsed as the next request.
+	/// - A connection closed after a response goes to the gate for a lingering
+	///   close, so unread input does not turn the close into a reset that
+	///   destroys the response in flight.
+	/// - maxKeepAliveRequests is not enforced: a kept-alive connection holds no
+	///   thread, so there is nothing to be fair about.
+{
+public:
+	GateConnection(const Poco::Net::StreamSocket& socket, ConnectionGate& gate,
+		Poco::Net::HTTPServerParams::Ptr params, Poco::Net::HTTPRequestHandlerFactory::Ptr factory);
+
+	void run() override;
+
+private:
+	class Session: public Poco::Net::HTTPServerSession
+		/// Exposes how many bytes of the next request are already buffered.
+	{
+	public:
+		Session(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params);
+		int pending() const;
+	};
+
+	enum class Outcome
+	{
+		KEEP_ALIVE, ///< The connection may carry another request.
+		LINGER,     ///< A final response was sent: close gracefully (in the gate).
+		CLOSE       ///< Nothing more can be sent: close now.
+	};
+
+	Outcome serveOne(Session& session);
+		/// Reads and answers one request.
+
+	ConnectionGate& _gate;
+	Poco::Net::HTTPServerParams::Ptr _params;
+	Poco::Net::HTTPRequestHandlerFactory::Ptr _factory;
+};
+
+} // namespace Sygen
+
+#endif // Sygen_GateConnection_INCLUDED

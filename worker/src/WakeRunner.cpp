@@ -1,0 +1,247 @@
+//
+// WakeRunner.cpp
+//
+
+#include "WakeRunner.h"
+#include "DependencyLock.h"
+#include "ExecutableFinder.h"
+#include "OutputParser.h"
+#include "QuietHours.h"
+#include "Sandbox.h"
+#include "SessionIdParser.h"
+#include "SessionStore.h"
+#include "TimeZone.h"
+#include "WakeCommand.h"
+#include "Sygen/DeliveryMessage.h"
+#include "Sygen/LogFields.h"
+#include "Sygen/Logging.h"
+#include "Sygen/MatrixTransport.h"
+#include "Sygen/TelegramTransport.h"
+#include <Poco/File.h>
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <memory>
+
+namespace Sygen {
+
+namespace {
+
+std::string tail(const std::string& text)
+{
+	// Enough of stderr to see why, without flooding the journal.
+	return text.size() <= 500 ? text : "..." + text.substr(text.size() - 500);
+}
+
+} // namespace
+
+WakeRunner::WakeRunner(const WorkerSettings& settings, const Clock& clock, const RetryPolicy& retry):
+	_settings(settings),
+	_clock(clock),
+	_retry(retry),
+	_logger(Poco::Logger::get("Sygen.WakeRunner"))
+{
+}
+
+std::string WakeRunner::workspaceDir(const std::string& home)
+{
+	return home + "/workspace";
+}
+
+std::vector<WakeRunner::Chat> WakeRunner::chats() const
+{
+	std::vector<Chat> out;
+	const DeliverySettings& d = _settings.delivery;
+	if (d.telegramConfigured())
+	{
+		for (const std::string& id: d.allowedUserIds) out.push_back({"telegram", id, "telegram:" + id, "chat-" + id});
+	}
+	if (d.matrixConfigured())
+	{
+		for (const std::string& room: d.matrixRoomIds) out.push_back({"matrix", room, "matrix:" + room, "chat-matrix-" + room});
+	}
+	return out;
+}
+
+void WakeRunner::log(Poco::Message::Priority prio, const WorkOrder& order, const std::string& text) const
+{
+	Logging::log(_logger, prio, text, {{LogFields::HOOK_ID, order.hook.id}, {LogFields::JOB_ID, order.jobId}});
+}
+
+JobOutcome WakeRunner::run(const WorkOrder& order) const
+{
+	const Hook& hook = order.hook;
+	if (!_settings.delivery.telegramConfigured() && !_settings.delivery.matrixConfigured())
+	{
+		log(Poco::Message::PRIO_WARNING, order, "wake: no transport configured (telegram_token, webhooks.matrix)");
+		return {"error:no_wake_handler", "", true};
+	}
+	std::unique_ptr<DependencyLock> dependency;
+	if (hook.dependency && !hook.dependency->empty())
+	{
+		dependency = std::make_unique<DependencyLock>(_settings.stateDir + "/locks", *hook.dependency);
+	}
+	QuietHours quiet(hook.quietStart, hook.quietEnd);
+	if (quiet.isQuiet(_clock.now(), TimeZone::resolve(_settings.userTimezone))) return {"skipped:quiet_hours", "", true};
+
+	const std::string workspace = workspaceDir(_settings.home);
+	Poco::File folder(workspace);
+	if (!folder.exists() || !folder.isDirectory())
+	{
+		log(Poco::Message::PRIO_ERROR, order, "wake: workspace " + workspace + " is missing");
+		return {"error:folder_missing", "", true};
+	}
+	ExecutionConfig config = ExecutionConfig::resolve(hook, _settings);
+	if (!config.isModelValid())
+	{
+		log(Poco::Message::PRIO_WARNING, order, "wake: model \"" + config.model + "\" is not valid for provider " + config.provider);
+		return {"error:invalid_model", "", true};
+	}
+
+	std::vector<std::string> replies;
+	for (const Chat& chat: chats())
+	{
+		std::optional<std::string> reply;
+		try
+		{
+			reply = runChat(order, config, chat, workspace);
+		}
+		catch (Poco::Exception& exc)
+		{
+			log(Poco::Message::PRIO_ERROR, order, "wake: " + chat.key + " failed: " + exc.displayText());
+		}
+		catch (std::exception& exc)
+		{
+			log(Poco::Message::PRIO_ERROR, order, "wake: " + chat.key + " failed: " + exc.what());
+		}
+		if (reply) replies.push_back(*reply);
+	}
+	if (replies.empty()) return {"error:no_response", "", true};
+	std::string text;
+	for (const std::string& reply: replies) text += (text.empty() ? "" : "\n\n") + reply;
+	return {"success", text, true};
+}
+
+std::optional<std::string> WakeRunner::runChat(const WorkOrder& order, const ExecutionConfig& config,
+	const Chat& chat, const std::string& workspace) const
+{
+	DependencyLock lock(_settings.stateDir + "/locks", chat.lockName);
+	SessionStore sessions(_settings.stateDir + "/sessions.json", _clock);
+	const std::string provider = config.commandProvider();
+	std::optional<std::string> session = sessions.get(chat.key, provider);
+
+	Turn turn = runTurn(WakeCommand::build(config, order.prompt, session.value_or("")), workspace);
+	if (!turn.ok && session && turn.unknownSession)
+	{
+		log(Poco::Message::PRIO_WARNING, order, "wake: " + provider + " no longer knows session " + *session
+			+ " of " + chat.key + "; starting a new one");
+		sessions.forget(chat.key, provider);
+		turn = runTurn(WakeCommand::build(config, order.prompt, ""), workspace);
+	}
+	if (!turn.ok)
+	{
+		log(Poco::Message::PRIO_WARNING, order, "wake: " + chat.key + ": " + turn.failure);
+		return std::nullopt;
+	}
+	if (!turn.sessionId.empty() && turn.sessionId != session.value_or(""))
+	{
+		sessions.set(chat.key, provider, turn.sessionId);
+	}
+	else if (turn.sessionId.empty())
+	{
+		log(Poco::Message::PRIO_WARNING, order, "wake: " + provider + " reported no session id for " + chat.key
+			+ "; the next wake starts a new conversation");
+	}
+	if (turn.reply.empty())
+	{
+		log(Poco::Message::PRIO_INFORMATION, order, "wake: " + chat.key + ": empty reply");
+		return std::nullopt;
+	}
+	if (DeliveryMessage::isSilent(turn.reply))
+	{
+		log(Poco::Message::PRIO_INFORMATION, order, "wake: " + chat.key + ": [SILENT] reply, not sent");
+	}
+	else if (!deliver(order, chat, turn.reply))
+	{
+		log(Poco::Message::PRIO_ERROR, order, "wake: reply to " + chat.key + " not delivered");
+	}
+	return turn.reply;
+}
+
+bool WakeRunner::deliver(const WorkOrder& order, const Chat& chat, const std::string& reply) const
+{
+	const DeliverySettings& d = _settings.delivery;
+	if (chat.transport == "matrix")
+	{
+		return MatrixTransport(d.matrixHomeserver, d.matrixAccessToken, _retry).send(chat.id, reply, order.hook.id, order.jobId);
+	}
+	return TelegramTransport(d.telegramApiBase, d.telegramToken, _retry).send(chat.id, reply, order.hook.id, order.jobId);
+}
+
+WakeRunner::Turn WakeRunner::runTurn(const CliCommand& command, const std::string& workspace) const
+{
+	Turn turn;
+	Sandbox sandbox(_settings);
+	std::vector<std::string> extraDirs = command.provider == "gemini" ? nvmBinDirs(sandbox) : std::vector<std::string>();
+	std::string path = _settings.searchPath;
+	if (path.empty() && std::getenv("PATH")) path = std::getenv("PATH");
+	std::optional<std::string> executable = ExecutableFinder::find(command.argv[0], path, extraDirs);
+	if (!executable)
+	{
+		turn.failure = command.provider + " CLI not found";
+		return turn;
+	}
+	// A CLI found in an nvm folder needs that folder's node on its PATH.
+	std::string binDir = executable->substr(0, executable->rfind('/'));
+	bool fromNvm = std::find(extraDirs.begin(), extraDirs.end(), binDir) != extraDirs.end();
+	SpawnOptions options = sandbox.prepare(command.argv, *executable, workspace, fromNvm ? binDir : "");
+
+	CliRunner::Limits limits;
+	limits.timeout = Poco::Timespan(_settings.cliTimeoutSeconds, 0);
+	limits.killGrace = _settings.killGrace;
+	limits.stdoutLimit = _settings.stdoutLimit;
+	limits.stderrTail = _settings.stderrTail;
+	CliOutcome outcome;
+	try
+	{
+		outcome = CliRunner::run(options, command.stdinText, limits, _settings.cliGroupFile);
+	}
+	catch (SpawnException& exc)
+	{
+		if (exc.stage() == "exec" && (exc.code() == ENOENT || exc.code() == EACCES || exc.code() == ENOEXEC))
+		{
+			turn.failure = command.provider + " CLI not found";
+			return turn;
+		}
+		throw;
+	}
+	if (outcome.timedOut)
+	{
+		turn.failure = command.provider + " timed out after " + std::to_string(_settings.cliTimeoutSeconds) + "s; stderr: " + tail(outcome.stderrTail);
+		return turn;
+	}
+	if (!outcome.status.success())
+	{
+		turn.unknownSession = SessionIdParser::isUnknownSession(command.provider, outcome.stdoutText, outcome.stderrTail);
+		turn.failure = command.provider + " ended with " + outcome.status.toString() + "; stderr: " + tail(outcome.stderrTail);
+		return turn;
+	}
+	turn.ok = true;
+	turn.reply = OutputParser::parse(command.provider, outcome.stdoutText, outcome.stderrTail, outcome.status.code());
+	turn.sessionId = SessionIdParser::parse(command.provider, outcome.stdoutText, outcome.stderrTail);
+	return turn;
+}
+
+std::vector<std::string> WakeRunner::nvmBinDirs(const Sandbox& sandbox) const
+{
+	// As CronTaskRunner: the sandbox user's nvm first, then the worker's own.
+	std::vector<std::string> dirs;
+	std::optional<std::string> cliHome = ExecutableFinder::newestNvmBin(sandbox.cliHome());
+	if (cliHome) dirs.push_back(*cliHome);
+	const char* home = std::getenv("HOME");
+	std::optional<std::string> workerHome = ExecutableFinder::newestNvmBin(home ? home : "");
+	if (workerHome && (!cliHome || *workerHome != *cliHome)) dirs.push_back(*workerHome);
+	return dirs;
+}
+
+} // namespace Sygen
