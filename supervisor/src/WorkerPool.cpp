@@ -44,7 +44,7 @@ std::string firstLine(const std::string& path)
 
 } // namespace
 
-const Poco::Timespan WorkerPool::LINGER(2, 0);
+const Poco::Timespan WorkerPool::LINGER(5, 0);
 
 typedef WorkerPool::State S;
 typedef WorkerPool::Event E;
