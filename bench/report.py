@@ -58,6 +58,8 @@ def main():
     add(f"Machine: {machine['nproc']} cores ({machine['cpu']}), {machine['mem_total_mib']} MiB, Linux {machine['kernel']}, "
         f"state on {machine['filesystem']}; load average before the run {machine['load_before']}"
         + (f", after {open(os.path.join(out, 'load_after.txt')).read().split(': ')[1].strip().strip(chr(34))}" if os.path.exists(os.path.join(out, 'load_after.txt')) else "") + ".  ")
+    if "source" in machine:
+        add(f"Source: {machine['source']} (Release build in build-bench).  ")
     v = machine["versions"]
     add(f"Versions: sygen-webhookd {v['sygen-webhookd']}, webhook {v['webhook']}, nginx {v['nginx']}, wrk {v['wrk']}, hyperfine {v['hyperfine']}.")
     add("")
@@ -215,7 +217,7 @@ unset multiplot
                 if "worker_kib" in d:
                     extra += f", worker {d['worker_kib'] / 1024:.1f} MiB"
                 if "worker_anon_kib" in d:
-                    extra += f" (anonymous {d['worker_anon_kib'] / 1024:.1f}, shared libraries and binary {d['worker_file_kib'] / 1024:.1f})"
+                    extra += f" (anonymous {d['worker_anon_kib'] / 1024:.1f}, file-backed: binary and shared libraries {d['worker_file_kib'] / 1024:.1f}; PSS {d.get('worker_pss_kib', 0) / 1024:.1f})"
                 if "supervisor_hwm_kib" in d:
                     extra += f" (peak {d['supervisor_hwm_kib'] / 1024:.1f} MiB)"
             elif r["system"] == "webhook":
@@ -275,7 +277,7 @@ unset multiplot
     rl = select(rows, scenario="ratelimit")
     if rl:
         f = rl[0]["data"]
-        add(f"Rate limit run (`rate_limit_per_minute` 6000, 16 connections, 10 s): {f['requests']} answers "
+        add(f"Rate limit run (`rate_limit_per_minute` 600, 16 connections, 10 s): {f['requests']} answers "
             f"({', '.join(f'{k}: {v}' for k, v in sorted(f.get('status', {}).items()))}), p99 {ms(f['p99_us']):.2f} ms.")
         add("")
 

@@ -6,7 +6,7 @@
 #     bench/setup.sh && bench/run.sh
 #
 # Knobs (environment): BENCH_DURATION (s per measurement, 5), BENCH_ROUNDS (3),
-# BENCH_CONCURRENCY ("1 4 16 64"), BENCH_SCENARIOS ("accepted rejected e2e memory
+# BENCH_CONCURRENCY ("1 4 16 64 256"), BENCH_SCENARIOS ("accepted rejected e2e memory
 # reload overload"), BENCH_E2E_JOBS (1000), BENCH_OVERLOAD_SECONDS (30), BENCH_OUT.
 set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "$0")" && pwd)"
@@ -16,7 +16,7 @@ BIN="$BUILD/bin"
 FAKECLI_DIR="$BUILD/fakecli"
 DURATION="${BENCH_DURATION:-5}"
 ROUNDS="${BENCH_ROUNDS:-3}"
-CONCURRENCY="${BENCH_CONCURRENCY:-1 4 16 64}"
+CONCURRENCY="${BENCH_CONCURRENCY:-1 4 16 64 256}"
 SCENARIOS="${BENCH_SCENARIOS:-accepted rejected e2e memory reload overload}"
 E2E_JOBS="${BENCH_E2E_JOBS:-1000}"
 OVERLOAD_SECONDS="${BENCH_OVERLOAD_SECONDS:-30}"
@@ -52,6 +52,7 @@ machine_facts() {
 		echo "\"mem_total_mib\": $(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo),"
 		echo "\"kernel\": \"$(uname -r)\","
 		echo "\"filesystem\": \"$(df -T "$WORK" | awk 'NR==2 {print $2}')\","
+		echo "\"source\": \"$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' + uncommitted changes')\","
 		echo "\"load_before\": \"$(cut -d' ' -f1-3 /proc/loadavg)\","
 		echo "\"versions\": {\"sygen-webhookd\": \"$("$BIN/sygen-webhookd" --version | awk '{print $2}')\", \"webhook\": \"$(webhook -version | awk '{print $3}')\", \"nginx\": \"$(nginx -v 2>&1 | sed 's|.*/||')\", \"wrk\": \"$(dpkg-query -W -f='${Version}' wrk)\", \"hyperfine\": \"$(hyperfine --version | awk '{print $2}')\"}"
 		echo "}"
@@ -194,14 +195,14 @@ scenario_memory() {
 	start_ours mem 2 20000 "$UNLIMITED"; sleep 2
 	local w=0; for p in $(worker_pids); do w=$(( $(rss_kib "$p") > w ? $(rss_kib "$p") : w )); done
 	p=$(worker_pids | head -1)
-	record "\"scenario\": \"memory\", \"system\": \"sygen\", \"state\": \"idle, 2 hooks\"" "{\"supervisor_kib\": $(rss_kib "$OURS_PID"), \"supervisor_anon_kib\": $(anon_kib "$OURS_PID"), \"worker_kib\": $w, \"worker_anon_kib\": $(anon_kib "$p"), \"worker_file_kib\": $(file_kib "$p")}"
+	record "\"scenario\": \"memory\", \"system\": \"sygen\", \"state\": \"idle, 2 hooks\"" "{\"supervisor_kib\": $(rss_kib "$OURS_PID"), \"supervisor_anon_kib\": $(anon_kib "$OURS_PID"), \"worker_kib\": $w, \"worker_anon_kib\": $(anon_kib "$p"), \"worker_file_kib\": $(file_kib "$p"), \"worker_pss_kib\": $(pss_kib "$p")}"
 	stop_ours
 
 	log "memory: ours idle, $BIG hooks, then $BIG jobs queued"
 	start_ours mem "$BIG" 20000 "$UNLIMITED"; sleep 2
 	w=0; for p in $(worker_pids); do w=$(( $(rss_kib "$p") > w ? $(rss_kib "$p") : w )); done
 	p=$(worker_pids | head -1)
-	record "\"scenario\": \"memory\", \"system\": \"sygen\", \"state\": \"idle, $BIG hooks\"" "{\"supervisor_kib\": $(rss_kib "$OURS_PID"), \"supervisor_anon_kib\": $(anon_kib "$OURS_PID"), \"worker_kib\": $w, \"worker_anon_kib\": $(anon_kib "$p"), \"worker_file_kib\": $(file_kib "$p")}"
+	record "\"scenario\": \"memory\", \"system\": \"sygen\", \"state\": \"idle, $BIG hooks\"" "{\"supervisor_kib\": $(rss_kib "$OURS_PID"), \"supervisor_anon_kib\": $(anon_kib "$OURS_PID"), \"worker_kib\": $w, \"worker_anon_kib\": $(anon_kib "$p"), \"worker_file_kib\": $(file_kib "$p"), \"worker_pss_kib\": $(pss_kib "$p")}"
 	stop_workers 2
 	# Exactly BIG jobs: the queue holds BIG, the rest of the flood gets 503.
 	stop_ours
@@ -286,10 +287,11 @@ scenario_overload() {
 		"{\"flood\": $flood, \"first_202_after_s\": ${first202:-null}, \"health_s\": $health, \"drained_after_s\": ${drained:-null}, \"accepted_202\": $accepted, \"finished\": $finished, \"unfinished_after\": $unfinished, \"rss_max_kib\": $rss_max, \"rss_start_kib\": ${rss_first:-0}}"
 	stop_ours
 
-	log "overload: rate limit (6000/min) under a flood"
-	start_ours ratelimit 2 1000 6000
+	# 600 a minute: the window fills within the first seconds of the flood.
+	log "overload: rate limit (600/min) under a flood"
+	start_ours ratelimit 2 1000 600
 	local limited; limited=$(wrk_run seq.lua "$(ours_url bench)" 16 10 "$bearer")
-	record "\"scenario\": \"ratelimit\", \"system\": \"sygen\", \"rate_limit_per_minute\": 6000" "$limited"
+	record "\"scenario\": \"ratelimit\", \"system\": \"sygen\", \"rate_limit_per_minute\": 600" "$limited"
 	stop_ours
 }
 

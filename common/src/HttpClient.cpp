@@ -9,6 +9,7 @@
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
+#include <algorithm>
 #include <istream>
 #include <memory>
 #include <mutex>

@@ -29,6 +29,9 @@ class GateConnection: public Poco::Net::TCPServerConnection
 	/// - A connection closed after a response goes to the gate for a lingering
 	///   close, so unread input does not turn the close into a reset that
 	///   destroys the response in flight.
+	/// - Pipelined requests (bytes of the next request read together with the
+	///   previous one) end the connection after the first response: their head
+	///   may be incomplete and could only be awaited on the thread.
 	/// - maxKeepAliveRequests is not enforced: a kept-alive connection holds no
 	///   thread, so there is nothing to be fair about.
 {
@@ -56,6 +59,9 @@ private:
 
 	Outcome serveOne(Session& session);
 		/// Reads and answers one request.
+
+	bool nextRequestReady(Session& session) const;
+		/// Waits up to the gate's keepAliveGrace for a complete request head (peeked).
 
 	ConnectionGate& _gate;
 	Poco::Net::HTTPServerParams::Ptr _params;

@@ -18,6 +18,7 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
+#include <cctype>
 #include <chrono>
 #include <sys/stat.h>
 #include <vector>

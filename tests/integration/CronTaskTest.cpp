@@ -17,7 +17,6 @@
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Path.h>
 #include <cppunit/extensions/HelperMacros.h>
 #include <cerrno>
 #include <csignal>
@@ -170,6 +169,7 @@ class CronTaskTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testSecretOfTheSupervisorIsNotInTheCliEnvironment);
 	CPPUNIT_TEST(testCliCannotWriteOutsideItsTaskFolder);
 	CPPUNIT_TEST(testKillNineOfWorkerKillsTheCliGrandchild);
+	CPPUNIT_TEST(testRestartAfterKillNineOfSupervisorKillsTheCliGrandchild);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -491,9 +491,11 @@ public:
 	{
 		// The victim waits behind the blocker's dependency while its hook is removed
 		// and the hooks reloaded; it is looked up again when dispatched (§9 step 1).
+		// Only the test ends the blocker: its timeout must not, however slow the machine.
+		_service->config()->set("cli_timeout", 3600);
 		std::string blocker = hookJson("blocker", R"("dependency": "line")");
 		_service->writeHooks(hooksFile({blocker, hookJson("victim", R"("dependency": "line")")}));
-		std::string folder = _service->taskFolder("blocker", R"({"sleep": 120})");
+		std::string folder = _service->taskFolder("blocker", R"({"sleep": 600})");
 		_service->taskFolder("victim");
 		_service->start();
 
@@ -549,9 +551,25 @@ public:
 
 	void testCliCannotWriteOutsideItsTaskFolder()
 	{
-		// Not under /tmp, which stays writable (§14): next to the test programs.
-		std::string outside = Poco::Path(std::string(SYGEN_FAKE_CLI_DIR)).parent().toString() + "/landlock-probe-" + std::to_string(::getpid());
-		if (outside.find("//") != std::string::npos) outside = std::string(SYGEN_FAKE_CLI_DIR) + "/../landlock-probe-" + std::to_string(::getpid());
+		// Somewhere writable for the test but outside what the sandbox leaves
+		// writable (the task folder, the CLI state folders, /tmp, /var/tmp, /dev/shm).
+		std::string outside;
+		char cwd[4096];
+		for (std::string dir: {std::string(SYGEN_FAKE_CLI_DIR), std::string(::getcwd(cwd, sizeof(cwd)) ? cwd : "")})
+		{
+			dir = realPath(dir);
+			bool shared = dir.empty() || dir.compare(0, 4, "/tmp") == 0 || dir.compare(0, 8, "/var/tmp") == 0 || dir.compare(0, 8, "/dev/shm") == 0;
+			if (!shared && ::access(dir.c_str(), W_OK) == 0)
+			{
+				outside = dir + "/landlock-probe-" + std::to_string(::getpid());
+				break;
+			}
+		}
+		if (outside.empty())
+		{
+			std::cerr << "\n[CronTaskTest] NOTE: no folder outside /tmp to probe Landlock with; write confinement not checked" << std::endl;
+			return;
+		}
 		::unlink(outside.c_str());
 		_service->writeHooks(hooksFile({hookJson("escape", ""), hookJson("inside", "")}));
 		Poco::JSON::Object::Ptr escape = new Poco::JSON::Object;
@@ -582,8 +600,9 @@ public:
 	{
 		// The CLI dies with its worker (parent-death signal); the helper it started
 		// would not, but the supervisor kills the CLI's recorded process group.
+		_service->config()->set("cli_timeout", 3600);
 		_service->writeHooks(hooksFile({hookJson("orphan", R"("provider": "codex", "model": "gpt-5")")}));
-		std::string folder = _service->taskFolder("orphan", R"({"sleep": 120, "grandchild": true})");
+		std::string folder = _service->taskFolder("orphan", R"({"sleep": 600, "grandchild": true})");
 		_service->start();
 
 		std::string jobId = jobIdOf(_service->postHook("orphan", PAYLOAD));
@@ -605,6 +624,35 @@ public:
 		CPPUNIT_ASSERT_MESSAGE("the CLI's grandchild outlived the worker", _service->waitFor([&]() { return processGone(grandchild); }));
 		CPPUNIT_ASSERT(_service->waitFor([&]() { return !Poco::File(groupFile).exists(); }));
 		CPPUNIT_ASSERT(_service->log().find("killed the process group " + std::to_string(cli)) != std::string::npos);
+	}
+
+	void testRestartAfterKillNineOfSupervisorKillsTheCliGrandchild()
+	{
+		// Workers and CLIs die with a killed supervisor (parent-death signals); the
+		// CLI's helper survives until the restarted supervisor spawns that slot again.
+		_service->config()->set("cli_timeout", 3600);
+		_service->webhooks().set("workers", 1);
+		_service->writeHooks(hooksFile({hookJson("orphan", R"("provider": "codex", "model": "gpt-5")")}));
+		std::string folder = _service->taskFolder("orphan", R"({"sleep": 600, "grandchild": true})");
+		_service->start();
+
+		std::string jobId = jobIdOf(_service->postHook("orphan", PAYLOAD));
+		Poco::JSON::Object::Ptr record = recordOf(folder);
+		int cli = record->getValue<int>("pid");
+		int grandchild = record->getValue<int>("grandchild_pid");
+		_strays.push_back(grandchild);
+		std::string groupFile = _service->stateDir() + "/running/1.pgid";
+		CPPUNIT_ASSERT(_service->waitFor([&]() { return Poco::File(groupFile).exists(); }));
+
+		_service->stop(SIGKILL);
+		CPPUNIT_ASSERT_MESSAGE("the CLI outlived its worker", _service->waitFor([&]() { return processGone(cli); }));
+		CPPUNIT_ASSERT(!processGone(grandchild));
+		CPPUNIT_ASSERT(Poco::File(groupFile).exists());
+
+		_service->start({}, false);
+		CPPUNIT_ASSERT_MESSAGE("the CLI's grandchild outlived the restart", _service->waitFor([&]() { return processGone(grandchild); }));
+		CPPUNIT_ASSERT(_service->waitFor([&]() { return !Poco::File(groupFile).exists(); }));
+		CPPUNIT_ASSERT_EQUAL(std::string("error:worker_lost"), _service->waitForJob(jobId)->getValue<std::string>("status"));
 	}
 
 private:
