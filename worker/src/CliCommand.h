@@ -21,6 +21,8 @@ struct CliCommand
 	std::vector<std::string> argv;      ///< argv[0] is the program name as looked up on PATH.
 	std::optional<std::string> stdinText;
 		/// Written to the CLI's stdin, which is then closed; std::nullopt: /dev/null.
+	std::vector<std::string> environment;
+		/// "KEY=VALUE" entries added to the sandbox's clean environment.
 };
 
 } // namespace Sygen

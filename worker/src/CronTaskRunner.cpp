@@ -4,15 +4,13 @@
 
 #include "CronTaskRunner.h"
 #include "ClaudeCommand.h"
-#include "CliRunner.h"
+#include "CliLauncher.h"
 #include "CodexCommand.h"
 #include "CronTaskPrompt.h"
 #include "DependencyLock.h"
-#include "ExecutableFinder.h"
 #include "GeminiCommand.h"
 #include "OutputParser.h"
 #include "QuietHours.h"
-#include "Sandbox.h"
 #include "TaskFolderResolver.h"
 #include "TimeZone.h"
 #include <algorithm>
@@ -87,34 +85,9 @@ CliCommand CronTaskRunner::command(const ExecutionConfig& config, const std::str
 
 JobOutcome CronTaskRunner::runCli(const WorkOrder& order, const CliCommand& command, const std::string& folder) const
 {
-	const JobOutcome notFound{"error:cli_not_found_" + command.provider, "[" + command.provider + " CLI not found]"};
-	Sandbox sandbox(_settings);
-	std::vector<std::string> extraDirs = command.provider == "gemini" ? nvmBinDirs(sandbox) : std::vector<std::string>();
-	std::string path = _settings.searchPath;
-	if (path.empty() && std::getenv("PATH")) path = std::getenv("PATH");
-	std::optional<std::string> executable = ExecutableFinder::find(command.argv[0], path, extraDirs);
-	if (!executable) return notFound;
-
-	// A CLI found in an nvm folder needs that folder's node on its PATH.
-	std::string binDir = executable->substr(0, executable->rfind('/'));
-	bool fromNvm = std::find(extraDirs.begin(), extraDirs.end(), binDir) != extraDirs.end();
-	SpawnOptions options = sandbox.prepare(command.argv, *executable, folder, fromNvm ? binDir : "");
-
-	CliRunner::Limits limits;
-	limits.timeout = Poco::Timespan(_settings.cliTimeoutSeconds, 0);
-	limits.killGrace = _settings.killGrace;
-	limits.stdoutLimit = _settings.stdoutLimit;
-	limits.stderrTail = _settings.stderrTail;
-	CliOutcome outcome;
-	try
-	{
-		outcome = CliRunner::run(options, command.stdinText, limits, _settings.cliGroupFile);
-	}
-	catch (SpawnException& exc)
-	{
-		if (exc.stage() == "exec" && (exc.code() == ENOENT || exc.code() == EACCES || exc.code() == ENOEXEC)) return notFound;
-		throw;
-	}
+	CliLaunch launch = CliLauncher(_settings).launch(command, folder);
+	if (!launch.found) return {"error:cli_not_found_" + command.provider, "[" + command.provider + " CLI not found]"};
+	const CliOutcome& outcome = launch.outcome;
 
 	if (outcome.timedOut)
 	{
@@ -128,17 +101,6 @@ JobOutcome CronTaskRunner::runCli(const WorkOrder& order, const CliCommand& comm
 	_logger.warning("job %s: %s ended with %s; stderr tail: %s", order.jobId, command.provider,
 		outcome.status.toString(), logTail(outcome.stderrTail));
 	return {"error:exit_" + std::to_string(code), text};
-}
-
-std::vector<std::string> CronTaskRunner::nvmBinDirs(const Sandbox& sandbox) const
-{
-	std::vector<std::string> dirs;
-	std::optional<std::string> cliHome = ExecutableFinder::newestNvmBin(sandbox.cliHome());
-	if (cliHome) dirs.push_back(*cliHome);
-	const char* home = std::getenv("HOME");
-	std::optional<std::string> workerHome = ExecutableFinder::newestNvmBin(home ? home : "");
-	if (workerHome && (!cliHome || *workerHome != *cliHome)) dirs.push_back(*workerHome);
-	return dirs;
 }
 
 } // namespace Sygen

@@ -21,7 +21,6 @@
 
 namespace Sygen {
 
-class Sandbox;
 
 class CronTaskRunner
 	/// Holds only settings; each run() is independent. Safe to use from several
@@ -43,7 +42,6 @@ private:
 	JobOutcome runLocked(const WorkOrder& order) const;
 	JobOutcome execute(const WorkOrder& order, const std::string& folder) const;
 	JobOutcome runCli(const WorkOrder& order, const CliCommand& command, const std::string& folder) const;
-	std::vector<std::string> nvmBinDirs(const Sandbox& sandbox) const;
 
 	WorkerSettings _settings;
 	const Clock& _clock;

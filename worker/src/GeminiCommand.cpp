@@ -20,6 +20,10 @@ CliCommand GeminiCommand::build(const ExecutionConfig& config, const std::string
 	{
 		c.argv.push_back("--approval-mode");
 		c.argv.push_back("yolo");
+		// gemini turns yolo back into "default" in a folder it does not trust, and a
+		// headless run cannot answer its approval prompts. The operator chose the task
+		// folder and bypassPermissions; this variable trusts the folder for this run only.
+		c.environment.push_back("GEMINI_CLI_TRUST_WORKSPACE=true");
 	}
 	c.argv.insert(c.argv.end(), config.cliParameters.begin(), config.cliParameters.end());
 	c.stdinText = prompt;

@@ -4,10 +4,9 @@
 
 #include "WakeRunner.h"
 #include "DependencyLock.h"
-#include "ExecutableFinder.h"
+#include "CliLauncher.h"
 #include "OutputParser.h"
 #include "QuietHours.h"
-#include "Sandbox.h"
 #include "SessionIdParser.h"
 #include "SessionStore.h"
 #include "TimeZone.h"
@@ -181,40 +180,13 @@ bool WakeRunner::deliver(const WorkOrder& order, const Chat& chat, const std::st
 WakeRunner::Turn WakeRunner::runTurn(const CliCommand& command, const std::string& workspace) const
 {
 	Turn turn;
-	Sandbox sandbox(_settings);
-	std::vector<std::string> extraDirs = command.provider == "gemini" ? nvmBinDirs(sandbox) : std::vector<std::string>();
-	std::string path = _settings.searchPath;
-	if (path.empty() && std::getenv("PATH")) path = std::getenv("PATH");
-	std::optional<std::string> executable = ExecutableFinder::find(command.argv[0], path, extraDirs);
-	if (!executable)
+	CliLaunch launch = CliLauncher(_settings).launch(command, workspace);
+	if (!launch.found)
 	{
 		turn.failure = command.provider + " CLI not found";
 		return turn;
 	}
-	// A CLI found in an nvm folder needs that folder's node on its PATH.
-	std::string binDir = executable->substr(0, executable->rfind('/'));
-	bool fromNvm = std::find(extraDirs.begin(), extraDirs.end(), binDir) != extraDirs.end();
-	SpawnOptions options = sandbox.prepare(command.argv, *executable, workspace, fromNvm ? binDir : "");
-
-	CliRunner::Limits limits;
-	limits.timeout = Poco::Timespan(_settings.cliTimeoutSeconds, 0);
-	limits.killGrace = _settings.killGrace;
-	limits.stdoutLimit = _settings.stdoutLimit;
-	limits.stderrTail = _settings.stderrTail;
-	CliOutcome outcome;
-	try
-	{
-		outcome = CliRunner::run(options, command.stdinText, limits, _settings.cliGroupFile);
-	}
-	catch (SpawnException& exc)
-	{
-		if (exc.stage() == "exec" && (exc.code() == ENOENT || exc.code() == EACCES || exc.code() == ENOEXEC))
-		{
-			turn.failure = command.provider + " CLI not found";
-			return turn;
-		}
-		throw;
-	}
+	const CliOutcome& outcome = launch.outcome;
 	if (outcome.timedOut)
 	{
 		turn.failure = command.provider + " timed out after " + std::to_string(_settings.cliTimeoutSeconds) + "s; stderr: " + tail(outcome.stderrTail);
@@ -230,18 +202,6 @@ WakeRunner::Turn WakeRunner::runTurn(const CliCommand& command, const std::strin
 	turn.reply = OutputParser::parse(command.provider, outcome.stdoutText, outcome.stderrTail, outcome.status.code());
 	turn.sessionId = SessionIdParser::parse(command.provider, outcome.stdoutText, outcome.stderrTail);
 	return turn;
-}
-
-std::vector<std::string> WakeRunner::nvmBinDirs(const Sandbox& sandbox) const
-{
-	// As CronTaskRunner: the sandbox user's nvm first, then the worker's own.
-	std::vector<std::string> dirs;
-	std::optional<std::string> cliHome = ExecutableFinder::newestNvmBin(sandbox.cliHome());
-	if (cliHome) dirs.push_back(*cliHome);
-	const char* home = std::getenv("HOME");
-	std::optional<std::string> workerHome = ExecutableFinder::newestNvmBin(home ? home : "");
-	if (workerHome && (!cliHome || *workerHome != *cliHome)) dirs.push_back(*workerHome);
-	return dirs;
 }
 
 } // namespace Sygen

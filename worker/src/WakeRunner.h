@@ -26,7 +26,6 @@
 
 namespace Sygen {
 
-class Sandbox;
 
 class WakeRunner
 	/// The chats are the allowed_user_ids, in order, when a Telegram bot token is
@@ -89,7 +88,6 @@ private:
 	std::optional<std::string> runChat(const WorkOrder& order, const ExecutionConfig& config, const Chat& chat, const std::string& workspace) const;
 	Turn runTurn(const CliCommand& command, const std::string& workspace) const;
 	bool deliver(const WorkOrder& order, const Chat& chat, const std::string& reply) const;
-	std::vector<std::string> nvmBinDirs(const Sandbox& sandbox) const;
 	void log(Poco::Message::Priority prio, const WorkOrder& order, const std::string& text) const;
 
 	WorkerSettings _settings;

@@ -14,6 +14,7 @@ class GeminiCommandTest: public CppUnit::TestFixture
 	CPPUNIT_TEST_SUITE(GeminiCommandTest);
 	CPPUNIT_TEST(testPromptGoesToStdinNotArgv);
 	CPPUNIT_TEST(testNoYoloOutsideBypassAndNoEmptyModel);
+	CPPUNIT_TEST(testBypassTrustsTheFolderThroughTheEnvironmentOnly);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -38,6 +39,16 @@ public:
 		CliCommand cmd = GeminiCommand::build(c, "p");
 		std::vector<std::string> expected = {"gemini", "-p", "", "--output-format", "json", "--include-directories", "."};
 		CPPUNIT_ASSERT(expected == cmd.argv);
+	}
+
+	void testBypassTrustsTheFolderThroughTheEnvironmentOnly()
+	{
+		ExecutionConfig c;
+		c.permissionMode = "bypassPermissions";
+		CliCommand bypass = GeminiCommand::build(c, "p");
+		CPPUNIT_ASSERT(bypass.environment == std::vector<std::string>{"GEMINI_CLI_TRUST_WORKSPACE=true"});
+		c.permissionMode = "default";
+		CPPUNIT_ASSERT(GeminiCommand::build(c, "p").environment.empty());
 	}
 };
 
