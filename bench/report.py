@@ -110,7 +110,7 @@ set multiplot layout 1,2 title "POST /hooks/bench, 2 cores, loopback (median of 
 set logscale x 2
 set xlabel "concurrent connections (wrk -c)"
 set grid
-set key top left
+set key bottom right
 set ylabel "requests/s"
 set logscale y
 plot "{os.path.join(out, 'plot.dat')}" u 1:2 w lp lw 2 t "sygen-webhookd (202, spooled + fdatasync)", \\

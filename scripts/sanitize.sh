@@ -74,12 +74,13 @@ cmake --build "$BUILD_DIR" -j "$JOBS"
 # A clean run means nothing unless the code really is instrumented: check that the
 # test executables and the service carry the sanitizer runtime's entry points.
 case "$MODE" in
-address) symbols=(__asan_init __ubsan_handle_) ;;
-thread) symbols=(__tsan_init) ;;
+address) symbols=(__asan_report_ __ubsan_handle_) ;;
+thread) symbols=(__tsan_func_entry) ;;
 esac
 for binary in "$BUILD_DIR"/tests/unit-common "$BUILD_DIR"/tests/integration "$BUILD_DIR"/bin/sygen-webhookd "$BUILD_DIR"/bin/sygen-webhook-worker; do
 	for symbol in "${symbols[@]}"; do
-		nm "$binary" 2>/dev/null | grep -q " [UTtw] ${symbol}" || {
+		# (not nm | grep -q: with pipefail, nm's SIGPIPE would fail the check)
+		grep -q " [UTtw] ${symbol}" < <(nm "$binary" 2>/dev/null) || {
 			echo "sanitize.sh: $binary is not instrumented (no $symbol): SYGEN_SANITIZE did not reach the build" >&2
 			exit 1
 		}

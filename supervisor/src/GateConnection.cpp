@@ -21,6 +21,30 @@ using Poco::Net::HTTPResponse;
 
 namespace Sygen {
 
+namespace {
+
+void sendBadRequest(Poco::Net::HTTPServerSession& session, const std::string& code)
+	/// A 400 for a request head Poco could not read, with Connection: close.
+	///
+	/// Poco 1.11's HTTPServerRequestImpl constructor attaches itself to the
+	/// response before it parses; when parsing throws, that response keeps a
+	/// pointer to the destroyed request, and sendBuffer() reads its method
+	/// (heap-use-after-free, found by AddressSanitizer). So the answer goes
+	/// through a fresh response object, and through send(): without a request,
+	/// sendBuffer() would leave out the body.
+{
+	Poco::Net::HTTPServerResponseImpl response(session);
+	response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
+	response.setKeepAlive(false);
+	response.setStatusAndReason(HTTPResponse::HTTP_BAD_REQUEST);
+	response.setContentType("application/json; charset=utf-8");
+	const std::string body = "{\"error\":\"" + code + "\"}";
+	response.setContentLength(static_cast<std::streamsize>(body.size()));
+	response.send().write(body.data(), static_cast<std::streamsize>(body.size())).flush();
+}
+
+} // namespace
+
 GateConnection::Session::Session(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params):
 	Poco::Net::HTTPServerSession(socket, params)
 {
@@ -93,17 +117,13 @@ GateConnection::Outcome GateConnection::serveOne(Session& session)
 	{
 		// Too many header fields (Poco's limit: 100), a name or value too long,
 		// a bad request line.
-		response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
-		response.setKeepAlive(false);
-		JsonResponse::error(response, HTTPResponse::HTTP_BAD_REQUEST, "bad_request");
+		sendBadRequest(session, "bad_request");
 		return Outcome::LINGER;
 	}
 	catch (Poco::SyntaxException&)
 	{
 		// A Content-Length Poco cannot read as a number.
-		response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
-		response.setKeepAlive(false);
-		JsonResponse::error(response, HTTPResponse::HTTP_BAD_REQUEST, "invalid_content_length");
+		sendBadRequest(session, "invalid_content_length");
 		return Outcome::LINGER;
 	}
 

@@ -86,6 +86,11 @@ FakeHttpServer::FakeHttpServer(Responder responder):
 FakeHttpServer::~FakeHttpServer()
 {
 	_server->stopAll(true);
+	// stopAll() does not wait for handlers that are still running (a delayed reply).
+	// Left behind, one finishes after main() has returned and Poco answers its lost
+	// client with strings that static destruction already freed
+	// (heap-use-after-free, found by AddressSanitizer). Wait for them, boundedly.
+	for (int i = 0; i < 1000 && _server->currentConnections() > 0; ++i) Poco::Thread::sleep(10);
 }
 
 void FakeHttpServer::setResponder(Responder responder)
