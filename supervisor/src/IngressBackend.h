@@ -9,6 +9,7 @@
 #define Sygen_IngressBackend_INCLUDED
 
 #include "JobSpool.h"
+#include "QueuedJob.h"
 #include "Sygen/Hook.h"
 #include "Sygen/RateLimiter.h"
 #include "Sygen/RequestView.h"
@@ -31,6 +32,7 @@ struct EnqueueOutcome
 	Kind kind = ACCEPTED;
 	std::string jobId;
 	int retryAfterSeconds = 0;
+	QueuedJob job;   ///< ACCEPTED: what dispatch() queues once the 202 is out.
 };
 
 class IngressBackend
@@ -51,8 +53,13 @@ public:
 		/// SPEC §6. Never throws.
 
 	virtual EnqueueOutcome enqueue(const Hook& hook, const Poco::Net::NameValueCollection& headers, const std::string& body) = 0;
-		/// Checks room, replay protection, spools the job durably and queues it for
-		/// dispatch. Throws Poco::Exception when the spool cannot be written.
+		/// Checks room and replay protection and spools the job durably.
+		/// Throws Poco::Exception when the spool cannot be written.
+
+	virtual void dispatch(const EnqueueOutcome& accepted) = 0;
+		/// Queues an ACCEPTED job for the workers. The handler calls it after the 202
+		/// is sent (and also when sending fails), so the caller never waits for the
+		/// dispatch work (a durable "started" record when a worker is idle).
 
 	virtual std::optional<JobInfo> findJob(const std::string& jobId) const = 0;
 

@@ -80,7 +80,9 @@ void WebhookRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
 		if (!hook->enabled) return reply(response, 403, "hook_disabled");
 		if (!_backend.authenticate(*hook, request, body))
 		{
-			logger().notice("rejected request for hook %s from %s: unauthorized", hook->id, request.clientAddress().host().toString());
+			// Debug only: a flood of bad signatures must not become a flood of log lines
+			// (the 401s are counted in /metrics).
+			if (logger().debug()) logger().debug("rejected request for hook %s from %s: unauthorized", hook->id, request.clientAddress().host().toString());
 			return reply(response, 401, "unauthorized");
 		}
 
@@ -159,7 +161,19 @@ void WebhookRequestHandler::accepted(Poco::Net::HTTPServerResponse& response, co
 		body.set("accepted", true);
 		body.set("hook_id", hook.id);
 		body.set("job_id", outcome.jobId);
-		JsonResponse::send(response, HTTPResponse::HTTP_ACCEPTED, body);
+		try
+		{
+			// The job is already durable: the sender learns it first, the dispatch
+			// work (which may write and sync a "started" record) comes after.
+			JsonResponse::send(response, HTTPResponse::HTTP_ACCEPTED, body);
+		}
+		catch (...)
+		{
+			// The client went away; the spooled job must still run.
+			_backend.dispatch(outcome);
+			throw;
+		}
+		_backend.dispatch(outcome);
 		_backend.countResponse("hooks", 202);
 		return;
 	}

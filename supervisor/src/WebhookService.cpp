@@ -179,7 +179,7 @@ EnqueueOutcome WebhookService::enqueue(const Hook& hook, const Poco::Net::NameVa
 		deliveryId = headers.get(*hook.dedupeHeader);
 	if (deliveryId.empty() || deliveryId.size() > MAX_DELIVERY_ID_LENGTH)
 	{
-		outcome.jobId = spoolAndQueue(hook, jobId, body);
+		spool(hook, jobId, body, outcome);
 		return outcome;
 	}
 
@@ -201,7 +201,7 @@ EnqueueOutcome WebhookService::enqueue(const Hook& hook, const Poco::Net::NameVa
 	}
 	try
 	{
-		outcome.jobId = spoolAndQueue(hook, jobId, body);
+		spool(hook, jobId, body, outcome);
 	}
 	catch (...)
 	{
@@ -220,13 +220,19 @@ EnqueueOutcome WebhookService::enqueue(const Hook& hook, const Poco::Net::NameVa
 	return outcome;
 }
 
-std::string WebhookService::spoolAndQueue(const Hook& hook, const std::string& jobId, const std::string& body)
+void WebhookService::spool(const Hook& hook, const std::string& jobId, const std::string& body, EnqueueOutcome& outcome)
 {
 	Poco::Timestamp now = _clock.now();
 	std::string dependency = hook.dependency.value_or("");
 	_spool.accept(jobId, hook.id, dependency, body, now);
-	_dispatcher.submit(QueuedJob{jobId, hook.id, dependency, now});
-	return jobId;
+	outcome.kind = EnqueueOutcome::ACCEPTED;
+	outcome.jobId = jobId;
+	outcome.job = QueuedJob{jobId, hook.id, dependency, now};
+}
+
+void WebhookService::dispatch(const EnqueueOutcome& accepted)
+{
+	if (accepted.kind == EnqueueOutcome::ACCEPTED && !accepted.job.jobId.empty()) _dispatcher.submit(accepted.job);
 }
 
 std::optional<JobInfo> WebhookService::findJob(const std::string& jobId) const

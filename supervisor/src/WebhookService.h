@@ -80,6 +80,7 @@ public:
 	std::shared_ptr<const Hook> findHook(const std::string& id) const override;
 	bool authenticate(const Hook& hook, const Poco::Net::NameValueCollection& headers, const std::string& body) const override;
 	EnqueueOutcome enqueue(const Hook& hook, const Poco::Net::NameValueCollection& headers, const std::string& body) override;
+	void dispatch(const EnqueueOutcome& accepted) override;
 	std::optional<JobInfo> findJob(const std::string& jobId) const override;
 	bool mayReadJob(const JobInfo& job, const Poco::Net::NameValueCollection& headers) const override;
 	std::string metricsText() const override;
@@ -97,7 +98,7 @@ public:
 
 private:
 	void recoverSpool();
-	std::string spoolAndQueue(const Hook& hook, const std::string& jobId, const std::string& body);
+	void spool(const Hook& hook, const std::string& jobId, const std::string& body, EnqueueOutcome& outcome);
 
 	Config _config;
 	Clock& _clock;
