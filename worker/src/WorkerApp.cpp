@@ -17,6 +17,7 @@
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionException.h>
 #include <Poco/Util/OptionSet.h>
+#include <atomic>
 #include <csignal>
 #include <cstring>
 #include <iostream>
@@ -28,7 +29,12 @@ namespace Sygen {
 
 namespace {
 
-volatile std::sig_atomic_t terminationRequested = 0;
+// Set by the handler on whichever thread the signal lands (the heartbeat thread,
+// often), read by the main loop: a lock-free atomic, which is both async-signal-safe
+// and a proper inter-thread flag (volatile sig_atomic_t is only the former; a data
+// race found by ThreadSanitizer).
+std::atomic<int> terminationRequested {0};
+static_assert(std::atomic<int>::is_always_lock_free, "a signal handler needs a lock-free flag");
 
 extern "C" void onTerminate(int)
 {
