@@ -744,6 +744,19 @@ void WorkerPool::handleFrame(const std::shared_ptr<Connection>& connection, cons
 		return;
 	}
 	if (type == "heartbeat") return;
+	if (type == "draining")
+	{
+		// The worker was told to stop (SIGTERM to it): send it nothing more. Entering
+		// DRAINING answers "drain", which reaches the worker after any job frame sent
+		// before this point, so that job is run, not lost. It is replaced at once.
+		logger().information(workerName(slot.id) + " is draining (asked to stop)");
+		if (slot.state == S::IDLE || slot.state == S::BUSY)
+		{
+			slot.restartRequested = true;
+			fire(slot, E::DRAIN, notices);
+		}
+		return;
+	}
 	if (type == "started")
 	{
 		logger().debug(workerName(slot.id) + " started job " + JsonFields::string(frame, "job_id", ""));

@@ -286,6 +286,8 @@ int WorkerApp::main(const std::vector<std::string>&)
 	return serve(channel, *handler, heartbeatInterval);
 }
 
+const Poco::Timespan WorkerApp::DRAIN_ACK_TIMEOUT(5, 0);
+
 int WorkerApp::serve(WorkerChannel& channel, JobHandler& handler, Poco::Timespan heartbeatInterval)
 {
 	Poco::Logger& log = Poco::Logger::get("sygen.worker");
@@ -293,8 +295,23 @@ int WorkerApp::serve(WorkerChannel& channel, JobHandler& handler, Poco::Timespan
 	int rc = EXIT_OK;
 	try
 	{
-		while (!terminationRequested)
+		// On SIGTERM the worker does not simply leave: a job frame may already be on
+		// its way. It announces "draining"; the supervisor then sends it nothing more
+		// and answers "drain", which arrives after any job frame sent before. A job
+		// read in between is run. Without an answer (an older supervisor) it leaves
+		// after DRAIN_ACK_TIMEOUT.
+		bool drainAnnounced = false;
+		Poco::Timestamp announcedAt;
+		for (;;)
 		{
+			if (terminationRequested && !drainAnnounced)
+			{
+				log.information("termination requested; draining");
+				channel.send(*frameOfType("draining"));
+				drainAnnounced = true;
+				announcedAt.update();
+			}
+			if (drainAnnounced && announcedAt.isElapsed(DRAIN_ACK_TIMEOUT.totalMicroseconds())) break;
 			Poco::JSON::Object::Ptr frame;
 			try
 			{

@@ -13,6 +13,7 @@
 #include "WorkerSettings.h"
 #include "Sygen/Config.h"
 #include "Sygen/WorkerChannel.h"
+#include <Poco/Timespan.h>
 #include <Poco/Util/Application.h>
 #include <atomic>
 #include <condition_variable>
@@ -50,6 +51,8 @@ public:
 	static const int CONNECT_ATTEMPTS_SECONDS = 5;
 		/// How long a starting worker retries a socket that is not there yet.
 	static const int WELCOME_TIMEOUT_SECONDS = 10;
+	static const Poco::Timespan DRAIN_ACK_TIMEOUT;
+		/// After announcing "draining", how long to wait for the supervisor's "drain".
 
 	WorkerApp();
 		/// Uses defaultHandlerFactory().
