@@ -3,6 +3,7 @@
 //
 
 #include "OutputParser.h"
+#include "Sygen/PayloadParser.h"
 #include "ClaudeOutputParser.h"
 #include "CodexOutputParser.h"
 #include "GeminiOutputParser.h"
@@ -130,6 +131,9 @@ std::string OutputParser::lastCharacters(const std::string& text, size_t count)
 Poco::Dynamic::Var OutputParser::parseJson(const std::string& text)
 {
 	if (text.empty()) return Poco::Dynamic::Var();
+	// Poco's parser recurses: output nested absurdly deep is treated as not JSON
+	// rather than allowed to exhaust the worker's stack.
+	if (!PayloadParser::withinDepth(text, PayloadParser::MAX_DEPTH)) return Poco::Dynamic::Var();
 	try
 	{
 		Poco::JSON::Parser parser;
@@ -138,6 +142,11 @@ Poco::Dynamic::Var OutputParser::parseJson(const std::string& text)
 	catch (Poco::Exception&)
 	{
 		// Not JSON: callers fall back to the raw text.
+		return Poco::Dynamic::Var();
+	}
+	catch (std::exception&)
+	{
+		// Some malformed input (bad escapes, bad UTF-8) is reported with standard exceptions.
 		return Poco::Dynamic::Var();
 	}
 }

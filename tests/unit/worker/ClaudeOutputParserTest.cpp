@@ -16,6 +16,7 @@ class ClaudeOutputParserTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testMissingOrNullResultIsEmpty);
 	CPPUNIT_TEST(testTextThatIsNotJsonIsCutTo2000Characters);
 	CPPUNIT_TEST(testInvalidUtf8IsReplacedBeforeParsing);
+	CPPUNIT_TEST(testAbsurdlyDeepOutputIsRawTextNotACrash);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -52,6 +53,14 @@ public:
 	void testInvalidUtf8IsReplacedBeforeParsing()
 	{
 		CPPUNIT_ASSERT_EQUAL(std::string("a\xEF\xBF\xBD" "b"), ClaudeOutputParser::parse("{\"result\":\"a\xFF" "b\"}"));
+	}
+
+	void testAbsurdlyDeepOutputIsRawTextNotACrash()
+	{
+		// Deep enough to exhaust a recursive parser's stack; the result is the raw text, cut.
+		std::string deep = "{\"result\": " + std::string(200000, '[') + std::string(200000, ']') + "}";
+		std::string parsed = ClaudeOutputParser::parse(deep);
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"result\": ") + std::string(2000 - 11, '['), parsed);
 	}
 };
 
