@@ -102,7 +102,7 @@ void Dispatcher::pumpOnce(std::unique_lock<std::mutex>& lock, std::vector<Webhoo
 	{
 		if (_paused || !_workers) return;
 		WorkerPort* workers = _workers;
-		if (!_queue[i].dependency.empty() && _busyDependencies.count(_queue[i].dependency))
+		if (blocked(_queue[i]))
 		{
 			++i;
 			continue;
@@ -147,7 +147,7 @@ void Dispatcher::pumpOnce(std::unique_lock<std::mutex>& lock, std::vector<Webhoo
 		running.hookTitle = order->hook.title;
 		running.mode = order->hook.mode;
 		_running[job.jobId] = running;
-		if (!job.dependency.empty()) _busyDependencies.insert(job.dependency);
+		markRunning(job);
 		_queue.erase(_queue.begin() + static_cast<std::ptrdiff_t>(i));
 
 		bool recorded = true;
@@ -170,12 +170,33 @@ void Dispatcher::pumpOnce(std::unique_lock<std::mutex>& lock, std::vector<Webhoo
 
 		// Not started after all: back to its place in the queue.
 		_running.erase(job.jobId);
-		if (!job.dependency.empty()) _busyDependencies.erase(job.dependency);
+		markDone(job);
 		_queue.insert(_queue.begin() + static_cast<std::ptrdiff_t>(std::min(i, _queue.size())), job);
 		if (!recorded) return;
 		logger().warning("job " + job.jobId + ": worker " + std::to_string(workerId) + " went away before the job was sent; trying again");
 		if (++sendFailures >= MAX_SEND_FAILURES_PER_PUMP) return;
 	}
+}
+
+bool Dispatcher::blocked(const QueuedJob& job) const
+{
+	if (!job.dependency.empty() && _busyDependencies.count(job.dependency)) return true;
+	if (job.maxConcurrent <= 0) return false;
+	auto it = _runningPerHook.find(job.hookId);
+	return it != _runningPerHook.end() && it->second >= job.maxConcurrent;
+}
+
+void Dispatcher::markRunning(const QueuedJob& job)
+{
+	if (!job.dependency.empty()) _busyDependencies.insert(job.dependency);
+	++_runningPerHook[job.hookId];
+}
+
+void Dispatcher::markDone(const QueuedJob& job)
+{
+	if (!job.dependency.empty()) _busyDependencies.erase(job.dependency);
+	auto it = _runningPerHook.find(job.hookId);
+	if (it != _runningPerHook.end() && --it->second <= 0) _runningPerHook.erase(it);
 }
 
 void Dispatcher::notify(const std::vector<WebhookResult>& finished)
@@ -264,7 +285,7 @@ std::vector<DispatcherJob> Dispatcher::jobs() const
 		j.jobId = q.jobId;
 		j.hookId = q.hookId;
 		j.dependency = q.dependency;
-		j.state = (!q.dependency.empty() && _busyDependencies.count(q.dependency)) ? "waiting" : "queued";
+		j.state = blocked(q) ? "waiting" : "queued";
 		j.queuedAt = q.queuedAt;
 		result.push_back(j);
 	}
@@ -289,7 +310,7 @@ void Dispatcher::jobFinished(int workerId, const WebhookResult& result)
 		}
 		else
 		{
-			if (!it->second.job.dependency.empty()) _busyDependencies.erase(it->second.job.dependency);
+			markDone(it->second.job);
 			_running.erase(it);
 			finished.push_back(result);
 		}
@@ -317,7 +338,7 @@ void Dispatcher::jobLost(int workerId, const std::string& jobId)
 			r.startedAt = IsoTime::format(running.startedAt);
 			r.durationMs = (_clock.now() - running.startedAt) / 1000;
 			logger().error("job " + jobId + ": worker " + std::to_string(workerId) + " was lost while running it");
-			if (!running.job.dependency.empty()) _busyDependencies.erase(running.job.dependency);
+			markDone(running.job);
 			_running.erase(it);
 			finished.push_back(r);
 		}

@@ -42,7 +42,9 @@ class Dispatcher: public WorkerEvents
 	/// no job of the same dependency is running; the first such job in arrival order
 	/// goes first, so jobs of one dependency run one at a time in FIFO order while
 	/// jobs without (or with other) dependencies run in parallel. A job waiting for
-	/// its dependency never occupies a worker. The dependency used is the one the job
+	/// its dependency never occupies a worker. A hook with max_concurrent > 0 has at
+	/// most that many jobs running at once; its further jobs wait the same way (other
+	/// hooks' jobs pass them). The dependency used is the one the job
 	/// was queued with.
 	///
 	/// Capacity counts jobs not yet started; hasRoom() is what ingress checks before
@@ -107,6 +109,10 @@ private:
 		std::string mode;
 	};
 
+	bool blocked(const QueuedJob& job) const;
+		/// Its dependency is busy, or its hook already runs max_concurrent jobs.
+	void markRunning(const QueuedJob& job);
+	void markDone(const QueuedJob& job);
 	void pumpLocked(std::unique_lock<std::mutex>& lock, std::vector<WebhookResult>& finished);
 	void pumpOnce(std::unique_lock<std::mutex>& lock, std::vector<WebhookResult>& finished);
 	void notify(const std::vector<WebhookResult>& finished);
@@ -125,6 +131,7 @@ private:
 	std::deque<QueuedJob> _queue;                ///< Not started, arrival order.
 	std::map<std::string, Running> _running;     ///< By job id.
 	std::set<std::string> _busyDependencies;
+	std::map<std::string, int> _runningPerHook;  ///< Running jobs by hook id (for max_concurrent).
 };
 
 } // namespace Sygen

@@ -20,6 +20,7 @@ struct QueuedJob
 	std::string hookId;
 	std::string dependency;   ///< Empty: no dependency, runs in parallel with anything.
 	Poco::Timestamp queuedAt;
+	int maxConcurrent = 0;    ///< The hook's max_concurrent: jobs of this hook running at once; 0 = no limit.
 };
 
 } // namespace Sygen

@@ -80,7 +80,9 @@ void WebhookService::recover()
 	}
 	for (const JobInfo& job: _spool.pending())
 	{
-		_dispatcher.submit(QueuedJob{job.jobId, job.hookId, job.dependency, job.queuedAt});
+		std::shared_ptr<const Hook> hook = findHook(job.hookId);
+		int maxConcurrent = hook ? hook->maxConcurrent.value_or(0) : 0;
+		_dispatcher.submit(QueuedJob{job.jobId, job.hookId, job.dependency, job.queuedAt, maxConcurrent});
 	}
 }
 
@@ -227,7 +229,7 @@ void WebhookService::spool(const Hook& hook, const std::string& jobId, const std
 	_spool.accept(jobId, hook.id, dependency, body, now);
 	outcome.kind = EnqueueOutcome::ACCEPTED;
 	outcome.jobId = jobId;
-	outcome.job = QueuedJob{jobId, hook.id, dependency, now};
+	outcome.job = QueuedJob{jobId, hook.id, dependency, now, hook.maxConcurrent.value_or(0)};
 }
 
 void WebhookService::dispatch(const EnqueueOutcome& accepted)

@@ -26,7 +26,8 @@ const char* HOOKS = R"json({"hooks": [
   {"id": "quick", "title": "Quick", "mode": "cron_task", "prompt_template": "Event {{event}}", "task_folder": "quick"},
   {"id": "slow", "title": "Slow", "mode": "cron_task", "prompt_template": "x", "task_folder": "slow"},
   {"id": "serial", "title": "Serial", "mode": "cron_task", "prompt_template": "x", "task_folder": "slow", "dependency": "one-at-a-time"},
-  {"id": "failing", "title": "Failing", "mode": "cron_task", "prompt_template": "x", "task_folder": "failing"}
+  {"id": "failing", "title": "Failing", "mode": "cron_task", "prompt_template": "x", "task_folder": "failing"},
+  {"id": "limited", "title": "Limited", "mode": "cron_task", "prompt_template": "x", "task_folder": "brief", "max_concurrent": 1}
 ]}
 )json";
 
@@ -49,6 +50,7 @@ class PipelineTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testFullQueueAnswers503WithRetryAfter);
 	CPPUNIT_TEST(testKillNineOfSupervisorLosesNoAcceptedJob);
 	CPPUNIT_TEST(testSigtermLetsTheRunningJobFinishAndKeepsQueuedOnes);
+	CPPUNIT_TEST(testMaxConcurrentRunsAHooksJobsOneAtATime);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -59,6 +61,7 @@ public:
 		_service->taskFolder("quick", R"({"result": "all done"})");
 		_service->taskFolder("slow", R"({"result": "slow done", "sleep": 3})");
 		_service->taskFolder("failing", R"({"shape": "error", "result": "Not logged in"})");
+		_service->taskFolder("brief", R"({"result": "brief done", "sleep": 1})");
 	}
 
 	void tearDown() override
@@ -231,6 +234,23 @@ public:
 		_service->start({}, false);
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), _service->waitForJob(running)->getValue<std::string>("status"));
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), _service->waitForJob(queued)->getValue<std::string>("status"));
+	}
+
+	void testMaxConcurrentRunsAHooksJobsOneAtATime()
+	{
+		_service->webhooks().set("workers", 3);
+		_service->start();
+		CPPUNIT_ASSERT(_service->waitFor([&]() { return allIdle(3); }));
+		std::string first = jobIdOf(_service->postHook("limited", "{}"));
+		std::string second = jobIdOf(_service->postHook("limited", "{}"));
+		Poco::JSON::Object::Ptr a = _service->waitForJob(first);
+		Poco::JSON::Object::Ptr b = _service->waitForJob(second);
+		CPPUNIT_ASSERT_EQUAL(std::string("success"), a->getValue<std::string>("status"));
+		CPPUNIT_ASSERT_EQUAL(std::string("success"), b->getValue<std::string>("status"));
+		// Idle workers were there, yet the second started only after the first finished
+		// (ISO timestamps in one format compare as text).
+		CPPUNIT_ASSERT_MESSAGE(a->getValue<std::string>("finished_at") + " vs " + b->getValue<std::string>("started_at"),
+			b->getValue<std::string>("started_at") >= a->getValue<std::string>("finished_at"));
 	}
 
 private:

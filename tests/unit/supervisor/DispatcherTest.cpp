@@ -137,6 +137,7 @@ class DispatcherTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testSameDependencyRunsOneAtATimeInFifoOrder);
 	CPPUNIT_TEST(testWaitingJobDoesNotOccupyWorker);
 	CPPUNIT_TEST(testDifferentDependenciesRunInParallel);
+	CPPUNIT_TEST(testMaxConcurrentLimitsOneHookAndLetsOthersPass);
 	CPPUNIT_TEST(testCapacityCountsOnlyUnstartedJobs);
 	CPPUNIT_TEST(testSubmitBeyondCapacityIsKept);
 	CPPUNIT_TEST(testLostWorkerEndsJobAsWorkerLostAndFreesDependency);
@@ -233,6 +234,23 @@ public:
 		_dispatcher->submit(job("x", "dep-x"));
 		_dispatcher->submit(job("y", "dep-y"));
 		CPPUNIT_ASSERT_EQUAL(std::string("x,y"), joined(_workers->sent));
+	}
+
+	void testMaxConcurrentLimitsOneHookAndLetsOthersPass()
+	{
+		_workers->idle = {1, 2, 3, 4};
+		QueuedJob a1 = job("a1", "", "a"), a2 = job("a2", "", "a"), a3 = job("a3", "", "a");
+		a1.maxConcurrent = a2.maxConcurrent = a3.maxConcurrent = 2;
+		_dispatcher->submit(a1);
+		_dispatcher->submit(a2);
+		_dispatcher->submit(a3);
+		_dispatcher->submit(job("b1", "", "b"));
+		// a3 waits for one of its hook's two running jobs; b1 passes it.
+		CPPUNIT_ASSERT_EQUAL(std::string("a1,a2,b1"), joined(_workers->sent));
+		std::vector<Sygen::DispatcherJob> jobs = _dispatcher->jobs();
+		CPPUNIT_ASSERT_EQUAL(std::string("waiting"), jobs.back().state);
+		finish("a1");
+		CPPUNIT_ASSERT_EQUAL(std::string("a1,a2,b1,a3"), joined(_workers->sent));
 	}
 
 	void testCapacityCountsOnlyUnstartedJobs()
