@@ -614,13 +614,13 @@ public:
 		_strays.push_back(grandchild);
 		CPPUNIT_ASSERT_EQUAL(cli, record->getValue<int>("pgid"));
 		int worker = 0;
-		CPPUNIT_ASSERT(_service->waitFor([&]() { worker = busyWorkerWith(jobId); return worker != 0; }));
+		CPPUNIT_ASSERT(_service->waitFor([&]() { worker = _service->workerRunning(jobId); return worker != 0; }));
 		std::string groupFile = _service->stateDir() + "/running/" + std::to_string(worker) + ".pgid";
 		CPPUNIT_ASSERT(_service->waitFor([&]() { return Poco::File(groupFile).exists(); }));
 		CPPUNIT_ASSERT_EQUAL(std::to_string(cli) + " ", Sygen::Test::readFile(groupFile).substr(0, std::to_string(cli).size() + 1));
 		CPPUNIT_ASSERT(!processGone(grandchild));
 
-		CPPUNIT_ASSERT_EQUAL(0, ::kill(pidOf(worker), SIGKILL));
+		CPPUNIT_ASSERT_EQUAL(0, ::kill(_service->workerPid(worker), SIGKILL));
 		CPPUNIT_ASSERT_EQUAL(std::string("error:worker_lost"), _service->waitForJob(jobId)->getValue<std::string>("status"));
 		CPPUNIT_ASSERT_MESSAGE("the CLI outlived its worker", _service->waitFor([&]() { return processGone(cli); }));
 		CPPUNIT_ASSERT_MESSAGE("the CLI's grandchild outlived the worker", _service->waitFor([&]() { return processGone(grandchild); }));
@@ -692,38 +692,6 @@ private:
 		HttpReply reply = _service->request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer " + ServiceFixture::TOKEN}});
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(reply.body, 200, reply.status);
 		return reply.json()->getValue<std::string>("status");
-	}
-
-	Poco::JSON::Array::Ptr workers()
-	{
-		std::string output;
-		int code = _service->ctl({"workers", "list", "--json"}, output);
-		CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 0, code);
-		Poco::Dynamic::Var parsed = Poco::JSON::Parser().parse(output);
-		if (parsed.type() == typeid(Poco::JSON::Array::Ptr)) return parsed.extract<Poco::JSON::Array::Ptr>();
-		return parsed.extract<Poco::JSON::Object::Ptr>()->getArray("workers");
-	}
-
-	int pidOf(int workerId)
-	{
-		Poco::JSON::Array::Ptr list = workers();
-		for (std::size_t i = 0; i < list->size(); ++i)
-		{
-			Poco::JSON::Object::Ptr w = list->getObject(static_cast<unsigned>(i));
-			if (w->getValue<int>("id") == workerId) return w->isNull("pid") ? 0 : w->getValue<int>("pid");
-		}
-		return 0;
-	}
-
-	int busyWorkerWith(const std::string& jobId)
-	{
-		Poco::JSON::Array::Ptr list = workers();
-		for (std::size_t i = 0; i < list->size(); ++i)
-		{
-			Poco::JSON::Object::Ptr w = list->getObject(static_cast<unsigned>(i));
-			if (!w->isNull("current_job") && w->getValue<std::string>("current_job") == jobId) return w->getValue<int>("id");
-		}
-		return 0;
 	}
 
 	std::unique_ptr<ServiceFixture> _service;

@@ -103,19 +103,9 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("error:exit_1"), _service->hookOnDisk("failing")->getValue<std::string>("last_error"));
 	}
 
-	Poco::JSON::Array::Ptr workers()
-	{
-		std::string output;
-		int code = _service->ctl({"workers", "list", "--json"}, output);
-		CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 0, code);
-		Poco::Dynamic::Var parsed = Poco::JSON::Parser().parse(output);
-		if (parsed.type() == typeid(Poco::JSON::Array::Ptr)) return parsed.extract<Poco::JSON::Array::Ptr>();
-		return parsed.extract<Poco::JSON::Object::Ptr>()->getArray("workers");
-	}
-
 	bool allIdle(int count)
 	{
-		Poco::JSON::Array::Ptr list = workers();
+		Poco::JSON::Array::Ptr list = _service->workers();
 		if (static_cast<int>(list->size()) != count) return false;
 		for (std::size_t i = 0; i < list->size(); ++i)
 		{
@@ -124,35 +114,13 @@ public:
 		return true;
 	}
 
-	int pidOf(int workerId)
-	{
-		Poco::JSON::Array::Ptr list = workers();
-		for (std::size_t i = 0; i < list->size(); ++i)
-		{
-			Poco::JSON::Object::Ptr w = list->getObject(static_cast<unsigned>(i));
-			if (w->getValue<int>("id") == workerId) return w->isNull("pid") ? 0 : w->getValue<int>("pid");
-		}
-		return 0;
-	}
-
-	int busyWorkerWith(const std::string& jobId)
-	{
-		Poco::JSON::Array::Ptr list = workers();
-		for (std::size_t i = 0; i < list->size(); ++i)
-		{
-			Poco::JSON::Object::Ptr w = list->getObject(static_cast<unsigned>(i));
-			if (!w->isNull("current_job") && w->getValue<std::string>("current_job") == jobId) return w->getValue<int>("id");
-		}
-		return 0;
-	}
-
 	void testWorkersAreRunningAndListed()
 	{
 		_service->webhooks().set("workers", 3);
 		_service->start();
 		CPPUNIT_ASSERT(_service->waitFor([&]() { return allIdle(3); }));
 		std::set<int> pids;
-		for (int id = 1; id <= 3; ++id) pids.insert(pidOf(id));
+		for (int id = 1; id <= 3; ++id) pids.insert(_service->workerPid(id));
 		CPPUNIT_ASSERT_EQUAL(std::size_t(3), pids.size());
 		CPPUNIT_ASSERT(pids.count(0) == 0);
 	}
@@ -164,14 +132,14 @@ public:
 		std::string doomed = jobIdOf(_service->postHook("slow", "{}"));
 		std::string survivor = jobIdOf(_service->postHook("slow", "{}"));
 		int victim = 0;
-		CPPUNIT_ASSERT(_service->waitFor([&]() { victim = busyWorkerWith(doomed); return victim != 0 && busyWorkerWith(survivor) != 0; }));
-		int oldPid = pidOf(victim);
+		CPPUNIT_ASSERT(_service->waitFor([&]() { victim = _service->workerRunning(doomed); return victim != 0 && _service->workerRunning(survivor) != 0; }));
+		int oldPid = _service->workerPid(victim);
 		::kill(oldPid, SIGKILL);
 		Poco::JSON::Object::Ptr lost = _service->waitForJob(doomed);
 		CPPUNIT_ASSERT_EQUAL(std::string("error:worker_lost"), lost->getValue<std::string>("status"));
 		// A fresh worker takes the slot within 2 s (a slow machine gets a generous wait;
 		// the bound itself is measured in the pool's unit test and the benchmarks).
-		CPPUNIT_ASSERT(_service->waitFor([&]() { int pid = pidOf(victim); return pid != 0 && pid != oldPid; }, Poco::Timespan(10, 0)));
+		CPPUNIT_ASSERT(_service->waitFor([&]() { int pid = _service->workerPid(victim); return pid != 0 && pid != oldPid; }, Poco::Timespan(10, 0)));
 		Poco::JSON::Object::Ptr other = _service->waitForJob(survivor);
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), other->getValue<std::string>("status"));
 	}
@@ -180,11 +148,11 @@ public:
 	{
 		_service->start();
 		CPPUNIT_ASSERT(_service->waitFor([&]() { return allIdle(2); }));
-		int pid1 = pidOf(1), pid2 = pidOf(2);
+		int pid1 = _service->workerPid(1), pid2 = _service->workerPid(2);
 		std::string output;
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 0, _service->ctl({"workers", "restart", "2"}, output));
-		CPPUNIT_ASSERT(_service->waitFor([&]() { int pid = pidOf(2); return pid != 0 && pid != pid2 && allIdle(2); }));
-		CPPUNIT_ASSERT_EQUAL(pid1, pidOf(1));
+		CPPUNIT_ASSERT(_service->waitFor([&]() { int pid = _service->workerPid(2); return pid != 0 && pid != pid2 && allIdle(2); }));
+		CPPUNIT_ASSERT_EQUAL(pid1, _service->workerPid(1));
 	}
 
 	void testFullQueueAnswers503WithRetryAfter()
@@ -194,7 +162,7 @@ public:
 		_service->start();
 		CPPUNIT_ASSERT(_service->waitFor([&]() { return allIdle(1); }));
 		std::string running = jobIdOf(_service->postHook("slow", "{}"));
-		CPPUNIT_ASSERT(_service->waitFor([&]() { return busyWorkerWith(running) != 0; }));
+		CPPUNIT_ASSERT(_service->waitFor([&]() { return _service->workerRunning(running) != 0; }));
 		std::string waiting = jobIdOf(_service->postHook("slow", "{}"));
 		HttpReply full = _service->postHook("slow", "{}");
 		CPPUNIT_ASSERT_EQUAL(503, full.status);
@@ -212,7 +180,7 @@ public:
 		// One runs, the others wait for the dependency.
 		std::vector<std::string> jobs;
 		for (int i = 0; i < 4; ++i) jobs.push_back(jobIdOf(_service->postHook("serial", "{}")));
-		CPPUNIT_ASSERT(_service->waitFor([&]() { return busyWorkerWith(jobs[0]) != 0; }));
+		CPPUNIT_ASSERT(_service->waitFor([&]() { return _service->workerRunning(jobs[0]) != 0; }));
 		::kill(_service->pid(), SIGKILL);
 		_service->stop(SIGKILL);
 		_service->start({}, false);
@@ -228,7 +196,7 @@ public:
 		CPPUNIT_ASSERT(_service->waitFor([&]() { return allIdle(2); }));
 		std::string running = jobIdOf(_service->postHook("serial", "{}"));
 		std::string queued = jobIdOf(_service->postHook("serial", "{}"));
-		CPPUNIT_ASSERT(_service->waitFor([&]() { return busyWorkerWith(running) != 0; }));
+		CPPUNIT_ASSERT(_service->waitFor([&]() { return _service->workerRunning(running) != 0; }));
 		_service->stop(SIGTERM);
 		CPPUNIT_ASSERT_EQUAL(0, _service->exitCode());
 		_service->start({}, false);

@@ -137,6 +137,38 @@ int ServiceFixture::ctl(const std::vector<std::string>& args, std::string& outpu
 	return runProgram(SYGEN_CTL, all, output, {"PATH=/usr/bin:/bin", "HOME=" + _home.path()});
 }
 
+Poco::JSON::Array::Ptr ServiceFixture::workers()
+{
+	std::string output;
+	int code = ctl({"workers", "list", "--json"}, output);
+	if (code != 0) throw Poco::RuntimeException("workers list failed (" + std::to_string(code) + "): " + output);
+	Poco::Dynamic::Var parsed = Poco::JSON::Parser().parse(output);
+	if (parsed.type() == typeid(Poco::JSON::Array::Ptr)) return parsed.extract<Poco::JSON::Array::Ptr>();
+	return parsed.extract<Poco::JSON::Object::Ptr>()->getArray("workers");
+}
+
+int ServiceFixture::workerPid(int workerId)
+{
+	Poco::JSON::Array::Ptr list = workers();
+	for (std::size_t i = 0; i < list->size(); ++i)
+	{
+		Poco::JSON::Object::Ptr w = list->getObject(static_cast<unsigned>(i));
+		if (w->getValue<int>("id") == workerId) return w->isNull("pid") ? 0 : w->getValue<int>("pid");
+	}
+	return 0;
+}
+
+int ServiceFixture::workerRunning(const std::string& jobId)
+{
+	Poco::JSON::Array::Ptr list = workers();
+	for (std::size_t i = 0; i < list->size(); ++i)
+	{
+		Poco::JSON::Object::Ptr w = list->getObject(static_cast<unsigned>(i));
+		if (!w->isNull("current_job") && w->getValue<std::string>("current_job") == jobId) return w->getValue<int>("id");
+	}
+	return 0;
+}
+
 int ServiceFixture::runProgram(const std::string& program, const std::vector<std::string>& args, std::string& output,
 	const std::vector<std::string>& env, Poco::Timespan timeout)
 {

@@ -8,6 +8,7 @@
 #define Sygen_ServiceFixture_INCLUDED
 
 #include "TestSupport.h"
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/Net/NameValueCollection.h>
 #include <Poco/Timespan.h>
@@ -62,6 +63,16 @@ public:
 
 	int ctl(const std::vector<std::string>& args, std::string& output);
 		/// Runs sygen-webhookctl --home <home> args... and returns its exit code.
+
+	Poco::JSON::Array::Ptr workers();
+		/// `sygen-webhookctl workers list --json` of the running service; throws when
+		/// the ctl fails.
+
+	int workerPid(int workerId);
+		/// The pid of that worker slot's process, 0 when none runs.
+
+	int workerRunning(const std::string& jobId);
+		/// The id of the worker whose current job is jobId, 0 when none.
 
 	static int runProgram(const std::string& program, const std::vector<std::string>& args, std::string& output,
 		const std::vector<std::string>& env, Poco::Timespan timeout = Poco::Timespan(20, 0));
