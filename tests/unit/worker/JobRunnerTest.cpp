@@ -446,6 +446,14 @@ public:
 		::chmod(_f->dir.path().c_str(), 0755);
 		for (const std::string& d: {_f->home, _f->home + "/workspace", _f->cronTasks()}) ::chmod(d.c_str(), 0755);
 		::chmod((_f->cronTasks() + "/report").c_str(), 0777);
+		// nobody must also reach the program: the build tree may sit under a private
+		// (0700) folder, so run a copy from the test's own world-readable folder.
+		std::string bin = _f->dir.path() + "/bin";
+		Poco::File(bin).createDirectories();
+		Poco::File(Sygen::Test::fakeCliDir() + "/claude").copyTo(bin + "/claude");
+		::chmod(bin.c_str(), 0755);
+		::chmod((bin + "/claude").c_str(), 0755);
+		_f->settings.searchPath = bin + ":/usr/bin:/bin";
 		_f->settings.sandbox.user = "nobody";
 		WebhookResult r = run(CronFixture::cronHook("report"));
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), r.status);
