@@ -8,7 +8,8 @@
 // Input: Content-Type value, NUL, request target, NUL, Authorization value, NUL,
 // body. Fewer NULs: the whole input is the body.
 //
-// Properties: nothing throws; a parsed payload is an object that survives a
+// Properties: nothing throws; PayloadParser::check() (the plain-JSON fast path)
+// gives the same outcome as parse(); a parsed payload is an object that survives a
 // stringify/parse round trip; a body with a byte order mark parses as without it.
 //
 
@@ -18,6 +19,7 @@
 #include "Sygen/Authenticator.h"
 #include "Sygen/JsonFields.h"
 #include "Sygen/PayloadParser.h"
+#include "Sygen/PlainJsonScanner.h"
 #include "Sygen/RequestView.h"
 #include <Poco/Net/NameValueCollection.h>
 #include <Poco/Timestamp.h>
@@ -63,6 +65,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 		if (Sygen::JsonFields::compact(again) != text) Sygen::Fuzz::fail("payload round trip changed it");
 	}
 	else if (payload) Sygen::Fuzz::fail("payload set although not OK");
+	// The ingress's fast path must never disagree with the full parser.
+	if (PayloadParser::check(body) != outcome) Sygen::Fuzz::fail("check() and parse() disagree");
+	if (Sygen::PlainJsonScanner::isPlainObject(body, PayloadParser::MAX_DEPTH) && outcome != PayloadParser::OK)
+		Sygen::Fuzz::fail("the plain scanner accepted what the parser refuses");
 
 	Poco::JSON::Object::Ptr withBom;
 	if (PayloadParser::parse("\xEF\xBB\xBF" + body, withBom) != outcome && body.compare(0, 3, "\xEF\xBB\xBF") != 0)

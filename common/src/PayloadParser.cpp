@@ -3,6 +3,7 @@
 //
 
 #include "Sygen/PayloadParser.h"
+#include "Sygen/PlainJsonScanner.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/ParseHandler.h>
@@ -76,6 +77,13 @@ PayloadParser::Outcome PayloadParser::parse(const std::string& body, Poco::JSON:
 	if (value.type() != typeid(Poco::JSON::Object::Ptr)) return NOT_AN_OBJECT;
 	payload = value.extract<Poco::JSON::Object::Ptr>();
 	return OK;
+}
+
+PayloadParser::Outcome PayloadParser::check(const std::string& body)
+{
+	if (PlainJsonScanner::isPlainObject(body, MAX_DEPTH)) return OK;
+	Poco::JSON::Object::Ptr payload;
+	return parse(body, payload);
 }
 
 } // namespace Sygen

@@ -11,6 +11,7 @@
 
 #include "JobSpool.h"
 #include "Sygen/JsonFields.h"
+#include "Sygen/JsonWriter.h"
 #include <Poco/Checksum.h>
 #include <Poco/Exception.h>
 #include <Poco/File.h>
@@ -99,6 +100,7 @@ JobSpool::JobSpool(const std::string& directory, std::size_t historyLimit, std::
 
 JobSpool::~JobSpool()
 {
+	stopFlusher();
 	if (_fd >= 0) ::close(_fd);
 }
 
@@ -111,6 +113,7 @@ void JobSpool::open()
 	if (_fd < 0) throw Poco::OpenFileException(_journalPath, std::strerror(errno));
 	replay();
 	_liveBytesAtCompaction = _size;
+	if (!_flusher.joinable()) _flusher = std::thread(&JobSpool::runFlusher, this);
 }
 
 void JobSpool::replay()
@@ -237,7 +240,7 @@ bool JobSpool::applyRecord(char type, const std::string& meta, std::uint64_t bod
 	}
 }
 
-void JobSpool::writeRecord(int fd, char type, const std::string& meta, const std::string& body, std::uint64_t& offset, std::uint64_t* bodyOffset)
+std::string JobSpool::encodeRecord(char type, const std::string& meta, const std::string& body, std::uint64_t* bodyStart)
 {
 	std::string header;
 	header.reserve(48);
@@ -255,9 +258,24 @@ void JobSpool::writeRecord(int fd, char type, const std::string& meta, const std
 	record += meta;
 	record += body;
 	record += '\n';
+	if (bodyStart) *bodyStart = header.size() + meta.size();
+	return record;
+}
+
+void JobSpool::writeRecord(int fd, char type, const std::string& meta, const std::string& body, std::uint64_t& offset, std::uint64_t* bodyOffset)
+{
+	std::uint64_t bodyStart = 0;
+	std::string record = encodeRecord(type, meta, body, &bodyStart);
+	writeAt(fd, record, offset);
+	if (bodyOffset) *bodyOffset = offset + bodyStart;
+	offset += record.size();
+}
+
+void JobSpool::writeAt(int fd, const std::string& bytes, std::uint64_t offset)
+{
 	try
 	{
-		writeAll(fd, record.data(), record.size());
+		writeAll(fd, bytes.data(), bytes.size());
 	}
 	catch (Poco::Exception&)
 	{
@@ -266,40 +284,127 @@ void JobSpool::writeRecord(int fd, char type, const std::string& meta, const std
 			logger().critical("job journal: cannot remove a partial record: %s", std::string(std::strerror(errno)));
 		throw;
 	}
-	if (bodyOffset) *bodyOffset = offset + header.size() + meta.size();
-	offset += record.size();
 }
 
-std::uint64_t JobSpool::appendLocked(std::unique_lock<std::mutex>& lock, char type, const std::string& meta, const std::string& body, std::uint64_t* bodyOffset)
+std::uint64_t JobSpool::appendLocked(std::unique_lock<std::mutex>& lock, const std::string& record, std::uint64_t bodyStart, std::uint64_t* bodyOffset)
 {
 	(void) lock;
 	if (_fd < 0) throw Poco::IllegalStateException("job journal is not open");
-	writeRecord(_fd, type, meta, body, _size, bodyOffset);
+	// Only copied here; the flusher writes the whole batch with one write(2) before
+	// its fdatasync, so the lock is never held across a system call.
+	if (bodyOffset) *bodyOffset = _size + bodyStart;
+	_pending += record;
+	_size += record.size();
+	++_pendingRecords;
 	return ++_written;
 }
 
-void JobSpool::syncTo(std::unique_lock<std::mutex>& lock, std::uint64_t sequence)
+bool JobSpool::lostLocked(std::uint64_t sequence) const
 {
-	while (_durable < sequence)
+	for (const LostRange& range: _lost)
 	{
-		if (_syncing)
-		{
-			_synced.wait(lock);
-			continue;
-		}
-		// Group commit: this caller flushes everything written so far, for everyone.
-		_syncing = true;
-		std::uint64_t target = _written;
-		int fd = _fd;
+		if (sequence >= range.first && sequence <= range.last) return true;
+	}
+	return false;
+}
+
+std::uint64_t JobSpool::enlistLocked(std::unique_lock<std::mutex>& lock)
+{
+	// The flush that will cover a record written now is the next one to start: the
+	// flusher takes its target (everything written) under this lock.
+	std::uint64_t generation = _flushesStarted + 1;
+	_wantedGeneration = generation;
+	lock.unlock();
+	_flushWanted.notify_one();
+	return generation;
+}
+
+void JobSpool::waitDurable(std::unique_lock<std::mutex>& lock, std::uint64_t sequence, std::uint64_t generation)
+{
+	_flushed.waitFor(generation);
+	// The common case needs no lock: nothing was lost since the spool opened.
+	if (_durable.load(std::memory_order_acquire) >= sequence && !_anyLost.load(std::memory_order_acquire)) return;
+	lock.lock();
+	if (_durable.load() >= sequence && !lostLocked(sequence))
+	{
 		lock.unlock();
-		int rc = ::fdatasync(fd);
-		int error = errno;
+		return;
+	}
+	std::string error = _lastSyncError;
+	lock.unlock();
+	throw Poco::WriteFileException("job journal write failed", error);
+}
+
+void JobSpool::runFlusher()
+{
+	std::unique_lock<std::mutex> lock(_mutex);
+	for (;;)
+	{
+		_flushWanted.wait(lock, [this] { return _stopping || _wantedGeneration > _flushesStarted; });
+		if (_wantedGeneration <= _flushesStarted) return; // stopping, nobody waits
+		// Group commit: one write and one flush for everything appended so far, for everyone.
+		std::string batch;
+		batch.swap(_pending);
+		const std::uint64_t batchStart = _size - batch.size();
+		const std::uint64_t firstInBatch = _written - _pendingRecords + 1;
+		const std::uint64_t target = _written;
+		_pendingRecords = 0;
+		std::uint64_t generation = ++_flushesStarted;
+		int fd = _fd;
+		_syncing = true;
+		lock.unlock();
+		std::string failure;
+		try
+		{
+			if (!batch.empty()) writeAt(fd, batch, batchStart);
+			if (::fdatasync(fd) != 0) failure = std::strerror(errno);
+		}
+		catch (Poco::Exception& exc)
+		{
+			failure = exc.message();
+		}
 		lock.lock();
 		_syncing = false;
-		if (rc == 0) _durable = std::max(_durable, target);
-		_synced.notify_all();
-		if (rc != 0) throw Poco::WriteFileException("job journal sync failed", std::strerror(error));
+		if (failure.empty())
+		{
+			if (target > _durable.load()) _durable.store(target, std::memory_order_release);
+		}
+		else
+		{
+			// The callers of this batch fail (they answer 500 or retry), and so do those
+			// appended meanwhile: their offsets assumed this batch in the file. The next
+			// record asks for a new flush; no retry loop on a broken disk.
+			_lastSyncError = failure;
+			if (::ftruncate(fd, static_cast<off_t>(batchStart)) != 0)
+				logger().critical("job journal: cannot remove a failed batch: %s", std::string(std::strerror(errno)));
+			_size = batchStart;
+			_pending.clear();
+			if (firstInBatch <= _written) markLostLocked(firstInBatch, _written);
+			_pendingRecords = 0;
+			logger().critical("job journal: write or fdatasync failed, %s records refused: %s",
+				std::to_string(_written - firstInBatch + 1), failure);
+		}
+		_flushed.complete(generation);
 	}
+}
+
+void JobSpool::markLostLocked(std::uint64_t first, std::uint64_t last)
+{
+	// A few ranges are plenty: a caller looks only at its own, right after its flush.
+	if (_lost.size() >= 64) _lost.pop_front();
+	_lost.push_back(LostRange{first, last});
+	_anyLost.store(true, std::memory_order_release);
+}
+
+void JobSpool::stopFlusher()
+{
+	if (!_flusher.joinable()) return;
+	{
+		std::lock_guard<std::mutex> lock(_mutex);
+		_stopping = true;
+	}
+	_flushWanted.notify_one();
+	_flusher.join();
 }
 
 std::string JobSpool::newJobId()
@@ -341,25 +446,30 @@ void JobSpool::accept(const std::string& jobId, const std::string& hookId, const
 	entry.info.queuedAt = receivedAt;
 	entry.bodyLength = body.size();
 
-	Poco::JSON::Object meta;
-	meta.set("job_id", entry.info.jobId);
-	meta.set("hook_id", hookId);
-	meta.set("dependency", dependency);
-	meta.set("queued_at", micros(receivedAt));
-	std::string metaText = JsonFields::compact(Poco::Dynamic::Var(meta));
+	// Written by hand: this is on every 202's path (a Poco::JSON::Object and its
+	// condensing cost more than the rest of the record).
+	std::string metaText = "{\"dependency\":" + JsonWriter::quote(dependency)
+		+ ",\"hook_id\":" + JsonWriter::quote(hookId)
+		+ ",\"job_id\":" + JsonWriter::quote(entry.info.jobId)
+		+ ",\"queued_at\":" + std::to_string(micros(receivedAt)) + "}";
+
+	std::uint64_t bodyStart = 0;
+	const std::string record = encodeRecord(RECORD_ACCEPTED, metaText, body, &bodyStart);
 
 	std::unique_lock<std::mutex> lock(_mutex);
-	std::uint64_t sequence = appendLocked(lock, RECORD_ACCEPTED, metaText, body, &entry.bodyOffset);
+	std::uint64_t sequence = appendLocked(lock, record, bodyStart, &entry.bodyOffset);
 	// Known in memory from the moment it is written, so that a compaction running
 	// while this caller waits for the sync carries it over.
 	_unfinished[entry.info.jobId] = entry;
 	_arrivalOrder.push_back(entry.info.jobId);
+	std::uint64_t generation = enlistLocked(lock);
 	try
 	{
-		syncTo(lock, sequence);
+		waitDurable(lock, sequence, generation);
 	}
 	catch (Poco::Exception&)
 	{
+		lock.lock();
 		_unfinished.erase(entry.info.jobId);
 		throw;
 	}
@@ -376,11 +486,12 @@ void JobSpool::markStarted(const std::string& jobId, int workerId, Poco::Timesta
 	std::unique_lock<std::mutex> lock(_mutex);
 	auto it = _unfinished.find(jobId);
 	if (it == _unfinished.end()) throw Poco::NotFoundException("job " + jobId);
-	std::uint64_t sequence = appendLocked(lock, RECORD_STARTED, metaText, "", nullptr);
+	std::uint64_t sequence = appendLocked(lock, encodeRecord(RECORD_STARTED, metaText, "", nullptr), 0, nullptr);
 	it->second.info.status = "running";
 	it->second.info.workerId = workerId;
 	it->second.info.startedAt = at;
-	syncTo(lock, sequence);
+	std::uint64_t generation = enlistLocked(lock);
+	waitDurable(lock, sequence, generation);
 }
 
 void JobSpool::markFinished(const WebhookResult& result)
@@ -401,10 +512,12 @@ void JobSpool::markFinished(const WebhookResult& result)
 	meta.set("result", result.toJSON());
 	std::string metaText = JsonFields::compact(Poco::Dynamic::Var(meta));
 
-	std::uint64_t sequence = appendLocked(lock, RECORD_FINISHED, metaText, "", nullptr);
+	std::uint64_t sequence = appendLocked(lock, encodeRecord(RECORD_FINISHED, metaText, "", nullptr), 0, nullptr);
 	if (it != _unfinished.end()) _unfinished.erase(it);
 	remember(result, entry);
-	syncTo(lock, sequence);
+	std::uint64_t generation = enlistLocked(lock);
+	waitDurable(lock, sequence, generation);
+	lock.lock();
 	compactIfWorthIt(lock);
 }
 
@@ -493,7 +606,8 @@ void JobSpool::compactIfWorthIt(std::unique_lock<std::mutex>& lock)
 	while (!_arrivalOrder.empty() && _unfinished.find(_arrivalOrder.front()) == _unfinished.end())
 		_arrivalOrder.pop_front();
 
-	if (_syncing || _size < _compactMinBytes || _size < 4 * _liveBytesAtCompaction) return;
+	// Not while a batch is on its way to the file: the rewrite reads bodies back from it.
+	if (_syncing || !_pending.empty() || _size < _compactMinBytes || _size < 4 * _liveBytesAtCompaction) return;
 
 	std::string tmpPath = _journalPath + ".compact";
 	int fd = ::open(tmpPath.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
@@ -549,7 +663,7 @@ void JobSpool::compactIfWorthIt(std::unique_lock<std::mutex>& lock)
 		logger().information("job journal compacted from %s to %s bytes", std::to_string(_size), std::to_string(offset));
 		_size = offset;
 		_liveBytesAtCompaction = offset;
-		_durable = _written;
+		_durable.store(_written, std::memory_order_release);
 	}
 	catch (Poco::Exception& exc)
 	{

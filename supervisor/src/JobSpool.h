@@ -7,14 +7,17 @@
 #ifndef Sygen_JobSpool_INCLUDED
 #define Sygen_JobSpool_INCLUDED
 
+#include "GenerationSignal.h"
 #include "Sygen/WebhookResult.h"
 #include <Poco/Timestamp.h>
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -40,7 +43,8 @@ class JobSpool
 	/// (worker id) and finished (the WebhookResult). Every call that changes state
 	/// returns only after its record is on disk (fdatasync); concurrent callers share
 	/// one sync (group commit), so durability costs one disk flush per batch, not per
-	/// request.
+	/// request. The flushes are made by a thread of the spool's own, started by open():
+	/// a caller writes its record, then sleeps until the flush that covers it is done.
 	///
 	/// On open() the journal is replayed: a torn or corrupt tail (a crash mid-write)
 	/// is cut off with a warning; accepted jobs without a start are pending again;
@@ -118,8 +122,20 @@ private:
 
 	void replay();
 	bool applyRecord(char type, const std::string& meta, std::uint64_t bodyOffset, std::uint64_t bodyLength);
-	std::uint64_t appendLocked(std::unique_lock<std::mutex>& lock, char type, const std::string& meta, const std::string& body, std::uint64_t* bodyOffset);
-	void syncTo(std::unique_lock<std::mutex>& lock, std::uint64_t sequence);
+	static std::string encodeRecord(char type, const std::string& meta, const std::string& body, std::uint64_t* bodyStart);
+		/// One record's bytes; bodyStart (if given) is where the body begins in them.
+	std::uint64_t appendLocked(std::unique_lock<std::mutex>& lock, const std::string& record, std::uint64_t bodyStart, std::uint64_t* bodyOffset);
+		/// Adds the record to the batch the flusher writes next; its sequence number.
+	static void writeAt(int fd, const std::string& bytes, std::uint64_t offset);
+		/// Appends bytes to the file that ends at offset; cuts a partial write off again.
+	bool lostLocked(std::uint64_t sequence) const;
+	void markLostLocked(std::uint64_t first, std::uint64_t last);
+	std::uint64_t enlistLocked(std::unique_lock<std::mutex>& lock);
+		/// After a write: the flush generation that will cover it. Releases the lock.
+	void waitDurable(std::unique_lock<std::mutex>& lock, std::uint64_t sequence, std::uint64_t generation);
+		/// With the lock released: until that flush is done; throws when it failed.
+	void runFlusher();
+	void stopFlusher();
 	void remember(const WebhookResult& result, Entry& entry);
 	void compactIfWorthIt(std::unique_lock<std::mutex>& lock);
 	void writeRecord(int fd, char type, const std::string& meta, const std::string& body, std::uint64_t& offset, std::uint64_t* bodyOffset);
@@ -133,10 +149,26 @@ private:
 	std::uint64_t _liveBytesAtCompaction = 0;
 
 	mutable std::mutex _mutex;
-	std::condition_variable _synced;
-	std::uint64_t _written = 0;      ///< Sequence number of the last record written.
-	std::uint64_t _durable = 0;      ///< Sequence number known to be on disk.
-	bool _syncing = false;
+	struct LostRange
+	{
+		std::uint64_t first;
+		std::uint64_t last;
+	};
+
+	std::uint64_t _written = 0;                 ///< Sequence number of the last record appended.
+	std::string _pending;                       ///< Records appended, not yet written (at _size - _pending.size()).
+	std::uint64_t _pendingRecords = 0;
+	std::deque<LostRange> _lost;                ///< Sequences whose batch failed to reach the disk.
+	std::atomic<bool> _anyLost{false};
+	std::atomic<std::uint64_t> _durable{0};     ///< Sequence number known to be on disk.
+	bool _syncing = false;                      ///< The flusher is writing a batch to _fd or syncing it.
+	std::uint64_t _flushesStarted = 0;          ///< Generation of the flush in progress or last done.
+	std::string _lastSyncError;
+	std::condition_variable _flushWanted;       ///< The flusher sleeps here.
+	std::uint64_t _wantedGeneration = 0;  ///< The newest generation a caller waits for.
+	bool _stopping = false;
+	GenerationSignal _flushed;                  ///< Callers sleep here, per flush generation.
+	std::thread _flusher;
 
 	std::unordered_map<std::string, Entry> _unfinished;
 	std::deque<std::string> _arrivalOrder;          ///< Unfinished ids (lazily pruned).

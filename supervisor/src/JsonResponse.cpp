@@ -4,24 +4,27 @@
 
 #include "JsonResponse.h"
 #include "Sygen/JsonFields.h"
+#include "Sygen/JsonWriter.h"
 #include <algorithm>
 
 namespace Sygen {
 
 void JsonResponse::send(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status, const Poco::JSON::Object& body)
 {
-	std::string text = JsonFields::compact(Poco::Dynamic::Var(body));
+	sendText(response, status, JsonFields::compact(Poco::Dynamic::Var(body)));
+}
+
+void JsonResponse::sendText(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status, const std::string& json)
+{
 	response.setStatusAndReason(status);
 	response.setContentType("application/json; charset=utf-8");
-	response.setContentLength(static_cast<std::streamsize>(text.size()));
-	response.sendBuffer(text.data(), text.size());
+	response.setContentLength(static_cast<std::streamsize>(json.size()));
+	response.sendBuffer(json.data(), json.size());
 }
 
 void JsonResponse::error(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status, const std::string& code)
 {
-	Poco::JSON::Object body;
-	body.set("error", code);
-	send(response, status, body);
+	sendText(response, status, "{\"error\":" + JsonWriter::quote(code) + "}");
 }
 
 void JsonResponse::errorWithRetry(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status, const std::string& code, int retryAfterSeconds)

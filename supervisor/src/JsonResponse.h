@@ -18,6 +18,10 @@ class JsonResponse
 public:
 	static void send(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status, const Poco::JSON::Object& body);
 
+	static void sendText(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status, const std::string& json);
+		/// Sends json, already serialised. For the hot paths (202, errors): building a
+		/// Poco::JSON::Object and condensing it costs a dozen allocations per answer.
+
 	static void error(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status, const std::string& code);
 		/// Sends {"error": code}.
 

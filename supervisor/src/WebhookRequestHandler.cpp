@@ -5,6 +5,7 @@
 #include "WebhookRequestHandler.h"
 #include "HTTPErrorMapper.h"
 #include "JsonResponse.h"
+#include "Sygen/JsonWriter.h"
 #include "Sygen/PayloadParser.h"
 #include <Poco/Ascii.h>
 #include <Poco/Logger.h>
@@ -70,8 +71,7 @@ void WebhookRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
 			return reply(response, 400, "invalid_content_length");
 		}
 
-		Poco::JSON::Object::Ptr payload;
-		PayloadParser::Outcome parsed = PayloadParser::parse(body, payload);
+		PayloadParser::Outcome parsed = PayloadParser::check(body);
 		if (parsed == PayloadParser::INVALID_JSON) return reply(response, 400, "invalid_json");
 		if (parsed == PayloadParser::NOT_AN_OBJECT) return reply(response, 400, "body_must_be_object");
 
@@ -157,15 +157,13 @@ void WebhookRequestHandler::accepted(Poco::Net::HTTPServerResponse& response, co
 	}
 	case EnqueueOutcome::ACCEPTED:
 	{
-		Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
-		body.set("accepted", true);
-		body.set("hook_id", hook.id);
-		body.set("job_id", outcome.jobId);
+		const std::string body = "{\"accepted\":true,\"hook_id\":" + JsonWriter::quote(hook.id)
+			+ ",\"job_id\":" + JsonWriter::quote(outcome.jobId) + "}";
 		try
 		{
 			// The job is already durable: the sender learns it first, the dispatch
 			// work (which may write and sync a "started" record) comes after.
-			JsonResponse::send(response, HTTPResponse::HTTP_ACCEPTED, body);
+			JsonResponse::sendText(response, HTTPResponse::HTTP_ACCEPTED, body);
 		}
 		catch (...)
 		{

@@ -31,6 +31,11 @@ public:
 	static Outcome parse(const std::string& body, Poco::JSON::Object::Ptr& payload);
 		/// Never throws Poco exceptions; payload is set only when OK.
 
+	static Outcome check(const std::string& body);
+		/// The outcome parse() would give, without keeping the payload: plain JSON
+		/// objects (PlainJsonScanner) are recognised without building a tree, the rest
+		/// goes through parse(). For the ingress, which only needs the verdict.
+
 	static bool withinDepth(const std::string& text, int maxDepth);
 		/// True when arrays and objects nest at most maxDepth deep (strings are skipped).
 

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sys/stat.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 using Sygen::JobInfo;
@@ -60,6 +61,8 @@ class JobSpoolTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testConcurrentAcceptsAreAllDurable);
 	CPPUNIT_TEST(testListShowsUnfinishedFirstThenNewestFinished);
 	CPPUNIT_TEST(testCompactionKeepsLiveJobsAndHistoryAndShrinks);
+	CPPUNIT_TEST(testJobIsRefusedWhenItsRecordCannotBeWritten);
+	CPPUNIT_TEST(testBodyIsReadableAsSoonAsAcceptReturns);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -315,6 +318,49 @@ public:
 		CPPUNIT_ASSERT_EQUAL(running, again.interrupted()[0].jobId);
 		CPPUNIT_ASSERT(again.find(kept));
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), again.find(kept)->status);
+	}
+
+	void testJobIsRefusedWhenItsRecordCannotBeWritten()
+	{
+		// A journal on a full disk: every write fails with ENOSPC.
+		TempDir dir;
+		Poco::File(dir.file("spool")).createDirectories();
+		CPPUNIT_ASSERT_EQUAL(0, ::symlink("/dev/full", dir.file("spool/journal").c_str()));
+		JobSpool spool(dir.file("spool"), 10);
+		spool.open();
+		std::string first = JobSpool::newJobId();
+		CPPUNIT_ASSERT_THROW(spool.accept(first, "h", "", "{}", Poco::Timestamp()), Poco::WriteFileException);
+		CPPUNIT_ASSERT(!spool.find(first));
+		CPPUNIT_ASSERT(spool.pending().empty());
+		// The failure is not sticky in the flusher: the next caller gets its own answer.
+		std::string second = JobSpool::newJobId();
+		CPPUNIT_ASSERT_THROW(spool.accept(second, "h", "", "{}", Poco::Timestamp()), Poco::WriteFileException);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(0), spool.unfinishedCount());
+	}
+
+	void testBodyIsReadableAsSoonAsAcceptReturns()
+	{
+		// Records are batched in memory until the flusher writes them: accept() must
+		// not return before its record is in the file.
+		TempDir dir;
+		JobSpool spool(dir.file("spool"), 10);
+		spool.open();
+		std::vector<std::thread> pool;
+		std::vector<std::string> failures(4);
+		for (int t = 0; t < 4; ++t)
+		{
+			pool.emplace_back([&spool, &failures, t]() {
+				for (int i = 0; i < 50; ++i)
+				{
+					std::string body = "{\"t\": " + std::to_string(t) + ", \"i\": " + std::to_string(i) + "}";
+					std::string id = accept(spool, "h", body);
+					if (spool.readBody(id) != body) failures[t] = "body of " + id + " differs";
+				}
+			});
+		}
+		for (auto& th: pool) th.join();
+		for (const std::string& failure: failures) CPPUNIT_ASSERT_EQUAL(std::string(), failure);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(200), spool.pending().size());
 	}
 };
 
