@@ -1,4 +1,4 @@
-# Packaging: install rules for everything besides the three binaries, and the
+# Packaging: install rules for everything besides the four binaries, and the
 # CPack settings for the .deb and the .rpm (issue 6). Included at the end of the
 # top-level CMakeLists.txt.
 #
@@ -7,7 +7,7 @@
 # (/usr/bin, /etc/sygen-webhook, /usr/lib/systemd/system).
 #
 # Layout of the packages:
-#   /usr/bin/sygen-webhookd, sygen-webhook-worker, sygen-webhookctl
+#   /usr/bin/sygen-webhookd, sygen-webhook-worker, sygen-webhook-deliver, sygen-webhookctl
 #   /etc/sygen-webhook/config.json                  conffile, 0640 root:sygen-webhook
 #   /usr/lib/systemd/system/sygen-webhookd.service
 #   /usr/lib/sysusers.d/sygen-webhook.conf          user sygen-webhook, home /var/lib/sygen-webhook
@@ -43,7 +43,7 @@ configure_file(${SYGEN_PACKAGING_DIR}/rpm/changelog.in
 # Man pages and the Debian changelog are installed gzip'ed without a timestamp
 # (gzip -n), as Debian policy and lintian want.
 find_program(SYGEN_GZIP gzip REQUIRED)
-set(SYGEN_MAN_PAGES sygen-webhookd.8 sygen-webhook-worker.8 sygen-webhookctl.1)
+set(SYGEN_MAN_PAGES sygen-webhookd.8 sygen-webhook-worker.8 sygen-webhook-deliver.8 sygen-webhookctl.1)
 set(SYGEN_GZ_FILES)
 foreach(page IN LISTS SYGEN_MAN_PAGES)
     add_custom_command(OUTPUT ${SYGEN_PACKAGING_OUT}/${page}.gz

@@ -100,12 +100,12 @@ installed=1
 $SUDO apt-get install -y "$deb"
 
 step "installed files, user, folders, unit"
-for f in /usr/bin/sygen-webhookd /usr/bin/sygen-webhook-worker /usr/bin/sygen-webhookctl \
+for f in /usr/bin/sygen-webhookd /usr/bin/sygen-webhook-worker /usr/bin/sygen-webhook-deliver /usr/bin/sygen-webhookctl \
     /etc/sygen-webhook/config.json \
     /usr/lib/systemd/system/sygen-webhookd.service \
     /usr/lib/sysusers.d/sygen-webhook.conf /usr/lib/tmpfiles.d/sygen-webhook.conf \
     /usr/share/man/man8/sygen-webhookd.8.gz /usr/share/man/man8/sygen-webhook-worker.8.gz \
-    /usr/share/man/man1/sygen-webhookctl.1.gz \
+    /usr/share/man/man8/sygen-webhook-deliver.8.gz /usr/share/man/man1/sygen-webhookctl.1.gz \
     /usr/share/doc/sygen-webhook/copyright /usr/share/doc/sygen-webhook/changelog.Debian.gz; do
     check "$f" test -e "$f"
 done
@@ -132,7 +132,7 @@ fi
 
 step "installed binaries"
 version=$(sed -n 's/^project(sygen-webhook VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
-for b in sygen-webhookd sygen-webhook-worker sygen-webhookctl; do
+for b in sygen-webhookd sygen-webhook-worker sygen-webhook-deliver sygen-webhookctl; do
     out=$("/usr/bin/$b" --version)
     echo "$out"
     case "$out" in *"$version"*) echo "ok   $b --version prints $version" ;; *) fail "$b --version" ;; esac
@@ -259,7 +259,7 @@ fi
 step "purge"
 $SUDO apt-get purge -y sygen-webhook
 installed=0
-for f in /usr/bin/sygen-webhookd /usr/bin/sygen-webhook-worker /usr/bin/sygen-webhookctl \
+for f in /usr/bin/sygen-webhookd /usr/bin/sygen-webhook-worker /usr/bin/sygen-webhook-deliver /usr/bin/sygen-webhookctl \
     /etc/sygen-webhook /usr/lib/systemd/system/sygen-webhookd.service /var/lib/sygen-webhook \
     /etc/systemd/system/multi-user.target.wants/sygen-webhookd.service; do
     check "$f removed" test ! -e "$f"

@@ -4,7 +4,6 @@
 
 #include "Sygen/UnixSocket.h"
 #include <Poco/Exception.h>
-#include <Poco/Net/NetException.h>
 #include <Poco/Timestamp.h>
 #include <cerrno>
 #include <cstring>
@@ -16,6 +15,8 @@
 #include <unistd.h>
 
 namespace Sygen {
+
+POCO_IMPLEMENT_EXCEPTION(ConnectionRefusedException, Poco::IOException, "Connection refused")
 
 namespace {
 
@@ -126,7 +127,7 @@ UnixSocket UnixSocket::connect(const std::string& path)
 	if (rc != 0)
 	{
 		int err = errno;
-		if (err == ECONNREFUSED) throw Poco::Net::ConnectionRefusedException(path);
+		if (err == ECONNREFUSED) throw ConnectionRefusedException(path);
 		if (err == ENOENT) throw Poco::FileNotFoundException(path);
 		throwErrno("cannot connect to", path, err);
 	}

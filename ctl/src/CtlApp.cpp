@@ -12,7 +12,6 @@
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Stringifier.h>
-#include <Poco/Net/NetException.h>
 #include <Poco/NumberParser.h>
 #include <cstdio>
 #include <iomanip>
@@ -147,7 +146,7 @@ Poco::JSON::Object::Ptr CtlApp::call(const Poco::JSON::Object& req)
 	{
 		socket = UnixSocket::connect(path);
 	}
-	catch (Poco::Net::ConnectionRefusedException& e)
+	catch (ConnectionRefusedException& e)
 	{
 		throw SupervisorNotRunning("sygen-webhookd is not running (nobody listens on " + path + ")", e.displayText());
 	}

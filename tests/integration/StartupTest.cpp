@@ -41,6 +41,8 @@ class StartupTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testUnparsableConfigStopsWithExit78);
 	CPPUNIT_TEST(testDisabledWebhooksExitZeroWithALogLine);
 	CPPUNIT_TEST(testHelpAndVersion);
+	CPPUNIT_TEST(testWorkerAndDelivererAnswerHelpAndVersion);
+	CPPUNIT_TEST(testWorkerRefusesAnUnknownOptionWithExit78);
 	CPPUNIT_TEST(testEmptyTokenIsGeneratedAndSavedInTheConfig);
 	CPPUNIT_TEST(testGeneratedTokenInStateFileIsReused);
 	CPPUNIT_TEST(testHooksFileChangeIsPickedUpByPolling);
@@ -103,6 +105,29 @@ public:
 		CPPUNIT_ASSERT(output.find("--home") != std::string::npos);
 		CPPUNIT_ASSERT_EQUAL(0, service.run({"--version"}, output));
 		CPPUNIT_ASSERT(output.find("sygen-webhookd ") == 0);
+	}
+
+	void testWorkerAndDelivererAnswerHelpAndVersion()
+	{
+		std::string output;
+		CPPUNIT_ASSERT_EQUAL(0, ServiceFixture::runProgram(SYGEN_WORKER, {"--help"}, output, {}));
+		CPPUNIT_ASSERT_MESSAGE(output, output.find("--cli-group-file=FILE") != std::string::npos);
+		CPPUNIT_ASSERT_EQUAL(0, ServiceFixture::runProgram(SYGEN_WORKER, {"--version"}, output, {}));
+		CPPUNIT_ASSERT(output.find("sygen-webhook-worker ") == 0);
+		CPPUNIT_ASSERT_EQUAL(0, ServiceFixture::runProgram(SYGEN_DELIVER, {"--help"}, output, {}));
+		CPPUNIT_ASSERT_MESSAGE(output, output.find("--worker-id=N") != std::string::npos);
+		CPPUNIT_ASSERT_EQUAL(0, ServiceFixture::runProgram(SYGEN_DELIVER, {"--version"}, output, {}));
+		CPPUNIT_ASSERT(output.find("sygen-webhook-deliver ") == 0);
+	}
+
+	void testWorkerRefusesAnUnknownOptionWithExit78()
+	{
+		// 78, as when the worker was a Poco::Util::Application: the pool must not respawn it.
+		std::string output;
+		CPPUNIT_ASSERT_EQUAL(78, ServiceFixture::runProgram(SYGEN_WORKER, {"--bogus"}, output, {}));
+		CPPUNIT_ASSERT_MESSAGE(output, output.find("Unknown option specified: bogus") != std::string::npos);
+		CPPUNIT_ASSERT_EQUAL(78, ServiceFixture::runProgram(SYGEN_WORKER, {"--worker-id", "0"}, output, {}));
+		CPPUNIT_ASSERT_EQUAL(64, ServiceFixture::runProgram(SYGEN_DELIVER, {"--bogus"}, output, {}));
 	}
 
 	void testEmptyTokenIsGeneratedAndSavedInTheConfig()

@@ -57,18 +57,9 @@ public:
 
 int main(int argc, char** argv)
 {
-	Poco::AutoPtr<Sygen::WorkerApp> app = new Sygen::WorkerApp([](const Sygen::WorkerSettings&)
+	Sygen::WorkerApp app([](const Sygen::WorkerSettings&)
 	{
 		return std::unique_ptr<Sygen::JobHandler>(new ScriptHandler);
 	});
-	try
-	{
-		app->init(argc, argv);
-	}
-	catch (Poco::Exception& e)
-	{
-		std::cerr << "sygen-test-worker: " << e.displayText() << std::endl;
-		return Poco::Util::Application::EXIT_CONFIG;
-	}
-	return app->run();
+	return app.run(argc, argv);
 }

@@ -3,6 +3,7 @@
 //
 
 #include "CliRunner.h"
+#include "SigpipeBlock.h"
 #include "Sygen/AtomicFile.h"
 #include <Poco/Clock.h>
 #include <Poco/Exception.h>
@@ -25,35 +26,6 @@
 namespace Sygen {
 
 namespace {
-
-class SigpipeBlock
-	/// Blocks SIGPIPE in this thread for the lifetime of the object, and discards
-	/// one raised meanwhile, so that EPIPE is reported by write() instead.
-{
-public:
-	SigpipeBlock()
-	{
-		sigset_t pipe;
-		sigemptyset(&pipe);
-		sigaddset(&pipe, SIGPIPE);
-		::pthread_sigmask(SIG_BLOCK, &pipe, &_old);
-	}
-
-	~SigpipeBlock()
-	{
-		sigset_t pipe;
-		sigemptyset(&pipe);
-		sigaddset(&pipe, SIGPIPE);
-		struct timespec zero{0, 0};
-		while (::sigtimedwait(&pipe, nullptr, &zero) == SIGPIPE)
-		{
-		}
-		::pthread_sigmask(SIG_SETMASK, &_old, nullptr);
-	}
-
-private:
-	sigset_t _old;
-};
 
 class GroupRecord
 	/// The CLI's process group id on disk for as long as the run lasts. The CLI

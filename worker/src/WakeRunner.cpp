@@ -6,6 +6,7 @@
 #include "DependencyLock.h"
 #include "CliLauncher.h"
 #include "OutputParser.h"
+#include "ReplyDeliverer.h"
 #include "QuietHours.h"
 #include "SessionIdParser.h"
 #include "SessionStore.h"
@@ -14,8 +15,6 @@
 #include "Sygen/DeliveryMessage.h"
 #include "Sygen/LogFields.h"
 #include "Sygen/Logging.h"
-#include "Sygen/MatrixTransport.h"
-#include "Sygen/TelegramTransport.h"
 #include <Poco/File.h>
 #include <algorithm>
 #include <cerrno>
@@ -169,12 +168,15 @@ std::optional<std::string> WakeRunner::runChat(const WorkOrder& order, const Exe
 
 bool WakeRunner::deliver(const WorkOrder& order, const Chat& chat, const std::string& reply) const
 {
-	const DeliverySettings& d = _settings.delivery;
-	if (chat.transport == "matrix")
-	{
-		return MatrixTransport(d.matrixHomeserver, d.matrixAccessToken, _retry).send(chat.id, reply, order.hook.id, order.jobId);
-	}
-	return TelegramTransport(d.telegramApiBase, d.telegramToken, _retry).send(chat.id, reply, order.hook.id, order.jobId);
+	DeliveryRequest request;
+	request.transport = chat.transport;
+	request.chatId = chat.id;
+	request.text = reply;
+	request.hookId = order.hook.id;
+	request.jobId = order.jobId;
+	request.delivery = _settings.delivery;
+	request.retry = _retry;
+	return ReplyDeliverer(_settings).deliver(request);
 }
 
 WakeRunner::Turn WakeRunner::runTurn(const CliCommand& command, const std::string& workspace) const

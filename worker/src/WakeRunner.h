@@ -41,8 +41,10 @@ class WakeRunner
 	///      "matrix:<room>" and provider); a resume the CLI rejects as unknown is
 	///      forgotten and the turn rerun once without it;
 	///   3. on exit 0 the session id the CLI reports is stored and a non-empty reply
-	///      is delivered to that chat (a reply starting with [SILENT] counts as a
-	///      reply but is not sent). Any failure (exit, timeout, CLI missing,
+	///      is delivered to that chat by sygen-webhook-deliver (ReplyDeliverer; the
+	///      retry policy travels with it, its sleep function does not), still under
+	///      the chat lock (a reply starting with [SILENT] counts as a reply but is
+	///      not sent). Any failure (exit, timeout, CLI missing,
 	///      delivery) is logged with the hook and job ids and the next chat runs.
 	///
 	/// Before the chats, the gates of cron_task that apply: no transport configured

@@ -11,12 +11,8 @@
 #include "Sygen/Logging.h"
 #include "Sygen/UnixSocket.h"
 #include <Poco/Exception.h>
-#include <Poco/Net/NetException.h>
 #include <Poco/NumberParser.h>
-#include <Poco/Util/HelpFormatter.h>
-#include <Poco/Util/Option.h>
-#include <Poco/Util/OptionException.h>
-#include <Poco/Util/OptionSet.h>
+#include <Poco/Path.h>
 #include <atomic>
 #include <csignal>
 #include <cstring>
@@ -81,8 +77,6 @@ WorkerApp::WorkerApp():
 WorkerApp::WorkerApp(HandlerFactory factory):
 	_factory(std::move(factory))
 {
-	// Options and the config file are ours; Poco's own config loading stays off.
-	setUnixOptions(true);
 }
 
 WorkerApp::HandlerFactory WorkerApp::defaultHandlerFactory()
@@ -112,59 +106,101 @@ WorkerSettings WorkerApp::settingsFrom(const Config& config)
 	s.envPassthrough = config.webhooks.envPassthrough;
 	s.envFile = config.webhooks.envFile;
 	s.delivery = DeliverySettings::fromConfig(config);
+	s.deliverProgram = siblingProgram("sygen-webhook-deliver");
 	return s;
 }
 
-void WorkerApp::defineOptions(Poco::Util::OptionSet& options)
+CommandLine WorkerApp::commandLine()
 {
-	Poco::Util::Application::defineOptions(options);
-	options.addOption(Poco::Util::Option("help", "h", "show this help and exit"));
-	options.addOption(Poco::Util::Option("version", "", "show the version and exit"));
-	options.addOption(Poco::Util::Option("home", "", "sygen home folder (default $SYGEN_HOME, else ~/.sygen)").argument("DIR"));
-	options.addOption(Poco::Util::Option("config", "", "config file (default <home>/config/config.json)").argument("FILE"));
-	options.addOption(Poco::Util::Option("socket", "", "the supervisor's worker socket (default webhooks.worker_socket)").argument("PATH"));
-	options.addOption(Poco::Util::Option("worker-id", "", "this worker's slot number (default 1)").argument("N"));
-	options.addOption(Poco::Util::Option("log", "", "log target: auto, journald or stderr (default auto)").argument("TARGET"));
-	options.addOption(Poco::Util::Option("log-level", "", "log level (default information)").argument("LEVEL"));
-	options.addOption(Poco::Util::Option("cli-group-file", "", "record the running CLI's process group id in FILE (set by the supervisor)").argument("FILE"));
+	CommandLine options;
+	options.add("help", "h", "", "show this help and exit", true);
+	options.add("version", "", "", "show the version and exit", true);
+	options.add("home", "", "DIR", "sygen home folder (default $SYGEN_HOME, else ~/.sygen)");
+	options.add("config", "", "FILE", "config file (default <home>/config/config.json)");
+	options.add("socket", "", "PATH", "the supervisor's worker socket (default webhooks.worker_socket)");
+	options.add("worker-id", "", "N", "this worker's slot number (default 1)");
+	options.add("log", "", "TARGET", "log target: auto, journald or stderr (default auto)");
+	options.add("log-level", "", "LEVEL", "log level (default information)");
+	options.add("cli-group-file", "", "FILE", "record the running CLI's process group id in FILE (set by the supervisor)");
+	return options;
 }
 
-void WorkerApp::handleOption(const std::string& name, const std::string& value)
+bool WorkerApp::readOptions(int argc, char** argv, int& exitCode)
 {
-	Poco::Util::Application::handleOption(name, value);
-	if (name == "help")
+	CommandLine options = commandLine();
+	try
 	{
-		_helpRequested = true;
-		stopOptionsProcessing();
+		for (const auto& option: options.parse(argc, argv))
+		{
+			const std::string& name = option.first;
+			const std::string& value = option.second;
+			if (name == "help")
+			{
+				options.printHelp(std::cout, Poco::Path(argc > 0 ? argv[0] : "sygen-webhook-worker").getFileName(), "[OPTIONS]",
+					"Runs webhook jobs for sygen-webhookd, one at a time. Normally started by the supervisor.");
+				exitCode = EXIT_OK;
+				return false;
+			}
+			if (name == "version")
+			{
+				std::cout << "sygen-webhook-worker " << SYGEN_VERSION << std::endl;
+				exitCode = EXIT_OK;
+				return false;
+			}
+			if (name == "home") _home = value;
+			else if (name == "config") _config = value;
+			else if (name == "socket") _socket = value;
+			else if (name == "worker-id")
+			{
+				int id = 0;
+				if (!Poco::NumberParser::tryParse(value, id) || id < 1)
+					throw CommandLineException("Invalid option argument: --worker-id must be a positive number: " + value);
+				_workerId = id;
+			}
+			else if (name == "log") _logTarget = value;
+			else if (name == "log-level") _logLevel = value;
+			else if (name == "cli-group-file") _cliGroupFile = value;
+		}
 	}
-	else if (name == "version")
+	catch (CommandLineException& e)
 	{
-		_versionRequested = true;
-		stopOptionsProcessing();
+		// 78, not 64: the pool respawns a worker that exits 64, and a command line
+		// the worker cannot read (a supervisor of another version) would not get better.
+		std::cerr << "sygen-webhook-worker: " << e.message() << std::endl;
+		exitCode = EXIT_CONFIG;
+		return false;
 	}
-	else if (name == "home") _home = value;
-	else if (name == "config") _config = value;
-	else if (name == "socket") _socket = value;
-	else if (name == "worker-id")
-	{
-		int id = 0;
-		if (!Poco::NumberParser::tryParse(value, id) || id < 1)
-			throw Poco::Util::InvalidArgumentException("--worker-id must be a positive number", value);
-		_workerId = id;
-	}
-	else if (name == "log") _logTarget = value;
-	else if (name == "log-level") _logLevel = value;
-	else if (name == "cli-group-file") _cliGroupFile = value;
+	return true;
 }
 
-void WorkerApp::displayHelp()
+int WorkerApp::run(int argc, char** argv)
 {
-	Poco::Util::HelpFormatter help(options());
-	help.setUnixStyle(true);
-	help.setCommand(commandName());
-	help.setUsage("[OPTIONS]");
-	help.setHeader("Runs webhook jobs for sygen-webhookd, one at a time. Normally started by the supervisor.");
-	help.format(std::cout);
+	int exitCode = EXIT_OK;
+	if (!readOptions(argc, argv, exitCode)) return exitCode;
+	// What Poco::Util::Application::run() did around main().
+	try
+	{
+		return main();
+	}
+	catch (Poco::Exception& e)
+	{
+		Poco::Logger::get("sygen.worker").critical("unexpected failure: " + e.displayText());
+	}
+	catch (std::exception& e)
+	{
+		Poco::Logger::get("sygen.worker").critical("unexpected failure: " + std::string(e.what()));
+	}
+	return EXIT_SOFTWARE;
+}
+
+std::string WorkerApp::siblingProgram(const std::string& name)
+{
+	// Installed (and built) next to this binary, as the worker is next to sygen-webhookd.
+	char buffer[4096];
+	ssize_t n = ::readlink("/proc/self/exe", buffer, sizeof(buffer) - 1);
+	if (n <= 0) return name;
+	Poco::Path self(std::string(buffer, static_cast<std::size_t>(n)));
+	return Poco::Path(self.parent(), name).toString();
 }
 
 void WorkerApp::installSignalHandlers()
@@ -180,22 +216,13 @@ void WorkerApp::installSignalHandlers()
 	std::signal(SIGPIPE, SIG_IGN);
 }
 
-int WorkerApp::main(const std::vector<std::string>&)
+int WorkerApp::main()
 {
-	if (_helpRequested)
-	{
-		displayHelp();
-		return EXIT_OK;
-	}
-	if (_versionRequested)
-	{
-		std::cout << "sygen-webhook-worker " << SYGEN_VERSION << std::endl;
-		return EXIT_OK;
-	}
-
+	LogTarget logTarget;
 	try
 	{
-		Logging::configure("sygen-webhook-worker", Logging::parseTarget(_logTarget), _logLevel);
+		logTarget = Logging::resolve(Logging::parseTarget(_logTarget));
+		Logging::configure("sygen-webhook-worker", logTarget, _logLevel);
 	}
 	catch (Poco::InvalidArgumentException& e)
 	{
@@ -212,6 +239,8 @@ int WorkerApp::main(const std::vector<std::string>&)
 		config = Config::load(_home, _config);
 		WorkerSettings settings = settingsFrom(config);
 		settings.cliGroupFile = _cliGroupFile;
+		settings.deliverArguments = {"--log", Logging::targetName(logTarget), "--log-level", _logLevel,
+			"--worker-id", std::to_string(_workerId)};
 		handler = _factory(settings);
 	}
 	catch (ConfigError& e)
@@ -241,7 +270,7 @@ int WorkerApp::main(const std::vector<std::string>&)
 		}
 		catch (Poco::Exception& e)
 		{
-			bool transient = dynamic_cast<Poco::Net::ConnectionRefusedException*>(&e) || dynamic_cast<Poco::FileNotFoundException*>(&e);
+			bool transient = dynamic_cast<ConnectionRefusedException*>(&e) || dynamic_cast<Poco::FileNotFoundException*>(&e);
 			if (!transient || start.isElapsed(Poco::Timespan(CONNECT_ATTEMPTS_SECONDS, 0).totalMicroseconds()))
 			{
 				log.critical("cannot connect to the worker socket " + socketPath + ": " + e.displayText());

@@ -11,10 +11,10 @@
 
 #include "JobHandler.h"
 #include "WorkerSettings.h"
+#include "Sygen/CommandLine.h"
 #include "Sygen/Config.h"
 #include "Sygen/WorkerChannel.h"
 #include <Poco/Timespan.h>
-#include <Poco/Util/Application.h>
 #include <atomic>
 #include <condition_variable>
 #include <functional>
@@ -24,7 +24,7 @@
 
 namespace Sygen {
 
-class WorkerApp: public Poco::Util::Application
+class WorkerApp
 	/// Connects to the supervisor's worker socket, says hello {worker_id, pid,
 	/// version}, waits for the welcome (which carries the heartbeat interval),
 	/// then heartbeats from a second thread while the main thread takes one job at
@@ -34,19 +34,34 @@ class WorkerApp: public Poco::Util::Application
 	/// exit 0. The signal handler only sets a flag (nginx style); the CLI of a
 	/// running job is in its own process group and does not see the signal.
 	///
-	/// Exit codes: 0 drained; 64 usage (unknown option; Poco reports those as 78
-	/// before main runs, which the pool also treats as "do not respawn"); 69 the
-	/// socket could not be reached; 70 the connection broke or the supervisor
-	/// rejected us; 78 (EX_CONFIG) the configuration is invalid, so that the pool
-	/// does not respawn it in a loop.
+	/// Exit codes: 0 drained; 64 usage (a bad --log or --log-level); 69 the
+	/// socket could not be reached; 70 the connection broke, the supervisor
+	/// rejected us or an unexpected exception; 78 (EX_CONFIG) the configuration
+	/// is invalid, and also a command line it cannot read (unknown option, missing
+	/// value, bad --worker-id), as when this was a Poco::Util::Application: either
+	/// way the pool must not respawn it in a loop.
 	///
-	/// Options: --help, --version, --home DIR, --config FILE, --socket PATH
-	/// (default: webhooks.worker_socket of the config), --worker-id N (default 1),
-	/// --log auto|journald|stderr, --log-level LEVEL, --cli-group-file PATH (see
-	/// WorkerSettings::cliGroupFile).
+	/// Options (CommandLine, Poco's Unix style): --help, --version, --home DIR,
+	/// --config FILE, --socket PATH (default: webhooks.worker_socket of the
+	/// config), --worker-id N (default 1), --log auto|journald|stderr, --log-level
+	/// LEVEL, --cli-group-file PATH (see WorkerSettings::cliGroupFile).
+	///
+	/// Not a Poco::Util::Application, and it links no Poco::Net or NetSSL: each
+	/// library loaded costs every idle worker RSS (docs/DECISIONS.md). Wake
+	/// replies are sent by sygen-webhook-deliver (ReplyDeliverer).
 {
 public:
 	typedef std::function<std::unique_ptr<JobHandler>(const WorkerSettings&)> HandlerFactory;
+
+	enum ExitCode
+		/// The values of Poco::Util::Application's (sysexits.h).
+	{
+		EXIT_OK = 0,
+		EXIT_USAGE = 64,
+		EXIT_UNAVAILABLE = 69,
+		EXIT_SOFTWARE = 70,
+		EXIT_CONFIG = 78
+	};
 
 	static const int CONNECT_ATTEMPTS_SECONDS = 5;
 		/// How long a starting worker retries a socket that is not there yet.
@@ -63,23 +78,24 @@ public:
 		/// Builds the JobRunner.
 
 	static WorkerSettings settingsFrom(const Config& config);
-		/// Maps the configuration onto what a worker needs.
+		/// Maps the configuration onto what a worker needs (sygen-webhook-deliver:
+		/// the one next to this program).
 
-protected:
-	void defineOptions(Poco::Util::OptionSet& options) override;
-	void handleOption(const std::string& name, const std::string& value) override;
-	int main(const std::vector<std::string>& args) override;
+	int run(int argc, char** argv);
+		/// Reads the command line and runs the worker until it drains; returns the
+		/// exit code. Never throws.
 
 private:
+	static CommandLine commandLine();
+	bool readOptions(int argc, char** argv, int& exitCode);
+	int main();
 	int serve(WorkerChannel& channel, JobHandler& handler, Poco::Timespan heartbeatInterval);
 	void heartbeatLoop(WorkerChannel& channel, Poco::Timespan interval);
 	WebhookResult runJob(JobHandler& handler, const WorkOrder& order);
-	void displayHelp();
+	static std::string siblingProgram(const std::string& name);
 	static void installSignalHandlers();
 
 	HandlerFactory _factory;
-	bool _helpRequested = false;
-	bool _versionRequested = false;
 	std::string _home;
 	std::string _config;
 	std::string _socket;

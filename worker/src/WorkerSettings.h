@@ -68,6 +68,12 @@ struct WorkerSettings
 	size_t stderrTail = 64u << 10;       ///< last stderr bytes kept for the log.
 	DeliverySettings delivery;
 		/// Wake (SPEC §11): the chats to wake and the transports delivering their replies.
+	std::string deliverProgram;
+		/// Path of sygen-webhook-deliver, which sends each wake reply (ReplyDeliverer):
+		/// the worker itself loads no TLS. WorkerApp sets the one next to the worker.
+	std::vector<std::string> deliverArguments;
+		/// Given to it after the program name: the worker's --log, --log-level and
+		/// --worker-id, so that its lines go where the worker's go.
 	std::string cliGroupFile;
 		/// While a CLI runs, its process group id is recorded here (--cli-group-file,
 		/// set by the supervisor's pool), so that the supervisor can kill the group

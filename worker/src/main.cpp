@@ -4,4 +4,4 @@
 
 #include "WorkerApp.h"
 
-POCO_APP_MAIN(Sygen::WorkerApp)
+int main(int argc, char** argv) { return Sygen::WorkerApp().run(argc, argv); }

@@ -11,12 +11,18 @@
 #ifndef Sygen_UnixSocket_INCLUDED
 #define Sygen_UnixSocket_INCLUDED
 
+#include <Poco/Exception.h>
 #include <Poco/Timespan.h>
 #include <atomic>
 #include <string>
 #include <sys/types.h>
 
 namespace Sygen {
+
+POCO_DECLARE_EXCEPTION(, ConnectionRefusedException, Poco::IOException)
+	/// Nobody listens on the socket file. Ours rather than Poco::Net's, so that the
+	/// programs using Unix sockets need not load libPocoNet (the worker's memory,
+	/// docs/DECISIONS.md); its displayText() reads the same, "Connection refused: <path>".
 
 struct PeerCredentials
 	/// Who is at the other end of a connected Unix socket, as the kernel saw it
@@ -60,7 +66,7 @@ public:
 		/// path is too long for sockaddr_un, Poco::IOException otherwise.
 
 	static UnixSocket connect(const std::string& path);
-		/// Connects to path. Throws Poco::Net::ConnectionRefusedException when
+		/// Connects to path. Throws ConnectionRefusedException when
 		/// nobody listens, Poco::FileNotFoundException when path does not exist,
 		/// Poco::InvalidArgumentException for a too long path, Poco::IOException otherwise.
 

@@ -41,6 +41,10 @@ struct WakeFixture: CronFixture
 		settings.delivery.allowedUserIds = {"1001", "1002"};
 		settings.delivery.telegramToken = BOT_TOKEN;
 		settings.delivery.telegramApiBase = telegram.baseUrl();
+		// Replies go out through the real program, as in a worker; its log lines
+		// reach stderr only for failures.
+		settings.deliverProgram = SYGEN_DELIVER;
+		settings.deliverArguments = {"--log", "stderr", "--log-level", "error"};
 	}
 
 	std::string workspace() const
@@ -364,11 +368,12 @@ public:
 			return r;
 		});
 		f.wakeControl("{\"result\": \"hi\"}");
-		LogCapture log({"Sygen.WakeRunner", "Sygen.TelegramTransport"});
+		LogCapture log({"Sygen.WakeRunner", "Sygen.ReplyDeliverer"});
 		JobOutcome o = f.wake();
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), o.status);
 		CPPUNIT_ASSERT(log.contains("not delivered"));
 		CPPUNIT_ASSERT(!log.contains(BOT_TOKEN));
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), f.telegram.requests().size());
 	}
 };
 
