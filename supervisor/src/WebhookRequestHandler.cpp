@@ -9,9 +9,15 @@
 #include "Sygen/PayloadParser.h"
 #include <Poco/Ascii.h>
 #include <Poco/Logger.h>
+#include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/HTTPServerSession.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/String.h>
+#include <Poco/Timespan.h>
+#include <Poco/Timestamp.h>
 
 using Poco::Net::HTTPResponse;
 
@@ -23,6 +29,66 @@ Poco::Logger& logger()
 {
 	return Poco::Logger::get("Ingress");
 }
+
+void rethrowReadFailure(Poco::Net::HTTPServerRequest& request)
+{
+	Poco::Net::HTTPServerRequestImpl* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
+	if (impl && impl->session().networkException()) impl->session().networkException()->rethrow();
+	throw Poco::IOException("request body could not be read");
+}
+
+class BodyDeadline
+	/// The whole body must arrive within the server's read timeout (read_timeout_seconds),
+	/// not just each read: a body too large for the gate to wait for (over 32 KiB, or
+	/// chunked) is read on a pool thread, and a client trickling a byte just inside the
+	/// per-read timeout would otherwise hold that thread for as long as it likes. Each
+	/// socket read may wait only for what is left of the deadline; past it the read fails
+	/// with Poco::TimeoutException, answered 408 (HTTPErrorMapper).
+{
+public:
+	explicit BodyDeadline(Poco::Net::HTTPServerRequest& request):
+		_impl(dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request)),
+		_budget(request.serverParams().getTimeout())
+	{
+	}
+
+	~BodyDeadline()
+	{
+		// The next request on a kept-alive connection gets the normal timeout back.
+		try
+		{
+			if (_shortened) _impl->socket().setReceiveTimeout(_perRead);
+		}
+		catch (...)
+		{
+		}
+	}
+
+	BodyDeadline(const BodyDeadline&) = delete;
+	BodyDeadline& operator=(const BodyDeadline&) = delete;
+
+	void beforeRead()
+	{
+		if (!_impl || _budget.totalMicroseconds() <= 0) return;
+		const Poco::Timespan elapsed(_started.elapsed());
+		if (elapsed >= _budget) throw Poco::TimeoutException("request body not received within the read timeout");
+		// A body that comes at once (nearly all of them) costs no system call here.
+		if (elapsed < GRACE) return;
+		if (!_shortened) _perRead = _impl->socket().getReceiveTimeout();
+		const Poco::Timespan left = _budget - elapsed;
+		_impl->socket().setReceiveTimeout(_perRead.totalMicroseconds() > 0 && _perRead < left ? _perRead : left);
+		_shortened = true;
+	}
+
+private:
+	static constexpr Poco::Timespan::TimeDiff GRACE = 100000; // µs
+
+	Poco::Net::HTTPServerRequestImpl* _impl;
+	const Poco::Timespan _budget;
+	Poco::Timespan _perRead;
+	Poco::Timestamp _started;
+	bool _shortened = false;
+};
 
 } // namespace
 
@@ -115,14 +181,22 @@ WebhookRequestHandler::BodyRead WebhookRequestHandler::readBody(Poco::Net::HTTPS
 		if (length > limit) return BodyRead::TOO_LARGE;
 	}
 	std::istream& in = request.stream();
+	BodyDeadline deadline(request);
 	char buffer[8192];
-	while (in)
+	for (;;)
 	{
-		in.read(buffer, sizeof(buffer));
-		body.append(buffer, static_cast<std::size_t>(in.gcount()));
+		// One blocking socket read per round (istream::read of a whole buffer would
+		// block across many), then whatever that read brought, without blocking.
+		deadline.beforeRead();
+		if (!in.read(buffer, 1)) break;
+		std::streamsize more = in.readsome(buffer + 1, sizeof(buffer) - 1);
+		body.append(buffer, static_cast<std::size_t>(1 + more));
 		// A chunked (or unannounced) body is cut off one byte past the limit.
 		if (body.size() > limit) return BodyRead::TOO_LARGE;
 	}
+	// The stream swallows what the socket threw (a timeout, a reset) and reports a
+	// short body; a truncated body must not be parsed as if it were all.
+	if (in.bad()) rethrowReadFailure(request);
 	return BodyRead::OK;
 }
 

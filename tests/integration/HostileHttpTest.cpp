@@ -82,6 +82,7 @@ class HostileHttpTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testNonHttpBytesAre400);
 	CPPUNIT_TEST(testEncodedSlashAndDotsInHookIdAre404);
 	CPPUNIT_TEST(testSlowlorisGets408WhileSendingAByteAtATime);
+	CPPUNIT_TEST(testTrickledLargeBodyGets408BeforeItIsComplete);
 	CPPUNIT_TEST(testHealthAnswersWhileThousandsOfIdleAndSlowClientsWait);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -273,6 +274,44 @@ public:
 			}
 		}
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(reply, 408, statusOf(reply));
+		assertStillHealthy();
+	}
+
+	void testTrickledLargeBodyGets408BeforeItIsComplete()
+	{
+		// Over 32 KiB: the gate hands the connection to a pool thread once the head is
+		// in, and the body is read there. A byte every 300 ms keeps the per-read timeout
+		// from firing; only a deadline for the whole body frees the thread. Without one
+		// the service would wait for all 40000 bytes (hours at this pace).
+		start(2);
+		const std::size_t length = 40000;
+		std::string head = post("/hooks/plain", "Content-Length: " + std::to_string(length) + "\r\n", "");
+		std::string start = "{\"pad\": \"" + std::string(33000, 'p');
+		Poco::Net::StreamSocket socket = connect();
+		socket.sendBytes(head.data(), static_cast<int>(head.size()));
+		socket.sendBytes(start.data(), static_cast<int>(start.size()));
+		std::size_t sent = start.size();
+		Poco::Timestamp started;
+		std::string reply;
+		while (sent < length && !started.isElapsed(60 * Poco::Timestamp::resolution()))
+		{
+			if (socket.poll(Poco::Timespan(0, 300000), Poco::Net::Socket::SELECT_READ))
+			{
+				reply = receiveAll(socket, Poco::Timespan(5, 0));
+				break;
+			}
+			try
+			{
+				socket.sendBytes("p", 1);
+				++sent;
+			}
+			catch (Poco::Net::NetException&)
+			{
+			}
+		}
+		CPPUNIT_ASSERT_MESSAGE("the whole body went in without an answer", sent < length);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(reply, 408, statusOf(reply));
+		CPPUNIT_ASSERT(reply.find("request_timeout") != std::string::npos);
 		assertStillHealthy();
 	}
 
