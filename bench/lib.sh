@@ -1,9 +1,11 @@
 # Sourced by bench/run.sh: start and stop the three systems on loopback, drive wrk,
 # sample memory. Every server started here is recorded in PIDS and stopped by cleanup.
 
-OURS_PORT=18742
-WEBHOOK_PORT=19000
-NGINX_PORT=18080
+# BENCH_PORT_OFFSET moves all three ports, so that two runs on one machine cannot
+# measure each other's servers.
+OURS_PORT=$((18742 + ${BENCH_PORT_OFFSET:-0}))
+WEBHOOK_PORT=$((19000 + ${BENCH_PORT_OFFSET:-0}))
+NGINX_PORT=$((18080 + ${BENCH_PORT_OFFSET:-0}))
 TOKEN="bench-token-0123456789abcdefghijklmnopqrstu"   # 43 characters, like a generated one
 HMAC_SECRET="bench-hmac-secret"
 PIDS=()
@@ -30,6 +32,12 @@ forget_pid() {
 	local keep=() pid
 	for pid in "${PIDS[@]:-}"; do [ "$pid" != "$1" ] && [ -n "$pid" ] && keep+=("$pid"); done
 	PIDS=("${keep[@]:-}")
+}
+
+port_free() { # port: fails, naming it, when something already answers there
+	if curl -s -o /dev/null -m 1 "http://127.0.0.1:$1/"; then
+		log "port $1 is in use (another benchmark run?): set BENCH_PORT_OFFSET"; return 1
+	fi
 }
 
 wait_http() { # url: until it answers (5 s at most)
@@ -129,11 +137,12 @@ start_ours() {
 }
 JSON
 	write_our_hooks "$hooks" "$OURS_HOME/webhooks.json"
-	# The no-op CLI; it appends its start time to started.log (in the task folder, which
-	# the sandbox lets it write).
+	port_free "$OURS_PORT" || exit 1
+	# The no-op CLI (bench/noop_cli.c); it appends its start time to started.log (in the
+	# task folder, which the sandbox lets it write). The control file is FakeCli's.
 	echo '{"no_record": true, "started_log": "started.log", "result": "ok"}' \
 		>"$OURS_HOME/workspace/cron_tasks/bench/fakecli.json"
-	env -i PATH="$FAKECLI_DIR:/usr/bin:/bin" HOME="$OURS_HOME" \
+	env -i PATH="$NOOPCLI_DIR:/usr/bin:/bin" HOME="$OURS_HOME" \
 		"$BIN/sygen-webhookd" --home "$OURS_HOME" --log stderr --log-level "${BENCH_LOG_LEVEL:-information}" \
 		2>>"$OURS_HOME/daemon.log" &
 	OURS_PID=$!
@@ -174,6 +183,7 @@ jobs_finished() {
 start_webhook() { # HOOKS
 	mkdir -p "$WORK/webhook"
 	write_webhook_hooks "$1" "$WORK/webhook/hooks.json"
+	port_free "$WEBHOOK_PORT" || exit 1
 	webhook -hooks "$WORK/webhook/hooks.json" -ip 127.0.0.1 -port "$WEBHOOK_PORT" \
 		>>"$WORK/webhook/log" 2>&1 &
 	WEBHOOK_PID=$!
@@ -194,6 +204,7 @@ stop_webhook() {
 start_nginx() {
 	local d="$WORK/nginx"
 	mkdir -p "$d/tmp"
+	port_free "$NGINX_PORT" || exit 1
 	cat >"$d/nginx.conf" <<CONF
 worker_processes auto;
 pid $d/nginx.pid;

@@ -7,13 +7,15 @@
 #
 # Knobs (environment): BENCH_DURATION (s per measurement, 5), BENCH_ROUNDS (3),
 # BENCH_CONCURRENCY ("1 4 16 64 256"), BENCH_SCENARIOS ("accepted rejected e2e memory
-# reload overload"), BENCH_E2E_JOBS (1000), BENCH_OVERLOAD_SECONDS (30), BENCH_OUT.
+# reload overload"), BENCH_E2E_JOBS (1000), BENCH_OVERLOAD_SECONDS (30), BENCH_OUT,
+# BENCH_BUILD_DIR (./build-bench), BENCH_PORT_OFFSET (0: ports 18742, 19000, 18080).
 set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$BENCH_DIR/.." && pwd)"
 BUILD="${BENCH_BUILD_DIR:-$ROOT/build-bench}"
 BIN="$BUILD/bin"
-FAKECLI_DIR="$BUILD/fakecli"
+FAKECLI_DIR="$BUILD/fakecli"   # tests/fakecli (Poco): its start is timed as a reference
+NOOPCLI_DIR="$BUILD/noopcli"   # bench/noop_cli.c (static): the CLI of every job run here
 DURATION="${BENCH_DURATION:-5}"
 ROUNDS="${BENCH_ROUNDS:-3}"
 CONCURRENCY="${BENCH_CONCURRENCY:-1 4 16 64 256}"
@@ -28,7 +30,7 @@ UNLIMITED=1000000000
 PY="$(command -v /usr/bin/python3 || command -v python3)"   # a plain interpreter for hyperfine
 
 . "$BENCH_DIR/lib.sh"
-for f in "$BIN/sygen-webhookd" "$BIN/sygen-webhook-worker" "$BIN/sygen-webhookctl" "$FAKECLI_DIR/claude"; do
+for f in "$BIN/sygen-webhookd" "$BIN/sygen-webhook-worker" "$BIN/sygen-webhookctl" "$FAKECLI_DIR/claude" "$NOOPCLI_DIR/claude"; do
 	[ -x "$f" ] || { echo "missing $f: run bench/setup.sh first" >&2; exit 1; }
 done
 for t in wrk hyperfine nginx webhook gnuplot curl python3 awk; do
@@ -140,14 +142,16 @@ scenario_rejected() {
 # Throughput: E2E_JOBS jobs are queued while the workers are stopped, then the two
 # default workers are started and the drain is timed (completions from /metrics).
 # Latency: jobs at half that rate for 10 s; 202 latency from wrk, 202 -> CLI start from
-# the journal's queued_at and the fake CLI's started_at_us (bench/e2e_latency.py).
+# the journal's queued_at and the no-op CLI's started_at_us (bench/e2e_latency.py).
 scenario_e2e() {
 	local r
-	# The floor: one start of the no-op fake CLI (a Poco-linked binary, like the real
-	# CLIs' node start-up only far cheaper), and of /bin/true, timed by hyperfine.
+	# The floor: one start of the no-op CLI the jobs run (bench/noop_cli.c, static), of
+	# /bin/true, and for reference of the Poco-linked fake CLI of the tests (its dynamic
+	# loader alone takes ~4 ms), timed by hyperfine.
 	echo '{"no_record": true}' >"$WORK/fakecli-noop.json"
 	FAKE_CLI_CONTROL="$WORK/fakecli-noop.json" hyperfine -N --warmup 10 --runs 200 --export-json "$WORK/hf-cli.json" \
-		-n fakecli "$FAKECLI_DIR/claude -p x" -n /bin/true "/bin/true" >>"$OUT/hyperfine.log" 2>&1
+		-n noopcli "$NOOPCLI_DIR/claude -p x" -n /bin/true "/bin/true" -n fakecli "$FAKECLI_DIR/claude -p x" \
+		>>"$OUT/hyperfine.log" 2>&1
 	record "\"scenario\": \"cli-floor\", \"system\": \"sygen\"" "$(cat "$WORK/hf-cli.json")"
 	for r in $(seq 1 "$ROUNDS"); do
 		log "e2e: round $r, throughput with $E2E_JOBS jobs"

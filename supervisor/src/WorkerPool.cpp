@@ -245,6 +245,7 @@ void WorkerPool::shutdown(Poco::Timespan grace)
 		_changed.wait_for(lock, std::chrono::microseconds((LINGER + Poco::Timespan(1, 0)).totalMicroseconds()), noneLingering);
 		_stopping = true;
 		_changed.notify_all();
+		_monitorWake.notify_all();
 	}
 	_listener.shutdown();
 	if (_acceptThread.joinable()) _acceptThread.join();
@@ -458,6 +459,11 @@ void WorkerPool::fire(Slot& slot, Event event, Notices& notices)
 	logger().debug(workerName(slot.id) + ": " + stateName(previous) + " --" + eventName(event) + "--> " + stateName(*to));
 	if (*to != previous || event == E::EXIT_RESTART) enter(slot, previous, notices);
 	_changed.notify_all();
+	// A job sent or done leaves the monitor nothing to do (its heartbeat check is
+	// periodic). Waking it for them cost two context switches per job, and it
+	// then queued on _mutex behind the thread that woke it (perf/strace of the
+	// e2e drain, bench/README.md).
+	if (event != E::JOB_SENT && event != E::JOB_DONE) _monitorWake.notify_all();
 }
 
 void WorkerPool::enter(Slot& slot, State previous, Notices& notices)
@@ -755,6 +761,22 @@ void WorkerPool::handleFrame(const std::shared_ptr<Connection>& connection, cons
 			slot.restartRequested = true;
 			fire(slot, E::DRAIN, notices);
 		}
+		else if (slot.state == S::STOPPING)
+		{
+			// We sent the SIGTERM (stop or restart --now, no hello, silence) and send
+			// no job in this state, so nothing can be on its way: let it go at once.
+			// Unanswered, it waited WorkerApp::DRAIN_ACK_TIMEOUT (5 s) and was then
+			// SIGKILLed at killGrace: `workers stop --now` took 5 s and every e2e
+			// benchmark drain began with that wait (bench/README.md).
+			try
+			{
+				connection->channel->send(*frameOfType("drain"));
+			}
+			catch (Poco::Exception& e)
+			{
+				logger().debug(workerName(slot.id) + ": cannot answer its draining: " + e.displayText());
+			}
+		}
 		return;
 	}
 	if (type == "started")
@@ -850,7 +872,7 @@ void WorkerPool::monitorLoop()
 			lock.lock();
 			continue;
 		}
-		_changed.wait_for(lock, std::chrono::milliseconds(50));
+		_monitorWake.wait_for(lock, std::chrono::milliseconds(50));
 	}
 }
 
@@ -1036,8 +1058,9 @@ void WorkerPool::killOrphanedCli(const Slot& slot)
 	if (_options.cliGroupDir.empty()) return;
 	std::string path = cliGroupFile(slot);
 	if (::access(path.c_str(), F_OK) != 0) return;
-	// "<pgid> <boot id>", written by the worker's CliRunner while its CLI runs; the
-	// file exists now only when the worker died during the run.
+	// "<pgid> <boot id>", written by the worker's CliRunner while its CLI runs and
+	// "0 <boot id>" between runs (it keeps the file): a group is named here only
+	// when the worker died during a run.
 	std::istringstream record(firstLine(path));
 	long pgid = 0;
 	std::string bootId;

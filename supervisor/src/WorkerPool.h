@@ -89,10 +89,11 @@ class WorkerPool: public WorkerPort
 	/// exits. The monitor thread also reaps exits, enforces hello/heartbeat/kill
 	/// deadlines and ends backoff. Each connection has a reader thread.
 	///
-	/// Protocol (frames of FrameCodec; worker → pool: hello, heartbeat, started,
-	/// result; pool → worker: welcome, reject, job, drain):
+	/// Protocol (frames of FrameCodec; worker → pool: hello, heartbeat, result,
+	/// draining; pool → worker: welcome, reject, job, drain):
 	///   hello {worker_id, pid, version} → welcome {heartbeat_interval_ms}
-	///   job {order: WorkOrder} → started {job_id} ... result {result: WebhookResult}
+	///   job {order: WorkOrder} → result {result: WebhookResult} (a "started" {job_id}
+	///   in between, sent by earlier workers, is accepted and ignored)
 	///   drain → the worker finishes its job and exits 0.
 	/// A hello is accepted only for a slot waiting for a worker, from the process
 	/// the pool spawned for that slot (pid checked with SO_PEERCRED), from a peer
@@ -271,6 +272,9 @@ private:
 
 	mutable std::mutex _mutex;
 	mutable std::condition_variable _changed;
+		///< Every state change: waitUntil() and shutdown() wait here.
+	std::condition_variable _monitorWake;
+		///< State changes the monitor thread acts on (not a job sent or done).
 	std::map<int, Slot> _slots;
 	std::list<std::shared_ptr<Connection>> _connections;
 	UnixSocket _listener;

@@ -4,7 +4,6 @@
 
 #include "CliRunner.h"
 #include "SigpipeBlock.h"
-#include "Sygen/AtomicFile.h"
 #include <Poco/Clock.h>
 #include <Poco/Exception.h>
 #include <Poco/File.h>
@@ -17,6 +16,8 @@
 #include <ctime>
 #include <fcntl.h>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <poll.h>
 #include <pthread.h>
 #include <sys/stat.h>
@@ -32,6 +33,15 @@ class GroupRecord
 	/// dies with this worker (parent-death signal), but its own children, such as
 	/// codex's native binary, do not: the supervisor kills the recorded group when
 	/// it sees this worker die.
+	///
+	/// One file per worker, opened once and rewritten in place: "<pgid> <boot id>"
+	/// while a CLI runs, "0 <boot id>" between runs (the supervisor kills no group
+	/// for pgid 0), each time one pwrite() of the same RECORD_WIDTH bytes, so that a
+	/// reader never sees a mix of two records. Before, every run created a temp
+	/// file, renamed it over the record and unlinked it at the end: three directory
+	/// updates per job, a tenth of the worker's CPU time in the e2e benchmark
+	/// (bench/README.md). Not fsynced: the record only matters while this boot's
+	/// processes live (it names the boot).
 {
 public:
 	GroupRecord(const std::string& path, pid_t pgid): _path(path)
@@ -39,43 +49,77 @@ public:
 		if (_path.empty()) return;
 		try
 		{
-			Poco::File(Poco::Path(_path).parent()).createDirectories();
-			// Replaced atomically (temp + rename) but not fsynced: the record only matters
-			// while this boot's processes live (it names the boot), and the two fsyncs of
-			// AtomicFile::write were the largest part of a no-op job's time in the worker
-			// (bench/README.md, "Fixes").
-			std::string content = std::to_string(pgid) + " " + CliRunner::bootId() + "\n";
-			std::string temp = _path + ".tmp";
-			int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-			if (fd < 0) throw Poco::CreateFileException(temp, std::strerror(errno));
-			bool written = ::fchmod(fd, 0600) == 0
-				&& ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
-			int error = errno;
-			::close(fd);
-			if (!written || ::rename(temp.c_str(), _path.c_str()) != 0)
-			{
-				if (written) error = errno;
-				::unlink(temp.c_str());
-				throw Poco::WriteFileException(_path, std::strerror(error));
-			}
+			_fd = openRecord(_path);
+			write(pgid);
 		}
 		catch (Poco::Exception& exc)
 		{
 			Poco::Logger::get("Sygen.CliRunner").warning("cannot record the CLI's process group in %s: %s", _path, exc.displayText());
-			_path.clear();
+			_fd = -1;
 		}
 	}
 
 	~GroupRecord()
 	{
-		if (!_path.empty()) ::unlink(_path.c_str());
+		if (_fd < 0) return;
+		try
+		{
+			write(0);
+		}
+		catch (Poco::Exception& exc)
+		{
+			// The group is gone (killed before this); a stale record names a dead group.
+			Poco::Logger::get("Sygen.CliRunner").warning("cannot clear the CLI's process group in %s: %s", _path, exc.displayText());
+		}
 	}
 
 	GroupRecord(const GroupRecord&) = delete;
 	GroupRecord& operator=(const GroupRecord&) = delete;
 
+	static const std::size_t RECORD_WIDTH = 64;
+
 private:
+	void write(pid_t pgid)
+	{
+		static const std::string boot = CliRunner::bootId();
+		std::string content = std::to_string(pgid) + " " + boot;
+		if (content.size() < RECORD_WIDTH - 1) content.append(RECORD_WIDTH - 1 - content.size(), ' ');
+		content += '\n';
+		if (::pwrite(_fd, content.data(), content.size(), 0) != static_cast<ssize_t>(content.size()))
+			throw Poco::WriteFileException(_path, std::strerror(errno));
+	}
+
+	static int openRecord(const std::string& path)
+		/// The worker's record file, kept open across runs (one path per worker).
+		/// Opened again when it was removed meanwhile (by hand, or a supervisor's
+		/// clean-up), so that the record is always where the supervisor looks.
+	{
+		static std::mutex mutex;
+		static std::map<std::string, int> open;
+		std::lock_guard<std::mutex> lock(mutex);
+		auto it = open.find(path);
+		if (it != open.end())
+		{
+			struct stat st;
+			if (::fstat(it->second, &st) == 0 && st.st_nlink > 0) return it->second;
+			::close(it->second);
+			open.erase(it);
+		}
+		Poco::File(Poco::Path(path).parent()).createDirectories();
+		int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0) throw Poco::CreateFileException(path, std::strerror(errno));
+		if (::fchmod(fd, 0600) != 0 || ::ftruncate(fd, 0) != 0)
+		{
+			int error = errno;
+			::close(fd);
+			throw Poco::WriteFileException(path, std::strerror(error));
+		}
+		open[path] = fd;
+		return fd;
+	}
+
 	std::string _path;
+	int _fd = -1;
 };
 
 class Run

@@ -50,10 +50,12 @@ public:
 		/// and waits for the end. After the CLI exits, any process left in its group
 		/// is killed. Throws SpawnException when the CLI cannot be started.
 		///
-		/// When groupFile is set, "<pgid> <boot id>\n" is written there (atomically)
-		/// once the CLI is spawned and the file is removed when the run ends, so
-		/// that the supervisor can kill the group should this worker die meanwhile
-		/// (WorkerSettings::cliGroupFile). A failure to write it is logged, not fatal.
+		/// When groupFile is set, "<pgid> <boot id>" is written there once the CLI
+		/// is spawned and "0 <boot id>" when the run ends (each record one write of
+		/// the same length, padded with spaces before its newline; the file stays,
+		/// open, for the next run), so that the supervisor can kill the group should
+		/// this worker die meanwhile (WorkerSettings::cliGroupFile). A failure to
+		/// write it is logged, not fatal.
 
 	static std::string bootId();
 		/// /proc/sys/kernel/random/boot_id without its newline; empty when unreadable.

@@ -53,9 +53,11 @@ JobOutcome CronTaskRunner::run(const WorkOrder& order) const
 JobOutcome CronTaskRunner::runLocked(const WorkOrder& order) const
 {
 	const Hook& hook = order.hook;
-	// Evaluated now, after the dependency is free, not when the job was queued.
+	// Evaluated now, after the dependency is free, not when the job was queued. The
+	// zone (a TZif file read and parsed) is resolved only for a hook with quiet hours:
+	// it was most of the worker's own file I/O for a job that has none.
 	QuietHours quiet(hook.quietStart, hook.quietEnd);
-	if (quiet.isQuiet(_clock.now(), TimeZone::resolve(_settings.userTimezone))) return {"skipped:quiet_hours", ""};
+	if (quiet.canBeQuiet() && quiet.isQuiet(_clock.now(), TimeZone::resolve(_settings.userTimezone))) return {"skipped:quiet_hours", ""};
 
 	TaskFolderResolver resolver(TaskFolderResolver::cronTasksDir(_settings.home));
 	TaskFolderResolver::Resolution folder = resolver.resolve(hook.taskFolder);

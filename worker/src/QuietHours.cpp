@@ -20,6 +20,11 @@ bool QuietHours::isQuietAtHour(int hour) const
 	return hour >= _start || hour < _end;
 }
 
+bool QuietHours::canBeQuiet() const
+{
+	return _configured && _start != _end;
+}
+
 bool QuietHours::isQuiet(const Poco::Timestamp& now, const TimeZone& zone) const
 {
 	if (!_configured) return false;

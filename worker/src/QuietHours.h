@@ -30,6 +30,10 @@ public:
 	bool isQuiet(const Poco::Timestamp& now, const TimeZone& zone) const;
 		/// isQuietAtHour() of the wall-clock hour of now in zone.
 
+	bool canBeQuiet() const;
+		/// False when no hour is quiet (both bounds unset, or start == end): then
+		/// the time zone need not be resolved at all.
+
 private:
 	bool _configured;
 	int _start;

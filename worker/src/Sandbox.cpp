@@ -96,6 +96,70 @@ ResourceLimit clampedLimit(int resource, rlim_t value)
 	return ResourceLimit{resource, value, value};
 }
 
+class RulesetCache
+	/// The Landlock ruleset of the last prepare(), reused while every writable path
+	/// still names the same file: building one is ~70 system calls (a ruleset, then
+	/// open, fstat, add_rule and close per path, and a mkdir per HOME state folder),
+	/// checking it one stat() per path. The ruleset holds a reference to each inode
+	/// it allows, so no other file can take over a (device, inode) pair it records.
+	/// A path that was missing and now exists, or was replaced, means a new ruleset.
+{
+public:
+	struct Identity
+	{
+		bool exists = false;
+		dev_t device = 0;
+		ino_t inode = 0;
+
+		bool operator==(const Identity& other) const
+		{
+			return exists == other.exists && device == other.device && inode == other.inode;
+		}
+	};
+
+	static Identity identify(const std::string& path)
+	{
+		struct stat st;
+		Identity id;
+		if (::stat(path.c_str(), &st) != 0) return id;
+		id.exists = true;
+		id.device = st.st_dev;
+		id.inode = st.st_ino;
+		return id;
+	}
+
+	std::shared_ptr<Landlock> find(const std::vector<std::string>& paths)
+	{
+		std::lock_guard<std::mutex> lock(_mutex);
+		if (!_ruleset || paths != _paths) return nullptr;
+		for (std::size_t i = 0; i < paths.size(); ++i)
+		{
+			if (!(identify(paths[i]) == _identities[i])) return nullptr;
+		}
+		return _ruleset;
+	}
+
+	void store(const std::vector<std::string>& paths, const std::vector<Identity>& identities, std::shared_ptr<Landlock> ruleset)
+	{
+		std::lock_guard<std::mutex> lock(_mutex);
+		_paths = paths;
+		_identities = identities;
+		_ruleset = std::move(ruleset);
+	}
+
+private:
+	std::mutex _mutex;
+	std::vector<std::string> _paths;
+	std::vector<Identity> _identities;
+	std::shared_ptr<Landlock> _ruleset;
+};
+
+RulesetCache& rulesetCache()
+{
+	static RulesetCache cache;
+	return cache;
+}
+
 } // namespace
 
 Sandbox::Sandbox(const WorkerSettings& settings): _settings(settings)
@@ -152,9 +216,19 @@ SpawnOptions Sandbox::prepare(const std::vector<std::string>& argv, const std::s
 	{
 		if (Landlock::abiVersion() >= 1)
 		{
-			createStateFolders();
-			auto ruleset = std::make_shared<Landlock>();
-			for (const std::string& path: writablePaths(workDir)) ruleset->allowWrites(path);
+			std::vector<std::string> paths = writablePaths(workDir);
+			std::shared_ptr<Landlock> ruleset = rulesetCache().find(paths);
+			if (!ruleset)
+			{
+				createStateFolders();
+				// Identities first: a path replaced between the two steps then only
+				// costs a rebuild on the next run, never a ruleset taken for current.
+				std::vector<RulesetCache::Identity> identities;
+				for (const std::string& path: paths) identities.push_back(RulesetCache::identify(path));
+				ruleset = std::make_shared<Landlock>();
+				for (const std::string& path: paths) ruleset->allowWrites(path);
+				rulesetCache().store(paths, identities, ruleset);
+			}
 			o.preExec = [ruleset]() { return ruleset->restrictSelf(); };
 		}
 		else

@@ -26,6 +26,9 @@ namespace Sygen {
 class Sandbox
 	/// Turns a command line into SpawnOptions. Immutable after construction and
 	/// thread-safe; reads the worker's environment and env_file on each prepare().
+	/// The Landlock ruleset of the last prepare() is reused (process-wide) while its
+	/// writable paths are the same and each still names the same file (or is still
+	/// missing); otherwise the state folders are created and a new one is built.
 {
 public:
 	struct Identity

@@ -397,9 +397,9 @@ int WorkerApp::serve(WorkerChannel& channel, JobHandler& handler, Poco::Timespan
 				std::lock_guard<std::mutex> lock(_mutex);
 				_currentJob = order.jobId;
 			}
-			Poco::JSON::Object::Ptr started = frameOfType("started");
-			started->set("job_id", order.jobId);
-			channel.send(*started);
+			// No "started" frame: the supervisor records the start durably before it
+			// sends the job and only logged the frame, which cost a send here and a
+			// wake-up of its reader per job; heartbeats still name the running job.
 
 			WebhookResult result = runJob(handler, order);
 

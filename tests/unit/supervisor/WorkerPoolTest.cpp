@@ -146,6 +146,7 @@ class WorkerPoolTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testGracefulRestartReplacesExactlyOnePidAfterItsJob);
 	CPPUNIT_TEST(testImmediateRestartReplacesOnlyThatWorker);
 	CPPUNIT_TEST(testStopKeepsWorkerStoppedAndStartBringsItBack);
+	CPPUNIT_TEST(testImmediateStopOfIdleWorkerEndsItWithoutSigkill);
 	CPPUNIT_TEST(testJobsOfOneDependencyNeverOverlapWhileOthersDo);
 	CPPUNIT_TEST(testWorkerExiting78IsFailedAndNotRespawned);
 	CPPUNIT_TEST(testMissingExecutableIsFailed);
@@ -399,6 +400,29 @@ public:
 		_pool->startWorker(2);
 		CPPUNIT_ASSERT(waitIdle(2));
 		CPPUNIT_ASSERT_THROW(_pool->startWorker(7), Poco::NotFoundException);
+	}
+
+	void testImmediateStopOfIdleWorkerEndsItWithoutSigkill()
+	{
+		// The SIGTERMed worker announces "draining" and waits for "drain"; the pool
+		// answers it in "stopping" too, so the worker exits 0 at once instead of
+		// waiting out its drain timeout (5 s) and the pool's SIGKILL.
+		WorkerPoolOptions o = options(1);
+		o.killGrace = Poco::Timespan(30, 0);
+		startPool(o);
+		CPPUNIT_ASSERT(waitIdle(1));
+		Poco::Clock stopped;
+		_pool->stop(1, true);
+		CPPUNIT_ASSERT(waitState(1, "stopped"));
+		CPPUNIT_ASSERT_EQUAL(std::string("exit 0"), info(1).lastExit);
+		CPPUNIT_ASSERT(!stopped.isElapsed(4000000));
+
+		_pool->startWorker(1);
+		CPPUNIT_ASSERT(waitIdle(1));
+		_dispatcher->submit(job("after-stop", "quick"));
+		std::optional<WebhookResult> r = _observer->waitFinished("after-stop");
+		CPPUNIT_ASSERT(r);
+		CPPUNIT_ASSERT_EQUAL(std::string("success"), r->status);
 	}
 
 	void testJobsOfOneDependencyNeverOverlapWhileOthersDo()

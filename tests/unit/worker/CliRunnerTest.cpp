@@ -7,6 +7,8 @@
 #include <Poco/Clock.h>
 #include <cppunit/extensions/HelperMacros.h>
 #include <csignal>
+#include <sstream>
+#include <unistd.h>
 
 using Sygen::CliOutcome;
 using Sygen::CliRunner;
@@ -53,9 +55,41 @@ class CliRunnerTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testTimedOutCliAndGrandchildAreGone);
 	CPPUNIT_TEST(testGrandchildLeftBehindByAFinishedCliIsKilled);
 	CPPUNIT_TEST(testMissingProgramThrowsSpawnException);
+	CPPUNIT_TEST(testGroupFileNamesTheGroupWhileTheCliRunsAndZeroAfter);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
+	void testGroupFileNamesTheGroupWhileTheCliRunsAndZeroAfter()
+	{
+		// The CLI prints the record as it stands during its run: its own group.
+		Sygen::Test::TempDir dir;
+		std::string file = dir.file("running/1.pgid");
+		std::string boot = CliRunner::bootId();
+		for (int run = 0; run < 2; ++run)
+		{
+			CliOutcome o = CliRunner::run(shell("echo $$; cat " + file), std::nullopt, limits(), file);
+			CPPUNIT_ASSERT(o.status.success());
+			std::string pid = o.stdoutText.substr(0, o.stdoutText.find('\n'));
+			std::string during = o.stdoutText.substr(pid.size() + 1);
+			CPPUNIT_ASSERT_EQUAL(pid + " " + boot, during.substr(0, pid.size() + 1 + boot.size()));
+			// The file stays, rewritten in place with a record of the same length.
+			std::string after = Sygen::Test::readFile(file);
+			CPPUNIT_ASSERT_EQUAL(during.size(), after.size());
+			CPPUNIT_ASSERT_EQUAL(std::string("0 ") + boot, after.substr(0, 2 + boot.size()));
+			CPPUNIT_ASSERT_EQUAL('\n', after.back());
+			long pgid = -1;
+			std::string parsedBoot;
+			std::istringstream(after) >> pgid >> parsedBoot;
+			CPPUNIT_ASSERT_EQUAL(0L, pgid);
+			CPPUNIT_ASSERT_EQUAL(boot, parsedBoot);
+		}
+		// Removed meanwhile (a supervisor's clean-up): written again where it belongs.
+		CPPUNIT_ASSERT_EQUAL(0, ::unlink(file.c_str()));
+		CliOutcome o = CliRunner::run(shell("cat " + file), std::nullopt, limits(), file);
+		CPPUNIT_ASSERT(o.stdoutText.find(" " + boot) != std::string::npos);
+		CPPUNIT_ASSERT_EQUAL(std::string("0 ") + boot, Sygen::Test::readFile(file).substr(0, 2 + boot.size()));
+	}
+
 	void testCapturesStdoutAndStderrSeparately()
 	{
 		CliOutcome o = CliRunner::run(shell("echo out; echo err >&2"), std::nullopt, limits());

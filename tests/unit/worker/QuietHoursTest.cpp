@@ -17,6 +17,7 @@ class QuietHoursTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testWindowWrapsPastMidnight);
 	CPPUNIT_TEST(testMissingBoundCountsAsZero);
 	CPPUNIT_TEST(testUsesTheWallClockHourOfTheZone);
+	CPPUNIT_TEST(testCanBeQuietOnlyWithANonEmptyWindow);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -75,6 +76,26 @@ public:
 		CPPUNIT_ASSERT(q.isQuiet(t, *TimeZone::load("Asia/Tokyo")));
 		CPPUNIT_ASSERT(!q.isQuiet(t, *TimeZone::load("America/New_York")));  // 17:30
 		CPPUNIT_ASSERT(q.isQuiet(t, TimeZone::utc()) == false);             // 21:30
+	}
+
+	void testCanBeQuietOnlyWithANonEmptyWindow()
+	{
+		// The worker skips resolving the time zone when this is false.
+		CPPUNIT_ASSERT(!QuietHours(std::nullopt, std::nullopt).canBeQuiet());
+		CPPUNIT_ASSERT(!QuietHours(5, 5).canBeQuiet());
+		CPPUNIT_ASSERT(!QuietHours(0, std::nullopt).canBeQuiet());
+		CPPUNIT_ASSERT(QuietHours(22, 7).canBeQuiet());
+		CPPUNIT_ASSERT(QuietHours(std::nullopt, 6).canBeQuiet());
+		for (int start = 0; start < 24; ++start)
+		{
+			for (int end = 0; end < 24; ++end)
+			{
+				QuietHours q(start, end);
+				bool anyHour = false;
+				for (int h = 0; h < 24; ++h) anyHour = anyHour || q.isQuietAtHour(h);
+				CPPUNIT_ASSERT_EQUAL(anyHour, q.canBeQuiet());
+			}
+		}
 	}
 };
 

@@ -5,6 +5,7 @@
 #include "Landlock.h"
 #include "Sandbox.h"
 #include "WorkerTestSupport.h"
+#include <Poco/File.h>
 #include <algorithm>
 #include <cppunit/extensions/HelperMacros.h>
 #include <sys/stat.h>
@@ -43,6 +44,7 @@ class SandboxTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testLandlockCanBeSwitchedOff);
 	CPPUNIT_TEST(testWritablePathsCoverTaskFolderStateFoldersAndDevices);
 	CPPUNIT_TEST(testMissingStateFoldersAreCreatedForLandlock);
+	CPPUNIT_TEST(testRulesetIsReusedOnlyWhileItsPathsAreUnchanged);
 	CPPUNIT_TEST(testStateFolderVariablesPassAndStayWritable);
 	CPPUNIT_TEST(testUnknownSandboxUserIsAnError);
 	CPPUNIT_TEST(testRootSwitchesToSandboxUser);
@@ -186,6 +188,42 @@ public:
 		CPPUNIT_ASSERT(S_ISDIR(st.st_mode));
 		CPPUNIT_ASSERT_EQUAL(0700, static_cast<int>(st.st_mode & 0777));
 		CPPUNIT_ASSERT_EQUAL(0, ::stat(home.file(".claude").c_str(), &st));
+	}
+
+	void testRulesetIsReusedOnlyWhileItsPathsAreUnchanged()
+	{
+		if (Sygen::Landlock::abiVersion() < 1) return;
+		Sygen::Test::TempDir home;
+		ScopedEnv env;
+		env.set("HOME", home.path());
+		std::string task = home.file("task");
+		Poco::File(task).createDirectories();
+		WorkerSettings settings;
+		settings.sandbox.writablePaths.clear();  // the temporary folder is under /tmp
+		auto run = [&](const std::string& script)
+		{
+			SpawnOptions o = Sandbox(settings).prepare({"sh", "-c", script}, "/bin/sh", task);
+			o.stdoutMode = SpawnOptions::Output::DEV_NULL;
+			o.stderrMode = SpawnOptions::Output::DEV_NULL;
+			return Sygen::ProcessSpawner::wait(Sygen::ProcessSpawner::spawn(o).pid).code();
+		};
+		// The second and third runs reuse the first one's ruleset: still confined.
+		for (int i = 0; i < 3; ++i)
+		{
+			CPPUNIT_ASSERT_EQUAL(0, run("echo x > in-" + std::to_string(i)));
+			CPPUNIT_ASSERT(run("echo x > '" + home.file("outside") + "'") != 0);
+		}
+		CPPUNIT_ASSERT(!Poco::File(home.file("outside")).exists());
+		// A task folder replaced by a new one (another inode) is writable at once.
+		Poco::File(task).remove(true);
+		Poco::File(task).createDirectories();
+		CPPUNIT_ASSERT_EQUAL(0, run("echo x > again"));
+		CPPUNIT_ASSERT(Poco::File(task + "/again").exists());
+		// A state folder that appears (here: removed, then made by hand) is allowed too.
+		Poco::File(home.file(".codex")).remove(true);
+		CPPUNIT_ASSERT_EQUAL(0, run("true"));
+		CPPUNIT_ASSERT(Poco::File(home.file(".codex")).exists());
+		CPPUNIT_ASSERT_EQUAL(0, run("echo x > '" + home.file(".codex/state") + "'"));
 	}
 
 	void testStateFolderVariablesPassAndStayWritable()
