@@ -61,13 +61,16 @@ class CliRunnerTest: public CppUnit::TestFixture
 public:
 	void testGroupFileNamesTheGroupWhileTheCliRunsAndZeroAfter()
 	{
-		// The CLI prints the record as it stands during its run: its own group.
+		// The CLI prints the record as it stands during its run: its own group. The
+		// worker writes it just after the spawn, so the CLI waits (at most 5 s) until
+		// the record names it; a record never written leaves the old one to print.
 		Sygen::Test::TempDir dir;
 		std::string file = dir.file("running/1.pgid");
 		std::string boot = CliRunner::bootId();
+		const std::string awaitRecord = "for i in $(seq 1 500); do grep -q \"^$$ \" " + file + " 2>/dev/null && break; sleep 0.01; done; ";
 		for (int run = 0; run < 2; ++run)
 		{
-			CliOutcome o = CliRunner::run(shell("echo $$; cat " + file), std::nullopt, limits(), file);
+			CliOutcome o = CliRunner::run(shell(awaitRecord + "echo $$; cat " + file), std::nullopt, limits(), file);
 			CPPUNIT_ASSERT(o.status.success());
 			std::string pid = o.stdoutText.substr(0, o.stdoutText.find('\n'));
 			std::string during = o.stdoutText.substr(pid.size() + 1);
@@ -85,7 +88,7 @@ public:
 		}
 		// Removed meanwhile (a supervisor's clean-up): written again where it belongs.
 		CPPUNIT_ASSERT_EQUAL(0, ::unlink(file.c_str()));
-		CliOutcome o = CliRunner::run(shell("cat " + file), std::nullopt, limits(), file);
+		CliOutcome o = CliRunner::run(shell(awaitRecord + "cat " + file), std::nullopt, limits(), file);
 		CPPUNIT_ASSERT(o.stdoutText.find(" " + boot) != std::string::npos);
 		CPPUNIT_ASSERT_EQUAL(std::string("0 ") + boot, Sygen::Test::readFile(file).substr(0, 2 + boot.size()));
 	}
