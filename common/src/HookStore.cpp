@@ -303,8 +303,16 @@ void HookStore::applyPending(Entries& entries) const
 	}
 }
 
+void HookStore::publishTelemetry()
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	if (_telemetryUnpublished) publish(_entries);
+}
+
 void HookStore::publish(const Entries& entries)
 {
+	// Every caller publishes _entries (or what becomes it), telemetry included.
+	_telemetryUnpublished = false;
 	std::vector<HookSet::HookPtr> hooks;
 	hooks.reserve(entries.size());
 	for (const Entry& entry: entries)
@@ -429,7 +437,9 @@ bool HookStore::recordTrigger(const std::string& id, const std::string& status, 
 	hook.lastTriggeredAt = t.lastTriggeredAt;
 	hook.lastError = t.lastError;
 	_entries[index].hook = std::make_shared<const Hook>(std::move(hook));
-	publish(_entries);
+	// Not published here: a new hook set is built from every entry, and this runs
+	// for every finished job. The next flushTelemetry() publishes it.
+	_telemetryUnpublished = true;
 	return true;
 }
 
@@ -446,6 +456,7 @@ bool HookStore::flushTelemetry()
 		bool wrote = commit([this](Entries&) { return !_pending.empty(); });
 		if (wrote && _flushFailureLogged.exchange(false))
 			logger().information("pending hook telemetry written to " + _path);
+		publishTelemetry();
 		return wrote;
 	}
 	catch (Poco::Exception& e)
@@ -453,6 +464,7 @@ bool HookStore::flushTelemetry()
 		// Telemetry stays pending; log once per failure streak, not every second.
 		if (!_flushFailureLogged.exchange(true))
 			logger().warning("hook telemetry kept in memory, not written: " + e.message());
+		publishTelemetry();
 		return false;
 	}
 }

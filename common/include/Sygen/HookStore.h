@@ -106,14 +106,17 @@ public:
 
 	bool recordTrigger(const std::string& id, const std::string& status, const Poco::Timestamp& when);
 		/// Telemetry of one run: trigger_count + 1, last_triggered_at = when (ISO-8601
-		/// UTC), last_error = status, or null when status is "success". Memory only
-		/// (the snapshot changes at once); the file is written by flushTelemetry().
-		/// Returns false (and records nothing) when no hook has this id.
+		/// UTC), last_error = status, or null when status is "success". Memory only:
+		/// snapshot(), get() and list() show it after the next flushTelemetry(), which
+		/// also writes the file (publishing a new hook set per finished job cost
+		/// O(hooks), 0.9 ms with 10,000 hooks). Returns false (and records nothing)
+		/// when no hook has this id.
 
 	bool flushTelemetry();
-		/// Writes pending telemetry, if any, in one file write. Returns true when it
-		/// wrote. On failure (invalid file on disk, I/O error) logs and keeps the
-		/// telemetry pending for the next flush; never throws.
+		/// Writes pending telemetry, if any, in one file write, and publishes it to
+		/// snapshot(). Returns true when it wrote. On failure (invalid file on disk,
+		/// I/O error) logs, publishes the telemetry all the same and keeps it pending
+		/// for the next flush; never throws.
 
 	bool hasPendingTelemetry() const;
 
@@ -163,6 +166,7 @@ private:
 	bool parseDocument(const std::string& content, Poco::JSON::Object::Ptr& top, Entries& entries) const;
 	void applyPending(Entries& entries) const;
 	void publish(const Entries& entries);
+	void publishTelemetry();
 	template <typename Mutation> bool commit(Mutation mutation);
 		/// Read-modify-write under both locks; mutation(entries) returns false for "nothing to write".
 	std::string serialise(const Entries& entries) const;
@@ -178,6 +182,7 @@ private:
 	Poco::JSON::Object::Ptr _top;        // last good top-level object (other keys kept)
 	Entries _entries;                    // last good content + pending telemetry
 	std::map<std::string, Telemetry> _pending;
+	bool _telemetryUnpublished = false;   ///< _entries has telemetry that snapshot() lacks.
 	FileStamp _stamp;                    // of the content last looked at
 	bool _loadedOnce = false;
 	bool _diskInvalid = false;           // file on disk is not a valid hooks file

@@ -115,6 +115,7 @@ class HookStoreTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testUpdateRejectsUnknownFieldIdChangeAndWrongType);
 	CPPUNIT_TEST(testUpdateUnknownHookThrowsNotFound);
 	CPPUNIT_TEST(testRecordTriggerUpdatesMemoryWithoutWriting);
+	CPPUNIT_TEST(testTelemetryIsPublishedEvenWhenTheFileCannotBeWritten);
 	CPPUNIT_TEST(testRecordTriggerUnknownIdIsIgnored);
 	CPPUNIT_TEST(testCoalescedTelemetryWritesOnceForManyTriggers);
 	CPPUNIT_TEST(testHandEditBetweenTelemetryWritesIsPreserved);
@@ -502,16 +503,36 @@ public:
 		store.load();
 		std::string before = readFile(path);
 		CPPUNIT_ASSERT(store.recordTrigger("a", "error:timeout", T0));
-		Hook h = *store.get("a");
-		CPPUNIT_ASSERT_EQUAL(1LL, h.triggerCount);
-		CPPUNIT_ASSERT_EQUAL(std::string("2023-11-14T22:13:20.123456+00:00"), *h.lastTriggeredAt);
-		CPPUNIT_ASSERT_EQUAL(std::string("error:timeout"), *h.lastError);
 		CPPUNIT_ASSERT(store.recordTrigger("a", "success", T0 + 1000000));
-		h = *store.get("a");
-		CPPUNIT_ASSERT_EQUAL(2LL, h.triggerCount);
-		CPPUNIT_ASSERT(!h.lastError);
-		CPPUNIT_ASSERT_EQUAL(std::string("2023-11-14T22:13:21.123456+00:00"), *h.lastTriggeredAt);
+		CPPUNIT_ASSERT(store.recordTrigger("a", "error:timeout", T0 + 2000000));
 		CPPUNIT_ASSERT_EQUAL(before, readFile(path));
+		CPPUNIT_ASSERT(store.hasPendingTelemetry());
+		// The flush writes the file and publishes the telemetry to readers.
+		CPPUNIT_ASSERT(store.flushTelemetry());
+		Hook h = *store.get("a");
+		CPPUNIT_ASSERT_EQUAL(3LL, h.triggerCount);
+		CPPUNIT_ASSERT_EQUAL(std::string("2023-11-14T22:13:22.123456+00:00"), *h.lastTriggeredAt);
+		CPPUNIT_ASSERT_EQUAL(std::string("error:timeout"), *h.lastError);
+		CPPUNIT_ASSERT(store.recordTrigger("a", "success", T0 + 3000000));
+		CPPUNIT_ASSERT(store.flushTelemetry());
+		h = *store.get("a");
+		CPPUNIT_ASSERT_EQUAL(4LL, h.triggerCount);
+		CPPUNIT_ASSERT(!h.lastError);
+		CPPUNIT_ASSERT_EQUAL(std::string("2023-11-14T22:13:23.123456+00:00"), *h.lastTriggeredAt);
+		CPPUNIT_ASSERT(!store.hasPendingTelemetry());
+	}
+
+	void testTelemetryIsPublishedEvenWhenTheFileCannotBeWritten()
+	{
+		TempDir dir;
+		std::string path = dir.file("webhooks.json");
+		writeFile(path, hooksFile({entry("a")}));
+		HookStore store(path);
+		store.load();
+		writeFile(path, "{ not json");   // a broken hand edit: writes are refused
+		CPPUNIT_ASSERT(store.recordTrigger("a", "success", T0));
+		CPPUNIT_ASSERT(!store.flushTelemetry());
+		CPPUNIT_ASSERT_EQUAL(1LL, store.get("a")->triggerCount);
 		CPPUNIT_ASSERT(store.hasPendingTelemetry());
 	}
 
