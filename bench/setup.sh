@@ -21,7 +21,7 @@ fi
 
 "$ROOT/scripts/install-deps.sh"
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DSYGEN_BUILD_TESTS="$TESTS" >/dev/null
-cmake --build "$BUILD" -j "$JOBS" --target sygen-webhookd sygen-webhook-worker sygen-webhookctl
+cmake --build "$BUILD" -j "$JOBS" --target sygen-webhookd sygen-webhook-worker sygen-webhook-deliver sygen-webhookctl
 
 # The fake claude CLI from tests/fakecli, built on its own (the test suites are not needed);
 # only its start is timed (the floor), as a reference for a dynamically linked CLI.

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 scripts/install-deps.sh
-BUILD_TARGETS="sygen-webhookd sygen-webhook-worker sygen-webhookctl" scripts/build.sh >/dev/null
+BUILD_TARGETS="sygen-webhookd sygen-webhook-worker sygen-webhook-deliver sygen-webhookctl" scripts/build.sh >/dev/null
 
 HOME_DIR="${SYGEN_DEV_HOME:-$ROOT/dev-home}"
 CONFIG="$HOME_DIR/config/config.json"
