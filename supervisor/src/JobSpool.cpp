@@ -88,6 +88,36 @@ Poco::Int64 micros(Poco::Timestamp t)
 	return t.epochMicroseconds();
 }
 
+// The meta part of each record kind, one writer each for the live path and the
+// compaction. The accepted one is on every 202's path, so it is written by hand
+// (a Poco::JSON::Object and its condensing cost more than the rest of the record).
+std::string acceptedMeta(const std::string& jobId, const std::string& hookId, const std::string& dependency, Poco::Timestamp queuedAt)
+{
+	return "{\"dependency\":" + JsonWriter::quote(dependency)
+		+ ",\"hook_id\":" + JsonWriter::quote(hookId)
+		+ ",\"job_id\":" + JsonWriter::quote(jobId)
+		+ ",\"queued_at\":" + std::to_string(micros(queuedAt)) + "}";
+}
+
+std::string startedMeta(const std::string& jobId, int workerId, Poco::Timestamp at)
+{
+	Poco::JSON::Object meta;
+	meta.set("job_id", jobId);
+	meta.set("worker_id", workerId);
+	meta.set("at", micros(at));
+	return JsonFields::compact(Poco::Dynamic::Var(meta));
+}
+
+std::string finishedMeta(const std::string& jobId, const std::string& dependency, Poco::Timestamp queuedAt, const WebhookResult& result)
+{
+	Poco::JSON::Object meta;
+	meta.set("job_id", jobId);
+	meta.set("dependency", dependency);
+	meta.set("queued_at", micros(queuedAt));
+	meta.set("result", result.toJSON());
+	return JsonFields::compact(Poco::Dynamic::Var(meta));
+}
+
 } // namespace
 
 JobSpool::JobSpool(const std::string& directory, std::size_t historyLimit, std::uint64_t compactMinBytes):
@@ -446,12 +476,7 @@ void JobSpool::accept(const std::string& jobId, const std::string& hookId, const
 	entry.info.queuedAt = receivedAt;
 	entry.bodyLength = body.size();
 
-	// Written by hand: this is on every 202's path (a Poco::JSON::Object and its
-	// condensing cost more than the rest of the record).
-	std::string metaText = "{\"dependency\":" + JsonWriter::quote(dependency)
-		+ ",\"hook_id\":" + JsonWriter::quote(hookId)
-		+ ",\"job_id\":" + JsonWriter::quote(entry.info.jobId)
-		+ ",\"queued_at\":" + std::to_string(micros(receivedAt)) + "}";
+	std::string metaText = acceptedMeta(entry.info.jobId, hookId, dependency, receivedAt);
 
 	std::uint64_t bodyStart = 0;
 	const std::string record = encodeRecord(RECORD_ACCEPTED, metaText, body, &bodyStart);
@@ -477,11 +502,7 @@ void JobSpool::accept(const std::string& jobId, const std::string& hookId, const
 
 void JobSpool::markStarted(const std::string& jobId, int workerId, Poco::Timestamp at)
 {
-	Poco::JSON::Object meta;
-	meta.set("job_id", jobId);
-	meta.set("worker_id", workerId);
-	meta.set("at", micros(at));
-	std::string metaText = JsonFields::compact(Poco::Dynamic::Var(meta));
+	std::string metaText = startedMeta(jobId, workerId, at);
 
 	std::unique_lock<std::mutex> lock(_mutex);
 	auto it = _unfinished.find(jobId);
@@ -505,12 +526,7 @@ void JobSpool::markFinished(const WebhookResult& result)
 		entry.info.jobId = result.jobId;
 		entry.info.hookId = result.hookId;
 	}
-	Poco::JSON::Object meta;
-	meta.set("job_id", result.jobId);
-	meta.set("dependency", entry.info.dependency);
-	meta.set("queued_at", micros(entry.info.queuedAt));
-	meta.set("result", result.toJSON());
-	std::string metaText = JsonFields::compact(Poco::Dynamic::Var(meta));
+	std::string metaText = finishedMeta(result.jobId, entry.info.dependency, entry.info.queuedAt, result);
 
 	std::uint64_t sequence = appendLocked(lock, encodeRecord(RECORD_FINISHED, metaText, "", nullptr), 0, nullptr);
 	if (it != _unfinished.end()) _unfinished.erase(it);
@@ -625,34 +641,18 @@ void JobSpool::compactIfWorthIt(std::unique_lock<std::mutex>& lock)
 			auto it = _unfinished.find(id);
 			if (it == _unfinished.end() || newOffsets.count(id)) continue;
 			const Entry& entry = it->second;
-			Poco::JSON::Object meta;
-			meta.set("job_id", id);
-			meta.set("hook_id", entry.info.hookId);
-			meta.set("dependency", entry.info.dependency);
-			meta.set("queued_at", micros(entry.info.queuedAt));
 			std::uint64_t bodyOffset = 0;
-			writeRecord(fd, RECORD_ACCEPTED, JsonFields::compact(Poco::Dynamic::Var(meta)),
+			writeRecord(fd, RECORD_ACCEPTED, acceptedMeta(id, entry.info.hookId, entry.info.dependency, entry.info.queuedAt),
 				preadAll(_fd, entry.bodyOffset, entry.bodyLength), offset, &bodyOffset);
 			newOffsets[id] = bodyOffset;
 			if (entry.info.startedAt)
-			{
-				Poco::JSON::Object started;
-				started.set("job_id", id);
-				started.set("worker_id", entry.info.workerId);
-				started.set("at", micros(*entry.info.startedAt));
-				writeRecord(fd, RECORD_STARTED, JsonFields::compact(Poco::Dynamic::Var(started)), "", offset, nullptr);
-			}
+				writeRecord(fd, RECORD_STARTED, startedMeta(id, entry.info.workerId, *entry.info.startedAt), "", offset, nullptr);
 		}
 		for (const std::string& id: _historyOrder)
 		{
 			const JobInfo& info = _history.at(id);
 			if (!info.result) continue;
-			Poco::JSON::Object meta;
-			meta.set("job_id", id);
-			meta.set("dependency", info.dependency);
-			meta.set("queued_at", micros(info.queuedAt));
-			meta.set("result", info.result->toJSON());
-			writeRecord(fd, RECORD_FINISHED, JsonFields::compact(Poco::Dynamic::Var(meta)), "", offset, nullptr);
+			writeRecord(fd, RECORD_FINISHED, finishedMeta(id, info.dependency, info.queuedAt, *info.result), "", offset, nullptr);
 		}
 		if (::fdatasync(fd) != 0) throw Poco::WriteFileException(tmpPath, std::strerror(errno));
 		if (::rename(tmpPath.c_str(), _journalPath.c_str()) != 0) throw Poco::WriteFileException(_journalPath, std::strerror(errno));
