@@ -30,13 +30,6 @@ Poco::Logger& logger()
 	return Poco::Logger::get("Ingress");
 }
 
-void rethrowReadFailure(Poco::Net::HTTPServerRequest& request)
-{
-	Poco::Net::HTTPServerRequestImpl* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
-	if (impl && impl->session().networkException()) impl->session().networkException()->rethrow();
-	throw Poco::IOException("request body could not be read");
-}
-
 class BodyDeadline
 	/// The whole body must arrive within the server's read timeout (read_timeout_seconds),
 	/// not just each read: a body too large for the gate to wait for (over 32 KiB, or
@@ -66,6 +59,14 @@ public:
 
 	BodyDeadline(const BodyDeadline&) = delete;
 	BodyDeadline& operator=(const BodyDeadline&) = delete;
+
+	[[noreturn]] void rethrowReadFailure() const
+		/// The stream swallows what the socket threw (a timeout, a reset) and reports a
+		/// short body; a truncated body must not be parsed as if it were all.
+	{
+		if (_impl && _impl->session().networkException()) _impl->session().networkException()->rethrow();
+		throw Poco::IOException("request body could not be read");
+	}
 
 	void beforeRead()
 	{
@@ -194,9 +195,7 @@ WebhookRequestHandler::BodyRead WebhookRequestHandler::readBody(Poco::Net::HTTPS
 		// A chunked (or unannounced) body is cut off one byte past the limit.
 		if (body.size() > limit) return BodyRead::TOO_LARGE;
 	}
-	// The stream swallows what the socket threw (a timeout, a reset) and reports a
-	// short body; a truncated body must not be parsed as if it were all.
-	if (in.bad()) rethrowReadFailure(request);
+	if (in.bad()) deadline.rethrowReadFailure();
 	return BodyRead::OK;
 }
 
