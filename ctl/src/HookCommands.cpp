@@ -390,20 +390,27 @@ int rotateGlobalToken(CtlApp& app)
 	return CtlApp::EXIT_OK;
 }
 
-int hooksAdd(CtlApp& app, const std::vector<std::string>& args)
+int sendHookChange(CtlApp& app, Poco::JSON::Object::Ptr req, const HookArguments& parsed, const std::string& done)
+	/// hooks add and hooks edit: the fields, preset and token choice, sent; the
+	/// changed hook printed.
 {
-	HookArguments parsed = parseHookArguments(args);
-	expectArguments(parsed.positional, 1, 1, "a NAME");
-	Poco::JSON::Object::Ptr req = request("hooks.add");
-	req->set("name", parsed.positional[0]);
 	req->set("fields", parsed.fields);
 	if (!parsed.preset.empty()) req->set("preset", parsed.preset);
 	if (parsed.useGlobalToken) req->set("use_global_token", true);
 	bool offline = false;
 	Poco::Dynamic::Var result = HookCommands::hooksRequest(app, *req, &offline);
 	if (app.json()) app.printJSON(result);
-	else printChange(app, "added", *result.extract<Poco::JSON::Object::Ptr>(), offline);
+	else printChange(app, done, *result.extract<Poco::JSON::Object::Ptr>(), offline);
 	return CtlApp::EXIT_OK;
+}
+
+int hooksAdd(CtlApp& app, const std::vector<std::string>& args)
+{
+	HookArguments parsed = parseHookArguments(args);
+	expectArguments(parsed.positional, 1, 1, "a NAME");
+	Poco::JSON::Object::Ptr req = request("hooks.add");
+	req->set("name", parsed.positional[0]);
+	return sendHookChange(app, req, parsed, "added");
 }
 
 int hooksEdit(CtlApp& app, const std::vector<std::string>& args)
@@ -414,14 +421,7 @@ int hooksEdit(CtlApp& app, const std::vector<std::string>& args)
 		throw UsageError("nothing to change (see hooks edit --help)");
 	Poco::JSON::Object::Ptr req = request("hooks.update");
 	req->set("id", parsed.positional[0]);
-	req->set("fields", parsed.fields);
-	if (!parsed.preset.empty()) req->set("preset", parsed.preset);
-	if (parsed.useGlobalToken) req->set("use_global_token", true);
-	bool offline = false;
-	Poco::Dynamic::Var result = HookCommands::hooksRequest(app, *req, &offline);
-	if (app.json()) app.printJSON(result);
-	else printChange(app, "changed", *result.extract<Poco::JSON::Object::Ptr>(), offline);
-	return CtlApp::EXIT_OK;
+	return sendHookChange(app, req, parsed, "changed");
 }
 
 int hooksTest(CtlApp& app, const std::vector<std::string>& args)
