@@ -3,6 +3,7 @@
 //
 
 #include "HTTPErrorMapper.h"
+#include "JobSpool.h"
 #include "JsonResponse.h"
 #include <Poco/Logger.h>
 #include <Poco/Net/NetException.h>
@@ -10,6 +11,12 @@
 using Poco::Net::HTTPResponse;
 
 namespace Sygen {
+
+namespace {
+
+const int JOURNAL_RETRY_SECONDS = 30;
+
+} // namespace
 
 void HTTPErrorMapper::respond(const Poco::Exception& exc, Poco::Net::HTTPServerResponse& response)
 {
@@ -25,6 +32,12 @@ void HTTPErrorMapper::respond(const Poco::Exception& exc, Poco::Net::HTTPServerR
 	if (dynamic_cast<const Poco::Net::MessageException*>(&exc))
 	{
 		JsonResponse::error(response, HTTPResponse::HTTP_BAD_REQUEST, "bad_request");
+		return;
+	}
+	if (dynamic_cast<const JournalWriteException*>(&exc))
+	{
+		// The job was not accepted; the spool logs the episode once, not per request.
+		JsonResponse::errorWithRetry(response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "journal_unavailable", JOURNAL_RETRY_SECONDS);
 		return;
 	}
 	Poco::Logger::get("Ingress").error("request failed: %s", exc.displayText());

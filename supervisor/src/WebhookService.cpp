@@ -28,6 +28,8 @@ Poco::Logger& logger()
 // than stored.
 const std::size_t MAX_DELIVERY_ID_LENGTH = 256;
 
+const std::string STATUS_JOURNAL_DAMAGED = "error:journal_damaged";
+
 bool isBearerMode(const Hook& hook)
 {
 	return hook.authMode != "hmac" && hook.authMode != "standard_webhooks";
@@ -75,6 +77,17 @@ void WebhookService::recover()
 		result.status = Dispatcher::STATUS_WORKER_LOST;
 		result.resultText = "[Webhook job lost: the service stopped while it was running]";
 		if (job.startedAt) result.startedAt = IsoTime::format(*job.startedAt);
+		result.finishedAt = IsoTime::format(_clock.now());
+		jobFinished(result);
+	}
+	for (const std::string& jobId: _spool.lostJobs())
+	{
+		// Accepted, but its record was damaged: its body is gone, it cannot run. It
+		// gets a result (GET /jobs/{id} answers instead of 404), never silence.
+		WebhookResult result;
+		result.jobId = jobId;
+		result.status = STATUS_JOURNAL_DAMAGED;
+		result.resultText = "[Webhook job lost: its journal record was damaged; the bytes are in the spool's quarantine folder]";
 		result.finishedAt = IsoTime::format(_clock.now());
 		jobFinished(result);
 	}
@@ -257,7 +270,28 @@ std::string WebhookService::metricsText() const
 {
 	Metrics::Gauges gauges = _gauges ? _gauges() : Metrics::Gauges();
 	gauges.queueDepth = _dispatcher.queuedCount();
+	gauges.journalWritable = _spool.writable();
+	gauges.journalWriteFailures = _spool.writeFailures();
+	gauges.journalDamagedRecords = _spool.damage().size();
+	gauges.unwrittenResults = _spool.unwrittenResults();
+	gauges.jobsHeld = !_dispatcher.holdReason().empty();
 	return _metrics.render(gauges);
+}
+
+std::vector<std::pair<std::string, std::string>> WebhookService::healthProblems() const
+{
+	std::vector<std::pair<std::string, std::string>> problems;
+	if (!_spool.writable())
+		problems.emplace_back("journal", "the job journal cannot be written (" + _spool.lastWriteError() + "): new jobs get 503");
+	std::size_t unwritten = _spool.unwrittenResults();
+	if (unwritten > 0)
+		problems.emplace_back("unwritten_results", std::to_string(unwritten) + " results are kept in memory until the journal takes them");
+	std::string held = _dispatcher.holdReason();
+	if (!held.empty()) problems.emplace_back("jobs_held", "queued jobs wait: " + held);
+	std::size_t damaged = _spool.damage().size();
+	if (damaged > 0)
+		problems.emplace_back("journal_damage", std::to_string(damaged) + " damaged journal records were quarantined at start (see the log)");
+	return problems;
 }
 
 bool WebhookService::mayReadMetrics(const std::string& clientAddress, const Poco::Net::NameValueCollection& headers) const
@@ -280,6 +314,9 @@ std::optional<WorkOrder> WebhookService::prepare(const QueuedJob& job, WebhookRe
 	std::optional<Hook> hook = _hooks.get(job.hookId);
 	if (!hook)
 	{
+		// Not found in a file that cannot be trusted: the hook may well exist. Wait.
+		std::string problem = _hooks.problem();
+		if (!problem.empty()) throw JobNotReadyException(problem);
 		failure.jobId = job.jobId;
 		failure.hookId = job.hookId;
 		failure.status = "error:not_found";

@@ -84,6 +84,7 @@ public:
 	std::optional<JobInfo> findJob(const std::string& jobId) const override;
 	bool mayReadJob(const JobInfo& job, const Poco::Net::NameValueCollection& headers) const override;
 	std::string metricsText() const override;
+	std::vector<std::pair<std::string, std::string>> healthProblems() const override;
 	bool mayReadMetrics(const std::string& clientAddress, const Poco::Net::NameValueCollection& headers) const override;
 	void countResponse(const std::string& route, int status) override;
 
