@@ -141,6 +141,7 @@ class FaultInjectionTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testDamagedJournalRecordsCostThemselvesAlone);
 	CPPUNIT_TEST(testFullDiskRefusesWith503AndLosesNothing);
 	CPPUNIT_TEST(testEmptyHookFileAtStartHoldsQueuedJobs);
+	CPPUNIT_TEST(testDeepestAcceptedBodyStillRunsAtDispatch);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -369,6 +370,23 @@ public:
 		for (const std::string& id: serial)
 			CPPUNIT_ASSERT_MESSAGE(status(id) + "\n" + _service->log(), waitForStatus(id, "success", Poco::Timespan(60, 0)));
 		CPPUNIT_ASSERT_EQUAL(0LL, metric(*_service, "sygen_webhook_jobs_held"));
+	}
+
+	void testDeepestAcceptedBodyStillRunsAtDispatch()
+	{
+		// Item 6: 512 levels got 202, then error:exception at dispatch (Poco stops at 128).
+		_service->start();
+		for (const std::string& key: {std::string("a"), std::string("\xc3\xa9")})
+		{
+			std::string deepest;
+			for (int i = 1; i < 512; ++i) deepest += "{\"" + key + "\":";
+			deepest += "{}" + std::string(511, '}');
+			std::string id = jobIdOf(_service->postHook("serial", deepest));
+			CPPUNIT_ASSERT_MESSAGE(status(id) + "\n" + _service->log(), waitForStatus(id, "success"));
+			HttpReply refused = _service->postHook("serial", "{\"" + key + "\":" + deepest + "}");
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(refused.body, 400, refused.status);
+			CPPUNIT_ASSERT(refused.body.find("invalid_json") != std::string::npos);
+		}
 	}
 
 private:
