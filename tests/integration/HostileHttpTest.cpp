@@ -7,6 +7,7 @@
 //
 
 #include "ServiceFixture.h"
+#include <Poco/String.h>
 #include "Sygen/JsonFields.h"
 #include "TestSupport.h"
 #include <Poco/Net/NetException.h>
@@ -86,6 +87,9 @@ class HostileHttpTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testSlowlorisGets408WhileSendingAByteAtATime);
 	CPPUNIT_TEST(testTrickledLargeBodyGets408BeforeItIsComplete);
 	CPPUNIT_TEST(testHealthAnswersWhileThousandsOfIdleAndSlowClientsWait);
+	CPPUNIT_TEST(testErrorAnswersCloseOnlyWhenTheySaySo);
+	CPPUNIT_TEST(testChunkedBodyCutBeforeItsLastChunkIs400);
+	CPPUNIT_TEST(testFramingIsStrictPerRfc9112);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -228,6 +232,111 @@ public:
 		assertRefused(std::string("GET /health HTTP/1.1\r\nHost: x\r\nX-A: a\0b\r\n\r\n", 43), 400);
 		assertRefused(postWithLength(std::string("{\"event\": \"a\0b\"}", 16)), 400);
 		assertRefused(std::string("\0\0\0\0GET /health HTTP/1.1\r\n\r\n", 28), 400);
+	}
+
+	// One response read off a kept connection: head and Content-Length body.
+	static std::string readResponse(Poco::Net::StreamSocket& socket)
+	{
+		socket.setReceiveTimeout(Poco::Timespan(20, 0));
+		std::string reply;
+		char buffer[4096];
+		for (;;)
+		{
+			std::size_t end = reply.find("\r\n\r\n");
+			if (end != std::string::npos)
+			{
+				std::size_t at = Poco::toLower(reply.substr(0, end)).find("content-length:");
+				std::size_t length = at == std::string::npos ? 0 : std::stoul(reply.substr(at + 15));
+				if (reply.size() >= end + 4 + length) return reply;
+			}
+			int n = socket.receiveBytes(buffer, sizeof(buffer));
+			if (n <= 0) return reply;
+			reply.append(buffer, static_cast<std::size_t>(n));
+		}
+	}
+
+	static bool saysClose(const std::string& reply)
+	{
+		return Poco::toLower(reply.substr(0, reply.find("\r\n\r\n"))).find("connection: close") != std::string::npos;
+	}
+
+	void assertKeptOrClosedAsAnnounced(const std::string& request, int expected)
+	{
+		// Item 8: an answer that keeps "Connection: Keep-Alive" must keep the connection;
+		// one that closes must say "Connection: close".
+		Poco::Net::StreamSocket socket = connect();
+		socket.sendBytes(request.data(), static_cast<int>(request.size()));
+		std::string first = readResponse(socket);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(first, expected, statusOf(first));
+		if (saysClose(first))
+		{
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(first, std::string(""), receiveAll(socket, Poco::Timespan(10, 0)));
+			return;
+		}
+		const std::string health = "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n";
+		socket.sendBytes(health.data(), static_cast<int>(health.size()));
+		std::string second = readResponse(socket);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(first + "\n---\n" + second, 200, statusOf(second));
+	}
+
+	void testErrorAnswersCloseOnlyWhenTheySaySo()
+	{
+		start();
+		std::string body = "{\"event\": \"x\"}";
+		std::string length = "Content-Length: " + std::to_string(body.size()) + "\r\n";
+		assertKeptOrClosedAsAnnounced(post("/hooks/nope", length, body), 404);
+		assertKeptOrClosedAsAnnounced(postWithLength("{\"event\": 1,}"), 400);
+		assertKeptOrClosedAsAnnounced(post("/nothing/here", length, body), 404);
+		assertKeptOrClosedAsAnnounced("PUT /hooks/plain HTTP/1.1\r\nHost: x\r\n" + length + "\r\n" + body, 405);
+		assertKeptOrClosedAsAnnounced(post("/hooks/plain", "Content-Length: 99999999\r\n", ""), 413);
+		assertKeptOrClosedAsAnnounced(postWithLength(body), 202);
+		// The close is announced for a body nobody reads.
+		Poco::Net::StreamSocket socket = connect();
+		std::string unread = post("/nothing/here", length, body);
+		socket.sendBytes(unread.data(), static_cast<int>(unread.size()));
+		CPPUNIT_ASSERT(saysClose(readResponse(socket)));
+	}
+
+	void testChunkedBodyCutBeforeItsLastChunkIs400()
+	{
+		// Item 9: the chunked stream reported the close as the end of the body: 202.
+		start();
+		Poco::Net::StreamSocket socket = connect();
+		std::string cut = post("/hooks/plain", "Transfer-Encoding: chunked\r\n", "10\r\n{\"event\": \"cut\"}\r\n");
+		socket.sendBytes(cut.data(), static_cast<int>(cut.size()));
+		socket.shutdownSend();
+		std::string reply = receiveAll(socket, Poco::Timespan(20, 0));
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(reply, 400, statusOf(reply));
+		CPPUNIT_ASSERT(reply.find("incomplete_body") != std::string::npos);
+		// The same body with its last chunk is accepted.
+		Poco::Net::StreamSocket whole = connect();
+		std::string complete = post("/hooks/plain", "Transfer-Encoding: chunked\r\n", "10\r\n{\"event\": \"cut\"}\r\n0\r\n\r\n");
+		whole.sendBytes(complete.data(), static_cast<int>(complete.size()));
+		std::string accepted = readResponse(whole);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(accepted, 202, statusOf(accepted));
+		assertStillHealthy();
+	}
+
+	void testFramingIsStrictPerRfc9112()
+	{
+		// Item 10.
+		start();
+		assertRefused(post("/hooks/plain", "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n", "2\r\n{}\r\n0\r\n\r\n"), 400);
+		assertRefused(post("/hooks/plain", "Transfer-Encoding: gzip, chunked\r\n", "2\r\n{}\r\n0\r\n\r\n"), 400);
+		assertRefused("GET /health HTTP/1.1\r\n\r\n", 400);
+		assertRefused("GET /health HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400);
+		assertRefused("GET /health HTTP/1.1x\r\nHost: a\r\n\r\n", 400);
+		for (const std::string& request: {std::string("GET /health HTTP/9.9\r\nHost: a\r\n\r\n"), std::string("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")})
+		{
+			std::string reply = exchange(request);
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(reply, 505, statusOf(reply));
+			CPPUNIT_ASSERT_MESSAGE(reply, reply.compare(0, 9, "HTTP/1.1 ") == 0);
+		}
+		// An HTTP/1.0 request (Host optional) is answered, in our version.
+		std::string reply = exchange("GET /health HTTP/1.0\r\n\r\n");
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(reply, 200, statusOf(reply));
+		CPPUNIT_ASSERT_MESSAGE(reply, reply.compare(0, 9, "HTTP/1.1 ") == 0);
+		assertStillHealthy();
 	}
 
 	void testEscapedNulInAValueCannotCutThePrompt()
