@@ -104,6 +104,7 @@ GateConnection::GateConnection(const Poco::Net::StreamSocket& socket, Connection
 void GateConnection::run()
 {
 	Session session(socket(), _params);
+	const int fd = session.socket().impl()->sockfd();
 	Outcome outcome = Outcome::CLOSE;
 	try
 	{
@@ -121,8 +122,10 @@ void GateConnection::run()
 	{
 		// The client went away or stalled mid-request; nothing can be answered.
 		Poco::Logger::get("Gate").debug("connection ended: %s", exc.displayText());
+		_gate.releaseBodySlot(fd);
 		return;
 	}
+	_gate.releaseBodySlot(fd);
 	if (outcome == Outcome::KEEP_ALIVE) _gate.resume(session.detachSocket());
 	else if (outcome == Outcome::LINGER) _gate.closeGracefully(session.detachSocket());
 }
@@ -144,7 +147,9 @@ bool GateConnection::nextRequestReady(Session& session) const
 	buffer.resize(std::max(options.headLimit, options.handOffLimit) + 1);
 	ssize_t n = ::recv(fd, buffer.data(), buffer.size(), MSG_PEEK | MSG_DONTWAIT);
 	if (n <= 0) return false; // closed, or nothing after all: the gate sorts it out
-	return RequestHead::scan(buffer.data(), static_cast<std::size_t>(n), options.headLimit, options.handOffLimit).state == RequestHead::READY;
+	// A body still on its way goes back to the gate, which rations such waits.
+	RequestHead::Scan scan = RequestHead::scan(buffer.data(), static_cast<std::size_t>(n), options.headLimit, options.handOffLimit);
+	return scan.state == RequestHead::READY && !scan.bodyPending;
 }
 
 GateConnection::Outcome GateConnection::serveOne(Session& session)
