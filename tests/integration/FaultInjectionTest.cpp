@@ -349,27 +349,37 @@ public:
 	void testEmptyHookFileAtStartHoldsQueuedJobs()
 	{
 		// Item 2: a 0-byte webhooks.json (a crashed editor) used to fail every queued job.
-		_service->start();
-		std::string blocker = jobIdOf(_service->postHook("blocker", "{}"));
-		CPPUNIT_ASSERT(waitForStatus(blocker, "running"));
-		std::vector<std::string> serial;
-		for (int n = 1; n <= 3; ++n) serial.push_back(jobIdOf(_service->postHook("serial", "{\"n\": " + std::to_string(n) + "}")));
-		_service->stop(SIGKILL);
-		_service->writeHooks("");
+		// Likewise a file cut in half, and a missing one.
+		const std::string hooksFile = _service->home() + "/webhooks.json";
+		const std::string whole = HOOKS;
+		const std::vector<std::string> variants = {"empty", "cut in half", "missing"};
+		for (const std::string& variant: variants)
+		{
+			_service->start();
+			std::string blocker = jobIdOf(_service->postHook("blocker", "{}"));
+			CPPUNIT_ASSERT(waitForStatus(blocker, "running"));
+			std::vector<std::string> serial;
+			for (int n = 1; n <= 3; ++n) serial.push_back(jobIdOf(_service->postHook("serial", "{\"n\": " + std::to_string(n) + "}")));
+			_service->stop(SIGKILL);
+			if (variant == "empty") _service->writeHooks("");
+			else if (variant == "cut in half") _service->writeHooks(whole.substr(0, whole.size() / 2));
+			else Poco::File(hooksFile).remove();
 
-		_service->start();
-		CPPUNIT_ASSERT_MESSAGE(_service->log(), _service->waitFor([&]() { return metric(*_service, "sygen_webhook_jobs_held") == 1; }));
-		for (const std::string& id: serial) CPPUNIT_ASSERT_EQUAL(std::string("queued"), status(id));
-		Poco::JSON::Object::Ptr health = _service->request("GET", "/health").json();
-		CPPUNIT_ASSERT_EQUAL(std::string("degraded"), health->getValue<std::string>("status"));
-		CPPUNIT_ASSERT(health->getObject("problems")->getValue<std::string>("jobs_held").find("webhooks.json") != std::string::npos);
-		CPPUNIT_ASSERT(_service->log().find("queued jobs wait") != std::string::npos);
+			_service->start();
+			CPPUNIT_ASSERT_MESSAGE(variant + "\n" + _service->log(), _service->waitFor([&]() { return metric(*_service, "sygen_webhook_jobs_held") == 1; }));
+			for (const std::string& id: serial) CPPUNIT_ASSERT_EQUAL_MESSAGE(variant, std::string("queued"), status(id));
+			Poco::JSON::Object::Ptr health = _service->request("GET", "/health").json();
+			CPPUNIT_ASSERT_EQUAL(std::string("degraded"), health->getValue<std::string>("status"));
+			CPPUNIT_ASSERT(health->getObject("problems")->getValue<std::string>("jobs_held").find("webhooks.json") != std::string::npos);
+			CPPUNIT_ASSERT(_service->log().find("queued jobs wait") != std::string::npos);
 
-		// The file is repaired: the jobs run without anything else happening.
-		_service->writeHooks(HOOKS);
-		for (const std::string& id: serial)
-			CPPUNIT_ASSERT_MESSAGE(status(id) + "\n" + _service->log(), waitForStatus(id, "success", Poco::Timespan(60, 0)));
-		CPPUNIT_ASSERT_EQUAL(0LL, metric(*_service, "sygen_webhook_jobs_held"));
+			// The file is repaired: the jobs run without anything else happening.
+			_service->writeHooks(HOOKS);
+			for (const std::string& id: serial)
+				CPPUNIT_ASSERT_MESSAGE(variant + ": " + status(id) + "\n" + _service->log(), waitForStatus(id, "success", Poco::Timespan(60, 0)));
+			CPPUNIT_ASSERT_EQUAL(0LL, metric(*_service, "sygen_webhook_jobs_held"));
+			_service->stop();
+		}
 	}
 
 	void testDeepestAcceptedBodyStillRunsAtDispatch()
