@@ -226,11 +226,14 @@ EnqueueOutcome WebhookService::enqueue(const Hook& hook, const Poco::Net::NameVa
 	try
 	{
 		_replay->confirm(hook.id, deliveryId, now);
+		if (_replayLogFailing.exchange(false)) logger().notice("replay log written again");
 	}
 	catch (Poco::Exception& exc)
 	{
 		// The job is safely spooled; only its replay protection could not be saved.
-		logger().error("replay log not written for hook %s: %s", hook.id, exc.displayText());
+		// Once per episode: a full disk must not turn every request into a log line.
+		if (!_replayLogFailing.exchange(true))
+			logger().error("replay log not written (hook %s); logged once until it works again: %s", hook.id, exc.displayText());
 	}
 	return outcome;
 }

@@ -19,6 +19,7 @@
 #include "Sygen/RateLimiter.h"
 #include "Sygen/ReplayGuard.h"
 #include <functional>
+#include <atomic>
 #include <memory>
 
 namespace Sygen {
@@ -106,6 +107,7 @@ private:
 	HookStore _hooks;
 	RateLimiter _rateLimiter;
 	std::unique_ptr<ReplayGuard> _replay;
+	std::atomic<bool> _replayLogFailing{false};
 	JobSpool _spool;
 	Dispatcher _dispatcher;
 	Metrics _metrics;
