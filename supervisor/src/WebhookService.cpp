@@ -291,9 +291,6 @@ std::vector<std::pair<std::string, std::string>> WebhookService::healthProblems(
 		problems.emplace_back("unwritten_results", std::to_string(unwritten) + " results are kept in memory until the journal takes them");
 	std::string held = _dispatcher.holdReason();
 	if (!held.empty()) problems.emplace_back("jobs_held", "queued jobs wait: " + held);
-	std::size_t damaged = _spool.damage().size();
-	if (damaged > 0)
-		problems.emplace_back("journal_damage", std::to_string(damaged) + " damaged journal records were quarantined at start (see the log)");
 	return problems;
 }
 
