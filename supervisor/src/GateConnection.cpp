@@ -53,7 +53,7 @@ void GateConnection::bodyRead(Poco::Net::HTTPServerRequest& request, Poco::Net::
 {
 	auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
 	auto* session = impl ? dynamic_cast<Session*>(&impl->session()) : nullptr;
-	response.setKeepAlive(session ? session->mayKeepAlive : request.getKeepAlive());
+	response.setKeepAlive(session ? session->mayKeepAlive() : request.getKeepAlive());
 }
 
 std::string GateConnection::framingError(const Poco::Net::HTTPServerRequest& request, int& status)
@@ -90,6 +90,16 @@ GateConnection::Session::Session(const Poco::Net::StreamSocket& socket, Poco::Ne
 int GateConnection::Session::pending() const
 {
 	return buffered();
+}
+
+void GateConnection::Session::setMayKeepAlive(bool mayKeepAlive)
+{
+	_mayKeepAlive = mayKeepAlive;
+}
+
+bool GateConnection::Session::mayKeepAlive() const
+{
+	return _mayKeepAlive;
 }
 
 GateConnection::GateConnection(const Poco::Net::StreamSocket& socket, ConnectionGate& gate,
@@ -190,10 +200,10 @@ GateConnection::Outcome GateConnection::serveOne(Session& session)
 	// Our version, never the client's (RFC 9110 §2.5): an HTTP/1.0 client reads 1.1 answers.
 	response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
 	const bool hadBody = request->getChunkedTransferEncoding() || request->getContentLength64() > 0;
-	session.mayKeepAlive = _params->getKeepAlive() && request->getKeepAlive() && session.canKeepAlive();
+	session.setMayKeepAlive(_params->getKeepAlive() && request->getKeepAlive() && session.canKeepAlive());
 	// With a body, keep-alive only once the handler has read all of it (bodyRead()):
 	// the answer must say "Connection: close" whenever the connection will close.
-	response.setKeepAlive(session.mayKeepAlive && !hadBody);
+	response.setKeepAlive(session.mayKeepAlive() && !hadBody);
 	if (!_params->getSoftwareVersion().empty()) response.set("Server", _params->getSoftwareVersion());
 
 	std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(_factory->createRequestHandler(*request));
@@ -221,7 +231,7 @@ GateConnection::Outcome GateConnection::serveOne(Session& session)
 	// Exactly what the response announced. A rejected request whose body was read
 	// keeps its connection: closing made every 401 cost a new connection (12k instead
 	// of 34-42k rejected requests/s, bench/README.md, "Fixes").
-	bool keepAlive = session.mayKeepAlive && response.getKeepAlive();
+	bool keepAlive = session.mayKeepAlive() && response.getKeepAlive();
 	session.setKeepAlive(keepAlive);
 	return keepAlive ? Outcome::KEEP_ALIVE : Outcome::LINGER;
 }

@@ -62,7 +62,12 @@ public:
 	public:
 		Session(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params);
 		int pending() const;
-		bool mayKeepAlive = false;
+		void setMayKeepAlive(bool mayKeepAlive);
+		bool mayKeepAlive() const;
+			/// Whether the client, the server and the session allow another request.
+
+	private:
+		bool _mayKeepAlive = false;
 	};
 
 private:
