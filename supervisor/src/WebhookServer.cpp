@@ -113,7 +113,7 @@ void WebhookServer::showHelp() const
 	help.setFooter(
 		"Signals: SIGTERM/SIGINT stop gracefully (running jobs finish within "
 		"webhooks.shutdown_grace_seconds, queued jobs stay spooled); SIGHUP reloads webhooks.json. "
-		"Exit codes: 0 ok or webhooks disabled, 78 bad configuration, 70 internal error.");
+		"Exit codes: 0 ok or webhooks disabled, 78 bad or missing configuration, 70 internal error.");
 	help.format(std::cout);
 }
 
