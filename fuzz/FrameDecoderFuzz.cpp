@@ -14,8 +14,8 @@
 //
 
 #include "FuzzSupport.h"
-#include "Sygen/FrameCodec.h"
-#include "Sygen/JsonFields.h"
+#include "Sygen/Protocol/FrameCodec.h"
+#include "Sygen/Foundation/JsonFields.h"
 
 using Sygen::FrameCodec;
 using Sygen::FrameException;

@@ -10,9 +10,9 @@
 //
 
 #include "FuzzSupport.h"
-#include "Sygen/Hook.h"
-#include "Sygen/HookStore.h"
-#include "Sygen/JsonFields.h"
+#include "Sygen/Hooks/Hook.h"
+#include "Sygen/Hooks/HookStore.h"
+#include "Sygen/Foundation/JsonFields.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/ParseHandler.h>

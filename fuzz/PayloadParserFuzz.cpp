@@ -16,11 +16,11 @@
 #include "FuzzSupport.h"
 #include "RequestHandlerFactory.h"
 #include "WebhookRequestHandler.h"
-#include "Sygen/Authenticator.h"
-#include "Sygen/JsonFields.h"
-#include "Sygen/PayloadParser.h"
-#include "Sygen/PlainJsonScanner.h"
-#include "Sygen/RequestView.h"
+#include "Sygen/Auth/Authenticator.h"
+#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Foundation/PayloadParser.h"
+#include "Sygen/Foundation/PlainJsonScanner.h"
+#include "Sygen/Auth/RequestView.h"
 #include <Poco/Net/NameValueCollection.h>
 #include <Poco/Timestamp.h>
 

@@ -5,10 +5,10 @@
 #include "CtlApp.h"
 #include "CtlError.h"
 #include "HookCommands.h"
-#include "Sygen/Config.h"
-#include "Sygen/JsonFields.h"
-#include "Sygen/UnixSocket.h"
-#include "Sygen/WorkerChannel.h"
+#include "Sygen/Foundation/Config.h"
+#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Foundation/UnixSocket.h"
+#include "Sygen/Protocol/WorkerChannel.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Stringifier.h>

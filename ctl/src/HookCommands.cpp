@@ -5,10 +5,10 @@
 #include "HookCommands.h"
 #include "CtlApp.h"
 #include "CtlError.h"
-#include "Sygen/GlobalTokenStore.h"
-#include "Sygen/HookOperations.h"
-#include "Sygen/HookStore.h"
-#include "Sygen/JsonFields.h"
+#include "Sygen/Auth/GlobalTokenStore.h"
+#include "Sygen/Admin/HookOperations.h"
+#include "Sygen/Hooks/HookStore.h"
+#include "Sygen/Foundation/JsonFields.h"
 #include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/FileStream.h>

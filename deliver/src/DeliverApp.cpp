@@ -3,12 +3,12 @@
 //
 
 #include "DeliverApp.h"
-#include "Sygen/CommandLine.h"
-#include "Sygen/JsonFields.h"
-#include "Sygen/LogFields.h"
-#include "Sygen/Logging.h"
-#include "Sygen/MatrixTransport.h"
-#include "Sygen/TelegramTransport.h"
+#include "Sygen/Foundation/CommandLine.h"
+#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Foundation/LogFields.h"
+#include "Sygen/Foundation/Logging.h"
+#include "Sygen/Delivery/MatrixTransport.h"
+#include "Sygen/Delivery/TelegramTransport.h"
 #include <Poco/Exception.h>
 #include <Poco/NumberParser.h>
 #include <Poco/Path.h>

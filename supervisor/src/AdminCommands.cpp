@@ -3,8 +3,8 @@
 //
 
 #include "AdminCommands.h"
-#include "Sygen/IsoTime.h"
-#include "Sygen/JsonFields.h"
+#include "Sygen/Foundation/IsoTime.h"
+#include "Sygen/Foundation/JsonFields.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <set>

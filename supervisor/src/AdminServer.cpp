@@ -3,7 +3,7 @@
 //
 
 #include "AdminServer.h"
-#include "Sygen/JsonFields.h"
+#include "Sygen/Foundation/JsonFields.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/Logger.h>

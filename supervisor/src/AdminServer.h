@@ -8,9 +8,9 @@
 #ifndef Sygen_AdminServer_INCLUDED
 #define Sygen_AdminServer_INCLUDED
 
-#include "Sygen/FrameCodec.h"
-#include "Sygen/UnixSocket.h"
-#include "Sygen/WorkerChannel.h"
+#include "Sygen/Protocol/FrameCodec.h"
+#include "Sygen/Foundation/UnixSocket.h"
+#include "Sygen/Protocol/WorkerChannel.h"
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/Timespan.h>

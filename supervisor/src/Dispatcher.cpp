@@ -3,7 +3,7 @@
 //
 
 #include "Dispatcher.h"
-#include "Sygen/IsoTime.h"
+#include "Sygen/Foundation/IsoTime.h"
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
 #include <algorithm>

@@ -12,7 +12,7 @@
 #include "QueuedJob.h"
 #include "WorkerEvents.h"
 #include "WorkerPort.h"
-#include "Sygen/Clock.h"
+#include "Sygen/Foundation/Clock.h"
 #include <cstddef>
 #include <deque>
 #include <map>

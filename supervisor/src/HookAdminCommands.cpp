@@ -3,12 +3,12 @@
 //
 
 #include "HookAdminCommands.h"
-#include "Sygen/GlobalTokenStore.h"
-#include "Sygen/HookOperations.h"
-#include "Sygen/HttpClient.h"
-#include "Sygen/JsonFields.h"
-#include "Sygen/Logging.h"
-#include "Sygen/WebhookSigner.h"
+#include "Sygen/Auth/GlobalTokenStore.h"
+#include "Sygen/Admin/HookOperations.h"
+#include "Sygen/Delivery/HttpClient.h"
+#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Foundation/Logging.h"
+#include "Sygen/Auth/WebhookSigner.h"
 #include <Poco/Exception.h>
 #include <Poco/FileStream.h>
 #include <Poco/JSON/Parser.h>

@@ -8,8 +8,8 @@
 #define Sygen_HookAdminCommands_INCLUDED
 
 #include "AdminServer.h"
-#include "Sygen/Config.h"
-#include "Sygen/HookStore.h"
+#include "Sygen/Foundation/Config.h"
+#include "Sygen/Hooks/HookStore.h"
 #include <functional>
 #include <string>
 

@@ -10,9 +10,9 @@
 
 #include "JobSpool.h"
 #include "QueuedJob.h"
-#include "Sygen/Hook.h"
-#include "Sygen/RateLimiter.h"
-#include "Sygen/RequestView.h"
+#include "Sygen/Hooks/Hook.h"
+#include "RateLimiter.h"
+#include "Sygen/Auth/RequestView.h"
 #include <memory>
 #include <optional>
 #include <string>

@@ -7,7 +7,7 @@
 #ifndef Sygen_JobObserver_INCLUDED
 #define Sygen_JobObserver_INCLUDED
 
-#include "Sygen/WebhookResult.h"
+#include "Sygen/Protocol/WebhookResult.h"
 #include <Poco/Timestamp.h>
 #include <string>
 

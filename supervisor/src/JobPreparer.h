@@ -8,8 +8,8 @@
 #define Sygen_JobPreparer_INCLUDED
 
 #include "QueuedJob.h"
-#include "Sygen/WebhookResult.h"
-#include "Sygen/WorkOrder.h"
+#include "Sygen/Protocol/WebhookResult.h"
+#include "Sygen/Protocol/WorkOrder.h"
 #include <optional>
 
 namespace Sygen {

@@ -10,8 +10,8 @@
 //
 
 #include "JobSpool.h"
-#include "Sygen/JsonFields.h"
-#include "Sygen/JsonWriter.h"
+#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Foundation/JsonWriter.h"
 #include <Poco/Checksum.h>
 #include <Poco/Exception.h>
 #include <Poco/File.h>

@@ -8,7 +8,7 @@
 #define Sygen_JobSpool_INCLUDED
 
 #include "GenerationSignal.h"
-#include "Sygen/WebhookResult.h"
+#include "Sygen/Protocol/WebhookResult.h"
 #include <Poco/Timestamp.h>
 #include <atomic>
 #include <condition_variable>

@@ -4,7 +4,7 @@
 
 #include "JobStatusRequestHandler.h"
 #include "JsonResponse.h"
-#include "Sygen/IsoTime.h"
+#include "Sygen/Foundation/IsoTime.h"
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 

@@ -3,8 +3,8 @@
 //
 
 #include "JsonResponse.h"
-#include "Sygen/JsonFields.h"
-#include "Sygen/JsonWriter.h"
+#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Foundation/JsonWriter.h"
 #include <algorithm>
 
 namespace Sygen {

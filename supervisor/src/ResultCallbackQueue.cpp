@@ -3,14 +3,14 @@
 //
 
 #include "ResultCallbackQueue.h"
-#include "Sygen/AtomicFile.h"
-#include "Sygen/IsoTime.h"
-#include "Sygen/JsonFields.h"
-#include "Sygen/JsonWriter.h"
-#include "Sygen/LogFields.h"
-#include "Sygen/Logging.h"
-#include "Sygen/StandardWebhooksAuthenticator.h"
-#include "Sygen/WebhookSigner.h"
+#include "Sygen/Foundation/AtomicFile.h"
+#include "Sygen/Foundation/IsoTime.h"
+#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Foundation/JsonWriter.h"
+#include "Sygen/Foundation/LogFields.h"
+#include "Sygen/Foundation/Logging.h"
+#include "Sygen/Auth/StandardWebhooksAuthenticator.h"
+#include "Sygen/Auth/WebhookSigner.h"
 #include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
 #include <Poco/FileStream.h>

@@ -9,10 +9,10 @@
 #ifndef Sygen_ResultCallbackQueue_INCLUDED
 #define Sygen_ResultCallbackQueue_INCLUDED
 
-#include "Sygen/Clock.h"
-#include "Sygen/Config.h"
-#include "Sygen/HttpClient.h"
-#include "Sygen/WebhookResult.h"
+#include "Sygen/Foundation/Clock.h"
+#include "Sygen/Foundation/Config.h"
+#include "Sygen/Delivery/HttpClient.h"
+#include "Sygen/Protocol/WebhookResult.h"
 #include <Poco/Logger.h>
 #include <Poco/Timestamp.h>
 #include <condition_variable>

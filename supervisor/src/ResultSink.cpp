@@ -3,9 +3,9 @@
 //
 
 #include "ResultSink.h"
-#include "Sygen/DeliveryMessage.h"
-#include "Sygen/LogFields.h"
-#include "Sygen/Logging.h"
+#include "Sygen/Protocol/DeliveryMessage.h"
+#include "Sygen/Foundation/LogFields.h"
+#include "Sygen/Foundation/Logging.h"
 #include <chrono>
 
 namespace Sygen {

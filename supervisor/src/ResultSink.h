@@ -9,13 +9,13 @@
 #define Sygen_ResultSink_INCLUDED
 
 #include "ResultCallbackQueue.h"
-#include "Sygen/Clock.h"
-#include "Sygen/Config.h"
-#include "Sygen/DeliverySettings.h"
-#include "Sygen/MatrixTransport.h"
-#include "Sygen/RetryPolicy.h"
-#include "Sygen/TelegramTransport.h"
-#include "Sygen/WebhookResult.h"
+#include "Sygen/Foundation/Clock.h"
+#include "Sygen/Foundation/Config.h"
+#include "Sygen/Protocol/DeliverySettings.h"
+#include "Sygen/Delivery/MatrixTransport.h"
+#include "Sygen/Foundation/RetryPolicy.h"
+#include "Sygen/Delivery/TelegramTransport.h"
+#include "Sygen/Protocol/WebhookResult.h"
 #include <Poco/Logger.h>
 #include <condition_variable>
 #include <deque>

@@ -5,8 +5,8 @@
 #include "WebhookRequestHandler.h"
 #include "HTTPErrorMapper.h"
 #include "JsonResponse.h"
-#include "Sygen/JsonWriter.h"
-#include "Sygen/PayloadParser.h"
+#include "Sygen/Foundation/JsonWriter.h"
+#include "Sygen/Foundation/PayloadParser.h"
 #include <Poco/Ascii.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPServerParams.h>

@@ -11,11 +11,11 @@
 #include "WebhookService.h"
 #include "ResultSink.h"
 #include "WorkerPool.h"
-#include "Sygen/Logging.h"
-#include "Sygen/SdNotify.h"
+#include "Sygen/Foundation/Logging.h"
+#include "SdNotify.h"
 #include <Poco/Path.h>
-#include "Sygen/AtomicFile.h"
-#include "Sygen/Config.h"
+#include "Sygen/Foundation/AtomicFile.h"
+#include "Sygen/Foundation/Config.h"
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/ServerSocket.h>

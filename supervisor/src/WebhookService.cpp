@@ -3,13 +3,13 @@
 //
 
 #include "WebhookService.h"
-#include "Sygen/Authenticator.h"
-#include "Sygen/BearerAuthenticator.h"
-#include "Sygen/IsoTime.h"
-#include "Sygen/Logging.h"
-#include "Sygen/PayloadParser.h"
-#include "Sygen/RequestView.h"
-#include "Sygen/TemplateRenderer.h"
+#include "Sygen/Auth/Authenticator.h"
+#include "Sygen/Auth/BearerAuthenticator.h"
+#include "Sygen/Foundation/IsoTime.h"
+#include "Sygen/Foundation/Logging.h"
+#include "Sygen/Foundation/PayloadParser.h"
+#include "Sygen/Auth/RequestView.h"
+#include "Sygen/Hooks/TemplateRenderer.h"
 #include <Poco/File.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/IPAddress.h>

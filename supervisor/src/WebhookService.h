@@ -13,11 +13,11 @@
 #include "JobPreparer.h"
 #include "JobSpool.h"
 #include "Metrics.h"
-#include "Sygen/Clock.h"
-#include "Sygen/Config.h"
-#include "Sygen/HookStore.h"
-#include "Sygen/RateLimiter.h"
-#include "Sygen/ReplayGuard.h"
+#include "Sygen/Foundation/Clock.h"
+#include "Sygen/Foundation/Config.h"
+#include "Sygen/Hooks/HookStore.h"
+#include "RateLimiter.h"
+#include "ReplayGuard.h"
 #include <functional>
 #include <memory>
 

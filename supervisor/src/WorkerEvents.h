@@ -7,7 +7,7 @@
 #ifndef Sygen_WorkerEvents_INCLUDED
 #define Sygen_WorkerEvents_INCLUDED
 
-#include "Sygen/WebhookResult.h"
+#include "Sygen/Protocol/WebhookResult.h"
 #include <string>
 
 namespace Sygen {

@@ -3,7 +3,7 @@
 //
 
 #include "WorkerPool.h"
-#include "Sygen/JsonFields.h"
+#include "Sygen/Foundation/JsonFields.h"
 #include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/Logger.h>

@@ -10,10 +10,10 @@
 
 #include "WorkerEvents.h"
 #include "WorkerPort.h"
-#include "Sygen/FrameCodec.h"
-#include "Sygen/ProcessSpawner.h"
-#include "Sygen/UnixSocket.h"
-#include "Sygen/WorkerChannel.h"
+#include "Sygen/Protocol/FrameCodec.h"
+#include "Sygen/Foundation/ProcessSpawner.h"
+#include "Sygen/Foundation/UnixSocket.h"
+#include "Sygen/Protocol/WorkerChannel.h"
 #include <Poco/Clock.h>
 #include <Poco/Timespan.h>
 #include <atomic>

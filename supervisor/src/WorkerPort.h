@@ -7,7 +7,7 @@
 #ifndef Sygen_WorkerPort_INCLUDED
 #define Sygen_WorkerPort_INCLUDED
 
-#include "Sygen/WorkOrder.h"
+#include "Sygen/Protocol/WorkOrder.h"
 
 namespace Sygen {
 

@@ -12,7 +12,7 @@
 
 #include "ServiceFixture.h"
 #include "TestSupport.h"
-#include "Sygen/JsonFields.h"
+#include "Sygen/Foundation/JsonFields.h"
 #include <Poco/DateTime.h>
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>

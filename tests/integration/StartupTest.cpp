@@ -7,7 +7,7 @@
 
 #include "ServiceFixture.h"
 #include "TestSupport.h"
-#include "Sygen/JsonFields.h"
+#include "Sygen/Foundation/JsonFields.h"
 #include <Poco/File.h>
 #include <Poco/RegularExpression.h>
 #include <cppunit/extensions/HelperMacros.h>

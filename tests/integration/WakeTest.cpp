@@ -10,7 +10,7 @@
 #include "FakeHttpServer.h"
 #include "ServiceFixture.h"
 #include "TestSupport.h"
-#include "Sygen/JsonFields.h"
+#include "Sygen/Foundation/JsonFields.h"
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/StringTokenizer.h>

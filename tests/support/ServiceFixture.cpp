@@ -3,8 +3,8 @@
 //
 
 #include "ServiceFixture.h"
-#include "Sygen/JsonFields.h"
-#include "Sygen/ProcessSpawner.h"
+#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Foundation/ProcessSpawner.h"
 #include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>

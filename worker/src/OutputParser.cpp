@@ -3,11 +3,11 @@
 //
 
 #include "OutputParser.h"
-#include "Sygen/PayloadParser.h"
+#include "Sygen/Foundation/PayloadParser.h"
 #include "ClaudeOutputParser.h"
 #include "CodexOutputParser.h"
 #include "GeminiOutputParser.h"
-#include "Sygen/JsonFields.h"
+#include "Sygen/Foundation/JsonFields.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
 

@@ -4,10 +4,10 @@
 
 #include "ReplyDeliverer.h"
 #include "SigpipeBlock.h"
-#include "Sygen/JsonFields.h"
-#include "Sygen/LogFields.h"
-#include "Sygen/Logging.h"
-#include "Sygen/ProcessSpawner.h"
+#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Foundation/LogFields.h"
+#include "Sygen/Foundation/Logging.h"
+#include "Sygen/Foundation/ProcessSpawner.h"
 #include <cerrno>
 #include <csignal>
 #include <cstring>

@@ -3,10 +3,10 @@
 //
 
 #include "SessionStore.h"
-#include "Sygen/AtomicFile.h"
-#include "Sygen/IsoTime.h"
-#include "Sygen/JsonFields.h"
-#include "Sygen/JsonWriter.h"
+#include "Sygen/Foundation/AtomicFile.h"
+#include "Sygen/Foundation/IsoTime.h"
+#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Foundation/JsonWriter.h"
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
 #include <Poco/Logger.h>

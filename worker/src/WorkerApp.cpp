@@ -5,11 +5,11 @@
 #include "WorkerApp.h"
 #include "JobRunner.h"
 #include "WakeRunner.h"
-#include "Sygen/IsoTime.h"
-#include "Sygen/JsonFields.h"
-#include "Sygen/LogFields.h"
-#include "Sygen/Logging.h"
-#include "Sygen/UnixSocket.h"
+#include "Sygen/Foundation/IsoTime.h"
+#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Foundation/LogFields.h"
+#include "Sygen/Foundation/Logging.h"
+#include "Sygen/Foundation/UnixSocket.h"
 #include <Poco/Exception.h>
 #include <Poco/NumberParser.h>
 #include <Poco/Path.h>

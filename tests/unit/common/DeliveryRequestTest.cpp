@@ -2,8 +2,8 @@
 // DeliveryRequestTest.cpp
 //
 
-#include "Sygen/DeliveryRequest.h"
-#include "Sygen/JsonFields.h"
+#include "Sygen/Protocol/DeliveryRequest.h"
+#include "Sygen/Foundation/JsonFields.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::DeliveryRequest;

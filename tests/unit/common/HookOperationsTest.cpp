@@ -2,13 +2,13 @@
 // HookOperationsTest.cpp
 //
 
-#include "Sygen/HookOperations.h"
-#include "Sygen/HookStore.h"
-#include "Sygen/JsonFields.h"
-#include "Sygen/WebhookSigner.h"
-#include "Sygen/HMACAuthenticator.h"
-#include "Sygen/RequestView.h"
-#include "Sygen/StandardWebhooksAuthenticator.h"
+#include "Sygen/Admin/HookOperations.h"
+#include "Sygen/Hooks/HookStore.h"
+#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Auth/WebhookSigner.h"
+#include "Sygen/Auth/HMACAuthenticator.h"
+#include "Sygen/Auth/RequestView.h"
+#include "Sygen/Auth/StandardWebhooksAuthenticator.h"
 #include "TestSupport.h"
 #include <Poco/Exception.h>
 #include <Poco/File.h>

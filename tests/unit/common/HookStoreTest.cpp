@@ -2,8 +2,8 @@
 // HookStoreTest.cpp
 //
 
-#include "Sygen/Clock.h"
-#include "Sygen/HookStore.h"
+#include "Sygen/Foundation/Clock.h"
+#include "Sygen/Hooks/HookStore.h"
 #include "TestSupport.h"
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>

@@ -2,8 +2,8 @@
 // HookTest.cpp
 //
 
-#include "Sygen/Hook.h"
-#include "Sygen/JsonWriter.h"
+#include "Sygen/Hooks/Hook.h"
+#include "Sygen/Foundation/JsonWriter.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>

@@ -3,7 +3,7 @@
 //
 
 #include "FakeHttpServer.h"
-#include "Sygen/HttpClient.h"
+#include "Sygen/Delivery/HttpClient.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::HttpClient;

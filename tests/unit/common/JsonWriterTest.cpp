@@ -5,7 +5,7 @@
 // json.dumps(obj, indent=2, ensure_ascii=False) and repr(float).
 //
 
-#include "Sygen/JsonWriter.h"
+#include "Sygen/Foundation/JsonWriter.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>

@@ -6,7 +6,7 @@
 
 #include "FakeHttpServer.h"
 #include "LogCapture.h"
-#include "Sygen/MatrixTransport.h"
+#include "Sygen/Delivery/MatrixTransport.h"
 #include <cppunit/extensions/HelperMacros.h>
 #include <atomic>
 #include <set>

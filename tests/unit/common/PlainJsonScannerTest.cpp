@@ -2,8 +2,8 @@
 // PlainJsonScannerTest.cpp
 //
 
-#include "Sygen/PayloadParser.h"
-#include "Sygen/PlainJsonScanner.h"
+#include "Sygen/Foundation/PayloadParser.h"
+#include "Sygen/Foundation/PlainJsonScanner.h"
 #include <cppunit/extensions/HelperMacros.h>
 #include <string>
 #include <vector>

@@ -6,7 +6,7 @@
 
 #include "FakeHttpServer.h"
 #include "LogCapture.h"
-#include "Sygen/TelegramTransport.h"
+#include "Sygen/Delivery/TelegramTransport.h"
 #include <cppunit/extensions/HelperMacros.h>
 #include <atomic>
 

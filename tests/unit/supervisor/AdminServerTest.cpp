@@ -9,8 +9,8 @@
 #include "Dispatcher.h"
 #include "WorkerPool.h"
 #include "TestSupport.h"
-#include "Sygen/UnixSocket.h"
-#include "Sygen/WorkerChannel.h"
+#include "Sygen/Foundation/UnixSocket.h"
+#include "Sygen/Protocol/WorkerChannel.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <cppunit/extensions/HelperMacros.h>

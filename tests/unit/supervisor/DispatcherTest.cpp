@@ -6,7 +6,7 @@
 //
 
 #include "Dispatcher.h"
-#include "Sygen/Clock.h"
+#include "Sygen/Foundation/Clock.h"
 #include <Poco/Exception.h>
 #include <cppunit/extensions/HelperMacros.h>
 #include <map>

@@ -9,7 +9,7 @@
 #include "Dispatcher.h"
 #include "WorkerPool.h"
 #include "TestSupport.h"
-#include "Sygen/UnixSocket.h"
+#include "Sygen/Foundation/UnixSocket.h"
 #include <Poco/Exception.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/NumberParser.h>
