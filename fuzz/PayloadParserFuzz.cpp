@@ -14,8 +14,8 @@
 //
 
 #include "FuzzSupport.h"
-#include "RequestHandlerFactory.h"
-#include "WebhookRequestHandler.h"
+#include "http/RequestHandlerFactory.h"
+#include "http/WebhookRequestHandler.h"
 #include "Sygen/Auth/Authenticator.h"
 #include "Sygen/Foundation/JsonFields.h"
 #include "Sygen/Foundation/PayloadParser.h"

@@ -3,14 +3,14 @@
 //
 
 #include "WebhookServer.h"
-#include "ConnectionGate.h"
-#include "RequestHandlerFactory.h"
-#include "AdminCommands.h"
-#include "AdminServer.h"
-#include "HookAdminCommands.h"
+#include "http/ConnectionGate.h"
+#include "http/RequestHandlerFactory.h"
+#include "admin/AdminCommands.h"
+#include "admin/AdminServer.h"
+#include "admin/HookAdminCommands.h"
 #include "WebhookService.h"
-#include "ResultSink.h"
-#include "WorkerPool.h"
+#include "results/ResultSink.h"
+#include "workers/WorkerPool.h"
 #include "Sygen/Foundation/Logging.h"
 #include "SdNotify.h"
 #include <Poco/Path.h>

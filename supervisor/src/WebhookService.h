@@ -7,17 +7,17 @@
 #ifndef Sygen_WebhookService_INCLUDED
 #define Sygen_WebhookService_INCLUDED
 
-#include "Dispatcher.h"
-#include "IngressBackend.h"
-#include "JobObserver.h"
-#include "JobPreparer.h"
-#include "JobSpool.h"
+#include "jobs/Dispatcher.h"
+#include "jobs/IngressBackend.h"
+#include "jobs/JobObserver.h"
+#include "jobs/JobPreparer.h"
+#include "jobs/JobSpool.h"
 #include "Metrics.h"
 #include "Sygen/Foundation/Clock.h"
 #include "Sygen/Foundation/Config.h"
 #include "Sygen/Hooks/HookStore.h"
-#include "RateLimiter.h"
-#include "ReplayGuard.h"
+#include "http/RateLimiter.h"
+#include "http/ReplayGuard.h"
 #include <functional>
 #include <memory>
 

@@ -4,10 +4,10 @@
 // The admin API on a real Unix socket, and the workers.* / jobs.* commands.
 //
 
-#include "AdminCommands.h"
-#include "AdminServer.h"
-#include "Dispatcher.h"
-#include "WorkerPool.h"
+#include "admin/AdminCommands.h"
+#include "admin/AdminServer.h"
+#include "jobs/Dispatcher.h"
+#include "workers/WorkerPool.h"
 #include "TestSupport.h"
 #include "Sygen/Foundation/UnixSocket.h"
 #include "Sygen/Protocol/WorkerChannel.h"

@@ -5,7 +5,7 @@
 // connection held on the pool would visibly block the next client.
 //
 
-#include "ConnectionGate.h"
+#include "http/ConnectionGate.h"
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerRequest.h>

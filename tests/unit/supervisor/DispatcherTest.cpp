@@ -5,7 +5,7 @@
 // without any process.
 //
 
-#include "Dispatcher.h"
+#include "jobs/Dispatcher.h"
 #include "Sygen/Foundation/Clock.h"
 #include <Poco/Exception.h>
 #include <cppunit/extensions/HelperMacros.h>

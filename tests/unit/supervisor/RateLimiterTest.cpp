@@ -3,7 +3,7 @@
 //
 
 #include "Sygen/Foundation/Clock.h"
-#include "RateLimiter.h"
+#include "http/RateLimiter.h"
 #include <Poco/Exception.h>
 #include <atomic>
 #include <cppunit/extensions/HelperMacros.h>

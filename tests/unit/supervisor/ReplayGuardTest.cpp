@@ -3,7 +3,7 @@
 //
 
 #include "Sygen/Foundation/Clock.h"
-#include "ReplayGuard.h"
+#include "http/ReplayGuard.h"
 #include "TestSupport.h"
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>

@@ -2,8 +2,8 @@
 // RequestHandlerFactoryTest.cpp
 //
 
-#include "RequestHandlerFactory.h"
-#include "WebhookRequestHandler.h"
+#include "http/RequestHandlerFactory.h"
+#include "http/WebhookRequestHandler.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::RequestHandlerFactory;

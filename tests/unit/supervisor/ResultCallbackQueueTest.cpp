@@ -7,7 +7,7 @@
 
 #include "FakeHttpServer.h"
 #include "LogCapture.h"
-#include "ResultCallbackQueue.h"
+#include "results/ResultCallbackQueue.h"
 #include "StandardWebhooksVerifier.h"
 #include "TestSupport.h"
 #include <Poco/DirectoryIterator.h>

@@ -6,7 +6,7 @@
 
 #include "FakeHttpServer.h"
 #include "LogCapture.h"
-#include "ResultSink.h"
+#include "results/ResultSink.h"
 #include "StandardWebhooksVerifier.h"
 #include "TestSupport.h"
 #include <Poco/Stopwatch.h>

@@ -6,8 +6,8 @@
 // sygen-webhook-worker (SYGEN_WORKER).
 //
 
-#include "Dispatcher.h"
-#include "WorkerPool.h"
+#include "jobs/Dispatcher.h"
+#include "workers/WorkerPool.h"
 #include "TestSupport.h"
 #include "Sygen/Foundation/UnixSocket.h"
 #include <Poco/Exception.h>
