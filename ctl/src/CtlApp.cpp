@@ -6,7 +6,7 @@
 #include "CtlError.h"
 #include "HookCommands.h"
 #include "Sygen/Foundation/Config.h"
-#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include "Sygen/Foundation/UnixSocket.h"
 #include "Sygen/Protocol/WorkerChannel.h"
 #include <Poco/Exception.h>
@@ -170,10 +170,10 @@ Poco::JSON::Object::Ptr CtlApp::call(const Poco::JSON::Object& req)
 		throw SupervisorUnreachable("lost the connection to sygen-webhookd at " + path, e.displayText());
 	}
 	if (!answer) throw SupervisorUnreachable("no answer from sygen-webhookd within " + std::to_string(REPLY_TIMEOUT.totalSeconds()) + " s");
-	if (!JsonFields::boolean(*answer, "ok", false))
+	if (!JSONFields::boolean(*answer, "ok", false))
 	{
-		std::string code = JsonFields::string(*answer, "error", "failed");
-		std::string message = JsonFields::string(*answer, "message", code);
+		std::string code = JSONFields::string(*answer, "error", "failed");
+		std::string message = JSONFields::string(*answer, "message", code);
 		// The message alone, as the same operation run offline would print it; the
 		// code only where it tells more than the message.
 		if (code == "unknown_command") message += " (is sygen-webhookd older than this sygen-webhookctl?)";

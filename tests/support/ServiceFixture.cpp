@@ -3,7 +3,7 @@
 //
 
 #include "ServiceFixture.h"
-#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include "Sygen/Foundation/ProcessSpawner.h"
 #include <Poco/Exception.h>
 #include <Poco/File.h>
@@ -25,9 +25,9 @@ namespace Test {
 
 const std::string ServiceFixture::TOKEN = "test-global-token-0123456789abcdefghijklmnopq";
 
-Poco::JSON::Object::Ptr HttpReply::json() const
+Poco::JSON::Object::Ptr HTTPReply::json() const
 {
-	return JsonFields::parseObject(body);
+	return JSONFields::parseObject(body);
 }
 
 ServiceFixture::ServiceFixture()
@@ -74,7 +74,7 @@ void ServiceFixture::writeHooks(const std::string& json)
 
 void ServiceFixture::writeConfig()
 {
-	writeFile(_home.file("config/config.json"), JsonFields::compact(_config) + "\n");
+	writeFile(_home.file("config/config.json"), JSONFields::compact(_config) + "\n");
 }
 
 std::string ServiceFixture::fakeCliDir() const
@@ -213,7 +213,7 @@ std::string ServiceFixture::taskFolder(const std::string& name, const std::strin
 
 Poco::JSON::Object::Ptr ServiceFixture::hookOnDisk(const std::string& id)
 {
-	Poco::JSON::Object::Ptr file = JsonFields::parseObject(readFile(_home.file("webhooks.json")));
+	Poco::JSON::Object::Ptr file = JSONFields::parseObject(readFile(_home.file("webhooks.json")));
 	Poco::JSON::Array::Ptr hooks = file->getArray("hooks");
 	for (std::size_t i = 0; hooks && i < hooks->size(); ++i)
 	{
@@ -270,7 +270,7 @@ pid_t ServiceFixture::pid() const
 	return _pid;
 }
 
-HttpReply ServiceFixture::request(const std::string& method, const std::string& path, const std::string& body,
+HTTPReply ServiceFixture::request(const std::string& method, const std::string& path, const std::string& body,
 	const std::map<std::string, std::string>& headers)
 {
 	Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(_port));
@@ -282,14 +282,14 @@ HttpReply ServiceFixture::request(const std::string& method, const std::string& 
 	out << body;
 	Poco::Net::HTTPResponse response;
 	std::istream& in = session.receiveResponse(response);
-	HttpReply reply;
+	HTTPReply reply;
 	reply.status = response.getStatus();
 	for (const auto& header: response) reply.headers.add(header.first, header.second);
 	Poco::StreamCopier::copyToString(in, reply.body);
 	return reply;
 }
 
-HttpReply ServiceFixture::postHook(const std::string& hookId, const std::string& body, const std::string& token)
+HTTPReply ServiceFixture::postHook(const std::string& hookId, const std::string& body, const std::string& token)
 {
 	std::map<std::string, std::string> headers{{"Content-Type", "application/json"}};
 	if (!token.empty()) headers["Authorization"] = "Bearer " + token;
@@ -300,7 +300,7 @@ Poco::JSON::Object::Ptr ServiceFixture::waitForJob(const std::string& jobId, Poc
 {
 	Poco::JSON::Object::Ptr job;
 	bool done = waitFor([&]() {
-		HttpReply reply = request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer " + TOKEN}});
+		HTTPReply reply = request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer " + TOKEN}});
 		if (reply.status != 200) return false;
 		job = reply.json();
 		std::string status = job->getValue<std::string>("status");

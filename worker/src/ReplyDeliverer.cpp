@@ -4,7 +4,7 @@
 
 #include "ReplyDeliverer.h"
 #include "SigpipeBlock.h"
-#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include "Sygen/Foundation/LogFields.h"
 #include "Sygen/Foundation/Logging.h"
 #include "Sygen/Foundation/ProcessSpawner.h"
@@ -50,7 +50,7 @@ bool ReplyDeliverer::deliver(const DeliveryRequest& request) const
 	}
 	// The program reads all of its input before it does anything, so a plain
 	// blocking write cannot deadlock; a program that died early gives EPIPE.
-	bool written = write(child.stdinFd, JsonFields::compact(request.toJSON()));
+	bool written = write(child.stdinFd, JSONFields::compact(request.toJSON()));
 	ProcessSpawner::closeDescriptor(child.stdinFd);
 	ProcessStatus status;
 	try

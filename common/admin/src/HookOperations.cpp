@@ -6,7 +6,7 @@
 #include "Sygen/Auth/HMACDigest.h"
 #include "Sygen/Hooks/HookIdSanitizer.h"
 #include "Sygen/Admin/HookPreset.h"
-#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include "Sygen/Auth/StandardWebhooksAuthenticator.h"
 #include "Sygen/Hooks/TaskFolderScaffold.h"
 #include "Sygen/Foundation/TokenGenerator.h"
@@ -98,9 +98,9 @@ Poco::JSON::Object::Ptr copyOf(const Poco::JSON::Object& obj)
 
 Poco::JSON::Object::Ptr fieldsOf(const Poco::JSON::Object& request)
 {
-	Poco::JSON::Object::Ptr fields = JsonFields::object(request, "fields");
+	Poco::JSON::Object::Ptr fields = JSONFields::object(request, "fields");
 	if (fields) return fields;
-	if (JsonFields::isSet(request, "fields")) throw Poco::DataFormatException("fields: expected an object");
+	if (JSONFields::isSet(request, "fields")) throw Poco::DataFormatException("fields: expected an object");
 	return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 }
 
@@ -128,19 +128,19 @@ const std::vector<std::pair<std::string, std::string>>& HookOperations::commands
 Poco::Dynamic::Var HookOperations::execute(const std::string& command, const Poco::JSON::Object& request)
 {
 	if (command == "hooks.list") return list();
-	if (command == "hooks.get") return get(JsonFields::requireString(request, "id"));
+	if (command == "hooks.get") return get(JSONFields::requireString(request, "id"));
 	if (command == "hooks.add")
 	{
-		return add(JsonFields::requireString(request, "name"), *fieldsOf(request),
-			JsonFields::string(request, "preset"), JsonFields::boolean(request, "use_global_token", false));
+		return add(JSONFields::requireString(request, "name"), *fieldsOf(request),
+			JSONFields::string(request, "preset"), JSONFields::boolean(request, "use_global_token", false));
 	}
 	if (command == "hooks.update")
 	{
-		return update(JsonFields::requireString(request, "id"), *fieldsOf(request),
-			JsonFields::string(request, "preset"), JsonFields::boolean(request, "use_global_token", false));
+		return update(JSONFields::requireString(request, "id"), *fieldsOf(request),
+			JSONFields::string(request, "preset"), JSONFields::boolean(request, "use_global_token", false));
 	}
-	if (command == "hooks.remove") return remove(JsonFields::requireString(request, "id"));
-	if (command == "hooks.rotate_token") return rotateToken(JsonFields::requireString(request, "id"));
+	if (command == "hooks.remove") return remove(JSONFields::requireString(request, "id"));
+	if (command == "hooks.rotate_token") return rotateToken(JSONFields::requireString(request, "id"));
 	throw Poco::NotFoundException("unknown command " + command);
 }
 
@@ -253,7 +253,7 @@ Poco::JSON::Object::Ptr HookOperations::add(const std::string& name, const Poco:
 	if (!preset.empty()) HookPreset::apply(preset, *entry);
 	const std::string id = HookIdSanitizer::sanitize(name);
 	entry->set("id", id);
-	if (!JsonFields::isSet(*entry, "title")) entry->set("title", Poco::trim(name));
+	if (!JSONFields::isSet(*entry, "title")) entry->set("title", Poco::trim(name));
 	Hook hook = Hook::fromJSON(*entry);
 
 	Poco::JSON::Object::Ptr result = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);

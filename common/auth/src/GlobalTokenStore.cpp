@@ -4,7 +4,7 @@
 
 #include "Sygen/Auth/GlobalTokenStore.h"
 #include "Sygen/Foundation/AtomicFile.h"
-#include "Sygen/Foundation/JsonWriter.h"
+#include "Sygen/Foundation/JSONWriter.h"
 #include "Sygen/Foundation/TokenGenerator.h"
 #include <Poco/DigestEngine.h>
 #include <Poco/Exception.h>
@@ -130,7 +130,7 @@ std::string GlobalTokenStore::rotate()
 			doc->getObject("webhooks")->set("token", token);
 			struct stat st;
 			if (::stat(_paths.configFile.c_str(), &st) != 0) throw Poco::FileException(_paths.configFile + ": cannot stat");
-			AtomicFile::write(_paths.configFile, JsonWriter::file(doc), st.st_mode & 0770);
+			AtomicFile::write(_paths.configFile, JSONWriter::file(doc), st.st_mode & 0770);
 			keepOwner(_paths.configFile, st);
 			return token;
 		}

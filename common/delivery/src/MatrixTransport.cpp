@@ -4,8 +4,8 @@
 
 #include "Sygen/Delivery/MatrixTransport.h"
 #include "Sygen/Foundation/TokenGenerator.h"
-#include "Sygen/Foundation/JsonFields.h"
-#include "Sygen/Foundation/JsonWriter.h"
+#include "Sygen/Foundation/JSONFields.h"
+#include "Sygen/Foundation/JSONWriter.h"
 #include "Sygen/Foundation/LogFields.h"
 #include "Sygen/Foundation/Logging.h"
 #include "Sygen/Foundation/MessageSplitter.h"
@@ -29,10 +29,10 @@ Reply parseReply(const std::string& body)
 	Reply reply;
 	try
 	{
-		Poco::JSON::Object::Ptr obj = JsonFields::parseObject(body);
-		reply.errcode = JsonFields::string(*obj, "errcode");
-		reply.error = JsonFields::string(*obj, "error");
-		reply.retryAfterMs = JsonFields::integer(*obj, "retry_after_ms", 0);
+		Poco::JSON::Object::Ptr obj = JSONFields::parseObject(body);
+		reply.errcode = JSONFields::string(*obj, "errcode");
+		reply.error = JSONFields::string(*obj, "error");
+		reply.retryAfterMs = JSONFields::integer(*obj, "retry_after_ms", 0);
 	}
 	catch (Poco::Exception&)
 	{
@@ -44,7 +44,7 @@ Reply parseReply(const std::string& body)
 } // namespace
 
 MatrixTransport::MatrixTransport(const std::string& homeserver, const std::string& accessToken,
-	const RetryPolicy& policy, const HttpClient& http):
+	const RetryPolicy& policy, const HTTPClient& http):
 	_homeserver(homeserver),
 	_accessToken(accessToken),
 	_policy(policy),
@@ -126,12 +126,12 @@ RetryPolicy::Attempt MatrixTransport::sendPart(const std::string& roomId, const 
 		+ "/send/m.room.message/" + encodePathSegment(txnId);
 	Poco::Net::NameValueCollection headers;
 	headers.set("Authorization", "Bearer " + _accessToken);
-	HttpClient::Response response;
+	HTTPClient::Response response;
 	try
 	{
-		response = _http.send("PUT", url, JsonWriter::compact(body), headers);
+		response = _http.send("PUT", url, JSONWriter::compact(body), headers);
 	}
-	catch (HttpTransportError& exc)
+	catch (HTTPTransportError& exc)
 	{
 		attempt.result = RetryPolicy::Attempt::RETRY;
 		attempt.description = exc.message();

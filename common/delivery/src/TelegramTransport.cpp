@@ -3,8 +3,8 @@
 //
 
 #include "Sygen/Delivery/TelegramTransport.h"
-#include "Sygen/Foundation/JsonFields.h"
-#include "Sygen/Foundation/JsonWriter.h"
+#include "Sygen/Foundation/JSONFields.h"
+#include "Sygen/Foundation/JSONWriter.h"
 #include "Sygen/Foundation/LogFields.h"
 #include "Sygen/Foundation/Logging.h"
 #include "Sygen/Foundation/MessageSplitter.h"
@@ -29,15 +29,15 @@ Reply parseReply(const std::string& body)
 	Reply reply;
 	try
 	{
-		Poco::JSON::Object::Ptr obj = JsonFields::parseObject(body);
+		Poco::JSON::Object::Ptr obj = JSONFields::parseObject(body);
 		if (!obj) return reply;
-		reply.ok = JsonFields::boolean(*obj, "ok", false);
-		reply.description = JsonFields::string(*obj, "description");
-		Poco::JSON::Object::Ptr parameters = JsonFields::object(*obj, "parameters");
+		reply.ok = JSONFields::boolean(*obj, "ok", false);
+		reply.description = JSONFields::string(*obj, "description");
+		Poco::JSON::Object::Ptr parameters = JSONFields::object(*obj, "parameters");
 		if (parameters)
 		{
-			reply.retryAfter = JsonFields::integer(*parameters, "retry_after", 0);
-			reply.migrateTo = JsonFields::integer(*parameters, "migrate_to_chat_id", 0);
+			reply.retryAfter = JSONFields::integer(*parameters, "retry_after", 0);
+			reply.migrateTo = JSONFields::integer(*parameters, "migrate_to_chat_id", 0);
 		}
 	}
 	catch (Poco::Exception&)
@@ -58,7 +58,7 @@ Poco::Dynamic::Var chatIdValue(const std::string& chatId)
 } // namespace
 
 TelegramTransport::TelegramTransport(const std::string& apiBase, const std::string& token,
-	const RetryPolicy& policy, const HttpClient& http):
+	const RetryPolicy& policy, const HTTPClient& http):
 	_apiBase(apiBase),
 	_token(token),
 	_policy(policy),
@@ -114,12 +114,12 @@ RetryPolicy::Attempt TelegramTransport::sendPart(std::string& chatId, const std:
 	Poco::JSON::Object::Ptr body = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 	body->set("chat_id", chatIdValue(chatId));
 	body->set("text", part);
-	HttpClient::Response response;
+	HTTPClient::Response response;
 	try
 	{
-		response = _http.send("POST", methodUrl(), JsonWriter::compact(body));
+		response = _http.send("POST", methodUrl(), JSONWriter::compact(body));
 	}
-	catch (HttpTransportError& exc)
+	catch (HTTPTransportError& exc)
 	{
 		attempt.result = RetryPolicy::Attempt::RETRY;
 		attempt.description = exc.message();

@@ -4,8 +4,8 @@
 
 #include "Sygen/Foundation/Config.h"
 #include "Sygen/Foundation/AtomicFile.h"
-#include "Sygen/Foundation/JsonFields.h"
-#include "Sygen/Foundation/JsonWriter.h"
+#include "Sygen/Foundation/JSONFields.h"
+#include "Sygen/Foundation/JSONWriter.h"
 #include "Sygen/Foundation/TokenGenerator.h"
 #include <Poco/Environment.h>
 #include <Poco/File.h>
@@ -84,24 +84,24 @@ public:
 		}
 		catch (Poco::DataFormatException& e)
 		{
-			// JsonFields messages are "<key>: expected ..."; add the file and section.
+			// JSONFields messages are "<key>: expected ..."; add the file and section.
 			throw ConfigError(_file + ": " + _prefix + e.message());
 		}
 	}
 
 	std::string string(const std::string& key, const std::string& deflt) const
 	{
-		return guarded([&] { return JsonFields::string(*_obj, key, deflt); });
+		return guarded([&] { return JSONFields::string(*_obj, key, deflt); });
 	}
 
 	bool boolean(const std::string& key, bool deflt) const
 	{
-		return guarded([&] { return JsonFields::boolean(*_obj, key, deflt); });
+		return guarded([&] { return JSONFields::boolean(*_obj, key, deflt); });
 	}
 
 	long long integer(const std::string& key, long long deflt, long long min, long long max = NO_MAX) const
 	{
-		long long v = guarded([&] { return JsonFields::integer(*_obj, key, deflt); });
+		long long v = guarded([&] { return JSONFields::integer(*_obj, key, deflt); });
 		if (v < min || v > max)
 		{
 			if (max == NO_MAX) fail(key, "must be at least " + std::to_string(min));
@@ -112,7 +112,7 @@ public:
 
 	double number(const std::string& key, double deflt, double min, bool allowMin) const
 	{
-		double v = guarded([&] { return JsonFields::number(*_obj, key, deflt); });
+		double v = guarded([&] { return JSONFields::number(*_obj, key, deflt); });
 		if (v < min || (!allowMin && v == min))
 			fail(key, allowMin ? "must not be negative" : "must be greater than 0");
 		return v;
@@ -120,14 +120,14 @@ public:
 
 	std::vector<std::string> stringList(const std::string& key) const
 	{
-		return guarded([&] { return JsonFields::stringList(*_obj, key); });
+		return guarded([&] { return JSONFields::stringList(*_obj, key); });
 	}
 
 	std::vector<std::string> chatIds(const std::string& key) const
 		/// Telegram chat ids: integers or strings of digits (negative for groups).
 	{
 		std::vector<std::string> ids;
-		if (!JsonFields::isSet(*_obj, key)) return ids;
+		if (!JSONFields::isSet(*_obj, key)) return ids;
 		Poco::JSON::Array::Ptr array = _obj->getArray(key);
 		if (!array) fail(key, "expected an array of chat ids");
 		for (unsigned i = 0; i < array->size(); ++i)
@@ -139,7 +139,7 @@ public:
 
 	Section section(const std::string& key) const
 	{
-		Poco::JSON::Object::Ptr nested = guarded([&] { return JsonFields::object(*_obj, key); });
+		Poco::JSON::Object::Ptr nested = guarded([&] { return JSONFields::object(*_obj, key); });
 		return Section(_file, nested, _prefix + key + ".");
 	}
 
@@ -353,7 +353,7 @@ Config::TokenSource Config::ensureGlobalToken()
 		struct stat st;
 		// The file now holds a secret: keep its mode, minus any access for others.
 		mode_t mode = ::stat(paths.configFile.c_str(), &st) == 0 ? (st.st_mode & 0770) : 0600;
-		AtomicFile::write(paths.configFile, JsonWriter::file(doc), mode);
+		AtomicFile::write(paths.configFile, JSONWriter::file(doc), mode);
 		webhooks.token = token;
 		return TOKEN_WRITTEN_TO_CONFIG;
 	}

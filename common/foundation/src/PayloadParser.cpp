@@ -3,7 +3,7 @@
 //
 
 #include "Sygen/Foundation/PayloadParser.h"
-#include "Sygen/Foundation/PlainJsonScanner.h"
+#include "Sygen/Foundation/PlainJSONScanner.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/ParseHandler.h>
@@ -81,7 +81,7 @@ PayloadParser::Outcome PayloadParser::parse(const std::string& body, Poco::JSON:
 
 PayloadParser::Outcome PayloadParser::check(const std::string& body)
 {
-	if (PlainJsonScanner::isPlainObject(body, MAX_DEPTH)) return OK;
+	if (PlainJSONScanner::isPlainObject(body, MAX_DEPTH)) return OK;
 	Poco::JSON::Object::Ptr payload;
 	return parse(body, payload);
 }

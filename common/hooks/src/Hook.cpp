@@ -3,7 +3,7 @@
 //
 
 #include "Sygen/Hooks/Hook.h"
-#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <algorithm>
@@ -28,7 +28,7 @@ const char* const BEYOND_FIELDS[] = {
 
 std::optional<int> optionalInt(const Poco::JSON::Object& obj, const std::string& key)
 {
-	std::optional<long long> v = JsonFields::optionalInteger(obj, key);
+	std::optional<long long> v = JSONFields::optionalInteger(obj, key);
 	if (!v) return std::nullopt;
 	if (*v < std::numeric_limits<int>::min() || *v > std::numeric_limits<int>::max())
 		throw Poco::DataFormatException(key + ": expected an integer in range");
@@ -47,36 +47,36 @@ Poco::Dynamic::Var orNull(const std::optional<int>& v)
 
 void readCredentials(Hook& h, const Poco::JSON::Object& obj)
 {
-	h.authMode = JsonFields::string(obj, "auth_mode", h.authMode);
-	h.token = JsonFields::string(obj, "token");
-	h.hmacSecret = JsonFields::string(obj, "hmac_secret");
-	h.hmacHeader = JsonFields::string(obj, "hmac_header");
-	h.hmacAlgorithm = JsonFields::string(obj, "hmac_algorithm", h.hmacAlgorithm);
-	h.hmacEncoding = JsonFields::string(obj, "hmac_encoding", h.hmacEncoding);
-	h.hmacSigPrefix = JsonFields::string(obj, "hmac_sig_prefix", h.hmacSigPrefix);
-	h.hmacSigRegex = JsonFields::string(obj, "hmac_sig_regex");
-	h.hmacPayloadPrefixRegex = JsonFields::string(obj, "hmac_payload_prefix_regex");
+	h.authMode = JSONFields::string(obj, "auth_mode", h.authMode);
+	h.token = JSONFields::string(obj, "token");
+	h.hmacSecret = JSONFields::string(obj, "hmac_secret");
+	h.hmacHeader = JSONFields::string(obj, "hmac_header");
+	h.hmacAlgorithm = JSONFields::string(obj, "hmac_algorithm", h.hmacAlgorithm);
+	h.hmacEncoding = JSONFields::string(obj, "hmac_encoding", h.hmacEncoding);
+	h.hmacSigPrefix = JSONFields::string(obj, "hmac_sig_prefix", h.hmacSigPrefix);
+	h.hmacSigRegex = JSONFields::string(obj, "hmac_sig_regex");
+	h.hmacPayloadPrefixRegex = JSONFields::string(obj, "hmac_payload_prefix_regex");
 }
 
 void readTelemetry(Hook& h, const Poco::JSON::Object& obj)
 {
-	h.createdAt = JsonFields::string(obj, "created_at");
-	h.triggerCount = JsonFields::integer(obj, "trigger_count", 0);
-	h.lastTriggeredAt = JsonFields::optionalString(obj, "last_triggered_at");
-	h.lastError = JsonFields::optionalString(obj, "last_error");
+	h.createdAt = JSONFields::string(obj, "created_at");
+	h.triggerCount = JSONFields::integer(obj, "trigger_count", 0);
+	h.lastTriggeredAt = JSONFields::optionalString(obj, "last_triggered_at");
+	h.lastError = JSONFields::optionalString(obj, "last_error");
 }
 
 void readExecution(Hook& h, const Poco::JSON::Object& obj)
 {
-	h.provider = JsonFields::optionalString(obj, "provider");
-	h.model = JsonFields::optionalString(obj, "model");
-	h.reasoningEffort = JsonFields::optionalString(obj, "reasoning_effort");
-	h.cliParameters = JsonFields::stringList(obj, "cli_parameters");
+	h.provider = JSONFields::optionalString(obj, "provider");
+	h.model = JSONFields::optionalString(obj, "model");
+	h.reasoningEffort = JSONFields::optionalString(obj, "reasoning_effort");
+	h.cliParameters = JSONFields::stringList(obj, "cli_parameters");
 	h.quietStart = optionalInt(obj, "quiet_start");
 	h.quietEnd = optionalInt(obj, "quiet_end");
-	h.dependency = JsonFields::optionalString(obj, "dependency");
-	h.hmacToleranceSeconds = JsonFields::optionalInteger(obj, "hmac_tolerance_seconds");
-	h.dedupeHeader = JsonFields::optionalString(obj, "dedupe_header");
+	h.dependency = JSONFields::optionalString(obj, "dependency");
+	h.hmacToleranceSeconds = JSONFields::optionalInteger(obj, "hmac_tolerance_seconds");
+	h.dedupeHeader = JSONFields::optionalString(obj, "dedupe_header");
 	h.maxConcurrent = optionalInt(obj, "max_concurrent");
 }
 
@@ -92,13 +92,13 @@ bool Hook::isField(const std::string& name)
 Hook Hook::fromJSON(const Poco::JSON::Object& obj)
 {
 	Hook h;
-	h.id = JsonFields::requireString(obj, "id");
-	h.title = JsonFields::requireString(obj, "title");
-	h.description = JsonFields::string(obj, "description");
-	h.mode = JsonFields::requireString(obj, "mode");
-	h.promptTemplate = JsonFields::requireString(obj, "prompt_template");
-	h.enabled = JsonFields::boolean(obj, "enabled", true);
-	h.taskFolder = JsonFields::optionalString(obj, "task_folder");
+	h.id = JSONFields::requireString(obj, "id");
+	h.title = JSONFields::requireString(obj, "title");
+	h.description = JSONFields::string(obj, "description");
+	h.mode = JSONFields::requireString(obj, "mode");
+	h.promptTemplate = JSONFields::requireString(obj, "prompt_template");
+	h.enabled = JSONFields::boolean(obj, "enabled", true);
+	h.taskFolder = JSONFields::optionalString(obj, "task_folder");
 	readCredentials(h, obj);
 	readTelemetry(h, obj);
 	readExecution(h, obj);

@@ -5,7 +5,7 @@
 #include "Sygen/Hooks/HookStore.h"
 #include "Sygen/Foundation/AtomicFile.h"
 #include "Sygen/Foundation/IsoTime.h"
-#include "Sygen/Foundation/JsonWriter.h"
+#include "Sygen/Foundation/JSONWriter.h"
 #include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>
@@ -29,7 +29,7 @@ namespace {
 
 Poco::Logger& logger()
 {
-	return Poco::Logger::get("HookStore");
+	return Poco::Logger::get("Sygen.HookStore");
 }
 
 const std::size_t NOT_FOUND = static_cast<std::size_t>(-1);
@@ -349,7 +349,7 @@ std::string HookStore::serialise(const Entries& entries) const
 		}
 	}
 	if (!placed) top->set("hooks", array);
-	return JsonWriter::file(top);
+	return JSONWriter::file(top);
 }
 
 template <typename Mutation>

@@ -3,7 +3,7 @@
 //
 
 #include "Sygen/Hooks/TemplateRenderer.h"
-#include "Sygen/Foundation/JsonWriter.h"
+#include "Sygen/Foundation/JSONWriter.h"
 #include <Poco/Exception.h>
 #include <Poco/Unicode.h>
 #include <vector>
@@ -83,7 +83,7 @@ std::string TemplateRenderer::formatValue(const Poco::Dynamic::Var& value)
 	if (value.isString()) return value.convert<std::string>();
 	try
 	{
-		return JsonWriter::compact(value);
+		return JSONWriter::compact(value);
 	}
 	catch (Poco::Exception&)
 	{

@@ -3,7 +3,7 @@
 //
 
 #include "Sygen/Protocol/DeliveryRequest.h"
-#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include <Poco/Exception.h>
 
 namespace Sygen {
@@ -47,32 +47,32 @@ Poco::JSON::Object::Ptr DeliveryRequest::toJSON() const
 DeliveryRequest DeliveryRequest::fromJSON(const Poco::JSON::Object& obj)
 {
 	DeliveryRequest req;
-	req.transport = JsonFields::requireString(obj, "transport");
+	req.transport = JSONFields::requireString(obj, "transport");
 	if (req.transport != "telegram" && req.transport != "matrix")
 		throw Poco::DataFormatException("transport: must be telegram or matrix", req.transport);
-	req.chatId = JsonFields::requireString(obj, "chat_id");
-	req.text = JsonFields::requireString(obj, "text");
-	req.hookId = JsonFields::string(obj, "hook_id");
-	req.jobId = JsonFields::string(obj, "job_id");
+	req.chatId = JSONFields::requireString(obj, "chat_id");
+	req.text = JSONFields::requireString(obj, "text");
+	req.hookId = JSONFields::string(obj, "hook_id");
+	req.jobId = JSONFields::string(obj, "job_id");
 	if (req.transport == "matrix")
 	{
-		req.delivery.matrixHomeserver = JsonFields::requireString(obj, "matrix_homeserver");
-		req.delivery.matrixAccessToken = JsonFields::requireString(obj, "matrix_access_token");
+		req.delivery.matrixHomeserver = JSONFields::requireString(obj, "matrix_homeserver");
+		req.delivery.matrixAccessToken = JSONFields::requireString(obj, "matrix_access_token");
 		req.delivery.matrixRoomIds = {req.chatId};
 	}
 	else
 	{
-		req.delivery.telegramApiBase = JsonFields::requireString(obj, "telegram_api_base");
-		req.delivery.telegramToken = JsonFields::requireString(obj, "telegram_token");
+		req.delivery.telegramApiBase = JSONFields::requireString(obj, "telegram_api_base");
+		req.delivery.telegramToken = JSONFields::requireString(obj, "telegram_token");
 		req.delivery.allowedUserIds = {req.chatId};
 	}
-	if (Poco::JSON::Object::Ptr r = JsonFields::object(obj, "retry"))
+	if (Poco::JSON::Object::Ptr r = JSONFields::object(obj, "retry"))
 	{
-		req.retry.maxAttempts = static_cast<int>(JsonFields::integer(*r, "max_attempts", req.retry.maxAttempts));
+		req.retry.maxAttempts = static_cast<int>(JSONFields::integer(*r, "max_attempts", req.retry.maxAttempts));
 		if (req.retry.maxAttempts < 1) req.retry.maxAttempts = 1;
-		req.retry.initialDelay = milliseconds(JsonFields::integer(*r, "initial_delay_ms", req.retry.initialDelay.totalMilliseconds()));
-		req.retry.maxDelay = milliseconds(JsonFields::integer(*r, "max_delay_ms", req.retry.maxDelay.totalMilliseconds()));
-		req.retry.maxServerDelay = milliseconds(JsonFields::integer(*r, "max_server_delay_ms", req.retry.maxServerDelay.totalMilliseconds()));
+		req.retry.initialDelay = milliseconds(JSONFields::integer(*r, "initial_delay_ms", req.retry.initialDelay.totalMilliseconds()));
+		req.retry.maxDelay = milliseconds(JSONFields::integer(*r, "max_delay_ms", req.retry.maxDelay.totalMilliseconds()));
+		req.retry.maxServerDelay = milliseconds(JSONFields::integer(*r, "max_server_delay_ms", req.retry.maxServerDelay.totalMilliseconds()));
 	}
 	return req;
 }

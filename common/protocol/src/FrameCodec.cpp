@@ -3,7 +3,7 @@
 //
 
 #include "Sygen/Protocol/FrameCodec.h"
-#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include <Poco/JSON/JSONException.h>
 #include <Poco/JSON/Parser.h>
 #include <sstream>
@@ -100,7 +100,7 @@ Poco::JSON::Object::Ptr FrameCodec::next()
 	if (payload.empty()) throw FrameException("empty frame");
 	try
 	{
-		return JsonFields::parseObject(payload);
+		return JSONFields::parseObject(payload);
 	}
 	catch (Poco::JSON::JSONException& e)
 	{

@@ -3,7 +3,7 @@
 //
 
 #include "Sygen/Protocol/WebhookResult.h"
-#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Foundation/JSONFields.h"
 
 namespace Sygen {
 
@@ -26,16 +26,16 @@ Poco::JSON::Object::Ptr WebhookResult::toJSON() const
 WebhookResult WebhookResult::fromJSON(const Poco::JSON::Object& obj)
 {
 	WebhookResult r;
-	r.jobId = JsonFields::requireString(obj, "job_id");
-	r.hookId = JsonFields::string(obj, "hook_id");
-	r.hookTitle = JsonFields::string(obj, "hook_title");
-	r.mode = JsonFields::string(obj, "mode");
-	r.status = JsonFields::requireString(obj, "status");
-	r.resultText = JsonFields::string(obj, "result_text");
-	r.startedAt = JsonFields::string(obj, "started_at");
-	r.finishedAt = JsonFields::string(obj, "finished_at");
-	r.durationMs = JsonFields::integer(obj, "duration_ms", 0);
-	r.delivered = JsonFields::boolean(obj, "delivered", false);
+	r.jobId = JSONFields::requireString(obj, "job_id");
+	r.hookId = JSONFields::string(obj, "hook_id");
+	r.hookTitle = JSONFields::string(obj, "hook_title");
+	r.mode = JSONFields::string(obj, "mode");
+	r.status = JSONFields::requireString(obj, "status");
+	r.resultText = JSONFields::string(obj, "result_text");
+	r.startedAt = JSONFields::string(obj, "started_at");
+	r.finishedAt = JSONFields::string(obj, "finished_at");
+	r.durationMs = JSONFields::integer(obj, "duration_ms", 0);
+	r.delivered = JSONFields::boolean(obj, "delivered", false);
 	return r;
 }
 

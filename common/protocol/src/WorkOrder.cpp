@@ -3,7 +3,7 @@
 //
 
 #include "Sygen/Protocol/WorkOrder.h"
-#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include <Poco/Exception.h>
 
 namespace Sygen {
@@ -21,12 +21,12 @@ Poco::JSON::Object::Ptr WorkOrder::toJSON() const
 WorkOrder WorkOrder::fromJSON(const Poco::JSON::Object& obj)
 {
 	WorkOrder order;
-	order.jobId = JsonFields::requireString(obj, "job_id");
-	Poco::JSON::Object::Ptr hook = JsonFields::object(obj, "hook");
+	order.jobId = JSONFields::requireString(obj, "job_id");
+	Poco::JSON::Object::Ptr hook = JSONFields::object(obj, "hook");
 	if (!hook) throw Poco::DataFormatException("hook: missing");
 	order.hook = Hook::fromJSON(*hook);
-	order.prompt = JsonFields::string(obj, "prompt");
-	order.queuedAt = JsonFields::string(obj, "queued_at");
+	order.prompt = JSONFields::string(obj, "prompt");
+	order.queuedAt = JSONFields::string(obj, "queued_at");
 	return order;
 }
 

@@ -4,7 +4,7 @@
 
 #include "admin/AdminCommands.h"
 #include "Sygen/Foundation/IsoTime.h"
-#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <set>
@@ -15,8 +15,8 @@ namespace {
 
 int workerIdOf(const Poco::JSON::Object& request)
 {
-	if (!JsonFields::isSet(request, "id")) throw Poco::InvalidArgumentException("id: missing (a worker number)");
-	long long id = JsonFields::integer(request, "id", 0);
+	if (!JSONFields::isSet(request, "id")) throw Poco::InvalidArgumentException("id: missing (a worker number)");
+	long long id = JSONFields::integer(request, "id", 0);
 	if (id < 1 || id > 1000000) throw Poco::InvalidArgumentException("id: not a worker number: " + std::to_string(id));
 	return static_cast<int>(id);
 }
@@ -112,13 +112,13 @@ void AdminCommands::addWorkerCommands(AdminServer& server, WorkerPool& pool)
 	server.addCommand("workers.restart", "restart one worker {id, now}: gracefully, or at once with now", [&pool](const Poco::JSON::Object& request)
 	{
 		int id = workerIdOf(request);
-		pool.restart(id, JsonFields::boolean(request, "now", false));
+		pool.restart(id, JSONFields::boolean(request, "now", false));
 		return workerResult(pool, id);
 	});
 	server.addCommand("workers.stop", "stop one worker {id, now} and keep it stopped", [&pool](const Poco::JSON::Object& request)
 	{
 		int id = workerIdOf(request);
-		pool.stop(id, JsonFields::boolean(request, "now", false));
+		pool.stop(id, JSONFields::boolean(request, "now", false));
 		return workerResult(pool, id);
 	});
 	server.addCommand("workers.start", "start a stopped or failed worker {id}", [&pool](const Poco::JSON::Object& request)
@@ -133,7 +133,7 @@ void AdminCommands::addJobCommands(AdminServer& server, Dispatcher& dispatcher, 
 {
 	server.addCommand("jobs.list", "list unfinished and recent jobs {limit}", [&dispatcher, queries](const Poco::JSON::Object& request)
 	{
-		long long limit = JsonFields::integer(request, "limit", DEFAULT_JOB_LIST_LIMIT);
+		long long limit = JSONFields::integer(request, "limit", DEFAULT_JOB_LIST_LIMIT);
 		if (limit < 1) throw Poco::InvalidArgumentException("limit: must be at least 1");
 		Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
 		std::set<std::string> seen;
@@ -158,7 +158,7 @@ void AdminCommands::addJobCommands(AdminServer& server, Dispatcher& dispatcher, 
 	});
 	server.addCommand("jobs.show", "show one job {job_id}", [&dispatcher, queries](const Poco::JSON::Object& request)
 	{
-		std::string jobId = JsonFields::requireString(request, "job_id");
+		std::string jobId = JSONFields::requireString(request, "job_id");
 		for (const DispatcherJob& job: dispatcher.jobs())
 		{
 			if (job.jobId == jobId) return Poco::Dynamic::Var(toJSON(job));

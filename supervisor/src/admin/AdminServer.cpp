@@ -3,7 +3,7 @@
 //
 
 #include "admin/AdminServer.h"
-#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/Logger.h>
@@ -17,7 +17,7 @@ namespace {
 
 Poco::Logger& logger()
 {
-	return Poco::Logger::get("sygen.admin");
+	return Poco::Logger::get("Sygen.AdminServer");
 }
 
 } // namespace
@@ -101,7 +101,7 @@ Poco::JSON::Object::Ptr AdminServer::handle(const Poco::JSON::Object& request) c
 	std::string name;
 	try
 	{
-		name = JsonFields::requireString(request, "cmd");
+		name = JSONFields::requireString(request, "cmd");
 	}
 	catch (Poco::DataFormatException& e)
 	{

@@ -5,8 +5,8 @@
 #include "admin/HookAdminCommands.h"
 #include "Sygen/Auth/GlobalTokenStore.h"
 #include "Sygen/Admin/HookOperations.h"
-#include "Sygen/Delivery/HttpClient.h"
-#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Delivery/HTTPClient.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include "Sygen/Foundation/Logging.h"
 #include "Sygen/Auth/WebhookSigner.h"
 #include <Poco/Exception.h>
@@ -100,8 +100,8 @@ void HookAdminCommands::add(AdminServer& server, HookStore& hooks, const Config:
 	server.addCommand("hooks.test", "sign {payload} like the hook's sender and POST it to this service {id, payload}",
 		[&hooks, stateDir, token](const Poco::JSON::Object& request)
 	{
-		const std::string id = JsonFields::requireString(request, "id");
-		const std::string body = JsonFields::string(request, "payload", "{}");
+		const std::string id = JSONFields::requireString(request, "id");
+		const std::string body = JSONFields::string(request, "payload", "{}");
 		std::optional<Hook> hook = hooks.get(id);
 		if (!hook) throw Poco::NotFoundException("Hook '" + id + "' not found");
 		Poco::Net::NameValueCollection headers = WebhookSigner::sign(*hook, body, token.get(), Poco::Timestamp());
@@ -112,7 +112,7 @@ void HookAdminCommands::add(AdminServer& server, HookStore& hooks, const Config:
 		std::string path;
 		Poco::URI::encode(id, "/?#%", path);
 		const std::string url = "http://" + ownAddress(stateDir) + "/hooks/" + path;
-		HttpClient::Response response = HttpClient(TEST_TIMEOUT).send("POST", url, body, headers);
+		HTTPClient::Response response = HTTPClient(TEST_TIMEOUT).send("POST", url, body, headers);
 
 		Poco::JSON::Object::Ptr result = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 		result->set("url", url);

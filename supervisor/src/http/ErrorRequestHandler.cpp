@@ -3,7 +3,7 @@
 //
 
 #include "http/ErrorRequestHandler.h"
-#include "http/JsonResponse.h"
+#include "http/JSONResponse.h"
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/String.h>
@@ -23,7 +23,7 @@ void ErrorRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, P
 	if (!_allow.empty()) response.set("Allow", Poco::cat(std::string(", "), _allow.begin(), _allow.end()));
 	// An unread request body would be parsed as the next request: close instead.
 	if (request.hasContentLength() || request.getChunkedTransferEncoding()) response.setKeepAlive(false);
-	JsonResponse::error(response, static_cast<Poco::Net::HTTPResponse::HTTPStatus>(_status), _error);
+	JSONResponse::error(response, static_cast<Poco::Net::HTTPResponse::HTTPStatus>(_status), _error);
 	_backend.countResponse("other", _status);
 }
 

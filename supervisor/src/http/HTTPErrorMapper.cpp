@@ -3,7 +3,7 @@
 //
 
 #include "http/HTTPErrorMapper.h"
-#include "http/JsonResponse.h"
+#include "http/JSONResponse.h"
 #include <Poco/Logger.h>
 #include <Poco/Net/NetException.h>
 
@@ -17,18 +17,18 @@ void HTTPErrorMapper::respond(const Poco::Exception& exc, Poco::Net::HTTPServerR
 	response.setKeepAlive(false);
 	if (dynamic_cast<const Poco::TimeoutException*>(&exc))
 	{
-		JsonResponse::error(response, HTTPResponse::HTTP_REQUEST_TIMEOUT, "request_timeout");
+		JSONResponse::error(response, HTTPResponse::HTTP_REQUEST_TIMEOUT, "request_timeout");
 		return;
 	}
 	if (dynamic_cast<const Poco::Net::ConnectionResetException*>(&exc) || dynamic_cast<const Poco::Net::ConnectionAbortedException*>(&exc))
 		return;
 	if (dynamic_cast<const Poco::Net::MessageException*>(&exc))
 	{
-		JsonResponse::error(response, HTTPResponse::HTTP_BAD_REQUEST, "bad_request");
+		JSONResponse::error(response, HTTPResponse::HTTP_BAD_REQUEST, "bad_request");
 		return;
 	}
-	Poco::Logger::get("Ingress").error("request failed: %s", exc.displayText());
-	JsonResponse::error(response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal_error");
+	Poco::Logger::get("Sygen.HTTPErrorMapper").error("request failed: %s", exc.displayText());
+	JSONResponse::error(response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal_error");
 }
 
 } // namespace Sygen

@@ -3,7 +3,7 @@
 //
 
 #include "http/HealthRequestHandler.h"
-#include "http/JsonResponse.h"
+#include "http/JSONResponse.h"
 
 namespace Sygen {
 
@@ -11,7 +11,7 @@ void HealthRequestHandler::handleRequest(Poco::Net::HTTPServerRequest&, Poco::Ne
 {
 	Poco::JSON::Object body;
 	body.set("status", "ok");
-	JsonResponse::send(response, Poco::Net::HTTPResponse::HTTP_OK, body);
+	JSONResponse::send(response, Poco::Net::HTTPResponse::HTTP_OK, body);
 }
 
 } // namespace Sygen

@@ -3,7 +3,7 @@
 //
 
 #include "http/JobStatusRequestHandler.h"
-#include "http/JsonResponse.h"
+#include "http/JSONResponse.h"
 #include "Sygen/Foundation/IsoTime.h"
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -42,17 +42,17 @@ void JobStatusRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& reques
 		JobInfo probe;
 		probe.jobId = _jobId;
 		int status = _backend.mayReadJob(probe, request) ? 404 : 401;
-		JsonResponse::error(response, static_cast<HTTPResponse::HTTPStatus>(status), status == 404 ? "job_not_found" : "unauthorized");
+		JSONResponse::error(response, static_cast<HTTPResponse::HTTPStatus>(status), status == 404 ? "job_not_found" : "unauthorized");
 		_backend.countResponse("jobs", status);
 		return;
 	}
 	if (!_backend.mayReadJob(*job, request))
 	{
-		JsonResponse::error(response, HTTPResponse::HTTP_UNAUTHORIZED, "unauthorized");
+		JSONResponse::error(response, HTTPResponse::HTTP_UNAUTHORIZED, "unauthorized");
 		_backend.countResponse("jobs", 401);
 		return;
 	}
-	JsonResponse::send(response, HTTPResponse::HTTP_OK, *describe(*job));
+	JSONResponse::send(response, HTTPResponse::HTTP_OK, *describe(*job));
 	_backend.countResponse("jobs", 200);
 }
 

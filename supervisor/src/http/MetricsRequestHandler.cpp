@@ -3,7 +3,7 @@
 //
 
 #include "http/MetricsRequestHandler.h"
-#include "http/JsonResponse.h"
+#include "http/JSONResponse.h"
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 
@@ -19,7 +19,7 @@ void MetricsRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
 {
 	if (!_backend.mayReadMetrics(request.clientAddress().host().toString(), request))
 	{
-		JsonResponse::error(response, HTTPResponse::HTTP_UNAUTHORIZED, "unauthorized");
+		JSONResponse::error(response, HTTPResponse::HTTP_UNAUTHORIZED, "unauthorized");
 		_backend.countResponse("metrics", 401);
 		return;
 	}

@@ -4,8 +4,8 @@
 
 #include "http/WebhookRequestHandler.h"
 #include "http/HTTPErrorMapper.h"
-#include "http/JsonResponse.h"
-#include "Sygen/Foundation/JsonWriter.h"
+#include "http/JSONResponse.h"
+#include "Sygen/Foundation/JSONWriter.h"
 #include "Sygen/Foundation/PayloadParser.h"
 #include <Poco/Ascii.h>
 #include <Poco/Logger.h>
@@ -27,7 +27,7 @@ namespace {
 
 Poco::Logger& logger()
 {
-	return Poco::Logger::get("Ingress");
+	return Poco::Logger::get("Sygen.WebhookRequestHandler");
 }
 
 class BodyDeadline
@@ -99,7 +99,7 @@ WebhookRequestHandler::WebhookRequestHandler(IngressBackend& backend, const std:
 {
 }
 
-bool WebhookRequestHandler::isJsonMediaType(const std::string& contentType)
+bool WebhookRequestHandler::isJSONMediaType(const std::string& contentType)
 {
 	std::string type = contentType.substr(0, contentType.find(';'));
 	return Poco::icompare(Poco::trim(type), "application/json") == 0;
@@ -112,11 +112,11 @@ void WebhookRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
 		RateLimiter::Decision rate = _backend.admit(request.clientAddress().host().toString());
 		if (!rate.allowed)
 		{
-			JsonResponse::errorWithRetry(response, HTTPResponse::HTTP_TOO_MANY_REQUESTS, "rate_limited", rate.retryAfterSeconds);
+			JSONResponse::errorWithRetry(response, HTTPResponse::HTTP_TOO_MANY_REQUESTS, "rate_limited", rate.retryAfterSeconds);
 			_backend.countResponse("hooks", 429);
 			return;
 		}
-		if (!request.has("Content-Type") || !isJsonMediaType(request.get("Content-Type")))
+		if (!request.has("Content-Type") || !isJSONMediaType(request.get("Content-Type")))
 			return reply(response, 415, "content_type_must_be_json");
 
 		std::string body;
@@ -201,7 +201,7 @@ WebhookRequestHandler::BodyRead WebhookRequestHandler::readBody(Poco::Net::HTTPS
 
 void WebhookRequestHandler::reply(Poco::Net::HTTPServerResponse& response, int status, const std::string& error)
 {
-	JsonResponse::error(response, static_cast<HTTPResponse::HTTPStatus>(status), error);
+	JSONResponse::error(response, static_cast<HTTPResponse::HTTPStatus>(status), error);
 	_backend.countResponse("hooks", status);
 }
 
@@ -210,11 +210,11 @@ void WebhookRequestHandler::accepted(Poco::Net::HTTPServerResponse& response, co
 	switch (outcome.kind)
 	{
 	case EnqueueOutcome::QUEUE_FULL:
-		JsonResponse::errorWithRetry(response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "queue_full", outcome.retryAfterSeconds);
+		JSONResponse::errorWithRetry(response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "queue_full", outcome.retryAfterSeconds);
 		_backend.countResponse("hooks", 503);
 		return;
 	case EnqueueOutcome::BUSY:
-		JsonResponse::errorWithRetry(response, HTTPResponse::HTTP_CONFLICT, "delivery_in_progress", outcome.retryAfterSeconds);
+		JSONResponse::errorWithRetry(response, HTTPResponse::HTTP_CONFLICT, "delivery_in_progress", outcome.retryAfterSeconds);
 		_backend.countResponse("hooks", 409);
 		return;
 	case EnqueueOutcome::DUPLICATE:
@@ -224,19 +224,19 @@ void WebhookRequestHandler::accepted(Poco::Net::HTTPServerResponse& response, co
 		body.set("hook_id", hook.id);
 		body.set("job_id", outcome.jobId);
 		body.set("duplicate", true);
-		JsonResponse::send(response, HTTPResponse::HTTP_OK, body);
+		JSONResponse::send(response, HTTPResponse::HTTP_OK, body);
 		_backend.countResponse("hooks", 200);
 		return;
 	}
 	case EnqueueOutcome::ACCEPTED:
 	{
-		const std::string body = "{\"accepted\":true,\"hook_id\":" + JsonWriter::quote(hook.id)
-			+ ",\"job_id\":" + JsonWriter::quote(outcome.jobId) + "}";
+		const std::string body = "{\"accepted\":true,\"hook_id\":" + JSONWriter::quote(hook.id)
+			+ ",\"job_id\":" + JSONWriter::quote(outcome.jobId) + "}";
 		try
 		{
 			// The job is already durable: the sender learns it first, the dispatch
 			// work (which may write and sync a "started" record) comes after.
-			JsonResponse::sendText(response, HTTPResponse::HTTP_ACCEPTED, body);
+			JSONResponse::sendText(response, HTTPResponse::HTTP_ACCEPTED, body);
 		}
 		catch (...)
 		{

@@ -20,7 +20,7 @@ public:
 
 	void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
 
-	static bool isJsonMediaType(const std::string& contentType);
+	static bool isJSONMediaType(const std::string& contentType);
 		/// application/json, case-insensitive, parameters ignored.
 
 private:

@@ -17,7 +17,7 @@ namespace {
 
 Poco::Logger& logger()
 {
-	return Poco::Logger::get("sygen.dispatcher");
+	return Poco::Logger::get("Sygen.Dispatcher");
 }
 
 // A worker reported idle by the pool may be gone by the time the job is sent;

@@ -10,8 +10,8 @@
 //
 
 #include "jobs/JobSpool.h"
-#include "Sygen/Foundation/JsonFields.h"
-#include "Sygen/Foundation/JsonWriter.h"
+#include "Sygen/Foundation/JSONFields.h"
+#include "Sygen/Foundation/JSONWriter.h"
 #include <Poco/Checksum.h>
 #include <Poco/Exception.h>
 #include <Poco/File.h>
@@ -34,7 +34,7 @@ namespace {
 
 Poco::Logger& logger()
 {
-	return Poco::Logger::get("JobSpool");
+	return Poco::Logger::get("Sygen.JobSpool");
 }
 
 std::string crcHex(const std::string& meta, const std::string& body)
@@ -93,9 +93,9 @@ Poco::Int64 micros(Poco::Timestamp t)
 // (a Poco::JSON::Object and its condensing cost more than the rest of the record).
 std::string acceptedMeta(const std::string& jobId, const std::string& hookId, const std::string& dependency, Poco::Timestamp queuedAt)
 {
-	return "{\"dependency\":" + JsonWriter::quote(dependency)
-		+ ",\"hook_id\":" + JsonWriter::quote(hookId)
-		+ ",\"job_id\":" + JsonWriter::quote(jobId)
+	return "{\"dependency\":" + JSONWriter::quote(dependency)
+		+ ",\"hook_id\":" + JSONWriter::quote(hookId)
+		+ ",\"job_id\":" + JSONWriter::quote(jobId)
 		+ ",\"queued_at\":" + std::to_string(micros(queuedAt)) + "}";
 }
 
@@ -105,7 +105,7 @@ std::string startedMeta(const std::string& jobId, int workerId, Poco::Timestamp 
 	meta.set("job_id", jobId);
 	meta.set("worker_id", workerId);
 	meta.set("at", micros(at));
-	return JsonFields::compact(Poco::Dynamic::Var(meta));
+	return JSONFields::compact(Poco::Dynamic::Var(meta));
 }
 
 std::string finishedMeta(const std::string& jobId, const std::string& dependency, Poco::Timestamp queuedAt, const WebhookResult& result)
@@ -115,7 +115,7 @@ std::string finishedMeta(const std::string& jobId, const std::string& dependency
 	meta.set("dependency", dependency);
 	meta.set("queued_at", micros(queuedAt));
 	meta.set("result", result.toJSON());
-	return JsonFields::compact(Poco::Dynamic::Var(meta));
+	return JSONFields::compact(Poco::Dynamic::Var(meta));
 }
 
 } // namespace
@@ -213,16 +213,16 @@ bool JobSpool::applyRecord(char type, const std::string& meta, std::uint64_t bod
 {
 	try
 	{
-		Poco::JSON::Object::Ptr obj = JsonFields::parseObject(meta);
-		std::string jobId = JsonFields::requireString(*obj, "job_id");
+		Poco::JSON::Object::Ptr obj = JSONFields::parseObject(meta);
+		std::string jobId = JSONFields::requireString(*obj, "job_id");
 		if (type == RECORD_ACCEPTED)
 		{
 			Entry entry;
 			entry.info.jobId = jobId;
-			entry.info.hookId = JsonFields::string(*obj, "hook_id");
-			entry.info.dependency = JsonFields::string(*obj, "dependency");
+			entry.info.hookId = JSONFields::string(*obj, "hook_id");
+			entry.info.dependency = JSONFields::string(*obj, "dependency");
 			entry.info.status = "queued";
-			entry.info.queuedAt = Poco::Timestamp(JsonFields::integer(*obj, "queued_at", 0));
+			entry.info.queuedAt = Poco::Timestamp(JSONFields::integer(*obj, "queued_at", 0));
 			entry.bodyOffset = bodyOffset;
 			entry.bodyLength = bodyLength;
 			_unfinished[jobId] = entry;
@@ -234,13 +234,13 @@ bool JobSpool::applyRecord(char type, const std::string& meta, std::uint64_t bod
 			auto it = _unfinished.find(jobId);
 			if (it == _unfinished.end()) return true;
 			it->second.info.status = "running";
-			it->second.info.workerId = static_cast<int>(JsonFields::integer(*obj, "worker_id", 0));
-			it->second.info.startedAt = Poco::Timestamp(JsonFields::integer(*obj, "at", 0));
+			it->second.info.workerId = static_cast<int>(JSONFields::integer(*obj, "worker_id", 0));
+			it->second.info.startedAt = Poco::Timestamp(JSONFields::integer(*obj, "at", 0));
 			return true;
 		}
 		if (type == RECORD_FINISHED)
 		{
-			Poco::JSON::Object::Ptr resultObj = JsonFields::object(*obj, "result");
+			Poco::JSON::Object::Ptr resultObj = JSONFields::object(*obj, "result");
 			if (!resultObj) return false;
 			WebhookResult result = WebhookResult::fromJSON(*resultObj);
 			Entry entry;
@@ -255,8 +255,8 @@ bool JobSpool::applyRecord(char type, const std::string& meta, std::uint64_t bod
 				// Compacted history: the finished record carries what the accept had.
 				entry.info.jobId = jobId;
 				entry.info.hookId = result.hookId;
-				entry.info.dependency = JsonFields::string(*obj, "dependency");
-				entry.info.queuedAt = Poco::Timestamp(JsonFields::integer(*obj, "queued_at", 0));
+				entry.info.dependency = JSONFields::string(*obj, "dependency");
+				entry.info.queuedAt = Poco::Timestamp(JSONFields::integer(*obj, "queued_at", 0));
 			}
 			remember(result, entry);
 			return true;

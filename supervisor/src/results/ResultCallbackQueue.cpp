@@ -5,8 +5,8 @@
 #include "results/ResultCallbackQueue.h"
 #include "Sygen/Foundation/AtomicFile.h"
 #include "Sygen/Foundation/IsoTime.h"
-#include "Sygen/Foundation/JsonFields.h"
-#include "Sygen/Foundation/JsonWriter.h"
+#include "Sygen/Foundation/JSONFields.h"
+#include "Sygen/Foundation/JSONWriter.h"
 #include "Sygen/Foundation/LogFields.h"
 #include "Sygen/Foundation/Logging.h"
 #include "Sygen/Auth/StandardWebhooksAuthenticator.h"
@@ -54,7 +54,7 @@ ResultCallbackQueue::ResultCallbackQueue(const Options& options, Clock& clock):
 	_options(options),
 	_clock(clock),
 	_http(options.requestTimeout),
-	_logger(Poco::Logger::get("Sygen.ResultCallback"))
+	_logger(Poco::Logger::get("Sygen.ResultCallbackQueue"))
 {
 	Config::ResultCallback settings;
 	settings.url = options.url;
@@ -104,7 +104,7 @@ std::string ResultCallbackQueue::body(const WebhookResult& result)
 	obj->set("status", result.status);
 	obj->set("result_text", result.resultText);
 	obj->set("duration_ms", static_cast<Poco::Int64>(result.durationMs));
-	return JsonWriter::compact(obj);
+	return JSONWriter::compact(obj);
 }
 
 std::string ResultCallbackQueue::pathOf(const std::string& messageId) const
@@ -122,7 +122,7 @@ void ResultCallbackQueue::persist(const Delivery& d) const
 	obj->set("next_attempt_at", IsoTime::format(d.nextAttempt));
 	obj->set("created_at", IsoTime::format(d.createdAt));
 	obj->set("body", d.body);
-	AtomicFile::write(pathOf(d.messageId), JsonWriter::file(obj), 0600);
+	AtomicFile::write(pathOf(d.messageId), JSONWriter::file(obj), 0600);
 }
 
 void ResultCallbackQueue::remove(const Delivery& d) const
@@ -154,16 +154,16 @@ void ResultCallbackQueue::load()
 			std::string text;
 			Poco::FileInputStream in(it->path());
 			Poco::StreamCopier::copyToString(in, text);
-			Poco::JSON::Object::Ptr obj = JsonFields::parseObject(text);
+			Poco::JSON::Object::Ptr obj = JSONFields::parseObject(text);
 			Delivery d;
-			d.messageId = JsonFields::requireString(*obj, "message_id");
+			d.messageId = JSONFields::requireString(*obj, "message_id");
 			if (!isMessageId(d.messageId) || name != d.messageId + SUFFIX) throw Poco::DataFormatException("message_id does not match the file name");
-			d.jobId = JsonFields::string(*obj, "job_id");
-			d.hookId = JsonFields::string(*obj, "hook_id");
-			d.body = JsonFields::requireString(*obj, "body");
-			d.attempts = static_cast<int>(JsonFields::integer(*obj, "attempts", 0));
-			d.nextAttempt = IsoTime::parse(JsonFields::requireString(*obj, "next_attempt_at"));
-			d.createdAt = IsoTime::parse(JsonFields::requireString(*obj, "created_at"));
+			d.jobId = JSONFields::string(*obj, "job_id");
+			d.hookId = JSONFields::string(*obj, "hook_id");
+			d.body = JSONFields::requireString(*obj, "body");
+			d.attempts = static_cast<int>(JSONFields::integer(*obj, "attempts", 0));
+			d.nextAttempt = IsoTime::parse(JSONFields::requireString(*obj, "next_attempt_at"));
+			d.createdAt = IsoTime::parse(JSONFields::requireString(*obj, "created_at"));
 			loaded[d.messageId] = d;
 		}
 		catch (Poco::Exception& exc)
@@ -219,7 +219,7 @@ bool ResultCallbackQueue::attempt(const Delivery& d, std::string& failure) const
 		{
 			headers = WebhookSigner::signStandardWebhooks(_options.secret, d.messageId, d.body, _clock.now());
 		}
-		HttpClient::Response response = _http.send("POST", _options.url, d.body, headers);
+		HTTPClient::Response response = _http.send("POST", _options.url, d.body, headers);
 		if (response.status >= 200 && response.status < 300) return true;
 		failure = "HTTP " + std::to_string(response.status);
 	}

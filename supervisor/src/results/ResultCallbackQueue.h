@@ -11,7 +11,7 @@
 
 #include "Sygen/Foundation/Clock.h"
 #include "Sygen/Foundation/Config.h"
-#include "Sygen/Delivery/HttpClient.h"
+#include "Sygen/Delivery/HTTPClient.h"
 #include "Sygen/Protocol/WebhookResult.h"
 #include <Poco/Logger.h>
 #include <Poco/Timestamp.h>
@@ -113,7 +113,7 @@ private:
 
 	Options _options;
 	Clock& _clock;
-	HttpClient _http;
+	HTTPClient _http;
 	Poco::Logger& _logger;
 	mutable std::mutex _mutex;
 	std::condition_variable _changed;

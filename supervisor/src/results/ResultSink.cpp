@@ -31,7 +31,7 @@ ResultSink::ResultSink(const DeliverySettings& delivery, const Options& options,
 {
 	RetryPolicy retry = _options.retry;
 	if (!retry.sleep) retry.sleep = [this](const Poco::Timespan& delay) { return cancellableWait(delay); };
-	HttpClient http(_options.httpTimeout);
+	HTTPClient http(_options.httpTimeout);
 	if (_delivery.telegramConfigured())
 	{
 		_telegram.reset(new TelegramTransport(_delivery.telegramApiBase, _delivery.telegramToken, retry, http));

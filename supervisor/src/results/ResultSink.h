@@ -26,7 +26,7 @@
 namespace Sygen {
 
 class ResultSink
-	/// submit() is what WebhookService's result listener calls for every finished
+	/// submit() is what SupervisorCore's result listener calls for every finished
 	/// job. It never waits for the network: a broadcast goes into a bounded
 	/// in-memory queue served by the sink's own thread (chats in allowed_user_ids
 	/// order, then the Matrix rooms), and the callback into ResultCallbackQueue

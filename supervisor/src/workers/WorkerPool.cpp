@@ -3,7 +3,7 @@
 //
 
 #include "workers/WorkerPool.h"
-#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/Logger.h>
@@ -19,7 +19,7 @@ namespace {
 
 Poco::Logger& logger()
 {
-	return Poco::Logger::get("sygen.workers");
+	return Poco::Logger::get("Sygen.WorkerPool");
 }
 
 std::string workerName(int id)
@@ -681,12 +681,12 @@ bool WorkerPool::handleHello(const std::shared_ptr<Connection>& connection, cons
 {
 	try
 	{
-		if (JsonFields::string(hello, "type") != "hello")
+		if (JSONFields::string(hello, "type") != "hello")
 		{
 			reason = "first frame is not a hello";
 			return false;
 		}
-		long long id = JsonFields::integer(hello, "worker_id", 0);
+		long long id = JSONFields::integer(hello, "worker_id", 0);
 		pid_t peerPid = connection->channel->peerCredentials().pid;
 		auto it = _slots.find(static_cast<int>(id));
 		if (it == _slots.end())
@@ -713,7 +713,7 @@ bool WorkerPool::handleHello(const std::shared_ptr<Connection>& connection, cons
 
 		connection->slotId = slot.id;
 		slot.connection = connection;
-		slot.version = JsonFields::string(hello, "version");
+		slot.version = JSONFields::string(hello, "version");
 		slot.lastSeen.update();
 		logger().information(workerName(slot.id) + " ready (pid " + std::to_string(slot.pid) + ")");
 		fire(slot, E::HELLO, notices);
@@ -742,7 +742,7 @@ void WorkerPool::handleFrame(const std::shared_ptr<Connection>& connection, cons
 	std::string type;
 	try
 	{
-		type = JsonFields::string(frame, "type");
+		type = JSONFields::string(frame, "type");
 	}
 	catch (Poco::DataFormatException& e)
 	{
@@ -781,7 +781,7 @@ void WorkerPool::handleFrame(const std::shared_ptr<Connection>& connection, cons
 	}
 	if (type == "started")
 	{
-		logger().debug(workerName(slot.id) + " started job " + JsonFields::string(frame, "job_id", ""));
+		logger().debug(workerName(slot.id) + " started job " + JSONFields::string(frame, "job_id", ""));
 		return;
 	}
 	if (type == "result")
@@ -789,7 +789,7 @@ void WorkerPool::handleFrame(const std::shared_ptr<Connection>& connection, cons
 		WebhookResult result;
 		try
 		{
-			Poco::JSON::Object::Ptr body = JsonFields::object(frame, "result");
+			Poco::JSON::Object::Ptr body = JSONFields::object(frame, "result");
 			if (!body) throw Poco::DataFormatException("result: missing");
 			result = WebhookResult::fromJSON(*body);
 		}
@@ -818,8 +818,8 @@ void WorkerPool::handleFrame(const std::shared_ptr<Connection>& connection, cons
 
 void WorkerPool::handleLingeringFrame(Slot& slot, const Poco::JSON::Object& frame, Notices& notices)
 {
-	if (JsonFields::string(frame, "type", "") != "result" || slot.lingeringJob.empty()) return;
-	Poco::JSON::Object::Ptr body = JsonFields::object(frame, "result");
+	if (JSONFields::string(frame, "type", "") != "result" || slot.lingeringJob.empty()) return;
+	Poco::JSON::Object::Ptr body = JSONFields::object(frame, "result");
 	if (!body) return;
 	WebhookResult result = WebhookResult::fromJSON(*body);
 	if (result.jobId != slot.lingeringJob) return;

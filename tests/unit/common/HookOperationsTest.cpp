@@ -4,7 +4,7 @@
 
 #include "Sygen/Admin/HookOperations.h"
 #include "Sygen/Hooks/HookStore.h"
-#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include "Sygen/Auth/WebhookSigner.h"
 #include "Sygen/Auth/HMACAuthenticator.h"
 #include "Sygen/Auth/RequestView.h"
@@ -214,7 +214,7 @@ public:
 	{
 		std::string token = _ops->add("b", *object(R"({"mode": "wake", "prompt_template": "p"})"))->getValue<std::string>("token");
 		_ops->add("h", *object(R"({"mode": "wake", "prompt_template": "p", "hmac_secret": "hidden-secret"})"), "github");
-		std::string listed = Sygen::JsonFields::compact(Poco::Dynamic::Var(_ops->list()));
+		std::string listed = Sygen::JSONFields::compact(Poco::Dynamic::Var(_ops->list()));
 		CPPUNIT_ASSERT(listed.find(token) == std::string::npos);
 		CPPUNIT_ASSERT(listed.find("hidden-secret") == std::string::npos);
 		Poco::JSON::Object::Ptr h = _ops->get("h");

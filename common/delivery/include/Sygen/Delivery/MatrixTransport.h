@@ -10,7 +10,7 @@
 #ifndef Sygen_Delivery_MatrixTransport_INCLUDED
 #define Sygen_Delivery_MatrixTransport_INCLUDED
 
-#include "Sygen/Delivery/HttpClient.h"
+#include "Sygen/Delivery/HTTPClient.h"
 #include "Sygen/Foundation/RetryPolicy.h"
 #include <Poco/Logger.h>
 #include <string>
@@ -37,7 +37,7 @@ public:
 	static const std::size_t MESSAGE_LIMIT = 8192;
 
 	MatrixTransport(const std::string& homeserver, const std::string& accessToken,
-		const RetryPolicy& policy = RetryPolicy(), const HttpClient& http = HttpClient());
+		const RetryPolicy& policy = RetryPolicy(), const HTTPClient& http = HTTPClient());
 		/// homeserver: base URL, e.g. "https://matrix.example.org" (a trailing '/' is ignored).
 
 	bool configured() const;
@@ -61,7 +61,7 @@ private:
 	std::string _homeserver;
 	std::string _accessToken;
 	RetryPolicy _policy;
-	HttpClient _http;
+	HTTPClient _http;
 	Poco::Logger& _logger;
 };
 

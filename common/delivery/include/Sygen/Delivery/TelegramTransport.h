@@ -9,7 +9,7 @@
 #ifndef Sygen_Delivery_TelegramTransport_INCLUDED
 #define Sygen_Delivery_TelegramTransport_INCLUDED
 
-#include "Sygen/Delivery/HttpClient.h"
+#include "Sygen/Delivery/HTTPClient.h"
 #include "Sygen/Foundation/RetryPolicy.h"
 #include <Poco/Logger.h>
 #include <string>
@@ -36,7 +36,7 @@ public:
 	static const std::size_t MESSAGE_LIMIT = 4096;
 
 	TelegramTransport(const std::string& apiBase, const std::string& token,
-		const RetryPolicy& policy = RetryPolicy(), const HttpClient& http = HttpClient());
+		const RetryPolicy& policy = RetryPolicy(), const HTTPClient& http = HTTPClient());
 		/// apiBase: e.g. "https://api.telegram.org" (a trailing '/' is ignored).
 
 	bool configured() const;
@@ -56,7 +56,7 @@ private:
 	std::string _apiBase;
 	std::string _token;
 	RetryPolicy _policy;
-	HttpClient _http;
+	HTTPClient _http;
 	Poco::Logger& _logger;
 };
 

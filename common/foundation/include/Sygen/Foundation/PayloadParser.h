@@ -33,7 +33,7 @@ public:
 
 	static Outcome check(const std::string& body);
 		/// The outcome parse() would give, without keeping the payload: plain JSON
-		/// objects (PlainJsonScanner) are recognised without building a tree, the rest
+		/// objects (PlainJSONScanner) are recognised without building a tree, the rest
 		/// goes through parse(). For the ingress, which only needs the verdict.
 
 	static bool withinDepth(const std::string& text, int maxDepth);

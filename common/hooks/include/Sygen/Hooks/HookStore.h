@@ -49,7 +49,7 @@ class HookStore
 	/// AtomicFile::Lock, the file is re-read when its mtime, size or inode changed
 	/// (hand edits win), the change is applied, pending telemetry is re-applied, and
 	/// the file is replaced atomically with mode 0600 in the reference's format
-	/// (JsonWriter::file). Unknown top-level keys and unknown entry keys are kept.
+	/// (JSONWriter::file). Unknown top-level keys and unknown entry keys are kept.
 	/// While the file on disk is invalid, changes throw Poco::DataFormatException and
 	/// telemetry stays pending, so nothing overwrites a half-finished hand edit.
 	/// A deleted file is recreated from memory by the next write.

@@ -24,7 +24,7 @@ class TemplateRenderer
 	/// - Missing key or JSON null: "{{?key}}". Rendering never fails.
 	/// - Values: strings raw; integers in decimal; other numbers as Python's
 	///   repr(float) (1.5, 0.1, 2.0, 1e+100); booleans true/false; arrays and objects
-	///   as compact JSON without spaces (JsonWriter::compact; key order as in the
+	///   as compact JSON without spaces (JSONWriter::compact; key order as in the
 	///   payload object, so parse payloads with ParseHandler(true)).
 	/// - One left-to-right pass: substituted text is never scanned again;
 	///   "{{{a}}}" with a=1 gives "{1}".

@@ -1,9 +1,9 @@
 //
-// JsonResponse.h
+// JSONResponse.h
 //
 
-#ifndef Sygen_JsonResponse_INCLUDED
-#define Sygen_JsonResponse_INCLUDED
+#ifndef Sygen_JSONResponse_INCLUDED
+#define Sygen_JSONResponse_INCLUDED
 
 #include <Poco/JSON/Object.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -11,7 +11,7 @@
 
 namespace Sygen {
 
-class JsonResponse
+class JSONResponse
 	/// Sends JSON replies with `Content-Type: application/json; charset=utf-8`
 	/// (SPEC §8). A HEAD request gets the headers only (Poco discards the body).
 {
@@ -31,4 +31,4 @@ public:
 
 } // namespace Sygen
 
-#endif // Sygen_JsonResponse_INCLUDED
+#endif // Sygen_JSONResponse_INCLUDED

@@ -1,19 +1,19 @@
 //
-// PlainJsonScanner.h
+// PlainJSONScanner.h
 //
 // Library: Sygen/Foundation
 //
 // Recognises, without building anything, the JSON objects that are certainly valid.
 //
 
-#ifndef Sygen_Foundation_PlainJsonScanner_INCLUDED
-#define Sygen_Foundation_PlainJsonScanner_INCLUDED
+#ifndef Sygen_Foundation_PlainJSONScanner_INCLUDED
+#define Sygen_Foundation_PlainJSONScanner_INCLUDED
 
 #include <string>
 
 namespace Sygen {
 
-class PlainJsonScanner
+class PlainJSONScanner
 	/// A validating scanner for "plain" JSON: strict RFC 8259 syntax, ASCII only, no
 	/// \u escapes, integers and decimals of at most 15 characters without exponent,
 	/// at most maxDepth levels of nesting. Such text is valid JSON for every parser,
@@ -36,4 +36,4 @@ public:
 
 } // namespace Sygen
 
-#endif // Sygen_Foundation_PlainJsonScanner_INCLUDED
+#endif // Sygen_Foundation_PlainJSONScanner_INCLUDED

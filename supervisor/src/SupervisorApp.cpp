@@ -1,14 +1,14 @@
 //
-// WebhookServer.cpp
+// SupervisorApp.cpp
 //
 
-#include "WebhookServer.h"
-#include "http/ConnectionGate.h"
+#include "SupervisorApp.h"
+#include "http/HTTPAcceptor.h"
 #include "http/RequestHandlerFactory.h"
 #include "admin/AdminCommands.h"
 #include "admin/AdminServer.h"
 #include "admin/HookAdminCommands.h"
-#include "WebhookService.h"
+#include "SupervisorCore.h"
 #include "results/ResultSink.h"
 #include "workers/WorkerPool.h"
 #include "Sygen/Foundation/Logging.h"
@@ -66,14 +66,14 @@ rlim_t raiseDescriptorLimit()
 
 } // namespace
 
-WebhookServer::WebhookServer()
+SupervisorApp::SupervisorApp()
 {
 	// Options are ours alone: the default --daemon/--pidfile handling is kept by
 	// ServerApplication, but no configuration file is loaded behind our back.
 	setUnixOptions(true);
 }
 
-void WebhookServer::defineOptions(OptionSet& options)
+void SupervisorApp::defineOptions(OptionSet& options)
 {
 	ServerApplication::defineOptions(options);
 	options.addOption(Option("help", "h", "show this help and exit"));
@@ -85,7 +85,7 @@ void WebhookServer::defineOptions(OptionSet& options)
 	options.addOption(Option("log-level", "", "fatal, critical, error, warning, notice, information (default), debug, trace").argument("LEVEL"));
 }
 
-void WebhookServer::handleOption(const std::string& name, const std::string& value)
+void SupervisorApp::handleOption(const std::string& name, const std::string& value)
 {
 	ServerApplication::handleOption(name, value);
 	if (name == "help")
@@ -101,7 +101,7 @@ void WebhookServer::handleOption(const std::string& name, const std::string& val
 	else if (name == "log-level") _logLevel = value;
 }
 
-void WebhookServer::showHelp() const
+void SupervisorApp::showHelp() const
 {
 	Poco::Util::HelpFormatter help(options());
 	help.setCommand("sygen-webhookd");
@@ -116,7 +116,7 @@ void WebhookServer::showHelp() const
 	help.format(std::cout);
 }
 
-int WebhookServer::main(const std::vector<std::string>&)
+int SupervisorApp::main(const std::vector<std::string>&)
 {
 	if (_helpRequested)
 	{
@@ -171,7 +171,7 @@ int WebhookServer::main(const std::vector<std::string>&)
 		Logging::addSecret(config.webhooks.matrix.accessToken);
 		Logging::addSecret(config.webhooks.resultCallback.secret);
 		logger().information("global token: %s", config.describe(source));
-		WebhookService service(config);
+		SupervisorCore service(config);
 		service.open();
 		return serve(service);
 	}
@@ -187,7 +187,7 @@ int WebhookServer::main(const std::vector<std::string>&)
 	}
 }
 
-std::string WebhookServer::workerExecutable()
+std::string SupervisorApp::workerExecutable()
 {
 	// The worker is installed (and built) next to this binary.
 	char buffer[4096];
@@ -197,7 +197,7 @@ std::string WebhookServer::workerExecutable()
 	return Poco::Path(self.parent(), "sygen-webhook-worker").toString();
 }
 
-int WebhookServer::serve(WebhookService& service)
+int SupervisorApp::serve(SupervisorCore& service)
 {
 	const Config& config = service.config();
 
@@ -248,12 +248,12 @@ int WebhookServer::serve(WebhookService& service)
 	// Idle and slow clients wait in the gate, not on the pool (DESIGN: Poco's
 	// HTTPServer is thread-per-connection).
 	const rlim_t descriptors = raiseDescriptorLimit();
-	ConnectionGate::Options gateOptions;
+	HTTPAcceptor::Options gateOptions;
 	gateOptions.headTimeout = params->getTimeout();
 	gateOptions.keepAliveTimeout = params->getKeepAliveTimeout();
 	// Room for the pool's connections, workers, spool and log files.
 	gateOptions.maxConnections = descriptors > 1024 ? std::min<std::size_t>(10000, descriptors - 512) : descriptors / 2;
-	ConnectionGate server(socket, new RequestHandlerFactory(service), threads, params, gateOptions);
+	HTTPAcceptor server(socket, new RequestHandlerFactory(service), threads, params, gateOptions);
 	server.start();
 	logger().information("open files limit %s: up to %s waiting HTTP connections", std::to_string(descriptors), std::to_string(gateOptions.maxConnections));
 
@@ -280,7 +280,7 @@ int WebhookServer::serve(WebhookService& service)
 	return EXIT_OK;
 }
 
-void WebhookServer::waitForSignals(WebhookService& service, WorkerPool& pool)
+void SupervisorApp::waitForSignals(SupervisorCore& service, WorkerPool& pool)
 {
 	sigset_t signals = controlSignals();
 	Poco::Timespan ping = SdNotify::watchdogPingInterval();
@@ -316,14 +316,14 @@ void WebhookServer::waitForSignals(WebhookService& service, WorkerPool& pool)
 	}
 }
 
-std::string WebhookServer::statusLine(WebhookService& service, WorkerPool& pool)
+std::string SupervisorApp::statusLine(SupervisorCore& service, WorkerPool& pool)
 {
 	Metrics::Gauges gauges = gaugesOf(pool);
 	return "queue " + std::to_string(service.dispatcher().queuedCount()) + ", workers busy " +
 		std::to_string(gauges.workersBusy) + "/" + std::to_string(pool.list().size());
 }
 
-Metrics::Gauges WebhookServer::gaugesOf(const WorkerPool& pool)
+Metrics::Gauges SupervisorApp::gaugesOf(const WorkerPool& pool)
 {
 	Metrics::Gauges gauges;
 	for (const WorkerInfo& worker: pool.list())

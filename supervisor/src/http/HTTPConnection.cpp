@@ -1,10 +1,10 @@
 //
-// GateConnection.cpp
+// HTTPConnection.cpp
 //
 
-#include "http/GateConnection.h"
-#include "http/ConnectionGate.h"
-#include "http/JsonResponse.h"
+#include "http/HTTPConnection.h"
+#include "http/HTTPAcceptor.h"
+#include "http/JSONResponse.h"
 #include "http/RequestHead.h"
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -47,17 +47,17 @@ void sendBadRequest(Poco::Net::HTTPServerSession& session, const std::string& co
 
 } // namespace
 
-GateConnection::Session::Session(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params):
+HTTPConnection::Session::Session(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params):
 	Poco::Net::HTTPServerSession(socket, params)
 {
 }
 
-int GateConnection::Session::pending() const
+int HTTPConnection::Session::pending() const
 {
 	return buffered();
 }
 
-GateConnection::GateConnection(const Poco::Net::StreamSocket& socket, ConnectionGate& gate,
+HTTPConnection::HTTPConnection(const Poco::Net::StreamSocket& socket, HTTPAcceptor& gate,
 	Poco::Net::HTTPServerParams::Ptr params, Poco::Net::HTTPRequestHandlerFactory::Ptr factory):
 	Poco::Net::TCPServerConnection(socket),
 	_gate(gate),
@@ -66,7 +66,7 @@ GateConnection::GateConnection(const Poco::Net::StreamSocket& socket, Connection
 {
 }
 
-void GateConnection::run()
+void HTTPConnection::run()
 {
 	Session session(socket(), _params);
 	Outcome outcome = Outcome::CLOSE;
@@ -85,16 +85,16 @@ void GateConnection::run()
 	catch (Poco::Exception& exc)
 	{
 		// The client went away or stalled mid-request; nothing can be answered.
-		Poco::Logger::get("Gate").debug("connection ended: %s", exc.displayText());
+		Poco::Logger::get("Sygen.HTTPConnection").debug("connection ended: %s", exc.displayText());
 		return;
 	}
 	if (outcome == Outcome::KEEP_ALIVE) _gate.resume(session.detachSocket());
 	else if (outcome == Outcome::LINGER) _gate.closeGracefully(session.detachSocket());
 }
 
-bool GateConnection::nextRequestReady(Session& session) const
+bool HTTPConnection::nextRequestReady(Session& session) const
 {
-	const ConnectionGate::Options& options = _gate.options();
+	const HTTPAcceptor::Options& options = _gate.options();
 	const int fd = session.socket().impl()->sockfd();
 	// poll(2), not Socket::poll(): on Linux Poco 1.11 builds an epoll set for every
 	// call (epoll_create, epoll_ctl, epoll_wait, close), four syscalls per request on
@@ -112,7 +112,7 @@ bool GateConnection::nextRequestReady(Session& session) const
 	return RequestHead::scan(buffer.data(), static_cast<std::size_t>(n), options.headLimit, options.handOffLimit).state == RequestHead::READY;
 }
 
-GateConnection::Outcome GateConnection::serveOne(Session& session)
+HTTPConnection::Outcome HTTPConnection::serveOne(Session& session)
 {
 	Poco::Net::HTTPServerResponseImpl response(session);
 	std::unique_ptr<Poco::Net::HTTPServerRequestImpl> request;
@@ -147,7 +147,7 @@ GateConnection::Outcome GateConnection::serveOne(Session& session)
 	if (!handler)
 	{
 		response.setKeepAlive(false);
-		JsonResponse::error(response, HTTPResponse::HTTP_NOT_IMPLEMENTED, "not_implemented");
+		JSONResponse::error(response, HTTPResponse::HTTP_NOT_IMPLEMENTED, "not_implemented");
 		return Outcome::LINGER;
 	}
 	if (request->getExpectContinue()) response.sendContinue();
@@ -159,9 +159,9 @@ GateConnection::Outcome GateConnection::serveOne(Session& session)
 	{
 		// Handlers map their own errors (HTTPErrorMapper); this is a bug or a lost client.
 		if (response.sent() || session.networkException()) return Outcome::CLOSE;
-		Poco::Logger::get("Gate").error("request failed: %s", exc.displayText());
+		Poco::Logger::get("Sygen.HTTPConnection").error("request failed: %s", exc.displayText());
 		response.setKeepAlive(false);
-		JsonResponse::error(response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal_error");
+		JSONResponse::error(response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal_error");
 		return Outcome::LINGER;
 	}
 	if (!response.sent()) return Outcome::CLOSE;

@@ -1,12 +1,12 @@
 //
-// ConnectionGate.h
+// HTTPAcceptor.h
 //
 // The front stage of the HTTP server: accepts connections and keeps idle and
 // slow clients off the thread pool.
 //
 
-#ifndef Sygen_ConnectionGate_INCLUDED
-#define Sygen_ConnectionGate_INCLUDED
+#ifndef Sygen_HTTPAcceptor_INCLUDED
+#define Sygen_HTTPAcceptor_INCLUDED
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -28,7 +28,7 @@
 
 namespace Sygen {
 
-class ConnectionGate
+class HTTPAcceptor
 	/// Replaces the accept loop of Poco's HTTPServer. Poco gives a pool thread to
 	/// each connection from accept to close, so idle and slow clients (slowloris,
 	/// thousands of idle sockets) would take every thread and stall /health.
@@ -77,12 +77,12 @@ public:
 		std::size_t busy = 0;        ///< 503 answers.
 	};
 
-	ConnectionGate(const Poco::Net::ServerSocket& socket, Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
+	HTTPAcceptor(const Poco::Net::ServerSocket& socket, Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
 		Poco::ThreadPool& threads, Poco::Net::HTTPServerParams::Ptr params, const Options& options);
 		/// The listening socket must be bound and listening. params configures the
 		/// pool side (timeouts, keep-alive, maxThreads, maxQueued) as for HTTPServer.
 
-	~ConnectionGate();
+	~HTTPAcceptor();
 		/// Stops the gate if it still runs.
 
 	void start();
@@ -160,4 +160,4 @@ private:
 
 } // namespace Sygen
 
-#endif // Sygen_ConnectionGate_INCLUDED
+#endif // Sygen_HTTPAcceptor_INCLUDED

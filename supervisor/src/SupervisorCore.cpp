@@ -1,8 +1,8 @@
 //
-// WebhookService.cpp
+// SupervisorCore.cpp
 //
 
-#include "WebhookService.h"
+#include "SupervisorCore.h"
 #include "Sygen/Auth/Authenticator.h"
 #include "Sygen/Auth/BearerAuthenticator.h"
 #include "Sygen/Foundation/IsoTime.h"
@@ -21,7 +21,7 @@ namespace {
 
 Poco::Logger& logger()
 {
-	return Poco::Logger::get("Supervisor");
+	return Poco::Logger::get("Sygen.SupervisorCore");
 }
 
 // Delivery ids longer than this are not a real sender's; they are ignored rather
@@ -35,7 +35,7 @@ bool isBearerMode(const Hook& hook)
 
 } // namespace
 
-WebhookService::WebhookService(const Config& config, Clock& clock):
+SupervisorCore::SupervisorCore(const Config& config, Clock& clock):
 	_config(config),
 	_clock(clock),
 	_hooks(config.paths.hooksFile, clock),
@@ -45,12 +45,12 @@ WebhookService::WebhookService(const Config& config, Clock& clock):
 {
 }
 
-WebhookService::~WebhookService()
+SupervisorCore::~SupervisorCore()
 {
 	_hooks.stopPolling();
 }
 
-void WebhookService::open()
+void SupervisorCore::open()
 {
 	Poco::File(_config.paths.stateDir).createDirectories();
 	::chmod(_config.paths.stateDir.c_str(), 0700);
@@ -61,7 +61,7 @@ void WebhookService::open()
 	_spool.open();
 }
 
-void WebhookService::recover()
+void SupervisorCore::recover()
 {
 	for (const JobInfo& job: _spool.interrupted())
 	{
@@ -86,54 +86,54 @@ void WebhookService::recover()
 	}
 }
 
-void WebhookService::setResultListener(ResultListener listener)
+void SupervisorCore::setResultListener(ResultListener listener)
 {
 	_resultListener = std::move(listener);
 }
 
-void WebhookService::setGaugeSource(std::function<Metrics::Gauges()> source)
+void SupervisorCore::setGaugeSource(std::function<Metrics::Gauges()> source)
 {
 	_gauges = std::move(source);
 }
 
-Dispatcher& WebhookService::dispatcher()
+Dispatcher& SupervisorCore::dispatcher()
 {
 	return _dispatcher;
 }
 
-HookStore& WebhookService::hooks()
+HookStore& SupervisorCore::hooks()
 {
 	return _hooks;
 }
 
-JobSpool& WebhookService::spool()
+JobSpool& SupervisorCore::spool()
 {
 	return _spool;
 }
 
-const Config& WebhookService::config() const
+const Config& SupervisorCore::config() const
 {
 	return _config;
 }
 
-void WebhookService::reloadHooks()
+void SupervisorCore::reloadHooks()
 {
 	_hooks.load();
 	maskHookSecrets();
 }
 
-std::string WebhookService::globalToken() const
+std::string SupervisorCore::globalToken() const
 {
 	std::shared_ptr<const std::string> swapped = std::atomic_load(&_globalToken);
 	return swapped ? *swapped : _config.webhooks.token;
 }
 
-void WebhookService::setGlobalToken(const std::string& token)
+void SupervisorCore::setGlobalToken(const std::string& token)
 {
 	std::atomic_store(&_globalToken, std::make_shared<const std::string>(token));
 }
 
-void WebhookService::maskHookSecrets()
+void SupervisorCore::maskHookSecrets()
 {
 	std::shared_ptr<const HookSet> snapshot = _hooks.snapshot();
 	if (snapshot == _maskedSnapshot) return;
@@ -145,28 +145,28 @@ void WebhookService::maskHookSecrets()
 	_maskedSnapshot = snapshot;
 }
 
-RateLimiter::Decision WebhookService::admit(const std::string& clientAddress)
+RateLimiter::Decision SupervisorCore::admit(const std::string& clientAddress)
 {
 	return _rateLimiter.check(clientAddress, _clock.now());
 }
 
-std::size_t WebhookService::maxBodyBytes() const
+std::size_t SupervisorCore::maxBodyBytes() const
 {
 	return static_cast<std::size_t>(_config.webhooks.maxBodyBytes);
 }
 
-std::shared_ptr<const Hook> WebhookService::findHook(const std::string& id) const
+std::shared_ptr<const Hook> SupervisorCore::findHook(const std::string& id) const
 {
 	return _hooks.snapshot()->findPtr(id);
 }
 
-bool WebhookService::authenticate(const Hook& hook, const Poco::Net::NameValueCollection& headers, const std::string& body) const
+bool SupervisorCore::authenticate(const Hook& hook, const Poco::Net::NameValueCollection& headers, const std::string& body) const
 {
 	RequestView view(headers, body, globalToken(), _clock.now());
 	return Authenticator::authenticate(hook, view);
 }
 
-EnqueueOutcome WebhookService::enqueue(const Hook& hook, const Poco::Net::NameValueCollection& headers, const std::string& body)
+EnqueueOutcome SupervisorCore::enqueue(const Hook& hook, const Poco::Net::NameValueCollection& headers, const std::string& body)
 {
 	EnqueueOutcome outcome;
 	if (!_dispatcher.hasRoom())
@@ -222,7 +222,7 @@ EnqueueOutcome WebhookService::enqueue(const Hook& hook, const Poco::Net::NameVa
 	return outcome;
 }
 
-void WebhookService::spool(const Hook& hook, const std::string& jobId, const std::string& body, EnqueueOutcome& outcome)
+void SupervisorCore::spool(const Hook& hook, const std::string& jobId, const std::string& body, EnqueueOutcome& outcome)
 {
 	Poco::Timestamp now = _clock.now();
 	std::string dependency = hook.dependency.value_or("");
@@ -232,17 +232,17 @@ void WebhookService::spool(const Hook& hook, const std::string& jobId, const std
 	outcome.job = QueuedJob{jobId, hook.id, dependency, now, hook.maxConcurrent.value_or(0)};
 }
 
-void WebhookService::dispatch(const EnqueueOutcome& accepted)
+void SupervisorCore::dispatch(const EnqueueOutcome& accepted)
 {
 	if (accepted.kind == EnqueueOutcome::ACCEPTED && !accepted.job.jobId.empty()) _dispatcher.submit(accepted.job);
 }
 
-std::optional<JobInfo> WebhookService::findJob(const std::string& jobId) const
+std::optional<JobInfo> SupervisorCore::findJob(const std::string& jobId) const
 {
 	return _spool.find(jobId);
 }
 
-bool WebhookService::mayReadJob(const JobInfo& job, const Poco::Net::NameValueCollection& headers) const
+bool SupervisorCore::mayReadJob(const JobInfo& job, const Poco::Net::NameValueCollection& headers) const
 {
 	static const std::string noBody;
 	const std::string token = globalToken();
@@ -253,14 +253,14 @@ bool WebhookService::mayReadJob(const JobInfo& job, const Poco::Net::NameValueCo
 	return !token.empty() && BearerAuthenticator::authenticateToken(view, token);
 }
 
-std::string WebhookService::metricsText() const
+std::string SupervisorCore::metricsText() const
 {
 	Metrics::Gauges gauges = _gauges ? _gauges() : Metrics::Gauges();
 	gauges.queueDepth = _dispatcher.queuedCount();
 	return _metrics.render(gauges);
 }
 
-bool WebhookService::mayReadMetrics(const std::string& clientAddress, const Poco::Net::NameValueCollection& headers) const
+bool SupervisorCore::mayReadMetrics(const std::string& clientAddress, const Poco::Net::NameValueCollection& headers) const
 {
 	Poco::Net::IPAddress address;
 	if (Poco::Net::IPAddress::tryParse(clientAddress, address) && address.isLoopback()) return true;
@@ -270,12 +270,12 @@ bool WebhookService::mayReadMetrics(const std::string& clientAddress, const Poco
 	return !token.empty() && BearerAuthenticator::authenticateToken(view, token);
 }
 
-void WebhookService::countResponse(const std::string& route, int status)
+void SupervisorCore::countResponse(const std::string& route, int status)
 {
 	_metrics.countResponse(route, status);
 }
 
-std::optional<WorkOrder> WebhookService::prepare(const QueuedJob& job, WebhookResult& failure)
+std::optional<WorkOrder> SupervisorCore::prepare(const QueuedJob& job, WebhookResult& failure)
 {
 	std::optional<Hook> hook = _hooks.get(job.hookId);
 	if (!hook)
@@ -297,12 +297,12 @@ std::optional<WorkOrder> WebhookService::prepare(const QueuedJob& job, WebhookRe
 	return order;
 }
 
-void WebhookService::jobStarted(const std::string& jobId, int workerId, Poco::Timestamp at)
+void SupervisorCore::jobStarted(const std::string& jobId, int workerId, Poco::Timestamp at)
 {
 	_spool.markStarted(jobId, workerId, at);
 }
 
-void WebhookService::jobFinished(const WebhookResult& result)
+void SupervisorCore::jobFinished(const WebhookResult& result)
 {
 	try
 	{

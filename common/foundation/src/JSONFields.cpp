@@ -1,8 +1,8 @@
 //
-// JsonFields.cpp
+// JSONFields.cpp
 //
 
-#include "Sygen/Foundation/JsonFields.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
@@ -21,12 +21,12 @@ namespace {
 
 } // namespace
 
-bool JsonFields::isSet(const Poco::JSON::Object& obj, const std::string& key)
+bool JSONFields::isSet(const Poco::JSON::Object& obj, const std::string& key)
 {
 	return obj.has(key) && !obj.isNull(key);
 }
 
-std::string JsonFields::string(const Poco::JSON::Object& obj, const std::string& key, const std::string& deflt)
+std::string JSONFields::string(const Poco::JSON::Object& obj, const std::string& key, const std::string& deflt)
 {
 	if (!isSet(obj, key)) return deflt;
 	Poco::Dynamic::Var v = obj.get(key);
@@ -34,25 +34,25 @@ std::string JsonFields::string(const Poco::JSON::Object& obj, const std::string&
 	return v.extract<std::string>();
 }
 
-std::string JsonFields::requireString(const Poco::JSON::Object& obj, const std::string& key)
+std::string JSONFields::requireString(const Poco::JSON::Object& obj, const std::string& key)
 {
 	if (!isSet(obj, key)) throw Poco::DataFormatException(key + ": missing");
 	return string(obj, key);
 }
 
-std::optional<std::string> JsonFields::optionalString(const Poco::JSON::Object& obj, const std::string& key)
+std::optional<std::string> JSONFields::optionalString(const Poco::JSON::Object& obj, const std::string& key)
 {
 	if (!isSet(obj, key)) return std::nullopt;
 	return string(obj, key);
 }
 
-long long JsonFields::integer(const Poco::JSON::Object& obj, const std::string& key, long long deflt)
+long long JSONFields::integer(const Poco::JSON::Object& obj, const std::string& key, long long deflt)
 {
 	std::optional<long long> v = optionalInteger(obj, key);
 	return v ? *v : deflt;
 }
 
-std::optional<long long> JsonFields::optionalInteger(const Poco::JSON::Object& obj, const std::string& key)
+std::optional<long long> JSONFields::optionalInteger(const Poco::JSON::Object& obj, const std::string& key)
 {
 	if (!isSet(obj, key)) return std::nullopt;
 	Poco::Dynamic::Var v = obj.get(key);
@@ -67,7 +67,7 @@ std::optional<long long> JsonFields::optionalInteger(const Poco::JSON::Object& o
 	}
 }
 
-double JsonFields::number(const Poco::JSON::Object& obj, const std::string& key, double deflt)
+double JSONFields::number(const Poco::JSON::Object& obj, const std::string& key, double deflt)
 {
 	if (!isSet(obj, key)) return deflt;
 	Poco::Dynamic::Var v = obj.get(key);
@@ -75,7 +75,7 @@ double JsonFields::number(const Poco::JSON::Object& obj, const std::string& key,
 	return v.convert<double>();
 }
 
-bool JsonFields::boolean(const Poco::JSON::Object& obj, const std::string& key, bool deflt)
+bool JSONFields::boolean(const Poco::JSON::Object& obj, const std::string& key, bool deflt)
 {
 	if (!isSet(obj, key)) return deflt;
 	Poco::Dynamic::Var v = obj.get(key);
@@ -83,7 +83,7 @@ bool JsonFields::boolean(const Poco::JSON::Object& obj, const std::string& key, 
 	return v.extract<bool>();
 }
 
-std::vector<std::string> JsonFields::stringList(const Poco::JSON::Object& obj, const std::string& key)
+std::vector<std::string> JSONFields::stringList(const Poco::JSON::Object& obj, const std::string& key)
 {
 	std::vector<std::string> result;
 	if (!isSet(obj, key)) return result;
@@ -98,7 +98,7 @@ std::vector<std::string> JsonFields::stringList(const Poco::JSON::Object& obj, c
 	return result;
 }
 
-Poco::JSON::Object::Ptr JsonFields::object(const Poco::JSON::Object& obj, const std::string& key)
+Poco::JSON::Object::Ptr JSONFields::object(const Poco::JSON::Object& obj, const std::string& key)
 {
 	if (!isSet(obj, key)) return nullptr;
 	Poco::JSON::Object::Ptr nested = obj.getObject(key);
@@ -106,19 +106,19 @@ Poco::JSON::Object::Ptr JsonFields::object(const Poco::JSON::Object& obj, const 
 	return nested;
 }
 
-std::string JsonFields::compact(const Poco::Dynamic::Var& value)
+std::string JSONFields::compact(const Poco::Dynamic::Var& value)
 {
 	std::ostringstream out;
 	Poco::JSON::Stringifier::condense(value, out);
 	return out.str();
 }
 
-std::string JsonFields::compact(const Poco::JSON::Object::Ptr& obj)
+std::string JSONFields::compact(const Poco::JSON::Object::Ptr& obj)
 {
 	return compact(Poco::Dynamic::Var(obj));
 }
 
-Poco::JSON::Object::Ptr JsonFields::parseObject(const std::string& text)
+Poco::JSON::Object::Ptr JSONFields::parseObject(const std::string& text)
 {
 	Poco::JSON::Parser parser;
 	Poco::Dynamic::Var v = parser.parse(text);

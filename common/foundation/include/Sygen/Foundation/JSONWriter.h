@@ -1,5 +1,5 @@
 //
-// JsonWriter.h
+// JSONWriter.h
 //
 // Library: Sygen/Foundation
 //
@@ -7,15 +7,15 @@
 // (webhooks.json, config.json) stay byte-identical to what sygen produces.
 //
 
-#ifndef Sygen_Foundation_JsonWriter_INCLUDED
-#define Sygen_Foundation_JsonWriter_INCLUDED
+#ifndef Sygen_Foundation_JSONWriter_INCLUDED
+#define Sygen_Foundation_JSONWriter_INCLUDED
 
 #include <Poco/Dynamic/Var.h>
 #include <string>
 
 namespace Sygen {
 
-class JsonWriter
+class JSONWriter
 	/// Serialises Poco::Dynamic::Var trees (Poco::JSON::Object[::Ptr],
 	/// Poco::JSON::Array[::Ptr], strings, integers, floating point, booleans,
 	/// empty Var = null).
@@ -58,4 +58,4 @@ private:
 
 } // namespace Sygen
 
-#endif // Sygen_Foundation_JsonWriter_INCLUDED
+#endif // Sygen_Foundation_JSONWriter_INCLUDED

@@ -1,21 +1,21 @@
 //
-// PlainJsonScannerTest.cpp
+// PlainJSONScannerTest.cpp
 //
 
 #include "Sygen/Foundation/PayloadParser.h"
-#include "Sygen/Foundation/PlainJsonScanner.h"
+#include "Sygen/Foundation/PlainJSONScanner.h"
 #include <cppunit/extensions/HelperMacros.h>
 #include <string>
 #include <vector>
 
 using Sygen::PayloadParser;
-using Sygen::PlainJsonScanner;
+using Sygen::PlainJSONScanner;
 
 namespace {
 
 bool plain(const std::string& text)
 {
-	return PlainJsonScanner::isPlainObject(text, PayloadParser::MAX_DEPTH);
+	return PlainJSONScanner::isPlainObject(text, PayloadParser::MAX_DEPTH);
 }
 
 PayloadParser::Outcome fullParse(const std::string& text)
@@ -26,9 +26,9 @@ PayloadParser::Outcome fullParse(const std::string& text)
 
 } // namespace
 
-class PlainJsonScannerTest: public CppUnit::TestFixture
+class PlainJSONScannerTest: public CppUnit::TestFixture
 {
-	CPPUNIT_TEST_SUITE(PlainJsonScannerTest);
+	CPPUNIT_TEST_SUITE(PlainJSONScannerTest);
 	CPPUNIT_TEST(testPlainObjectsAreRecognised);
 	CPPUNIT_TEST(testBrokenSyntaxIsNotPlain);
 	CPPUNIT_TEST(testWhatAParserMayTreatDifferentlyIsLeftToIt);
@@ -84,8 +84,8 @@ public:
 		std::string deep = "{\"a\":" + std::string(PayloadParser::MAX_DEPTH, '[') + std::string(PayloadParser::MAX_DEPTH, ']') + "}";
 		CPPUNIT_ASSERT(plain(ok));
 		CPPUNIT_ASSERT(!plain(deep));
-		CPPUNIT_ASSERT(!PlainJsonScanner::isPlainObject("{\"a\":{}}", 1));
-		CPPUNIT_ASSERT(PlainJsonScanner::isPlainObject("{\"a\":{}}", 2));
+		CPPUNIT_ASSERT(!PlainJSONScanner::isPlainObject("{\"a\":{}}", 1));
+		CPPUNIT_ASSERT(PlainJSONScanner::isPlainObject("{\"a\":{}}", 2));
 	}
 
 	void testCheckAgreesWithTheFullParser()
@@ -103,4 +103,4 @@ public:
 	}
 };
 
-CPPUNIT_TEST_SUITE_REGISTRATION(PlainJsonScannerTest);
+CPPUNIT_TEST_SUITE_REGISTRATION(PlainJSONScannerTest);

@@ -1,11 +1,11 @@
 //
-// WebhookServer.h
+// SupervisorApp.h
 //
 // The sygen-webhookd application: options, start-up, signals, shutdown.
 //
 
-#ifndef Sygen_WebhookServer_INCLUDED
-#define Sygen_WebhookServer_INCLUDED
+#ifndef Sygen_SupervisorApp_INCLUDED
+#define Sygen_SupervisorApp_INCLUDED
 
 #include "Metrics.h"
 #include <Poco/Util/ServerApplication.h>
@@ -13,10 +13,10 @@
 
 namespace Sygen {
 
-class WebhookService;
+class SupervisorCore;
 class WorkerPool;
 
-class WebhookServer: public Poco::Util::ServerApplication
+class SupervisorApp: public Poco::Util::ServerApplication
 	/// Start-up order: config (exit 78 on error), disabled check (exit 0), global
 	/// token, state (hooks, replay log, spool), worker pool, spool recovery, HTTP.
 	///
@@ -25,7 +25,7 @@ class WebhookServer: public Poco::Util::ServerApplication
 	/// SIGTERM/SIGINT/SIGQUIT shut down gracefully, SIGHUP reloads the hooks.
 {
 public:
-	WebhookServer();
+	SupervisorApp();
 
 protected:
 	void defineOptions(Poco::Util::OptionSet& options) override;
@@ -34,9 +34,9 @@ protected:
 
 private:
 	void showHelp() const;
-	int serve(WebhookService& service);
-	void waitForSignals(WebhookService& service, WorkerPool& pool);
-	static std::string statusLine(WebhookService& service, WorkerPool& pool);
+	int serve(SupervisorCore& service);
+	void waitForSignals(SupervisorCore& service, WorkerPool& pool);
+	static std::string statusLine(SupervisorCore& service, WorkerPool& pool);
 	static Metrics::Gauges gaugesOf(const WorkerPool& pool);
 	static std::string workerExecutable();
 
@@ -51,4 +51,4 @@ private:
 
 } // namespace Sygen
 
-#endif // Sygen_WebhookServer_INCLUDED
+#endif // Sygen_SupervisorApp_INCLUDED

@@ -1,20 +1,20 @@
 //
-// HttpClientTest.cpp
+// HTTPClientTest.cpp
 //
 
-#include "FakeHttpServer.h"
-#include "Sygen/Delivery/HttpClient.h"
+#include "FakeHTTPServer.h"
+#include "Sygen/Delivery/HTTPClient.h"
 #include <cppunit/extensions/HelperMacros.h>
 
-using Sygen::HttpClient;
-using Sygen::HttpTransportError;
-using Sygen::Test::FakeHttpServer;
+using Sygen::HTTPClient;
+using Sygen::HTTPTransportError;
+using Sygen::Test::FakeHTTPServer;
 using Sygen::Test::FakeReply;
 using Sygen::Test::RecordedRequest;
 
-class HttpClientTest: public CppUnit::TestFixture
+class HTTPClientTest: public CppUnit::TestFixture
 {
-	CPPUNIT_TEST_SUITE(HttpClientTest);
+	CPPUNIT_TEST_SUITE(HTTPClientTest);
 	CPPUNIT_TEST(testSendsMethodPathHeadersAndBody);
 	CPPUNIT_TEST(testReturnsErrorStatusesAsResponses);
 	CPPUNIT_TEST(testTimeoutIsATransportError);
@@ -27,7 +27,7 @@ class HttpClientTest: public CppUnit::TestFixture
 public:
 	void testSendsMethodPathHeadersAndBody()
 	{
-		FakeHttpServer server([](const RecordedRequest&)
+		FakeHTTPServer server([](const RecordedRequest&)
 		{
 			FakeReply r;
 			r.status = 201;
@@ -35,10 +35,10 @@ public:
 			r.headers["X-Reply"] = "yes";
 			return r;
 		});
-		HttpClient http;
+		HTTPClient http;
 		Poco::Net::NameValueCollection headers;
 		headers.set("X-Custom", "v");
-		HttpClient::Response response = http.send("PUT", server.baseUrl() + "/a/b?c=d", "{\"x\":1}", headers);
+		HTTPClient::Response response = http.send("PUT", server.baseUrl() + "/a/b?c=d", "{\"x\":1}", headers);
 		CPPUNIT_ASSERT_EQUAL(201, response.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("{\"ok\":1}"), response.body);
 		CPPUNIT_ASSERT_EQUAL(std::string("yes"), response.headers.get("X-Reply"));
@@ -53,43 +53,43 @@ public:
 
 	void testReturnsErrorStatusesAsResponses()
 	{
-		FakeHttpServer server([](const RecordedRequest&)
+		FakeHTTPServer server([](const RecordedRequest&)
 		{
 			FakeReply r;
 			r.status = 503;
 			r.body = "down";
 			return r;
 		});
-		HttpClient::Response response = HttpClient().send("POST", server.baseUrl(), "");
+		HTTPClient::Response response = HTTPClient().send("POST", server.baseUrl(), "");
 		CPPUNIT_ASSERT_EQUAL(503, response.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("down"), response.body);
 	}
 
 	void testTimeoutIsATransportError()
 	{
-		FakeHttpServer server([](const RecordedRequest&)
+		FakeHTTPServer server([](const RecordedRequest&)
 		{
 			FakeReply r;
 			r.delaySeconds = 1.5;
 			return r;
 		});
-		HttpClient http(Poco::Timespan(0, 300000));
-		CPPUNIT_ASSERT_THROW(http.send("POST", server.baseUrl() + "/slow", "x"), HttpTransportError);
+		HTTPClient http(Poco::Timespan(0, 300000));
+		CPPUNIT_ASSERT_THROW(http.send("POST", server.baseUrl() + "/slow", "x"), HTTPTransportError);
 	}
 
 	void testRefusedConnectionNamesOriginNotPath()
 	{
 		int port;
 		{
-			FakeHttpServer gone;
+			FakeHTTPServer gone;
 			port = gone.port();
 		}
 		try
 		{
-			HttpClient().send("POST", "http://127.0.0.1:" + std::to_string(port) + "/botSECRET/sendMessage", "");
+			HTTPClient().send("POST", "http://127.0.0.1:" + std::to_string(port) + "/botSECRET/sendMessage", "");
 			CPPUNIT_FAIL("no exception");
 		}
-		catch (HttpTransportError& exc)
+		catch (HTTPTransportError& exc)
 		{
 			CPPUNIT_ASSERT_MESSAGE(exc.message(), exc.message().find("http://127.0.0.1:" + std::to_string(port)) == 0);
 			CPPUNIT_ASSERT_MESSAGE(exc.message(), exc.message().find("SECRET") == std::string::npos);
@@ -98,14 +98,14 @@ public:
 
 	void testRejectsOtherSchemes()
 	{
-		CPPUNIT_ASSERT_THROW(HttpClient().send("POST", "ftp://example.org/x", ""), HttpTransportError);
-		CPPUNIT_ASSERT_THROW(HttpClient().send("POST", "not a url", ""), HttpTransportError);
+		CPPUNIT_ASSERT_THROW(HTTPClient().send("POST", "ftp://example.org/x", ""), HTTPTransportError);
+		CPPUNIT_ASSERT_THROW(HTTPClient().send("POST", "not a url", ""), HTTPTransportError);
 		try
 		{
-			HttpClient().send("POST", "http://[bad/botSECRET", "");
+			HTTPClient().send("POST", "http://[bad/botSECRET", "");
 			CPPUNIT_FAIL("no exception");
 		}
-		catch (HttpTransportError& exc)
+		catch (HTTPTransportError& exc)
 		{
 			CPPUNIT_ASSERT(exc.message().find("SECRET") == std::string::npos);
 		}
@@ -114,17 +114,17 @@ public:
 	void testTlsHandshakeWithPlainServerFails()
 	{
 		// https to a plain HTTP server: the TLS layer fails, as a transport error.
-		FakeHttpServer server;
-		HttpClient http(Poco::Timespan(3, 0));
-		CPPUNIT_ASSERT_THROW(http.send("POST", "https://127.0.0.1:" + std::to_string(server.port()) + "/x", ""), HttpTransportError);
+		FakeHTTPServer server;
+		HTTPClient http(Poco::Timespan(3, 0));
+		CPPUNIT_ASSERT_THROW(http.send("POST", "https://127.0.0.1:" + std::to_string(server.port()) + "/x", ""), HTTPTransportError);
 	}
 
 	void testOrigin()
 	{
-		CPPUNIT_ASSERT_EQUAL(std::string("https://api.telegram.org:443"), HttpClient::origin("https://api.telegram.org/botX/sendMessage"));
-		CPPUNIT_ASSERT_EQUAL(std::string("http://127.0.0.1:8080"), HttpClient::origin("http://127.0.0.1:8080"));
-		CPPUNIT_ASSERT_EQUAL(std::string(""), HttpClient::origin("nonsense"));
+		CPPUNIT_ASSERT_EQUAL(std::string("https://api.telegram.org:443"), HTTPClient::origin("https://api.telegram.org/botX/sendMessage"));
+		CPPUNIT_ASSERT_EQUAL(std::string("http://127.0.0.1:8080"), HTTPClient::origin("http://127.0.0.1:8080"));
+		CPPUNIT_ASSERT_EQUAL(std::string(""), HTTPClient::origin("nonsense"));
 	}
 };
 
-CPPUNIT_TEST_SUITE_REGISTRATION(HttpClientTest);
+CPPUNIT_TEST_SUITE_REGISTRATION(HTTPClientTest);

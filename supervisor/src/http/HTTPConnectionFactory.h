@@ -1,9 +1,9 @@
 //
-// GateConnectionFactory.h
+// HTTPConnectionFactory.h
 //
 
-#ifndef Sygen_GateConnectionFactory_INCLUDED
-#define Sygen_GateConnectionFactory_INCLUDED
+#ifndef Sygen_HTTPConnectionFactory_INCLUDED
+#define Sygen_HTTPConnectionFactory_INCLUDED
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
@@ -11,24 +11,24 @@
 
 namespace Sygen {
 
-class ConnectionGate;
+class HTTPAcceptor;
 
-class GateConnectionFactory: public Poco::Net::TCPServerConnectionFactory
-	/// Creates a GateConnection for each connection the ConnectionGate hands to
+class HTTPConnectionFactory: public Poco::Net::TCPServerConnectionFactory
+	/// Creates a HTTPConnection for each connection the HTTPAcceptor hands to
 	/// the dispatcher (the counterpart of Poco's HTTPServerConnectionFactory).
 	/// Thread-safe.
 {
 public:
-	GateConnectionFactory(ConnectionGate& gate, Poco::Net::HTTPServerParams::Ptr params, Poco::Net::HTTPRequestHandlerFactory::Ptr factory);
+	HTTPConnectionFactory(HTTPAcceptor& gate, Poco::Net::HTTPServerParams::Ptr params, Poco::Net::HTTPRequestHandlerFactory::Ptr factory);
 
 	Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override;
 
 private:
-	ConnectionGate& _gate;
+	HTTPAcceptor& _gate;
 	Poco::Net::HTTPServerParams::Ptr _params;
 	Poco::Net::HTTPRequestHandlerFactory::Ptr _factory;
 };
 
 } // namespace Sygen
 
-#endif // Sygen_GateConnectionFactory_INCLUDED
+#endif // Sygen_HTTPConnectionFactory_INCLUDED

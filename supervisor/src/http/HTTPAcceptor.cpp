@@ -1,9 +1,9 @@
 //
-// ConnectionGate.cpp
+// HTTPAcceptor.cpp
 //
 
-#include "http/ConnectionGate.h"
-#include "http/GateConnectionFactory.h"
+#include "http/HTTPAcceptor.h"
+#include "http/HTTPConnectionFactory.h"
 #include "http/RequestHead.h"
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
@@ -24,7 +24,7 @@ namespace {
 
 Poco::Logger& logger()
 {
-	return Poco::Logger::get("Gate");
+	return Poco::Logger::get("Sygen.HTTPAcceptor");
 }
 
 // How often deadlines are checked: the granularity of 408s and idle closes.
@@ -47,20 +47,20 @@ std::string replyText(int status, const std::string& reason, const std::string& 
 
 } // namespace
 
-ConnectionGate::ConnectionGate(const Poco::Net::ServerSocket& socket, Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
+HTTPAcceptor::HTTPAcceptor(const Poco::Net::ServerSocket& socket, Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
 	Poco::ThreadPool& threads, Poco::Net::HTTPServerParams::Ptr params, const Options& options):
 	_socket(socket),
 	_params(params),
 	_threads(threads),
 	_options(options)
 {
-	Poco::Net::TCPServerConnectionFactory::Ptr connections = new GateConnectionFactory(*this, params, factory);
+	Poco::Net::TCPServerConnectionFactory::Ptr connections = new HTTPConnectionFactory(*this, params, factory);
 	_dispatcher = new Poco::Net::TCPServerDispatcher(connections, threads, params);
 	std::size_t peek = _options.headLimit > _options.handOffLimit ? _options.headLimit : _options.handOffLimit;
 	_buffer.resize(peek + 1);
 }
 
-ConnectionGate::~ConnectionGate()
+HTTPAcceptor::~HTTPAcceptor()
 {
 	try
 	{
@@ -72,12 +72,12 @@ ConnectionGate::~ConnectionGate()
 	}
 }
 
-const ConnectionGate::Options& ConnectionGate::options() const
+const HTTPAcceptor::Options& HTTPAcceptor::options() const
 {
 	return _options;
 }
 
-void ConnectionGate::start()
+void HTTPAcceptor::start()
 {
 	if (_started) return;
 	_epoll = ::epoll_create1(EPOLL_CLOEXEC);
@@ -101,7 +101,7 @@ void ConnectionGate::start()
 	_thread = std::thread([this]() { run(); });
 }
 
-void ConnectionGate::stop()
+void HTTPAcceptor::stop()
 {
 	if (!_started || _stopped) return;
 	_stopped = true;
@@ -127,17 +127,17 @@ void ConnectionGate::stop()
 		std::to_string(held), std::to_string(s.handedOff), std::to_string(s.timedOut), std::to_string(s.rejected), std::to_string(s.busy));
 }
 
-void ConnectionGate::resume(const Poco::Net::StreamSocket& socket)
+void HTTPAcceptor::resume(const Poco::Net::StreamSocket& socket)
 {
 	giveBack(socket, false);
 }
 
-void ConnectionGate::closeGracefully(const Poco::Net::StreamSocket& socket)
+void HTTPAcceptor::closeGracefully(const Poco::Net::StreamSocket& socket)
 {
 	giveBack(socket, true);
 }
 
-void ConnectionGate::giveBack(const Poco::Net::StreamSocket& socket, bool linger)
+void HTTPAcceptor::giveBack(const Poco::Net::StreamSocket& socket, bool linger)
 {
 	{
 		std::lock_guard<std::mutex> lock(_mutex);
@@ -147,20 +147,20 @@ void ConnectionGate::giveBack(const Poco::Net::StreamSocket& socket, bool linger
 	wake();
 }
 
-ConnectionGate::Stats ConnectionGate::stats() const
+HTTPAcceptor::Stats HTTPAcceptor::stats() const
 {
 	std::lock_guard<std::mutex> lock(_mutex);
 	return _stats;
 }
 
-void ConnectionGate::wake()
+void HTTPAcceptor::wake()
 {
 	Poco::UInt64 one = 1;
 	ssize_t n = ::write(_wakeFd, &one, sizeof(one));
 	(void) n; // a full counter (EAGAIN) means a wake-up is pending anyway
 }
 
-void ConnectionGate::run()
+void HTTPAcceptor::run()
 {
 	const int listenFd = _socket.impl()->sockfd();
 	epoll_event events[256];
@@ -193,7 +193,7 @@ void ConnectionGate::run()
 	}
 }
 
-void ConnectionGate::acceptAll()
+void HTTPAcceptor::acceptAll()
 {
 	const int listenFd = _socket.impl()->sockfd();
 	for (int i = 0; i < ACCEPT_BATCH; ++i)
@@ -222,7 +222,7 @@ void ConnectionGate::acceptAll()
 	}
 }
 
-void ConnectionGate::acceptOverflow()
+void HTTPAcceptor::acceptOverflow()
 {
 	logger().warning("out of file descriptors: refusing a connection");
 	if (_spareFd < 0) return;
@@ -234,7 +234,7 @@ void ConnectionGate::acceptOverflow()
 	++_stats.busy;
 }
 
-void ConnectionGate::adoptResumed()
+void HTTPAcceptor::adoptResumed()
 {
 	std::vector<std::pair<Poco::Net::StreamSocket, bool>> resumed;
 	{
@@ -256,7 +256,7 @@ void ConnectionGate::adoptResumed()
 	}
 }
 
-void ConnectionGate::hold(const Poco::Net::StreamSocket& socket, Phase phase, Poco::Timestamp deadline)
+void HTTPAcceptor::hold(const Poco::Net::StreamSocket& socket, Phase phase, Poco::Timestamp deadline)
 {
 	int fd = socket.impl()->sockfd();
 	epoll_event event{};
@@ -278,7 +278,7 @@ void ConnectionGate::hold(const Poco::Net::StreamSocket& socket, Phase phase, Po
 	_stats.held = _held.size();
 }
 
-void ConnectionGate::release(int fd)
+void HTTPAcceptor::release(int fd)
 {
 	::epoll_ctl(_epoll, EPOLL_CTL_DEL, fd, nullptr);
 	_held.erase(fd);
@@ -286,7 +286,7 @@ void ConnectionGate::release(int fd)
 	_stats.held = _held.size();
 }
 
-void ConnectionGate::onReadable(int fd, bool peerClosed)
+void HTTPAcceptor::onReadable(int fd, bool peerClosed)
 {
 	auto it = _held.find(fd);
 	if (it == _held.end()) return;
@@ -346,7 +346,7 @@ void ConnectionGate::onReadable(int fd, bool peerClosed)
 	}
 }
 
-void ConnectionGate::handOff(int fd)
+void HTTPAcceptor::handOff(int fd)
 {
 	auto it = _held.find(fd);
 	if (it == _held.end()) return;
@@ -362,7 +362,7 @@ void ConnectionGate::handOff(int fd)
 	++_stats.handedOff;
 }
 
-void ConnectionGate::answer(int fd, int status, const std::string& reason, const std::string& error, int retryAfter)
+void HTTPAcceptor::answer(int fd, int status, const std::string& reason, const std::string& error, int retryAfter)
 {
 	auto it = _held.find(fd);
 	if (it == _held.end()) return;
@@ -382,14 +382,14 @@ void ConnectionGate::answer(int fd, int status, const std::string& reason, const
 	onReadable(fd, false);
 }
 
-void ConnectionGate::sendNow(int fd, const std::string& bytes)
+void HTTPAcceptor::sendNow(int fd, const std::string& bytes)
 {
 	// Small enough for any socket buffer; a client that does not read cannot block the gate.
 	ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
 	(void) n;
 }
 
-void ConnectionGate::expire()
+void HTTPAcceptor::expire()
 {
 	Poco::Timestamp now;
 	std::vector<int> due;

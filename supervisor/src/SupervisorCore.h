@@ -1,11 +1,11 @@
 //
-// WebhookService.h
+// SupervisorCore.h
 //
 // The supervisor's state and the glue between its parts.
 //
 
-#ifndef Sygen_WebhookService_INCLUDED
-#define Sygen_WebhookService_INCLUDED
+#ifndef Sygen_SupervisorCore_INCLUDED
+#define Sygen_SupervisorCore_INCLUDED
 
 #include "jobs/Dispatcher.h"
 #include "jobs/IngressBackend.h"
@@ -23,7 +23,7 @@
 
 namespace Sygen {
 
-class WebhookService: public IngressBackend, public JobPreparer, public JobObserver
+class SupervisorCore: public IngressBackend, public JobPreparer, public JobObserver
 	/// Owns the hook store, rate limiter, replay guard, job spool, dispatcher and
 	/// metrics, and implements what the HTTP handlers (IngressBackend) and the
 	/// dispatcher (JobPreparer, JobObserver) need from them.
@@ -35,8 +35,8 @@ class WebhookService: public IngressBackend, public JobPreparer, public JobObser
 public:
 	using ResultListener = std::function<void(const WebhookResult&)>;
 
-	WebhookService(const Config& config, Clock& clock = Clock::system());
-	~WebhookService() override;
+	SupervisorCore(const Config& config, Clock& clock = Clock::system());
+	~SupervisorCore() override;
 
 	void open();
 		/// Creates the state folder, loads the hooks (and starts polling the file),
@@ -116,4 +116,4 @@ private:
 
 } // namespace Sygen
 
-#endif // Sygen_WebhookService_INCLUDED
+#endif // Sygen_SupervisorCore_INCLUDED

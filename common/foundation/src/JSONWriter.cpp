@@ -1,8 +1,8 @@
 //
-// JsonWriter.cpp
+// JSONWriter.cpp
 //
 
-#include "Sygen/Foundation/JsonWriter.h"
+#include "Sygen/Foundation/JSONWriter.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -54,33 +54,33 @@ void newline(std::string& out, int indent, int depth)
 
 } // namespace
 
-std::string JsonWriter::pretty(const Poco::Dynamic::Var& value)
+std::string JSONWriter::pretty(const Poco::Dynamic::Var& value)
 {
 	std::string out;
 	writeValue(out, value, 2, 0);
 	return out;
 }
 
-std::string JsonWriter::file(const Poco::Dynamic::Var& value)
+std::string JSONWriter::file(const Poco::Dynamic::Var& value)
 {
 	return pretty(value) + "\n";
 }
 
-std::string JsonWriter::compact(const Poco::Dynamic::Var& value)
+std::string JSONWriter::compact(const Poco::Dynamic::Var& value)
 {
 	std::string out;
 	writeValue(out, value, -1, 0);
 	return out;
 }
 
-std::string JsonWriter::quote(const std::string& text)
+std::string JSONWriter::quote(const std::string& text)
 {
 	std::string out;
 	appendEscaped(out, text);
 	return out;
 }
 
-std::string JsonWriter::formatFloat(double value)
+std::string JSONWriter::formatFloat(double value)
 {
 	if (std::isnan(value)) return "NaN";
 	if (std::isinf(value)) return value < 0 ? "-Infinity" : "Infinity";
@@ -118,7 +118,7 @@ std::string JsonWriter::formatFloat(double value)
 	return sign + digits.substr(0, intLength) + "." + digits.substr(intLength);
 }
 
-void JsonWriter::writeValue(std::string& out, const Poco::Dynamic::Var& value, int indent, int depth)
+void JSONWriter::writeValue(std::string& out, const Poco::Dynamic::Var& value, int indent, int depth)
 {
 	const std::type_info& type = value.type();
 	if (value.isEmpty())
@@ -199,7 +199,7 @@ void JsonWriter::writeValue(std::string& out, const Poco::Dynamic::Var& value, i
 	}
 	else
 	{
-		throw Poco::InvalidArgumentException(std::string("JsonWriter: unsupported value type ") + type.name());
+		throw Poco::InvalidArgumentException(std::string("JSONWriter: unsupported value type ") + type.name());
 	}
 }
 

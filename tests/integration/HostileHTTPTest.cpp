@@ -1,5 +1,5 @@
 //
-// HostileHttpTest.cpp
+// HostileHTTPTest.cpp
 //
 // The real sygen-webhookd against hostile HTTP over raw sockets (issue 7, item
 // 5): every input gets a 4xx or a closed connection, never a 5xx or a crash,
@@ -20,7 +20,7 @@
 #include <sys/resource.h>
 #include <vector>
 
-using Sygen::Test::HttpReply;
+using Sygen::Test::HTTPReply;
 using Sygen::Test::ServiceFixture;
 
 namespace {
@@ -67,9 +67,9 @@ int statusOf(const std::string& reply)
 
 } // namespace
 
-class HostileHttpTest: public CppUnit::TestFixture
+class HostileHTTPTest: public CppUnit::TestFixture
 {
-	CPPUNIT_TEST_SUITE(HostileHttpTest);
+	CPPUNIT_TEST_SUITE(HostileHTTPTest);
 	CPPUNIT_TEST(testOversizedHeaderIs431);
 	CPPUNIT_TEST(testOversizedRequestLineIs431);
 	CPPUNIT_TEST(testTooManyHeadersIs400);
@@ -347,7 +347,7 @@ public:
 		{
 			for (Poco::Net::StreamSocket& socket: slow) socket.sendBytes("X", 1);
 			Poco::Timestamp before;
-			HttpReply health = _service->request("GET", "/health");
+			HTTPReply health = _service->request("GET", "/health");
 			Poco::Timespan took(before.elapsed());
 			CPPUNIT_ASSERT_EQUAL(200, health.status);
 			if (took > worst) worst = took;
@@ -371,4 +371,4 @@ private:
 	std::unique_ptr<ServiceFixture> _service;
 };
 
-CPPUNIT_TEST_SUITE_REGISTRATION(HostileHttpTest);
+CPPUNIT_TEST_SUITE_REGISTRATION(HostileHTTPTest);

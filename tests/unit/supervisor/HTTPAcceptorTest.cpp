@@ -1,11 +1,11 @@
 //
-// ConnectionGateTest.cpp
+// HTTPAcceptorTest.cpp
 //
 // The gate over real loopback sockets with a one-thread pool, so that any
 // connection held on the pool would visibly block the next client.
 //
 
-#include "http/ConnectionGate.h"
+#include "http/HTTPAcceptor.h"
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerRequest.h>
@@ -19,7 +19,7 @@
 #include <memory>
 #include <vector>
 
-using Sygen::ConnectionGate;
+using Sygen::HTTPAcceptor;
 
 namespace {
 
@@ -72,9 +72,9 @@ std::string statusLine(const std::string& reply)
 
 } // namespace
 
-class ConnectionGateTest: public CppUnit::TestFixture
+class HTTPAcceptorTest: public CppUnit::TestFixture
 {
-	CPPUNIT_TEST_SUITE(ConnectionGateTest);
+	CPPUNIT_TEST_SUITE(HTTPAcceptorTest);
 	CPPUNIT_TEST(testCompleteRequestIsServed);
 	CPPUNIT_TEST(testIdleConnectionsDoNotHoldThePool);
 	CPPUNIT_TEST(testKeptAliveConnectionGoesBackToTheGate);
@@ -88,7 +88,7 @@ class ConnectionGateTest: public CppUnit::TestFixture
 public:
 	void setUp() override
 	{
-		_options = ConnectionGate::Options();
+		_options = HTTPAcceptor::Options();
 		_options.headTimeout = Poco::Timespan(0, 400000);
 		_options.keepAliveTimeout = Poco::Timespan(30, 0);
 		_options.headLimit = 1024;
@@ -112,7 +112,7 @@ public:
 		params->setMaxThreads(1);
 		params->setMaxQueued(16);
 		_threads.reset(new Poco::ThreadPool(1, 1));
-		_gate.reset(new ConnectionGate(_listener, new OkFactory, *_threads, params, _options));
+		_gate.reset(new HTTPAcceptor(_listener, new OkFactory, *_threads, params, _options));
 		_gate->start();
 	}
 
@@ -216,10 +216,10 @@ public:
 	}
 
 private:
-	ConnectionGate::Options _options;
+	HTTPAcceptor::Options _options;
 	Poco::Net::ServerSocket _listener;
 	std::unique_ptr<Poco::ThreadPool> _threads;
-	std::unique_ptr<ConnectionGate> _gate;
+	std::unique_ptr<HTTPAcceptor> _gate;
 };
 
-CPPUNIT_TEST_SUITE_REGISTRATION(ConnectionGateTest);
+CPPUNIT_TEST_SUITE_REGISTRATION(HTTPAcceptorTest);

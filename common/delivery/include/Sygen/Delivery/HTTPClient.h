@@ -1,5 +1,5 @@
 //
-// HttpClient.h
+// HTTPClient.h
 //
 // Library: Sygen/Delivery
 //
@@ -9,8 +9,8 @@
 // token is part of it).
 //
 
-#ifndef Sygen_Delivery_HttpClient_INCLUDED
-#define Sygen_Delivery_HttpClient_INCLUDED
+#ifndef Sygen_Delivery_HTTPClient_INCLUDED
+#define Sygen_Delivery_HTTPClient_INCLUDED
 
 #include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
@@ -20,12 +20,12 @@
 
 namespace Sygen {
 
-POCO_DECLARE_EXCEPTION(, HttpTransportError, Poco::IOException)
+POCO_DECLARE_EXCEPTION(, HTTPTransportError, Poco::IOException)
 	/// The request did not get an HTTP response: bad URL, connection refused,
 	/// TLS failure, timeout. message() names the scheme, host and port and the
 	/// cause, never the path or query.
 
-class HttpClient
+class HTTPClient
 	/// Sends one request on a fresh connection per call (deliveries are rare, and a
 	/// fresh connection never trips over a peer that closed an idle one).
 	/// "http" and "https" URLs; https verifies the peer's certificate chain against
@@ -43,14 +43,14 @@ public:
 
 	static const std::size_t MAX_RESPONSE_BYTES = 1u << 20;
 
-	explicit HttpClient(Poco::Timespan timeout = Poco::Timespan(30, 0));
+	explicit HTTPClient(Poco::Timespan timeout = Poco::Timespan(30, 0));
 		/// timeout applies to connecting and to each send and receive.
 
 	Response send(const std::string& method, const std::string& url, const std::string& body,
 		const Poco::Net::NameValueCollection& headers = Poco::Net::NameValueCollection(),
 		const std::string& contentType = "application/json") const;
 		/// Sends body (Content-Length set, even when empty) with the given headers and
-		/// returns whatever HTTP status the server answered. Throws HttpTransportError
+		/// returns whatever HTTP status the server answered. Throws HTTPTransportError
 		/// when no response arrives.
 
 	static std::string origin(const std::string& url);
@@ -65,4 +65,4 @@ private:
 
 } // namespace Sygen
 
-#endif // Sygen_Delivery_HttpClient_INCLUDED
+#endif // Sygen_Delivery_HTTPClient_INCLUDED

@@ -1,11 +1,11 @@
 //
-// JsonWriterTest.cpp
+// JSONWriterTest.cpp
 //
 // Expected strings were produced with Python 3:
 // json.dumps(obj, indent=2, ensure_ascii=False) and repr(float).
 //
 
-#include "Sygen/Foundation/JsonWriter.h"
+#include "Sygen/Foundation/JSONWriter.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -15,7 +15,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 #include <limits>
 
-using Sygen::JsonWriter;
+using Sygen::JSONWriter;
 
 namespace {
 
@@ -34,9 +34,9 @@ const std::string SAMPLE =
 
 } // namespace
 
-class JsonWriterTest: public CppUnit::TestFixture
+class JSONWriterTest: public CppUnit::TestFixture
 {
-	CPPUNIT_TEST_SUITE(JsonWriterTest);
+	CPPUNIT_TEST_SUITE(JSONWriterTest);
 	CPPUNIT_TEST(testPrettyMatchesPythonIndent2EnsureAsciiFalse);
 	CPPUNIT_TEST(testFileAddsOneTrailingNewline);
 	CPPUNIT_TEST(testCompactHasNoWhitespace);
@@ -70,17 +70,17 @@ public:
 			"  },\n"
 			"  \"z_first_key_order\": 0\n"
 			"}";
-		CPPUNIT_ASSERT_EQUAL(expected, JsonWriter::pretty(parseOrdered(SAMPLE)));
+		CPPUNIT_ASSERT_EQUAL(expected, JSONWriter::pretty(parseOrdered(SAMPLE)));
 	}
 
 	void testFileAddsOneTrailingNewline()
 	{
-		CPPUNIT_ASSERT_EQUAL(std::string("{\n  \"hooks\": []\n}\n"), JsonWriter::file(parseOrdered("{\"hooks\":[]}")));
+		CPPUNIT_ASSERT_EQUAL(std::string("{\n  \"hooks\": []\n}\n"), JSONWriter::file(parseOrdered("{\"hooks\":[]}")));
 	}
 
 	void testCompactHasNoWhitespace()
 	{
-		CPPUNIT_ASSERT_EQUAL(SAMPLE, JsonWriter::compact(parseOrdered(SAMPLE)));
+		CPPUNIT_ASSERT_EQUAL(SAMPLE, JSONWriter::compact(parseOrdered(SAMPLE)));
 	}
 
 	void testKeepsInsertionOrderOfOrderedObjects()
@@ -89,41 +89,41 @@ public:
 		obj->set("zeta", 1);
 		obj->set("alpha", 2);
 		obj->set("zeta", 3); // overwriting keeps the original position
-		CPPUNIT_ASSERT_EQUAL(std::string("{\"zeta\":3,\"alpha\":2}"), JsonWriter::compact(obj));
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"zeta\":3,\"alpha\":2}"), JSONWriter::compact(obj));
 	}
 
 	void testEmptyTopLevelContainers()
 	{
-		CPPUNIT_ASSERT_EQUAL(std::string("{}"), JsonWriter::pretty(Poco::JSON::Object::Ptr(new Poco::JSON::Object)));
-		CPPUNIT_ASSERT_EQUAL(std::string("[]"), JsonWriter::pretty(Poco::JSON::Array::Ptr(new Poco::JSON::Array)));
-		CPPUNIT_ASSERT_EQUAL(std::string("[\n  []\n]"), JsonWriter::pretty(parseOrdered("[[]]")));
+		CPPUNIT_ASSERT_EQUAL(std::string("{}"), JSONWriter::pretty(Poco::JSON::Object::Ptr(new Poco::JSON::Object)));
+		CPPUNIT_ASSERT_EQUAL(std::string("[]"), JSONWriter::pretty(Poco::JSON::Array::Ptr(new Poco::JSON::Array)));
+		CPPUNIT_ASSERT_EQUAL(std::string("[\n  []\n]"), JSONWriter::pretty(parseOrdered("[[]]")));
 	}
 
 	void testFormatsFloatsLikePythonRepr()
 	{
-		CPPUNIT_ASSERT_EQUAL(std::string("1.5"), JsonWriter::formatFloat(1.5));
-		CPPUNIT_ASSERT_EQUAL(std::string("0.1"), JsonWriter::formatFloat(0.1));
-		CPPUNIT_ASSERT_EQUAL(std::string("2.0"), JsonWriter::formatFloat(2.0));
-		CPPUNIT_ASSERT_EQUAL(std::string("100.0"), JsonWriter::formatFloat(100.0));
-		CPPUNIT_ASSERT_EQUAL(std::string("1e+100"), JsonWriter::formatFloat(1e100));
-		CPPUNIT_ASSERT_EQUAL(std::string("1e-05"), JsonWriter::formatFloat(1e-5));
-		CPPUNIT_ASSERT_EQUAL(std::string("0.0001"), JsonWriter::formatFloat(1e-4));
-		CPPUNIT_ASSERT_EQUAL(std::string("1e+16"), JsonWriter::formatFloat(1e16));
-		CPPUNIT_ASSERT_EQUAL(std::string("1000000000000000.0"), JsonWriter::formatFloat(1e15));
-		CPPUNIT_ASSERT_EQUAL(std::string("123456789012345.6"), JsonWriter::formatFloat(123456789012345.6));
-		CPPUNIT_ASSERT_EQUAL(std::string("-0.0"), JsonWriter::formatFloat(-0.0));
-		CPPUNIT_ASSERT_EQUAL(std::string("0.0"), JsonWriter::formatFloat(0.0));
-		CPPUNIT_ASSERT_EQUAL(std::string("5e-324"), JsonWriter::formatFloat(5e-324));
-		CPPUNIT_ASSERT_EQUAL(std::string("1.7976931348623157e+308"), JsonWriter::formatFloat(1.7976931348623157e308));
-		CPPUNIT_ASSERT_EQUAL(std::string("-1.25e-07"), JsonWriter::formatFloat(-1.25e-7));
-		CPPUNIT_ASSERT_EQUAL(std::string("3.14159"), JsonWriter::formatFloat(3.14159));
+		CPPUNIT_ASSERT_EQUAL(std::string("1.5"), JSONWriter::formatFloat(1.5));
+		CPPUNIT_ASSERT_EQUAL(std::string("0.1"), JSONWriter::formatFloat(0.1));
+		CPPUNIT_ASSERT_EQUAL(std::string("2.0"), JSONWriter::formatFloat(2.0));
+		CPPUNIT_ASSERT_EQUAL(std::string("100.0"), JSONWriter::formatFloat(100.0));
+		CPPUNIT_ASSERT_EQUAL(std::string("1e+100"), JSONWriter::formatFloat(1e100));
+		CPPUNIT_ASSERT_EQUAL(std::string("1e-05"), JSONWriter::formatFloat(1e-5));
+		CPPUNIT_ASSERT_EQUAL(std::string("0.0001"), JSONWriter::formatFloat(1e-4));
+		CPPUNIT_ASSERT_EQUAL(std::string("1e+16"), JSONWriter::formatFloat(1e16));
+		CPPUNIT_ASSERT_EQUAL(std::string("1000000000000000.0"), JSONWriter::formatFloat(1e15));
+		CPPUNIT_ASSERT_EQUAL(std::string("123456789012345.6"), JSONWriter::formatFloat(123456789012345.6));
+		CPPUNIT_ASSERT_EQUAL(std::string("-0.0"), JSONWriter::formatFloat(-0.0));
+		CPPUNIT_ASSERT_EQUAL(std::string("0.0"), JSONWriter::formatFloat(0.0));
+		CPPUNIT_ASSERT_EQUAL(std::string("5e-324"), JSONWriter::formatFloat(5e-324));
+		CPPUNIT_ASSERT_EQUAL(std::string("1.7976931348623157e+308"), JSONWriter::formatFloat(1.7976931348623157e308));
+		CPPUNIT_ASSERT_EQUAL(std::string("-1.25e-07"), JSONWriter::formatFloat(-1.25e-7));
+		CPPUNIT_ASSERT_EQUAL(std::string("3.14159"), JSONWriter::formatFloat(3.14159));
 	}
 
 	void testFormatsNonFiniteFloatsLikePython()
 	{
-		CPPUNIT_ASSERT_EQUAL(std::string("NaN"), JsonWriter::formatFloat(std::nan("")));
-		CPPUNIT_ASSERT_EQUAL(std::string("Infinity"), JsonWriter::formatFloat(std::numeric_limits<double>::infinity()));
-		CPPUNIT_ASSERT_EQUAL(std::string("-Infinity"), JsonWriter::formatFloat(-std::numeric_limits<double>::infinity()));
+		CPPUNIT_ASSERT_EQUAL(std::string("NaN"), JSONWriter::formatFloat(std::nan("")));
+		CPPUNIT_ASSERT_EQUAL(std::string("Infinity"), JSONWriter::formatFloat(std::numeric_limits<double>::infinity()));
+		CPPUNIT_ASSERT_EQUAL(std::string("-Infinity"), JSONWriter::formatFloat(-std::numeric_limits<double>::infinity()));
 	}
 
 	void testWritesEveryControlCharacterEscaped()
@@ -133,8 +133,8 @@ public:
 		const std::string expected =
 			"\"\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007\\b\\t\\n\\u000b\\f\\r\\u000e\\u000f"
 			"\\u0010\\u0011\\u0012\\u0013\\u0014\\u0015\\u0016\\u0017\\u0018\\u0019\\u001a\\u001b\\u001c\\u001d\\u001e\\u001f\"";
-		CPPUNIT_ASSERT_EQUAL(expected, JsonWriter::quote(all));
-		CPPUNIT_ASSERT_EQUAL(std::string("\"/ \xE2\x80\xA8 stays\""), JsonWriter::quote("/ \xE2\x80\xA8 stays"));
+		CPPUNIT_ASSERT_EQUAL(expected, JSONWriter::quote(all));
+		CPPUNIT_ASSERT_EQUAL(std::string("\"/ \xE2\x80\xA8 stays\""), JSONWriter::quote("/ \xE2\x80\xA8 stays"));
 	}
 
 	void testWritesProgrammaticScalarsAndNull()
@@ -150,19 +150,19 @@ public:
 		obj->set("text", std::string("x"));
 		CPPUNIT_ASSERT_EQUAL(
 			std::string("{\"int\":7,\"uint\":7,\"float\":2.5,\"double\":3.0,\"bool\":false,\"null\":null,\"nullObject\":null,\"text\":\"x\"}"),
-			JsonWriter::compact(obj));
+			JSONWriter::compact(obj));
 	}
 
 	void testWritesIntegerExtremes()
 	{
 		CPPUNIT_ASSERT_EQUAL(std::string("[18446744073709551615,-9223372036854775808]"),
-			JsonWriter::compact(parseOrdered("[18446744073709551615,-9223372036854775808]")));
+			JSONWriter::compact(parseOrdered("[18446744073709551615,-9223372036854775808]")));
 	}
 
 	void testRejectsUnsupportedType()
 	{
-		CPPUNIT_ASSERT_THROW(JsonWriter::compact(Poco::Dynamic::Var(Poco::Timestamp(0))), Poco::InvalidArgumentException);
+		CPPUNIT_ASSERT_THROW(JSONWriter::compact(Poco::Dynamic::Var(Poco::Timestamp(0))), Poco::InvalidArgumentException);
 	}
 };
 
-CPPUNIT_TEST_SUITE_REGISTRATION(JsonWriterTest);
+CPPUNIT_TEST_SUITE_REGISTRATION(JSONWriterTest);

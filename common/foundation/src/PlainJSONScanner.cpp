@@ -1,8 +1,8 @@
 //
-// PlainJsonScanner.cpp
+// PlainJSONScanner.cpp
 //
 
-#include "Sygen/Foundation/PlainJsonScanner.h"
+#include "Sygen/Foundation/PlainJSONScanner.h"
 #include <cstring>
 #include <vector>
 
@@ -118,7 +118,7 @@ bool memberName(Cursor& in)
 
 } // namespace
 
-bool PlainJsonScanner::isPlainObject(const std::string& text, int maxDepth)
+bool PlainJSONScanner::isPlainObject(const std::string& text, int maxDepth)
 {
 	Cursor in(text.data(), text.data() + text.size());
 	in.skipSpace();

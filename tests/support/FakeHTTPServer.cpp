@@ -1,8 +1,8 @@
 //
-// FakeHttpServer.cpp
+// FakeHTTPServer.cpp
 //
 
-#include "FakeHttpServer.h"
+#include "FakeHTTPServer.h"
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -23,7 +23,7 @@ namespace {
 class Handler: public Poco::Net::HTTPRequestHandler
 {
 public:
-	explicit Handler(FakeHttpServer& owner): _owner(owner)
+	explicit Handler(FakeHTTPServer& owner): _owner(owner)
 	{
 	}
 
@@ -44,13 +44,13 @@ public:
 	}
 
 private:
-	FakeHttpServer& _owner;
+	FakeHTTPServer& _owner;
 };
 
 class Factory: public Poco::Net::HTTPRequestHandlerFactory
 {
 public:
-	explicit Factory(FakeHttpServer& owner): _owner(owner)
+	explicit Factory(FakeHTTPServer& owner): _owner(owner)
 	{
 	}
 
@@ -60,7 +60,7 @@ public:
 	}
 
 private:
-	FakeHttpServer& _owner;
+	FakeHTTPServer& _owner;
 };
 
 } // namespace
@@ -71,7 +71,7 @@ Poco::JSON::Object::Ptr RecordedRequest::json() const
 	return parser.parse(body).extract<Poco::JSON::Object::Ptr>();
 }
 
-FakeHttpServer::FakeHttpServer(Responder responder):
+FakeHTTPServer::FakeHTTPServer(Responder responder):
 	_responder(std::move(responder))
 {
 	Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
@@ -83,7 +83,7 @@ FakeHttpServer::FakeHttpServer(Responder responder):
 	_server->start();
 }
 
-FakeHttpServer::~FakeHttpServer()
+FakeHTTPServer::~FakeHTTPServer()
 {
 	_server->stopAll(true);
 	// stopAll() does not wait for handlers that are still running (a delayed reply).
@@ -93,56 +93,56 @@ FakeHttpServer::~FakeHttpServer()
 	for (int i = 0; i < 1000 && _server->currentConnections() > 0; ++i) Poco::Thread::sleep(10);
 }
 
-void FakeHttpServer::setResponder(Responder responder)
+void FakeHTTPServer::setResponder(Responder responder)
 {
 	std::lock_guard<std::mutex> lock(_mutex);
 	_responder = std::move(responder);
 }
 
-int FakeHttpServer::port() const
+int FakeHTTPServer::port() const
 {
 	return _port;
 }
 
-std::string FakeHttpServer::baseUrl() const
+std::string FakeHTTPServer::baseUrl() const
 {
 	return "http://127.0.0.1:" + std::to_string(_port);
 }
 
-std::vector<RecordedRequest> FakeHttpServer::requests() const
+std::vector<RecordedRequest> FakeHTTPServer::requests() const
 {
 	std::lock_guard<std::mutex> lock(_mutex);
 	return _requests;
 }
 
-std::size_t FakeHttpServer::count() const
+std::size_t FakeHTTPServer::count() const
 {
 	std::lock_guard<std::mutex> lock(_mutex);
 	return _requests.size();
 }
 
-bool FakeHttpServer::waitForRequests(std::size_t n, Poco::Timespan timeout) const
+bool FakeHTTPServer::waitForRequests(std::size_t n, Poco::Timespan timeout) const
 {
 	std::unique_lock<std::mutex> lock(_mutex);
 	return _changed.wait_for(lock, std::chrono::microseconds(timeout.totalMicroseconds()),
 		[&] { return _requests.size() >= n; });
 }
 
-FakeReply FakeHttpServer::telegramOk()
+FakeReply FakeHTTPServer::telegramOk()
 {
 	FakeReply r;
 	r.body = "{\"ok\":true,\"result\":{\"message_id\":1}}";
 	return r;
 }
 
-FakeReply FakeHttpServer::matrixOk()
+FakeReply FakeHTTPServer::matrixOk()
 {
 	FakeReply r;
 	r.body = "{\"event_id\":\"$fake\"}";
 	return r;
 }
 
-FakeReply FakeHttpServer::handle(const RecordedRequest& request)
+FakeReply FakeHTTPServer::handle(const RecordedRequest& request)
 {
 	Responder responder;
 	{

@@ -1,8 +1,8 @@
 //
-// HttpClient.cpp
+// HTTPClient.cpp
 //
 
-#include "Sygen/Delivery/HttpClient.h"
+#include "Sygen/Delivery/HTTPClient.h"
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -17,7 +17,7 @@
 
 namespace Sygen {
 
-POCO_IMPLEMENT_EXCEPTION(HttpTransportError, Poco::IOException, "HTTP transport error")
+POCO_IMPLEMENT_EXCEPTION(HTTPTransportError, Poco::IOException, "HTTP transport error")
 
 namespace {
 
@@ -61,12 +61,12 @@ std::string rawPathEtc(const std::string& url)
 
 } // namespace
 
-HttpClient::HttpClient(Poco::Timespan timeout):
+HTTPClient::HTTPClient(Poco::Timespan timeout):
 	_timeout(timeout)
 {
 }
 
-std::string HttpClient::origin(const std::string& url)
+std::string HTTPClient::origin(const std::string& url)
 {
 	try
 	{
@@ -80,7 +80,7 @@ std::string HttpClient::origin(const std::string& url)
 	}
 }
 
-Poco::Net::Context::Ptr HttpClient::tlsContext()
+Poco::Net::Context::Ptr HTTPClient::tlsContext()
 {
 	static std::once_flag once;
 	static Poco::Net::Context::Ptr context;
@@ -95,7 +95,7 @@ Poco::Net::Context::Ptr HttpClient::tlsContext()
 	return context;
 }
 
-HttpClient::Response HttpClient::send(const std::string& method, const std::string& url, const std::string& body,
+HTTPClient::Response HTTPClient::send(const std::string& method, const std::string& url, const std::string& body,
 	const Poco::Net::NameValueCollection& headers, const std::string& contentType) const
 {
 	Poco::URI uri;
@@ -105,12 +105,12 @@ HttpClient::Response HttpClient::send(const std::string& method, const std::stri
 	}
 	catch (Poco::Exception&)
 	{
-		throw HttpTransportError("invalid URL (not shown: it may contain a secret)");
+		throw HTTPTransportError("invalid URL (not shown: it may contain a secret)");
 	}
 	const std::string scheme = Poco::toLower(uri.getScheme());
 	if ((scheme != "http" && scheme != "https") || uri.getHost().empty())
 	{
-		throw HttpTransportError("unsupported URL: scheme must be http or https with a host, got \"" + scheme + "\"");
+		throw HTTPTransportError("unsupported URL: scheme must be http or https with a host, got \"" + scheme + "\"");
 	}
 	const std::string where = scheme + "://" + uri.getHost() + ":" + std::to_string(uri.getPort());
 	const std::string pathEtc = rawPathEtc(url);
@@ -143,11 +143,11 @@ HttpClient::Response HttpClient::send(const std::string& method, const std::stri
 	}
 	catch (Poco::Exception& exc)
 	{
-		throw HttpTransportError(where + ": " + withoutPath(exc.displayText(), pathEtc));
+		throw HTTPTransportError(where + ": " + withoutPath(exc.displayText(), pathEtc));
 	}
 	catch (std::exception& exc)
 	{
-		throw HttpTransportError(where + ": " + withoutPath(exc.what(), pathEtc));
+		throw HTTPTransportError(where + ": " + withoutPath(exc.what(), pathEtc));
 	}
 }
 

@@ -1,9 +1,9 @@
 //
-// GateConnection.h
+// HTTPConnection.h
 //
 
-#ifndef Sygen_GateConnection_INCLUDED
-#define Sygen_GateConnection_INCLUDED
+#ifndef Sygen_HTTPConnection_INCLUDED
+#define Sygen_HTTPConnection_INCLUDED
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
@@ -12,13 +12,13 @@
 
 namespace Sygen {
 
-class ConnectionGate;
+class HTTPAcceptor;
 
-class GateConnection: public Poco::Net::TCPServerConnection
+class HTTPConnection: public Poco::Net::TCPServerConnection
 	/// Serves the requests of one connection on a pool thread, like Poco's
 	/// HTTPServerConnection, but never waits on the thread for a keep-alive
 	/// client's next request: when the response allows keep-alive and no further
-	/// request is already buffered, the socket goes back to the ConnectionGate.
+	/// request is already buffered, the socket goes back to the HTTPAcceptor.
 	///
 	/// Differences from HTTPServerConnection, on purpose:
 	/// - A request head Poco cannot parse (MessageException, a malformed
@@ -36,7 +36,7 @@ class GateConnection: public Poco::Net::TCPServerConnection
 	///   thread, so there is nothing to be fair about.
 {
 public:
-	GateConnection(const Poco::Net::StreamSocket& socket, ConnectionGate& gate,
+	HTTPConnection(const Poco::Net::StreamSocket& socket, HTTPAcceptor& gate,
 		Poco::Net::HTTPServerParams::Ptr params, Poco::Net::HTTPRequestHandlerFactory::Ptr factory);
 
 	void run() override;
@@ -63,11 +63,11 @@ private:
 	bool nextRequestReady(Session& session) const;
 		/// Waits up to the gate's keepAliveGrace for a complete request head (peeked).
 
-	ConnectionGate& _gate;
+	HTTPAcceptor& _gate;
 	Poco::Net::HTTPServerParams::Ptr _params;
 	Poco::Net::HTTPRequestHandlerFactory::Ptr _factory;
 };
 
 } // namespace Sygen
 
-#endif // Sygen_GateConnection_INCLUDED
+#endif // Sygen_HTTPConnection_INCLUDED

@@ -1,13 +1,13 @@
 //
-// FakeHttpServer.h
+// FakeHTTPServer.h
 //
 // A real HTTP server on 127.0.0.1 (port 0) inside the test process, standing in
 // for the Telegram Bot API, a Matrix homeserver or a result callback receiver.
 // It records every request and answers with what the test's responder says.
 //
 
-#ifndef Sygen_FakeHttpServer_INCLUDED
-#define Sygen_FakeHttpServer_INCLUDED
+#ifndef Sygen_FakeHTTPServer_INCLUDED
+#define Sygen_FakeHTTPServer_INCLUDED
 
 #include <Poco/JSON/Object.h>
 #include <Poco/Net/HTTPServer.h>
@@ -43,15 +43,15 @@ struct FakeReply
 	double delaySeconds = 0;                 ///< wait before answering.
 };
 
-class FakeHttpServer
+class FakeHTTPServer
 	/// Thread-safe. The destructor stops the server.
 {
 public:
 	using Responder = std::function<FakeReply(const RecordedRequest&)>;
 
-	explicit FakeHttpServer(Responder responder = Responder());
+	explicit FakeHTTPServer(Responder responder = Responder());
 		/// Without a responder every request gets 200 "{}".
-	~FakeHttpServer();
+	~FakeHTTPServer();
 
 	void setResponder(Responder responder);
 
@@ -81,4 +81,4 @@ private:
 
 } } // namespace Sygen::Test
 
-#endif // Sygen_FakeHttpServer_INCLUDED
+#endif // Sygen_FakeHTTPServer_INCLUDED

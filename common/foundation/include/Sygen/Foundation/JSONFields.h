@@ -1,5 +1,5 @@
 //
-// JsonFields.h
+// JSONFields.h
 //
 // Library: Sygen/Foundation
 //
@@ -8,8 +8,8 @@
 // throws Poco::DataFormatException whose message names the key.
 //
 
-#ifndef Sygen_Foundation_JsonFields_INCLUDED
-#define Sygen_Foundation_JsonFields_INCLUDED
+#ifndef Sygen_Foundation_JSONFields_INCLUDED
+#define Sygen_Foundation_JSONFields_INCLUDED
 
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Object.h>
@@ -19,7 +19,7 @@
 
 namespace Sygen {
 
-class JsonFields
+class JSONFields
 {
 public:
 	static bool isSet(const Poco::JSON::Object& obj, const std::string& key);
@@ -57,4 +57,4 @@ public:
 
 } // namespace Sygen
 
-#endif // Sygen_Foundation_JsonFields_INCLUDED
+#endif // Sygen_Foundation_JSONFields_INCLUDED
