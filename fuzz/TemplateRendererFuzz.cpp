@@ -12,8 +12,8 @@
 //
 
 #include "FuzzSupport.h"
-#include "Sygen/PayloadParser.h"
-#include "Sygen/TemplateRenderer.h"
+#include "Sygen/Foundation/PayloadParser.h"
+#include "Sygen/Hooks/TemplateRenderer.h"
 
 using Sygen::PayloadParser;
 using Sygen::TemplateRenderer;

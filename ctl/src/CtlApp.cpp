@@ -5,10 +5,10 @@
 #include "CtlApp.h"
 #include "CtlError.h"
 #include "HookCommands.h"
-#include "Sygen/Config.h"
-#include "Sygen/JsonFields.h"
-#include "Sygen/UnixSocket.h"
-#include "Sygen/WorkerChannel.h"
+#include "Sygen/Foundation/Config.h"
+#include "Sygen/Foundation/JSONFields.h"
+#include "Sygen/Foundation/UnixSocket.h"
+#include "Sygen/Protocol/WorkerChannel.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Stringifier.h>
@@ -170,10 +170,10 @@ Poco::JSON::Object::Ptr CtlApp::call(const Poco::JSON::Object& req)
 		throw SupervisorUnreachable("lost the connection to sygen-webhookd at " + path, e.displayText());
 	}
 	if (!answer) throw SupervisorUnreachable("no answer from sygen-webhookd within " + std::to_string(REPLY_TIMEOUT.totalSeconds()) + " s");
-	if (!JsonFields::boolean(*answer, "ok", false))
+	if (!JSONFields::boolean(*answer, "ok", false))
 	{
-		std::string code = JsonFields::string(*answer, "error", "failed");
-		std::string message = JsonFields::string(*answer, "message", code);
+		std::string code = JSONFields::string(*answer, "error", "failed");
+		std::string message = JSONFields::string(*answer, "message", code);
 		// The message alone, as the same operation run offline would print it; the
 		// code only where it tells more than the message.
 		if (code == "unknown_command") message += " (is sygen-webhookd older than this sygen-webhookctl?)";
@@ -203,9 +203,9 @@ void printJournalWarnings(CtlApp& app)
 		return; // an older supervisor
 	}
 	std::ostream& out = app.out();
-	if (!JsonFields::boolean(*journal, "writable", true))
-		out << "WARNING: the job journal cannot be written (" << JsonFields::string(*journal, "last_write_error") << "): new jobs get 503\n";
-	long long unwritten = JsonFields::integer(*journal, "unwritten_results", 0);
+	if (!JSONFields::boolean(*journal, "writable", true))
+		out << "WARNING: the job journal cannot be written (" << JSONFields::string(*journal, "last_write_error") << "): new jobs get 503\n";
+	long long unwritten = JSONFields::integer(*journal, "unwritten_results", 0);
 	if (unwritten > 0) out << "WARNING: " << unwritten << " results are kept in memory until the journal takes them\n";
 	Poco::JSON::Array::Ptr damage = journal->getArray("damage");
 	for (std::size_t i = 0; damage && i < damage->size(); ++i)
@@ -214,8 +214,8 @@ void printJournalWarnings(CtlApp& app)
 		std::string ids;
 		Poco::JSON::Array::Ptr list = d->getArray("job_ids");
 		for (std::size_t k = 0; list && k < list->size(); ++k) ids += (ids.empty() ? "" : " ") + list->getElement<std::string>(static_cast<unsigned>(k));
-		out << "DAMAGED journal record at offset " << JsonFields::integer(*d, "offset", 0) << " (" << JsonFields::integer(*d, "length", 0)
-			<< " bytes) quarantined in " << JsonFields::string(*d, "quarantine_file") << "; jobs: " << (ids.empty() ? "none legible" : ids) << "\n";
+		out << "DAMAGED journal record at offset " << JSONFields::integer(*d, "offset", 0) << " (" << JSONFields::integer(*d, "length", 0)
+			<< " bytes) quarantined in " << JSONFields::string(*d, "quarantine_file") << "; jobs: " << (ids.empty() ? "none legible" : ids) << "\n";
 	}
 }
 

@@ -3,7 +3,7 @@
 //
 
 #include "SecretFilePermissions.h"
-#include "Sygen/JsonFields.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -26,12 +26,12 @@ bool hooksHoldSecrets(const std::string& path)
 	text << in.rdbuf();
 	try
 	{
-		Poco::JSON::Object::Ptr top = JsonFields::parseObject(text.str());
+		Poco::JSON::Object::Ptr top = JSONFields::parseObject(text.str());
 		Poco::JSON::Array::Ptr hooks = top->getArray("hooks");
 		for (std::size_t i = 0; hooks && i < hooks->size(); ++i)
 		{
 			Poco::JSON::Object::Ptr hook = hooks->getObject(static_cast<unsigned>(i));
-			if (hook && (!JsonFields::string(*hook, "token").empty() || !JsonFields::string(*hook, "hmac_secret").empty())) return true;
+			if (hook && (!JSONFields::string(*hook, "token").empty() || !JSONFields::string(*hook, "hmac_secret").empty())) return true;
 		}
 	}
 	catch (Poco::Exception&)

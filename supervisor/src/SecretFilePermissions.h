@@ -7,7 +7,7 @@
 #ifndef Sygen_SecretFilePermissions_INCLUDED
 #define Sygen_SecretFilePermissions_INCLUDED
 
-#include "Sygen/Config.h"
+#include "Sygen/Foundation/Config.h"
 #include <string>
 #include <vector>
 

@@ -9,7 +9,7 @@
 
 #include "ServiceFixture.h"
 #include "TestSupport.h"
-#include "Sygen/JsonFields.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
 #include <Poco/JSON/Parser.h>
@@ -28,8 +28,8 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-using Sygen::JsonFields;
-using Sygen::Test::HttpReply;
+using Sygen::JSONFields;
+using Sygen::Test::HTTPReply;
 using Sygen::Test::ServiceFixture;
 
 namespace {
@@ -44,7 +44,7 @@ const char* HOOKS = R"json({"hooks": [
 
 const long PAGE = 4096;
 
-std::string jobIdOf(const HttpReply& reply)
+std::string jobIdOf(const HTTPReply& reply)
 {
 	CPPUNIT_ASSERT_EQUAL_MESSAGE(reply.body, 202, reply.status);
 	return reply.json()->getValue<std::string>("job_id");
@@ -116,7 +116,7 @@ std::size_t acceptedRecordLength(std::size_t bodyLength)
 
 long long metric(ServiceFixture& service, const std::string& name)
 {
-	HttpReply reply = service.request("GET", "/metrics");
+	HTTPReply reply = service.request("GET", "/metrics");
 	Poco::StringTokenizer lines(reply.body, "\n");
 	for (const std::string& line: lines)
 	{
@@ -161,7 +161,7 @@ public:
 
 	std::string status(const std::string& jobId)
 	{
-		HttpReply reply = _service->request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer " + ServiceFixture::TOKEN}});
+		HTTPReply reply = _service->request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer " + ServiceFixture::TOKEN}});
 		if (reply.status == 404) return "(404)";
 		return reply.json()->getValue<std::string>("status");
 	}
@@ -184,7 +184,7 @@ public:
 		Poco::StringTokenizer lines(Sygen::Test::readFile(folder + "/started.log"), "\n", Poco::StringTokenizer::TOK_IGNORE_EMPTY);
 		for (const std::string& line: lines)
 		{
-			Poco::JSON::Object::Ptr record = JsonFields::parseObject(line);
+			Poco::JSON::Object::Ptr record = JSONFields::parseObject(line);
 			Poco::JSON::Array::Ptr argv = record->getArray("argv");
 			std::string all;
 			for (unsigned i = 0; i < argv->size(); ++i) all += argv->getElement<std::string>(i) + " ";
@@ -310,7 +310,7 @@ public:
 		// Item 5: not accepted, 503 with Retry-After, one log line for the episode.
 		for (int i = 0; i < 5; ++i)
 		{
-			HttpReply refused = _service->postHook("serial", "{\"n\": 99}");
+			HTTPReply refused = _service->postHook("serial", "{\"n\": 99}");
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(refused.body, 503, refused.status);
 			CPPUNIT_ASSERT(refused.headers.has("Retry-After"));
 			CPPUNIT_ASSERT(refused.body.find("journal_unavailable") != std::string::npos);
@@ -427,7 +427,7 @@ public:
 			deepest += "{}" + std::string(511, '}');
 			std::string id = jobIdOf(_service->postHook("serial", deepest));
 			CPPUNIT_ASSERT_MESSAGE(status(id) + "\n" + _service->log(), waitForStatus(id, "success"));
-			HttpReply refused = _service->postHook("serial", "{\"" + key + "\":" + deepest + "}");
+			HTTPReply refused = _service->postHook("serial", "{\"" + key + "\":" + deepest + "}");
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(refused.body, 400, refused.status);
 			CPPUNIT_ASSERT(refused.body.find("invalid_json") != std::string::npos);
 		}

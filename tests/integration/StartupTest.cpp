@@ -7,15 +7,15 @@
 
 #include "ServiceFixture.h"
 #include "TestSupport.h"
-#include "Sygen/JsonFields.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include <Poco/File.h>
 #include <Poco/RegularExpression.h>
 #include <cppunit/extensions/HelperMacros.h>
 #include <csignal>
 #include <sys/stat.h>
 
-using Sygen::JsonFields;
-using Sygen::Test::HttpReply;
+using Sygen::JSONFields;
+using Sygen::Test::HTTPReply;
 using Sygen::Test::ServiceFixture;
 
 namespace {
@@ -174,7 +174,7 @@ public:
 		service.webhooks().set("token", "");
 		service.config()->set("custom_key", "kept");
 		service.start();
-		Poco::JSON::Object::Ptr saved = JsonFields::parseObject(Sygen::Test::readFile(service.home() + "/config/config.json"));
+		Poco::JSON::Object::Ptr saved = JSONFields::parseObject(Sygen::Test::readFile(service.home() + "/config/config.json"));
 		std::string token = saved->getObject("webhooks")->getValue<std::string>("token");
 		CPPUNIT_ASSERT_MESSAGE(token, isToken(token));
 		CPPUNIT_ASSERT_EQUAL(std::string("kept"), saved->getValue<std::string>("custom_key"));
@@ -183,7 +183,7 @@ public:
 		service.stop();
 		// The next start keeps the same token.
 		service.start({}, false);
-		Poco::JSON::Object::Ptr again = JsonFields::parseObject(Sygen::Test::readFile(service.home() + "/config/config.json"));
+		Poco::JSON::Object::Ptr again = JSONFields::parseObject(Sygen::Test::readFile(service.home() + "/config/config.json"));
 		CPPUNIT_ASSERT_EQUAL(token, again->getObject("webhooks")->getValue<std::string>("token"));
 	}
 
@@ -276,7 +276,7 @@ public:
 		CPPUNIT_ASSERT_EQUAL(202, service.postHook("first", "{}").status);
 		CPPUNIT_ASSERT_EQUAL(202, service.postHook("first", "{}").status);
 		// The third is refused before anything else is looked at, even a wrong content type.
-		HttpReply limited = service.request("POST", "/hooks/first", "{}", {{"Content-Type", "text/plain"}});
+		HTTPReply limited = service.request("POST", "/hooks/first", "{}", {{"Content-Type", "text/plain"}});
 		CPPUNIT_ASSERT_EQUAL(429, limited.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("rate_limited"), limited.json()->getValue<std::string>("error"));
 		int retryAfter = std::stoi(limited.headers.get("Retry-After"));

@@ -2,7 +2,7 @@
 // PayloadParserTest.cpp
 //
 
-#include "Sygen/PayloadParser.h"
+#include "Sygen/Foundation/PayloadParser.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::PayloadParser;

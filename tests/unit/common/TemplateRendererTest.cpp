@@ -2,7 +2,7 @@
 // TemplateRendererTest.cpp
 //
 
-#include "Sygen/TemplateRenderer.h"
+#include "Sygen/Hooks/TemplateRenderer.h"
 #include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 #include <cppunit/extensions/HelperMacros.h>

@@ -5,8 +5,8 @@
 // without any process.
 //
 
-#include "Dispatcher.h"
-#include "Sygen/Clock.h"
+#include "jobs/Dispatcher.h"
+#include "Sygen/Foundation/Clock.h"
 #include <Poco/Exception.h>
 #include <cppunit/extensions/HelperMacros.h>
 #include <chrono>

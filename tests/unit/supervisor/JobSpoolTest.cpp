@@ -2,7 +2,7 @@
 // JobSpoolTest.cpp
 //
 
-#include "JobSpool.h"
+#include "jobs/JobSpool.h"
 #include "TestSupport.h"
 #include <Poco/Exception.h>
 #include <Poco/File.h>

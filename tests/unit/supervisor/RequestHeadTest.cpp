@@ -2,7 +2,7 @@
 // RequestHeadTest.cpp
 //
 
-#include "RequestHead.h"
+#include "http/RequestHead.h"
 #include <cppunit/extensions/HelperMacros.h>
 #include <string>
 
