@@ -173,7 +173,8 @@ void readTopLevel(Config& c, const Section& top)
 	c.reasoningEffort = top.string("reasoning_effort", c.reasoningEffort);
 	c.permissionMode = top.string("permission_mode", c.permissionMode);
 	c.cliTimeout = top.number("cli_timeout", c.cliTimeout, 0, false);
-	c.userTimezone = top.string("user_timezone", c.userTimezone);
+	// The reference strips it: " Europe/Berlin " names the zone, not an unknown one.
+	c.userTimezone = Poco::trim(top.string("user_timezone", c.userTimezone));
 	c.allowedUserIds = top.chatIds("allowed_user_ids");
 	c.telegramToken = top.string("telegram_token", c.telegramToken);
 }

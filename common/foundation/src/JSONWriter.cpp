@@ -3,6 +3,7 @@
 //
 
 #include "Sygen/Foundation/JSONWriter.h"
+#include "Sygen/Foundation/JSONBigInteger.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -177,6 +178,10 @@ void JSONWriter::writeValue(std::string& out, const Poco::Dynamic::Var& value, i
 		}
 		if (indent >= 0) newline(out, indent, depth);
 		out += ']';
+	}
+	else if (type == typeid(JSONBigInteger))
+	{
+		out += value.extract<JSONBigInteger>().literal();
 	}
 	else if (value.isBoolean())
 	{

@@ -29,7 +29,7 @@ std::size_t MessageSplitter::characters(const std::string& text)
 	return count;
 }
 
-std::vector<std::string> MessageSplitter::split(const std::string& text, std::size_t maxCharacters)
+std::vector<std::string> MessageSplitter::split(const std::string& text, std::size_t maxCharacters, Unit unit)
 {
 	if (maxCharacters == 0) throw Poco::InvalidArgumentException("MessageSplitter: maxCharacters must be positive");
 	std::vector<std::string> parts;
@@ -37,7 +37,16 @@ std::vector<std::string> MessageSplitter::split(const std::string& text, std::si
 	while (start < text.size())
 	{
 		std::size_t end = start;
-		for (std::size_t n = 0; n < maxCharacters && end < text.size(); ++n) end += sequenceLength(text, end);
+		std::size_t n = 0;
+		while (end < text.size())
+		{
+			std::size_t length = sequenceLength(text, end);
+			// A 4-byte UTF-8 sequence is the only one beyond the Basic Multilingual Plane.
+			std::size_t units = unit == UTF16_UNITS && length == 4 ? 2 : 1;
+			if (n + units > maxCharacters && end > start) break;
+			n += units;
+			end += length;
+		}
 		parts.push_back(text.substr(start, end - start));
 		start = end;
 	}

@@ -60,6 +60,7 @@ class ConfigTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testHomeOptionBeatsEnvironmentBeatsUserHome);
 	CPPUNIT_TEST(testConfigOptionOverridesDefaultLocation);
 	CPPUNIT_TEST(testReadsEveryKey);
+	CPPUNIT_TEST(testUserTimezoneIsTrimmed);
 	CPPUNIT_TEST(testRelativeAndExplicitStatePaths);
 	CPPUNIT_TEST(testNullMeansDefault);
 	CPPUNIT_TEST(testAllowedUserIdsAcceptIntegersAndDigitStrings);
@@ -165,6 +166,15 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("sonnet"), c.model);
 		CPPUNIT_ASSERT_EQUAL(dir.file("elsewhere.json"), c.paths.configFile);
 		CPPUNIT_ASSERT_EQUAL(dir.file("home") + "/webhooks.json", c.paths.hooksFile);
+	}
+
+	void testUserTimezoneIsTrimmed()
+	{
+		TempDir dir;
+		writeFile(dir.file("config/config.json"), "{\"user_timezone\": \" \\tEurope/Berlin \\n\"}");
+		CPPUNIT_ASSERT_EQUAL(std::string("Europe/Berlin"), Config::load(dir.path()).userTimezone);
+		writeFile(dir.file("config/config.json"), "{\"user_timezone\": \"   \"}");
+		CPPUNIT_ASSERT_EQUAL(std::string(""), Config::load(dir.path()).userTimezone);
 	}
 
 	void testReadsEveryKey()

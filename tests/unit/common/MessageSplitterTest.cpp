@@ -30,6 +30,8 @@ class MessageSplitterTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testPartsConcatenateToTheText);
 	CPPUNIT_TEST(testInvalidBytesCountOneEach);
 	CPPUNIT_TEST(testZeroLimitIsRejected);
+	CPPUNIT_TEST(testUTF16UnitsCountEmojiTwice);
+	CPPUNIT_TEST(testUTF16UnitsNeverSplitASurrogatePair);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -105,6 +107,30 @@ public:
 	void testZeroLimitIsRejected()
 	{
 		CPPUNIT_ASSERT_THROW(MessageSplitter::split("a", 0), Poco::InvalidArgumentException);
+	}
+
+	void testUTF16UnitsCountEmojiTwice()
+	{
+		const std::string emoji = "\xF0\x9F\x98\x80"; // U+1F600: one code point, two UTF-16 units
+		std::vector<std::string> parts = MessageSplitter::split(repeat(emoji, 4096), 4096, MessageSplitter::UTF16_UNITS);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), parts.size());
+		CPPUNIT_ASSERT(parts[0] == repeat(emoji, 2048));
+		CPPUNIT_ASSERT(parts[1] == repeat(emoji, 2048));
+		// Characters of the Basic Multilingual Plane count one each, as code points do.
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), MessageSplitter::split(repeat("\xC3\xA9", 4096), 4096, MessageSplitter::UTF16_UNITS).size());
+	}
+
+	void testUTF16UnitsNeverSplitASurrogatePair()
+	{
+		const std::string emoji = "\xF0\x9F\x98\x80";
+		std::vector<std::string> parts = MessageSplitter::split("ab" + emoji + "c", 3, MessageSplitter::UTF16_UNITS);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), parts.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("ab"), parts[0]);
+		CPPUNIT_ASSERT(parts[1] == emoji + "c");
+		// A limit of one unit still makes progress: the emoji is a part of its own.
+		parts = MessageSplitter::split(emoji + "x", 1, MessageSplitter::UTF16_UNITS);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), parts.size());
+		CPPUNIT_ASSERT(parts[0] == emoji);
 	}
 };
 

@@ -49,6 +49,7 @@ class TelegramTransportTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testApiBaseTrailingSlashIsIgnored);
 	CPPUNIT_TEST(testNonNumericChatIdStaysAString);
 	CPPUNIT_TEST(testLongTextIsSplitInOrder);
+	CPPUNIT_TEST(testEmojiCountTwiceTowardsTheLimit);
 	CPPUNIT_TEST(testEmptyTextSendsNothing);
 	CPPUNIT_TEST(testHonoursRetryAfterOf429);
 	CPPUNIT_TEST(testRetriesServerErrorsWithBackoffAndGivesUp);
@@ -111,6 +112,19 @@ public:
 		CPPUNIT_ASSERT(reqs[0].json()->getValue<std::string>("text") == first);
 		CPPUNIT_ASSERT(reqs[1].json()->getValue<std::string>("text") == second);
 		CPPUNIT_ASSERT_EQUAL(std::string("tail"), reqs[2].json()->getValue<std::string>("text"));
+	}
+
+	void testEmojiCountTwiceTowardsTheLimit()
+	{
+		// Telegram counts UTF-16 code units: 4096 emoji are 8192 of them, two messages.
+		FakeHTTPServer server([](const RecordedRequest&) { return FakeHTTPServer::telegramOk(); });
+		TelegramTransport telegram(server.baseUrl(), TOKEN);
+		std::string half = repeat("\xF0\x9F\x98\x80", 2048);
+		CPPUNIT_ASSERT(telegram.send("1", half + half));
+		std::vector<RecordedRequest> reqs = server.requests();
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), reqs.size());
+		CPPUNIT_ASSERT(reqs[0].json()->getValue<std::string>("text") == half);
+		CPPUNIT_ASSERT(reqs[1].json()->getValue<std::string>("text") == half);
 	}
 
 	void testEmptyTextSendsNothing()

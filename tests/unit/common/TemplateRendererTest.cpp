@@ -2,9 +2,8 @@
 // TemplateRendererTest.cpp
 //
 
+#include "Sygen/Foundation/PayloadParser.h"
 #include "Sygen/Hooks/TemplateRenderer.h"
-#include <Poco/JSON/ParseHandler.h>
-#include <Poco/JSON/Parser.h>
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::TemplateRenderer;
@@ -13,8 +12,10 @@ namespace {
 
 Poco::JSON::Object::Ptr payload(const std::string& text)
 {
-	Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
-	return parser.parse(text).extract<Poco::JSON::Object::Ptr>();
+	// The service's own parser, as the dispatch and the worker use it.
+	Poco::JSON::Object::Ptr object;
+	CPPUNIT_ASSERT_EQUAL(Sygen::PayloadParser::OK, Sygen::PayloadParser::parse(text, object));
+	return object;
 }
 
 std::string render(const std::string& json, const std::string& tmpl)
@@ -32,6 +33,7 @@ class TemplateRendererTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testMissingKeyRendersQuestionPlaceholder);
 	CPPUNIT_TEST(testNullValueRendersQuestionPlaceholder);
 	CPPUNIT_TEST(testIntegersInDecimal);
+	CPPUNIT_TEST(testBigIntegersAsWritten);
 	CPPUNIT_TEST(testFloatsInShortestRoundTripForm);
 	CPPUNIT_TEST(testBooleansAsLowercaseWords);
 	CPPUNIT_TEST(testArraysAndObjectsAsCompactJson);
@@ -79,6 +81,13 @@ public:
 	{
 		CPPUNIT_ASSERT_EQUAL(std::string("42 -7 18446744073709551615"),
 			render("{\"a\":42,\"b\":-7,\"c\":18446744073709551615}", "{{a}} {{b}} {{c}}"));
+	}
+
+	void testBigIntegersAsWritten()
+	{
+		CPPUNIT_ASSERT_EQUAL(std::string("18446744073709551616 -99999999999999999999999 [123456789012345678901234567890]"),
+			render("{\"a\":18446744073709551616,\"b\":-99999999999999999999999,\"c\":[123456789012345678901234567890]}",
+				"{{a}} {{b}} {{c}}"));
 	}
 
 	void testFloatsInShortestRoundTripForm()

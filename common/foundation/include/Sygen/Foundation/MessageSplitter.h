@@ -4,7 +4,7 @@
 // Library: Sygen/Foundation
 //
 // Cuts a chat message into parts a messenger accepts (SPEC §11: Telegram's 4096
-// characters), counting characters as Unicode code points, never cutting inside
+// characters, which Telegram counts in UTF-16 code units), never cutting inside
 // a UTF-8 sequence.
 //
 
@@ -21,12 +21,20 @@ class MessageSplitter
 	/// Stateless; thread-safe.
 {
 public:
-	static std::vector<std::string> split(const std::string& text, std::size_t maxCharacters);
+	enum Unit
+	{
+		CODE_POINTS,    ///< One per Unicode code point.
+		UTF16_UNITS     ///< Two for a code point above U+FFFF (an emoji), one otherwise: Telegram's count.
+	};
+
+	static std::vector<std::string> split(const std::string& text, std::size_t maxCharacters, Unit unit = CODE_POINTS);
 		/// Consecutive parts of text, each maxCharacters code points long except the
 		/// last one (which holds the rest); concatenated they give text back. Empty
 		/// text gives no part. The cut is exact, not at a word or line boundary, as
 		/// the reference does: a reader sees the text in order either way.
-		/// Invalid UTF-8 bytes count as one character each. Throws
+		/// Invalid UTF-8 bytes count as one character each. With UTF16_UNITS, a part
+		/// ends before a character that would take it past maxCharacters units (a
+		/// part always holds at least one character). Throws
 		/// Poco::InvalidArgumentException when maxCharacters is 0.
 
 	static std::size_t characters(const std::string& text);

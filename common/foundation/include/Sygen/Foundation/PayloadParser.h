@@ -9,6 +9,7 @@
 
 #include <Poco/JSON/Object.h>
 #include <string>
+#include <vector>
 
 namespace Sygen {
 
@@ -18,6 +19,7 @@ class PayloadParser
 	/// before parsing, so that hostile input cannot exhaust the parser's stack; it is
 	/// the one limit of the ingress (check()) and the dispatch (parse()), so a body
 	/// that got 202 always parses again later.
+	/// Integers beyond Poco's range are kept exact as JSONBigInteger values.
 	/// Thread-safe (no state).
 {
 public:
@@ -40,6 +42,12 @@ public:
 
 	static bool withinDepth(const std::string& text, int maxDepth);
 		/// True when arrays and objects nest at most maxDepth deep (strings are skipped).
+
+	static std::string protectBigIntegers(const std::string& text, const std::string& tag, std::vector<std::string>& literals);
+		/// text with every integer value beyond Poco's range (JSONBigInteger::exceedsPoco)
+		/// replaced by the string tag + its index in literals, where the literal is
+		/// appended. text itself when there is none. Member names, malformed numbers
+		/// and numbers with a fraction or exponent are left for the parser to judge.
 
 private:
 	static bool tryParse(const std::string& text, Poco::Dynamic::Var& value);
