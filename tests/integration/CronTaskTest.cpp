@@ -158,6 +158,7 @@ class CronTaskTest: public CppUnit::TestFixture
 {
 	CPPUNIT_TEST_SUITE(CronTaskTest);
 	CPPUNIT_TEST(testClaudeCommandLinePromptAndResult);
+	CPPUNIT_TEST(testBigIntegersReachThePromptAsWritten);
 	CPPUNIT_TEST(testCodexCommandLinePromptAndJsonlResult);
 	CPPUNIT_TEST(testGeminiGetsThePromptOnStdin);
 	CPPUNIT_TEST(testProviderFailuresAreParsedFromRealShapes);
@@ -167,6 +168,7 @@ class CronTaskTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testCliNotFoundOnTheServicePath);
 	CPPUNIT_TEST(testHookRemovedBeforeDispatchIsNotFound);
 	CPPUNIT_TEST(testSecretOfTheSupervisorIsNotInTheCliEnvironment);
+	CPPUNIT_TEST(testProxyAndCAVariablesOfTheServiceReachTheCli);
 	CPPUNIT_TEST(testCliCannotWriteOutsideItsTaskFolder);
 	CPPUNIT_TEST(testKillNineOfWorkerKillsTheCliGrandchild);
 	CPPUNIT_TEST(testRestartAfterKillNineOfSupervisorKillsTheCliGrandchild);
@@ -208,6 +210,25 @@ public:
 			strings(record->getArray("argv")));
 		CPPUNIT_ASSERT_EQUAL(std::string(), record->getValue<std::string>("stdin"));
 		CPPUNIT_ASSERT_EQUAL(realPath(folder), record->getValue<std::string>("cwd"));
+	}
+
+	void testBigIntegersReachThePromptAsWritten()
+	{
+		// Poco's parser wraps 2^64 to 0 and refuses 20+ digits; the reference (Python)
+		// keeps both exact, at the ingress, the dispatch and in the prompt.
+		Poco::JSON::Object::Ptr hook = JSONFields::parseObject(hookJson("big_ints", R"("provider": "claude")"));
+		hook->set("prompt_template", "x={{x}} y={{y}} z={{z}}");
+		_service->writeHooks(hooksFile({JSONFields::compact(hook)}));
+		std::string folder = _service->taskFolder("big_ints", R"({"result": "ok"})");
+		_service->start();
+
+		const std::string body = R"({"x": 18446744073709551616, "y": -123456789012345678901234567890, "z": [99999999999999999999999]})";
+		Poco::JSON::Object::Ptr job = _service->waitForJob(jobIdOf(_service->postHook("big_ints", body)), Poco::Timespan(60, 0));
+		CPPUNIT_ASSERT_EQUAL(std::string("success"), job->getValue<std::string>("status"));
+		std::vector<std::string> argv = strings(recordOf(folder)->getArray("argv"));
+		CPPUNIT_ASSERT(!argv.empty());
+		const std::string rendered = "x=18446744073709551616 y=-123456789012345678901234567890 z=[99999999999999999999999]";
+		CPPUNIT_ASSERT_MESSAGE(argv.back(), argv.back().find("\n" + rendered + "\n") != std::string::npos);
 	}
 
 	void testCodexCommandLinePromptAndJsonlResult()
@@ -549,6 +570,29 @@ public:
 			// gemini alone is told to trust its folder, so that yolo stays yolo.
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(name, std::string(name) == "env_gemini", env->has("GEMINI_CLI_TRUST_WORKSPACE"));
 		}
+	}
+
+	void testProxyAndCAVariablesOfTheServiceReachTheCli()
+	{
+		// No env_file and no env_passthrough: a CLI behind a proxy still gets it.
+		const std::vector<std::pair<std::string, std::string>> network = {
+			{"HTTPS_PROXY", "http://127.0.0.1:3128"}, {"https_proxy", "http://127.0.0.1:3129"},
+			{"HTTP_PROXY", "http://127.0.0.1:3130"}, {"http_proxy", "http://127.0.0.1:3131"},
+			{"NO_PROXY", "localhost,.internal"}, {"no_proxy", "127.0.0.1"}, {"ALL_PROXY", "socks5://127.0.0.1:1080"},
+			{"all_proxy", "socks5://127.0.0.1:1081"}, {"NODE_EXTRA_CA_CERTS", "/etc/ssl/corp.pem"},
+			{"SSL_CERT_FILE", "/etc/ssl/corp-bundle.pem"}, {"SSL_CERT_DIR", "/etc/ssl/corp"}};
+		for (const auto& variable: network) _service->addEnvironment(variable.first + "=" + variable.second);
+		_service->writeHooks(hooksFile({hookJson("proxy_codex", R"("provider": "codex")")}));
+		_service->taskFolder("proxy_codex");
+		_service->start();
+		CPPUNIT_ASSERT_EQUAL(std::string("success"), runJob("proxy_codex")->getValue<std::string>("status"));
+		Poco::JSON::Object::Ptr env = recordOf(folderOf("proxy_codex"))->getObject("env");
+		for (const auto& variable: network)
+		{
+			CPPUNIT_ASSERT_MESSAGE(variable.first, env->has(variable.first));
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(variable.first, variable.second, env->getValue<std::string>(variable.first));
+		}
+		CPPUNIT_ASSERT(!env->has("SYGEN_TEST_SECRET"));
 	}
 
 	void testCliCannotWriteOutsideItsTaskFolder()

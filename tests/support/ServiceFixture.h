@@ -123,6 +123,9 @@ public:
 		/// PATH of the service started next (its workers inherit it and look the CLIs
 		/// up on it). Default: fakeCliDir(), then the test's own PATH.
 
+	void addEnvironment(const std::string& entry);
+		/// A "KEY=VALUE" entry added to the environment of the service started next.
+
 private:
 	void collect(int fd);
 
@@ -133,6 +136,7 @@ private:
 	bool _reaped = false;
 	int _port = 0;
 	std::string _searchPath;
+	std::vector<std::string> _extraEnvironment;
 	std::thread _reader;
 	std::mutex _logMutex;
 	std::string _log;

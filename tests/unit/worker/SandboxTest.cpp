@@ -36,6 +36,7 @@ class SandboxTest: public CppUnit::TestFixture
 	CPPUNIT_TEST_SUITE(SandboxTest);
 	CPPUNIT_TEST(testEnvironmentKeepsOnlyTheAllowlist);
 	CPPUNIT_TEST(testPassthroughNamesAndPrefixes);
+	CPPUNIT_TEST(testProxyAndCAVariablesPassWithoutEnvFile);
 	CPPUNIT_TEST(testEnvFileAddsAndOverrides);
 	CPPUNIT_TEST(testMissingEnvFileIsSkipped);
 	CPPUNIT_TEST(testPathIsTheSearchPathWithExtraDirFirst);
@@ -70,6 +71,20 @@ public:
 		CPPUNIT_ASSERT(Sandbox::isAllowlisted("OPENAI_API_KEY"));
 		CPPUNIT_ASSERT(!Sandbox::isAllowlisted("LD_PRELOAD"));
 		CPPUNIT_ASSERT(!Sandbox::isAllowlisted("SYGEN_HOME"));
+	}
+
+	void testProxyAndCAVariablesPassWithoutEnvFile()
+	{
+		ScopedEnv env;
+		const char* const names[] = {"HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
+			"no_proxy", "all_proxy", "NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR"};
+		for (const char* name: names) env.set(name, std::string("v-") + name);
+		env.set("FTP_PROXY", "not-listed");
+		std::vector<std::string> e = Sandbox(WorkerSettings()).environment();
+		for (const char* name: names)
+			CPPUNIT_ASSERT_MESSAGE(name, contains(e, std::string(name) + "=v-" + name));
+		CPPUNIT_ASSERT(!hasName(e, "FTP_PROXY"));
+		CPPUNIT_ASSERT(!Sandbox::isAllowlisted("Http_Proxy"));
 	}
 
 	void testPassthroughNamesAndPrefixes()
