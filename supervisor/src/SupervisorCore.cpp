@@ -3,6 +3,7 @@
 //
 
 #include "SupervisorCore.h"
+#include "Sygen/Protocol/JobStatus.h"
 #include "Sygen/Auth/Authenticator.h"
 #include "Sygen/Auth/BearerAuthenticator.h"
 #include "Sygen/Foundation/IsoTime.h"
@@ -72,7 +73,7 @@ void SupervisorCore::recover()
 		result.hookId = job.hookId;
 		result.hookTitle = hook ? hook->title : "";
 		result.mode = hook ? hook->mode : "";
-		result.status = Dispatcher::STATUS_WORKER_LOST;
+		result.status = JobStatus::ERROR_WORKER_LOST;
 		result.resultText = "[Webhook job lost: the service stopped while it was running]";
 		if (job.startedAt) result.startedAt = IsoTime::format(*job.startedAt);
 		result.finishedAt = IsoTime::format(_clock.now());
@@ -282,7 +283,7 @@ std::optional<WorkOrder> SupervisorCore::prepare(const QueuedJob& job, WebhookRe
 	{
 		failure.jobId = job.jobId;
 		failure.hookId = job.hookId;
-		failure.status = "error:not_found";
+		failure.status = JobStatus::ERROR_NOT_FOUND;
 		failure.finishedAt = IsoTime::format(_clock.now());
 		return std::nullopt;
 	}
@@ -291,7 +292,7 @@ std::optional<WorkOrder> SupervisorCore::prepare(const QueuedJob& job, WebhookRe
 		throw Poco::DataFormatException("spooled body of job " + job.jobId + " is no longer a JSON object");
 	WorkOrder order;
 	order.jobId = job.jobId;
-	order.hook = *hook;
+	order.spec = JobSpec::fromHook(*hook);
 	order.prompt = TemplateRenderer::renderPrompt(*payload, hook->promptTemplate);
 	order.queuedAt = IsoTime::format(job.queuedAt);
 	return order;
@@ -312,7 +313,7 @@ void SupervisorCore::jobFinished(const WebhookResult& result)
 	{
 		logger().critical("job %s: result not recorded in the spool: %s", result.jobId, exc.displayText());
 	}
-	if (result.status != "error:not_found")
+	if (result.status != JobStatus::ERROR_NOT_FOUND)
 	{
 		_hooks.recordTrigger(result.hookId, result.status, _clock.now());
 	}
