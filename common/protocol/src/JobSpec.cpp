@@ -10,29 +10,6 @@
 
 namespace Sygen {
 
-namespace {
-
-Poco::Dynamic::Var orNull(const std::optional<std::string>& value)
-{
-	return value ? Poco::Dynamic::Var(*value) : Poco::Dynamic::Var();
-}
-
-Poco::Dynamic::Var orNull(const std::optional<int>& value)
-{
-	return value ? Poco::Dynamic::Var(*value) : Poco::Dynamic::Var();
-}
-
-std::optional<int> optionalInt(const Poco::JSON::Object& obj, const std::string& key)
-{
-	std::optional<long long> value = JSONFields::optionalInteger(obj, key);
-	if (!value) return std::nullopt;
-	if (*value < std::numeric_limits<int>::min() || *value > std::numeric_limits<int>::max())
-		throw Poco::DataFormatException(key + ": expected an integer in range");
-	return static_cast<int>(*value);
-}
-
-} // namespace
-
 JobSpec JobSpec::fromHook(const Hook& hook)
 {
 	JobSpec spec;
@@ -56,16 +33,16 @@ Poco::JSON::Object::Ptr JobSpec::toJSON() const
 	obj->set("id", id);
 	obj->set("title", title);
 	obj->set("mode", mode);
-	obj->set("task_folder", orNull(taskFolder));
-	obj->set("provider", orNull(provider));
-	obj->set("model", orNull(model));
-	obj->set("reasoning_effort", orNull(reasoningEffort));
+	obj->set("task_folder", JSONFields::orNull(taskFolder));
+	obj->set("provider", JSONFields::orNull(provider));
+	obj->set("model", JSONFields::orNull(model));
+	obj->set("reasoning_effort", JSONFields::orNull(reasoningEffort));
 	Poco::JSON::Array::Ptr params = new Poco::JSON::Array;
 	for (const std::string& p: cliParameters) params->add(p);
 	obj->set("cli_parameters", params);
-	obj->set("quiet_start", orNull(quietStart));
-	obj->set("quiet_end", orNull(quietEnd));
-	obj->set("dependency", orNull(dependency));
+	obj->set("quiet_start", JSONFields::orNull(quietStart));
+	obj->set("quiet_end", JSONFields::orNull(quietEnd));
+	obj->set("dependency", JSONFields::orNull(dependency));
 	return obj;
 }
 
@@ -80,8 +57,8 @@ JobSpec JobSpec::fromJSON(const Poco::JSON::Object& obj)
 	spec.model = JSONFields::optionalString(obj, "model");
 	spec.reasoningEffort = JSONFields::optionalString(obj, "reasoning_effort");
 	spec.cliParameters = JSONFields::stringList(obj, "cli_parameters");
-	spec.quietStart = optionalInt(obj, "quiet_start");
-	spec.quietEnd = optionalInt(obj, "quiet_end");
+	spec.quietStart = JSONFields::optionalInt(obj, "quiet_start");
+	spec.quietEnd = JSONFields::optionalInt(obj, "quiet_end");
 	spec.dependency = JSONFields::optionalString(obj, "dependency");
 	return spec;
 }
