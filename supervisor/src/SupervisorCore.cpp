@@ -79,6 +79,17 @@ void SupervisorCore::recover()
 		result.finishedAt = IsoTime::format(_clock.now());
 		jobFinished(result);
 	}
+	for (const std::string& jobId: _spool.lostJobs())
+	{
+		// Accepted, but its record was damaged: its body is gone, it cannot run. It
+		// gets a result (GET /jobs/{id} answers instead of 404), never silence.
+		WebhookResult result;
+		result.jobId = jobId;
+		result.status = JobStatus::ERROR_JOURNAL_DAMAGED;
+		result.resultText = "[Webhook job lost: its journal record was damaged; the bytes are in the spool's quarantine folder]";
+		result.finishedAt = IsoTime::format(_clock.now());
+		jobFinished(result);
+	}
 	for (const JobInfo& job: _spool.pending())
 	{
 		std::shared_ptr<const Hook> hook = findHook(job.hookId);
@@ -214,11 +225,14 @@ EnqueueOutcome SupervisorCore::enqueue(const Hook& hook, const Poco::Net::NameVa
 	try
 	{
 		_replay->confirm(hook.id, deliveryId, now);
+		if (_replayLogFailing.exchange(false)) logger().notice("replay log written again");
 	}
 	catch (Poco::Exception& exc)
 	{
 		// The job is safely spooled; only its replay protection could not be saved.
-		logger().error("replay log not written for hook %s: %s", hook.id, exc.displayText());
+		// Once per episode: a full disk must not turn every request into a log line.
+		if (!_replayLogFailing.exchange(true))
+			logger().error("replay log not written (hook %s); logged once until it works again: %s", hook.id, exc.displayText());
 	}
 	return outcome;
 }
@@ -258,7 +272,25 @@ std::string SupervisorCore::metricsText() const
 {
 	Metrics::Gauges gauges = _gauges ? _gauges() : Metrics::Gauges();
 	gauges.queueDepth = _dispatcher.queuedCount();
+	gauges.journalWritable = _spool.writable();
+	gauges.journalWriteFailures = _spool.writeFailures();
+	gauges.journalDamagedRecords = _spool.damage().size();
+	gauges.unwrittenResults = _spool.unwrittenResults();
+	gauges.jobsHeld = !_dispatcher.holdReason().empty();
 	return _metrics.render(gauges);
+}
+
+std::vector<std::pair<std::string, std::string>> SupervisorCore::healthProblems() const
+{
+	std::vector<std::pair<std::string, std::string>> problems;
+	if (!_spool.writable())
+		problems.emplace_back("journal", "the job journal cannot be written (" + _spool.lastWriteError() + "): new jobs get 503");
+	std::size_t unwritten = _spool.unwrittenResults();
+	if (unwritten > 0)
+		problems.emplace_back("unwritten_results", std::to_string(unwritten) + " results are kept in memory until the journal takes them");
+	std::string held = _dispatcher.holdReason();
+	if (!held.empty()) problems.emplace_back("jobs_held", "queued jobs wait: " + held);
+	return problems;
 }
 
 bool SupervisorCore::mayReadMetrics(const std::string& clientAddress, const Poco::Net::NameValueCollection& headers) const
@@ -281,6 +313,9 @@ std::optional<WorkOrder> SupervisorCore::prepare(const QueuedJob& job, WebhookRe
 	std::optional<Hook> hook = _hooks.get(job.hookId);
 	if (!hook)
 	{
+		// Not found in a file that cannot be trusted: the hook may well exist. Wait.
+		std::string problem = _hooks.problem();
+		if (!problem.empty()) throw JobNotReadyException(problem);
 		failure.jobId = job.jobId;
 		failure.hookId = job.hookId;
 		failure.status = JobStatus::ERROR_NOT_FOUND;

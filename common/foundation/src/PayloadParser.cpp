@@ -42,6 +42,10 @@ bool PayloadParser::tryParse(const std::string& text, Poco::Dynamic::Var& value)
 	{
 		// Key order is kept so that objects render in a template as the sender wrote them.
 		Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+		// Poco stops at 128 levels by default; withinDepth() has already enforced
+		// MAX_DEPTH, and the ingress, the dispatch and the worker must all agree on
+		// it, or a job answered 202 could not be parsed at dispatch.
+		parser.setDepth(static_cast<std::size_t>(MAX_DEPTH) + 1);
 		value = parser.parse(text);
 		return true;
 	}

@@ -23,6 +23,7 @@ struct JobStatus
 	static const std::string ERROR_EXCEPTION;
 	static const std::string ERROR_NOT_FOUND;
 	static const std::string ERROR_WORKER_LOST;
+	static const std::string ERROR_JOURNAL_DAMAGED;
 	static const std::string ERROR_TIMEOUT;
 	static const std::string ERROR_NO_RESPONSE;
 	static const std::string ERROR_NO_WAKE_HANDLER;
