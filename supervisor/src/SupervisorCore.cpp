@@ -325,10 +325,16 @@ std::optional<WorkOrder> SupervisorCore::prepare(const QueuedJob& job, WebhookRe
 	Poco::JSON::Object::Ptr payload;
 	if (PayloadParser::parse(_spool.readBody(job.jobId), payload) != PayloadParser::OK)
 		throw Poco::DataFormatException("spooled body of job " + job.jobId + " is no longer a JSON object");
+	return workOrder(job, *hook, TemplateRenderer::renderPrompt(*payload, hook->promptTemplate));
+}
+
+WorkOrder SupervisorCore::workOrder(const QueuedJob& job, const Hook& hook, const std::string& prompt)
+{
 	WorkOrder order;
 	order.jobId = job.jobId;
-	order.spec = JobSpec::fromHook(*hook);
-	order.prompt = TemplateRenderer::renderPrompt(*payload, hook->promptTemplate);
+	order.spec = JobSpec::fromHook(hook);
+	order.spec.dependency = job.dependency.empty() ? std::nullopt : std::optional<std::string>(job.dependency);
+	order.prompt = prompt;
 	order.queuedAt = IsoTime::format(job.queuedAt);
 	return order;
 }
