@@ -8,6 +8,7 @@
 #define Sygen_Foundation_PayloadParser_INCLUDED
 
 #include <Poco/JSON/Object.h>
+#include <set>
 #include <string>
 
 namespace Sygen {
@@ -16,6 +17,7 @@ class PayloadParser
 	/// Turns a request body into the payload object (SPEC §8 checks 4 and 5).
 	/// A UTF-8 byte order mark is skipped. Nesting deeper than MAX_DEPTH is refused
 	/// before parsing, so that hostile input cannot exhaust the parser's stack.
+	/// Integers of any size keep their text (JSONInteger).
 	/// Thread-safe (no state).
 {
 public:
@@ -38,6 +40,11 @@ public:
 
 	static bool withinDepth(const std::string& text, int maxDepth);
 		/// True when arrays and objects nest at most maxDepth deep (strings are skipped).
+
+	static std::string quoteBigIntegers(const std::string& text, std::set<std::size_t>& ordinals);
+		/// text with every integer literal that neither Poco::Int64 nor Poco::UInt64
+		/// holds written as a string literal; ordinals receives the 0-based positions,
+		/// among all string literals (keys included), of those strings.
 
 private:
 	static bool tryParse(const std::string& text, Poco::Dynamic::Var& value);
