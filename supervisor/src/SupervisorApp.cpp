@@ -3,6 +3,7 @@
 //
 
 #include "SupervisorApp.h"
+#include "SecretFilePermissions.h"
 #include "http/HTTPAcceptor.h"
 #include "http/RequestHandlerFactory.h"
 #include "admin/AdminCommands.h"
@@ -112,7 +113,7 @@ void SupervisorApp::showHelp() const
 	help.setFooter(
 		"Signals: SIGTERM/SIGINT stop gracefully (running jobs finish within "
 		"webhooks.shutdown_grace_seconds, queued jobs stay spooled); SIGHUP reloads webhooks.json. "
-		"Exit codes: 0 ok or webhooks disabled, 78 bad configuration, 70 internal error.");
+		"Exit codes: 0 ok or webhooks disabled, 78 bad or missing configuration, 70 internal error.");
 	help.format(std::cout);
 }
 
@@ -153,9 +154,22 @@ int SupervisorApp::main(const std::vector<std::string>&)
 		logger().critical(exc.message());
 		return EXIT_CONFIG;
 	}
+	if (!config.fileExists && (!_config.empty() || !config.webhooks.enabled))
+	{
+		// Named but absent, or absent and thus "disabled": either way an exit 0 would
+		// look like success to systemd while nothing listens.
+		logger().critical("config file %s does not exist%s", config.paths.configFile,
+			std::string(_config.empty() ? " (webhooks are disabled without it)" : ""));
+		return EXIT_CONFIG;
+	}
+	for (const std::string& warning: SecretFilePermissions::warnings(config))
+	{
+		logger().warning(warning);
+		if (_checkConfig) std::cout << "warning: " << warning << std::endl;
+	}
 	if (_checkConfig)
 	{
-		std::cout << "config OK: " << config.paths.configFile << (config.fileExists ? "" : " (missing: defaults)") << std::endl;
+		std::cout << "config OK: " << config.paths.configFile << std::endl;
 		return EXIT_OK;
 	}
 	if (!config.webhooks.enabled)

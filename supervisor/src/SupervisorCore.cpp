@@ -28,6 +28,8 @@ Poco::Logger& logger()
 // than stored.
 const std::size_t MAX_DELIVERY_ID_LENGTH = 256;
 
+const std::string STATUS_JOURNAL_DAMAGED = "error:journal_damaged";
+
 bool isBearerMode(const Hook& hook)
 {
 	return hook.authMode != "hmac" && hook.authMode != "standard_webhooks";
@@ -75,6 +77,17 @@ void SupervisorCore::recover()
 		result.status = Dispatcher::STATUS_WORKER_LOST;
 		result.resultText = "[Webhook job lost: the service stopped while it was running]";
 		if (job.startedAt) result.startedAt = IsoTime::format(*job.startedAt);
+		result.finishedAt = IsoTime::format(_clock.now());
+		jobFinished(result);
+	}
+	for (const std::string& jobId: _spool.lostJobs())
+	{
+		// Accepted, but its record was damaged: its body is gone, it cannot run. It
+		// gets a result (GET /jobs/{id} answers instead of 404), never silence.
+		WebhookResult result;
+		result.jobId = jobId;
+		result.status = STATUS_JOURNAL_DAMAGED;
+		result.resultText = "[Webhook job lost: its journal record was damaged; the bytes are in the spool's quarantine folder]";
 		result.finishedAt = IsoTime::format(_clock.now());
 		jobFinished(result);
 	}
@@ -213,11 +226,14 @@ EnqueueOutcome SupervisorCore::enqueue(const Hook& hook, const Poco::Net::NameVa
 	try
 	{
 		_replay->confirm(hook.id, deliveryId, now);
+		if (_replayLogFailing.exchange(false)) logger().notice("replay log written again");
 	}
 	catch (Poco::Exception& exc)
 	{
 		// The job is safely spooled; only its replay protection could not be saved.
-		logger().error("replay log not written for hook %s: %s", hook.id, exc.displayText());
+		// Once per episode: a full disk must not turn every request into a log line.
+		if (!_replayLogFailing.exchange(true))
+			logger().error("replay log not written (hook %s); logged once until it works again: %s", hook.id, exc.displayText());
 	}
 	return outcome;
 }
@@ -257,7 +273,25 @@ std::string SupervisorCore::metricsText() const
 {
 	Metrics::Gauges gauges = _gauges ? _gauges() : Metrics::Gauges();
 	gauges.queueDepth = _dispatcher.queuedCount();
+	gauges.journalWritable = _spool.writable();
+	gauges.journalWriteFailures = _spool.writeFailures();
+	gauges.journalDamagedRecords = _spool.damage().size();
+	gauges.unwrittenResults = _spool.unwrittenResults();
+	gauges.jobsHeld = !_dispatcher.holdReason().empty();
 	return _metrics.render(gauges);
+}
+
+std::vector<std::pair<std::string, std::string>> SupervisorCore::healthProblems() const
+{
+	std::vector<std::pair<std::string, std::string>> problems;
+	if (!_spool.writable())
+		problems.emplace_back("journal", "the job journal cannot be written (" + _spool.lastWriteError() + "): new jobs get 503");
+	std::size_t unwritten = _spool.unwrittenResults();
+	if (unwritten > 0)
+		problems.emplace_back("unwritten_results", std::to_string(unwritten) + " results are kept in memory until the journal takes them");
+	std::string held = _dispatcher.holdReason();
+	if (!held.empty()) problems.emplace_back("jobs_held", "queued jobs wait: " + held);
+	return problems;
 }
 
 bool SupervisorCore::mayReadMetrics(const std::string& clientAddress, const Poco::Net::NameValueCollection& headers) const
@@ -280,6 +314,9 @@ std::optional<WorkOrder> SupervisorCore::prepare(const QueuedJob& job, WebhookRe
 	std::optional<Hook> hook = _hooks.get(job.hookId);
 	if (!hook)
 	{
+		// Not found in a file that cannot be trusted: the hook may well exist. Wait.
+		std::string problem = _hooks.problem();
+		if (!problem.empty()) throw JobNotReadyException(problem);
 		failure.jobId = job.jobId;
 		failure.hookId = job.hookId;
 		failure.status = "error:not_found";

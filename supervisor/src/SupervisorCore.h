@@ -19,6 +19,7 @@
 #include "http/RateLimiter.h"
 #include "http/ReplayGuard.h"
 #include <functional>
+#include <atomic>
 #include <memory>
 
 namespace Sygen {
@@ -84,6 +85,7 @@ public:
 	std::optional<JobInfo> findJob(const std::string& jobId) const override;
 	bool mayReadJob(const JobInfo& job, const Poco::Net::NameValueCollection& headers) const override;
 	std::string metricsText() const override;
+	std::vector<std::pair<std::string, std::string>> healthProblems() const override;
 	bool mayReadMetrics(const std::string& clientAddress, const Poco::Net::NameValueCollection& headers) const override;
 	void countResponse(const std::string& route, int status) override;
 
@@ -105,6 +107,7 @@ private:
 	HookStore _hooks;
 	RateLimiter _rateLimiter;
 	std::unique_ptr<ReplayGuard> _replay;
+	std::atomic<bool> _replayLogFailing{false};
 	JobSpool _spool;
 	Dispatcher _dispatcher;
 	Metrics _metrics;

@@ -3,6 +3,7 @@
 //
 
 #include "ServiceFixture.h"
+#include <sys/stat.h>
 #include "Sygen/Foundation/JSONFields.h"
 #include "Sygen/Foundation/ProcessSpawner.h"
 #include <Poco/Exception.h>
@@ -70,11 +71,14 @@ Poco::JSON::Object& ServiceFixture::webhooks()
 void ServiceFixture::writeHooks(const std::string& json)
 {
 	writeFile(_home.file("webhooks.json"), json);
+	// As an operator should keep it (the service warns about secrets others may read).
+	::chmod(_home.file("webhooks.json").c_str(), 0600);
 }
 
 void ServiceFixture::writeConfig()
 {
 	writeFile(_home.file("config/config.json"), JSONFields::compact(_config) + "\n");
+	::chmod(_home.file("config/config.json").c_str(), 0600);
 }
 
 std::string ServiceFixture::fakeCliDir() const

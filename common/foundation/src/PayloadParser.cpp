@@ -116,6 +116,10 @@ bool PayloadParser::tryParse(const std::string& text, Poco::Dynamic::Var& value)
 		std::set<std::size_t> bigIntegers;
 		std::string quoted = quoteBigIntegers(text, bigIntegers);
 		Poco::JSON::Parser parser(new PayloadTreeBuilder(bigIntegers));
+		// Poco stops at 128 levels by default; withinDepth() has already enforced
+		// MAX_DEPTH, and the ingress, the dispatch and the worker must all agree on
+		// it, or a job answered 202 could not be parsed at dispatch.
+		parser.setDepth(static_cast<std::size_t>(MAX_DEPTH) + 1);
 		value = parser.parse(quoted);
 		return true;
 	}

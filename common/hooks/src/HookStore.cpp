@@ -232,6 +232,7 @@ void HookStore::loadLocked(bool force)
 		return;
 	}
 	_diskInvalid = false;
+	_validOnce = true;
 	_top = top;
 	_entries = std::move(entries);
 	applyPending(_entries);
@@ -373,8 +374,17 @@ bool HookStore::commit(Mutation mutation)
 	_entries = std::move(entries);
 	_pending.clear();
 	_stamp = statPath();
+	_validOnce = true;
 	publish(_entries);
 	return true;
+}
+
+std::string HookStore::problem() const
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	if (_diskInvalid) return _path + " cannot be read or is not a valid hooks file (fix it; the jobs then run)";
+	if (!_validOnce) return _path + " is missing or was never read (restore it; the jobs then run)";
+	return "";
 }
 
 Hook HookStore::add(Hook hook)

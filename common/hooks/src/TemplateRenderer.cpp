@@ -75,7 +75,23 @@ std::string TemplateRenderer::render(const Poco::JSON::Object& payload, const st
 
 std::string TemplateRenderer::renderPrompt(const Poco::JSON::Object& payload, const std::string& tmpl)
 {
-	return PAYLOAD_BEGIN + "\n" + substitute(payload, tmpl, true) + "\n" + PAYLOAD_END;
+	// A NUL in the template itself (the operator's) would cut the argv just the same.
+	return PAYLOAD_BEGIN + "\n" + replaceControls(substitute(payload, tmpl, true), false) + "\n" + PAYLOAD_END;
+}
+
+std::string TemplateRenderer::replaceControls(const std::string& text, bool allControls)
+{
+	static const std::string REPLACEMENT = "\xEF\xBF\xBD"; // U+FFFD
+	std::string out;
+	out.reserve(text.size());
+	for (char ch: text)
+	{
+		unsigned char c = static_cast<unsigned char>(ch);
+		bool control = c == 0 || (allControls && ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F));
+		if (control) out += REPLACEMENT;
+		else out += ch;
+	}
+	return out;
 }
 
 std::string TemplateRenderer::formatValue(const Poco::Dynamic::Var& value)
@@ -135,7 +151,7 @@ std::string TemplateRenderer::substitute(const Poco::JSON::Object& payload, cons
 				}
 				else
 				{
-					std::string value = formatValue(payload.get(key));
+					std::string value = replaceControls(formatValue(payload.get(key)), neutralise);
 					out += value;
 					if (neutralise) fromValue.resize(out.size(), true);
 				}

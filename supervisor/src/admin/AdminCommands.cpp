@@ -156,6 +156,11 @@ void AdminCommands::addJobCommands(AdminServer& server, Dispatcher& dispatcher, 
 		}
 		return Poco::Dynamic::Var(list);
 	});
+	server.addCommand("journal.status", "the job journal: writable, unwritten results, damage found at start", [queries](const Poco::JSON::Object&)
+	{
+		if (!queries.journal) throw Poco::NotFoundException("no journal");
+		return Poco::Dynamic::Var(queries.journal());
+	});
 	server.addCommand("jobs.show", "show one job {job_id}", [&dispatcher, queries](const Poco::JSON::Object& request)
 	{
 		std::string jobId = JSONFields::requireString(request, "job_id");
@@ -177,6 +182,28 @@ AdminCommands::JobQueries AdminCommands::queriesOf(const JobSpool& spool)
 	JobQueries queries;
 	queries.find = [&spool](const std::string& jobId) { return spool.find(jobId); };
 	queries.list = [&spool](std::size_t limit) { return spool.list(limit); };
+	queries.journal = [&spool]()
+	{
+		Poco::JSON::Object::Ptr obj = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+		obj->set("writable", spool.writable());
+		obj->set("last_write_error", spool.lastWriteError());
+		obj->set("write_failures", static_cast<Poco::UInt64>(spool.writeFailures()));
+		obj->set("unwritten_results", static_cast<Poco::UInt64>(spool.unwrittenResults()));
+		Poco::JSON::Array::Ptr damage = new Poco::JSON::Array;
+		for (const JournalDamage& d: spool.damage())
+		{
+			Poco::JSON::Object::Ptr item = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+			item->set("offset", static_cast<Poco::UInt64>(d.offset));
+			item->set("length", static_cast<Poco::UInt64>(d.length));
+			item->set("quarantine_file", d.quarantineFile);
+			Poco::JSON::Array::Ptr ids = new Poco::JSON::Array;
+			for (const std::string& id: d.jobIds) ids->add(id);
+			item->set("job_ids", ids);
+			damage->add(item);
+		}
+		obj->set("damage", damage);
+		return obj;
+	};
 	return queries;
 }
 

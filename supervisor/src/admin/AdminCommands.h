@@ -40,6 +40,7 @@ public:
 	{
 		std::function<std::optional<JobInfo>(const std::string& jobId)> find;
 		std::function<std::vector<JobInfo>(std::size_t limit)> list;
+		std::function<Poco::JSON::Object::Ptr()> journal;   ///< What journal.status answers.
 	};
 
 	static const std::size_t DEFAULT_JOB_LIST_LIMIT = 50;
@@ -49,7 +50,9 @@ public:
 	static void addJobCommands(AdminServer& server, Dispatcher& dispatcher, const JobQueries& queries);
 
 	static JobQueries queriesOf(const JobSpool& spool);
-		/// JobQueries reading spool.find() and spool.list().
+		/// JobQueries reading spool.find() and spool.list(), and the journal's state
+		/// for `journal.status`: {writable, last_write_error, write_failures,
+		/// unwritten_results, damage: [{offset, length, quarantine_file, job_ids}]}.
 
 	static Poco::JSON::Object::Ptr toJSON(const WorkerInfo& worker);
 	static Poco::JSON::Object::Ptr toJSON(const JobInfo& job);

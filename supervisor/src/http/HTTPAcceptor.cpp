@@ -8,6 +8,7 @@
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/StreamSocketImpl.h>
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -182,6 +183,7 @@ void HTTPAcceptor::run()
 				ssize_t r = ::read(_wakeFd, &count, sizeof(count));
 				(void) r;
 				adoptResumed();
+				retryWaiting();
 			}
 			else onReadable(fd, (events[i].events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0);
 		}
@@ -327,7 +329,13 @@ void HTTPAcceptor::onReadable(int fd, bool peerClosed)
 	switch (scan.state)
 	{
 	case RequestHead::READY:
-		handOff(fd);
+		if (scan.bodyPending && !takeBodySlot(fd, held))
+		{
+			// Holds no thread here; a freed slot or more bytes bring it back.
+			if (std::find(_waitingForSlot.begin(), _waitingForSlot.end(), fd) == _waitingForSlot.end()) _waitingForSlot.push_back(fd);
+			return;
+		}
+		if (!handOff(fd) && scan.bodyPending) releaseBodySlot(fd);
 		return;
 	case RequestHead::TOO_LARGE:
 		answer(fd, 431, "Request Header Fields Too Large", "request_header_too_large");
@@ -346,20 +354,70 @@ void HTTPAcceptor::onReadable(int fd, bool peerClosed)
 	}
 }
 
-void HTTPAcceptor::handOff(int fd)
+bool HTTPAcceptor::handOff(int fd)
 {
 	auto it = _held.find(fd);
-	if (it == _held.end()) return;
+	if (it == _held.end()) return false;
 	if (_dispatcher->queuedConnections() >= _params->getMaxQueued())
 	{
 		answer(fd, 503, "Service Unavailable", "server_busy", BUSY_RETRY_SECONDS);
-		return;
+		return false;
 	}
 	Poco::Net::StreamSocket socket = it->second.socket;
 	release(fd);
 	_dispatcher->enqueue(socket);
 	std::lock_guard<std::mutex> lock(_mutex);
 	++_stats.handedOff;
+	return true;
+}
+
+bool HTTPAcceptor::takeBodySlot(int fd, Held& held)
+{
+	std::string client;
+	try
+	{
+		client = held.socket.peerAddress().host().toString();
+	}
+	catch (Poco::Exception&)
+	{
+	}
+	std::lock_guard<std::mutex> lock(_mutex);
+	if (_slotHolders.count(fd)) return true;
+	std::size_t& mine = _slotsByClient[client];
+	if (_slotHolders.size() >= _options.bodySlots || mine >= _options.bodySlotsPerClient)
+	{
+		if (mine == 0) _slotsByClient.erase(client);
+		return false;
+	}
+	++mine;
+	_slotHolders[fd] = client;
+	return true;
+}
+
+void HTTPAcceptor::releaseBodySlot(int fd)
+{
+	{
+		std::lock_guard<std::mutex> lock(_mutex);
+		auto it = _slotHolders.find(fd);
+		if (it == _slotHolders.end()) return;
+		auto client = _slotsByClient.find(it->second);
+		if (client != _slotsByClient.end() && --client->second == 0) _slotsByClient.erase(client);
+		_slotHolders.erase(it);
+		if (_stopping) return;
+	}
+	wake();
+}
+
+void HTTPAcceptor::retryWaiting()
+{
+	// Oldest first; each either gets its slot now or waits again.
+	std::vector<int> waiting;
+	waiting.swap(_waitingForSlot);
+	for (int fd: waiting)
+	{
+		auto it = _held.find(fd);
+		if (it != _held.end() && it->second.phase == Phase::FRESH) onReadable(fd, false);
+	}
 }
 
 void HTTPAcceptor::answer(int fd, int status, const std::string& reason, const std::string& error, int retryAfter)

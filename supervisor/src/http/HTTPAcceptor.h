@@ -45,6 +45,13 @@ class HTTPAcceptor
 	///     head incomplete headTimeout after accept         408 request_timeout
 	///     maxConnections held, or the pool's queue full    503 server_busy + Retry-After
 	///
+	/// A complete head whose body is not all here yet (larger than the gate awaits,
+	/// or chunked) would hold a pool thread while the body trickles in. Such
+	/// hand-offs are rationed: at most bodySlots at once, bodySlotsPerClient per
+	/// client address; the others wait in the gate (holding no thread) for a slot
+	/// or for their body to arrive, within the head timeout (408). So clients that
+	/// announce large bodies and send nothing cannot take the pool from /health.
+	///
 	/// After a keep-alive response the pool thread waits keepAliveGrace for the
 	/// next complete request head (a busy client sends it at once; the round trip
 	/// through the gate would cost two thirds of the keep-alive throughput), then
@@ -66,6 +73,8 @@ public:
 		Poco::Timespan keepAliveTimeout = Poco::Timespan(5, 0); ///< Idle time of a kept-alive connection before it is closed.
 		Poco::Timespan lingerTime = Poco::Timespan(2, 0);       ///< How long a gate answer waits for the client to close.
 		Poco::Timespan keepAliveGrace = Poco::Timespan(0, 50000); ///< How long a pool thread waits for a busy client's next request before giving the connection back.
+		std::size_t bodySlots = 16;          ///< Pool threads that may wait for request bodies at once.
+		std::size_t bodySlotsPerClient = 2;  ///< Of those, per client address.
 	};
 
 	struct Stats
@@ -101,6 +110,10 @@ public:
 		/// (the client may still be sending a body nobody reads). After stop() the
 		/// connection is closed at once.
 
+	void releaseBodySlot(int fd);
+		/// The pool is done with a connection (by its descriptor, still open): a
+		/// body slot it held is free again. Any thread.
+
 	Stats stats() const;
 
 	const Options& options() const;
@@ -128,7 +141,9 @@ private:
 	void adoptResumed();
 	void giveBack(const Poco::Net::StreamSocket& socket, bool linger);
 	void hold(const Poco::Net::StreamSocket& socket, Phase phase, Poco::Timestamp deadline);
-	void handOff(int fd);
+	bool handOff(int fd);
+	bool takeBodySlot(int fd, Held& held);
+	void retryWaiting();
 	void answer(int fd, int status, const std::string& reason, const std::string& error, int retryAfter = 0);
 	void release(int fd);
 	static void sendNow(int fd, const std::string& bytes);
@@ -156,6 +171,9 @@ private:
 	mutable std::mutex _mutex;
 	std::vector<std::pair<Poco::Net::StreamSocket, bool>> _resumed; ///< Sockets back from the pool, true: to linger. Guarded by _mutex.
 	Stats _stats;                                   ///< Guarded by _mutex.
+	std::unordered_map<int, std::string> _slotHolders;       ///< fd -> client address. Guarded by _mutex.
+	std::unordered_map<std::string, std::size_t> _slotsByClient; ///< Guarded by _mutex.
+	std::vector<int> _waitingForSlot;                        ///< Gate thread only.
 };
 
 } // namespace Sygen

@@ -6,7 +6,9 @@
 #include "http/HTTPAcceptor.h"
 #include "http/JSONResponse.h"
 #include "http/RequestHead.h"
+#include <Poco/Ascii.h>
 #include <Poco/Logger.h>
+#include <Poco/String.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponseImpl.h>
@@ -25,7 +27,7 @@ namespace Sygen {
 
 namespace {
 
-void sendBadRequest(Poco::Net::HTTPServerSession& session, const std::string& code)
+void sendBadRequest(Poco::Net::HTTPServerSession& session, const std::string& code, HTTPResponse::HTTPStatus status = HTTPResponse::HTTP_BAD_REQUEST)
 	/// A 400 for a request head Poco could not read, with Connection: close.
 	///
 	/// Poco 1.11's HTTPServerRequestImpl constructor attaches itself to the
@@ -38,7 +40,7 @@ void sendBadRequest(Poco::Net::HTTPServerSession& session, const std::string& co
 	Poco::Net::HTTPServerResponseImpl response(session);
 	response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
 	response.setKeepAlive(false);
-	response.setStatusAndReason(HTTPResponse::HTTP_BAD_REQUEST);
+	response.setStatusAndReason(status);
 	response.setContentType("application/json; charset=utf-8");
 	const std::string body = "{\"error\":\"" + code + "\"}";
 	response.setContentLength(static_cast<std::streamsize>(body.size()));
@@ -46,6 +48,39 @@ void sendBadRequest(Poco::Net::HTTPServerSession& session, const std::string& co
 }
 
 } // namespace
+
+void HTTPConnection::bodyRead(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response)
+{
+	auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
+	auto* session = impl ? dynamic_cast<Session*>(&impl->session()) : nullptr;
+	response.setKeepAlive(session ? session->mayKeepAlive() : request.getKeepAlive());
+}
+
+std::string HTTPConnection::framingError(const Poco::Net::HTTPServerRequest& request, int& status)
+{
+	status = HTTPResponse::HTTP_BAD_REQUEST;
+	const std::string& version = request.getVersion();
+	// "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3); any 1.x is served as 1.1.
+	if (version.size() != 8 || version.compare(0, 5, "HTTP/") != 0 || !Poco::Ascii::isDigit(version[5])
+		|| version[6] != '.' || !Poco::Ascii::isDigit(version[7]))
+		return "bad_version";
+	if (version[5] != '1')
+	{
+		status = HTTPResponse::HTTP_VERSION_NOT_SUPPORTED;
+		return "http_version_not_supported";
+	}
+	std::size_t codings = 0;
+	for (auto it = request.find("Transfer-Encoding"); it != request.end() && Poco::icompare(it->first, "Transfer-Encoding") == 0; ++it)
+		++codings;
+	if (codings > 1) return "duplicate_transfer_encoding";
+	if (codings == 1 && Poco::icompare(Poco::trim(request.get("Transfer-Encoding")), "chunked") != 0)
+		return "unsupported_transfer_encoding";
+	std::size_t hosts = 0;
+	for (auto it = request.find("Host"); it != request.end() && Poco::icompare(it->first, "Host") == 0; ++it) ++hosts;
+	if (version != "HTTP/1.0" && hosts != 1) return hosts == 0 ? "missing_host" : "duplicate_host";
+	if (hosts > 1) return "duplicate_host";
+	return "";
+}
 
 HTTPConnection::Session::Session(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params):
 	Poco::Net::HTTPServerSession(socket, params)
@@ -55,6 +90,16 @@ HTTPConnection::Session::Session(const Poco::Net::StreamSocket& socket, Poco::Ne
 int HTTPConnection::Session::pending() const
 {
 	return buffered();
+}
+
+void HTTPConnection::Session::setMayKeepAlive(bool mayKeepAlive)
+{
+	_mayKeepAlive = mayKeepAlive;
+}
+
+bool HTTPConnection::Session::mayKeepAlive() const
+{
+	return _mayKeepAlive;
 }
 
 HTTPConnection::HTTPConnection(const Poco::Net::StreamSocket& socket, HTTPAcceptor& gate,
@@ -69,6 +114,7 @@ HTTPConnection::HTTPConnection(const Poco::Net::StreamSocket& socket, HTTPAccept
 void HTTPConnection::run()
 {
 	Session session(socket(), _params);
+	const int fd = session.socket().impl()->sockfd();
 	Outcome outcome = Outcome::CLOSE;
 	try
 	{
@@ -86,8 +132,10 @@ void HTTPConnection::run()
 	{
 		// The client went away or stalled mid-request; nothing can be answered.
 		Poco::Logger::get("Sygen.HTTPConnection").debug("connection ended: %s", exc.displayText());
+		_gate.releaseBodySlot(fd);
 		return;
 	}
+	_gate.releaseBodySlot(fd);
 	if (outcome == Outcome::KEEP_ALIVE) _gate.resume(session.detachSocket());
 	else if (outcome == Outcome::LINGER) _gate.closeGracefully(session.detachSocket());
 }
@@ -109,7 +157,9 @@ bool HTTPConnection::nextRequestReady(Session& session) const
 	buffer.resize(std::max(options.headLimit, options.handOffLimit) + 1);
 	ssize_t n = ::recv(fd, buffer.data(), buffer.size(), MSG_PEEK | MSG_DONTWAIT);
 	if (n <= 0) return false; // closed, or nothing after all: the gate sorts it out
-	return RequestHead::scan(buffer.data(), static_cast<std::size_t>(n), options.headLimit, options.handOffLimit).state == RequestHead::READY;
+	// A body still on its way goes back to the gate, which rations such waits.
+	RequestHead::Scan scan = RequestHead::scan(buffer.data(), static_cast<std::size_t>(n), options.headLimit, options.handOffLimit);
+	return scan.state == RequestHead::READY && !scan.bodyPending;
 }
 
 HTTPConnection::Outcome HTTPConnection::serveOne(Session& session)
@@ -138,9 +188,22 @@ HTTPConnection::Outcome HTTPConnection::serveOne(Session& session)
 		return Outcome::LINGER;
 	}
 
+	int framingStatus = 0;
+	const std::string framing = framingError(*request, framingStatus);
+	if (!framing.empty())
+	{
+		sendBadRequest(session, framing, static_cast<HTTPResponse::HTTPStatus>(framingStatus));
+		return Outcome::LINGER;
+	}
+
 	response.setDate(Poco::Timestamp());
-	response.setVersion(request->getVersion());
-	response.setKeepAlive(_params->getKeepAlive() && request->getKeepAlive() && session.canKeepAlive());
+	// Our version, never the client's (RFC 9110 §2.5): an HTTP/1.0 client reads 1.1 answers.
+	response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
+	const bool hadBody = request->getChunkedTransferEncoding() || request->getContentLength64() > 0;
+	session.setMayKeepAlive(_params->getKeepAlive() && request->getKeepAlive() && session.canKeepAlive());
+	// With a body, keep-alive only once the handler has read all of it (bodyRead()):
+	// the answer must say "Connection: close" whenever the connection will close.
+	response.setKeepAlive(session.mayKeepAlive() && !hadBody);
 	if (!_params->getSoftwareVersion().empty()) response.set("Server", _params->getSoftwareVersion());
 
 	std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(_factory->createRequestHandler(*request));
@@ -165,14 +228,10 @@ HTTPConnection::Outcome HTTPConnection::serveOne(Session& session)
 		return Outcome::LINGER;
 	}
 	if (!response.sent()) return Outcome::CLOSE;
-	bool hadBody = request->getChunkedTransferEncoding() || request->getContentLength64() > 0;
-	bool keepAlive = _params->getKeepAlive() && response.getKeepAlive() && session.canKeepAlive();
-	// A 401 comes only after WebhookRequestHandler has read and parsed the whole body
-	// (authentication is check 8 of 9), so the connection is at a request boundary and
-	// may stay open: closing it made every rejected request cost a new connection
-	// (12k instead of 34-42k rejected requests/s, bench/README.md, "Fixes").
-	if (hadBody && response.getStatus() >= 400 && response.getStatus() != Poco::Net::HTTPResponse::HTTP_UNAUTHORIZED)
-		keepAlive = false;
+	// Exactly what the response announced. A rejected request whose body was read
+	// keeps its connection: closing made every 401 cost a new connection (12k instead
+	// of 34-42k rejected requests/s, bench/README.md, "Fixes").
+	bool keepAlive = session.mayKeepAlive() && response.getKeepAlive();
 	session.setKeepAlive(keepAlive);
 	return keepAlive ? Outcome::KEEP_ALIVE : Outcome::LINGER;
 }

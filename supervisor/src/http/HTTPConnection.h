@@ -23,9 +23,15 @@ class HTTPConnection: public Poco::Net::TCPServerConnection
 	/// Differences from HTTPServerConnection, on purpose:
 	/// - A request head Poco cannot parse (MessageException, a malformed
 	///   Content-Length) gets 400 and a close, never a dropped connection.
-	/// - After an error response (status >= 400) to a request that carried a
-	///   body, the connection is closed: the handler may have left the body unread,
-	///   and its bytes must not be parsed as the next request.
+	/// - A request that carries a body is answered with `Connection: close` and
+	///   the connection closed, unless the handler read the whole body and said so
+	///   (bodyRead()): unread body bytes must not be parsed as the next request,
+	///   and a response must never promise keep-alive before a close.
+	/// - Framing per RFC 9112 before any handler runs: a version other than
+	///   HTTP/1.x gets 505 (the HTTP/2 preface included), a malformed version,
+	///   more than one Transfer-Encoding field, a transfer coding other than
+	///   chunked, or an HTTP/1.1 request without exactly one Host gets 400.
+	///   Responses always say HTTP/1.1, never the client's version.
 	/// - A connection closed after a response goes to the gate for a lingering
 	///   close, so unread input does not turn the close into a reset that
 	///   destroys the response in flight.
@@ -41,14 +47,30 @@ public:
 
 	void run() override;
 
-private:
+	static void bodyRead(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
+		/// Called by a handler that has read the request's whole body: the response
+		/// may keep the connection alive (as far as the client and server allow).
+
+	static std::string framingError(const Poco::Net::HTTPServerRequest& request, int& status);
+		/// The error code when the request's framing breaks RFC 9112 (status set to
+		/// 400 or 505), else empty.
+
 	class Session: public Poco::Net::HTTPServerSession
-		/// Exposes how many bytes of the next request are already buffered.
+		/// Exposes how many bytes of the next request are already buffered, and
+		/// whether the current request may keep the connection.
 	{
 	public:
 		Session(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params);
 		int pending() const;
+		void setMayKeepAlive(bool mayKeepAlive);
+		bool mayKeepAlive() const;
+			/// Whether the client, the server and the session allow another request.
+
+	private:
+		bool _mayKeepAlive = false;
 	};
+
+private:
 
 	enum class Outcome
 	{

@@ -4,12 +4,19 @@
 
 #include "http/HTTPErrorMapper.h"
 #include "http/JSONResponse.h"
+#include "jobs/JobSpool.h"
 #include <Poco/Logger.h>
 #include <Poco/Net/NetException.h>
 
 using Poco::Net::HTTPResponse;
 
 namespace Sygen {
+
+namespace {
+
+const int JOURNAL_RETRY_SECONDS = 30;
+
+} // namespace
 
 void HTTPErrorMapper::respond(const Poco::Exception& exc, Poco::Net::HTTPServerResponse& response)
 {
@@ -25,6 +32,12 @@ void HTTPErrorMapper::respond(const Poco::Exception& exc, Poco::Net::HTTPServerR
 	if (dynamic_cast<const Poco::Net::MessageException*>(&exc))
 	{
 		JSONResponse::error(response, HTTPResponse::HTTP_BAD_REQUEST, "bad_request");
+		return;
+	}
+	if (dynamic_cast<const JournalWriteException*>(&exc))
+	{
+		// The job was not accepted; the spool logs the episode once, not per request.
+		JSONResponse::errorWithRetry(response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "journal_unavailable", JOURNAL_RETRY_SECONDS);
 		return;
 	}
 	Poco::Logger::get("Sygen.HTTPErrorMapper").error("request failed: %s", exc.displayText());

@@ -71,6 +71,42 @@ long long plainContentLength(const char* head, std::size_t size)
 	return lengths == 1 ? length : -1;
 }
 
+// True when the head announces a body: a Content-Length above 0, or any
+// Transfer-Encoding (the handler judges the framing; here only "is there more?").
+bool announcesBody(const char* head, std::size_t size)
+{
+	const char* end = head + size;
+	const char* line = static_cast<const char*>(std::memchr(head, '\n', size));
+	while (line && line + 1 < end)
+	{
+		const char* begin = line + 1;
+		const char* next = static_cast<const char*>(std::memchr(begin, '\n', static_cast<std::size_t>(end - begin)));
+		const char* lineEnd = next ? next : end;
+		const char* colon = static_cast<const char*>(std::memchr(begin, ':', static_cast<std::size_t>(lineEnd - begin)));
+		if (colon)
+		{
+			std::string name = lowerName(begin, colon);
+			if (name == "transfer-encoding") return true;
+			if (name == "content-length")
+			{
+				for (const char* p = colon + 1; p < lineEnd; ++p)
+				{
+					if (*p >= '1' && *p <= '9') return true;
+				}
+			}
+		}
+		line = next;
+	}
+	return false;
+}
+
+bool endsWithLastChunk(const char* data, std::size_t size)
+{
+	static const char LAST[] = "0\r\n\r\n";
+	const std::size_t length = sizeof(LAST) - 1;
+	return size >= length && std::memcmp(data + size - length, LAST, length) == 0;
+}
+
 } // namespace
 
 RequestHead::Scan RequestHead::scan(const char* data, std::size_t size, std::size_t headLimit, std::size_t handOffLimit)
@@ -126,6 +162,12 @@ RequestHead::Scan RequestHead::scan(const char* data, std::size_t size, std::siz
 	if (length > 0 && static_cast<unsigned long long>(length) <= handOffLimit && end + static_cast<std::size_t>(length) <= handOffLimit)
 		result.needed = end + static_cast<std::size_t>(length);
 	result.state = size >= result.needed ? READY : INCOMPLETE;
+	if (result.state == READY && result.needed == end && announcesBody(data + start, end - start))
+	{
+		// A body the pool would have to wait for: the gate rations such hand-offs.
+		bool complete = length > 0 ? size >= end + static_cast<std::size_t>(length) : endsWithLastChunk(data + end, size - end);
+		result.bodyPending = !complete;
+	}
 	return result;
 }
 

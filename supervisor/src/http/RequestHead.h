@@ -32,6 +32,7 @@ public:
 		State state = INCOMPLETE;
 		std::size_t headSize = 0;   ///< With READY or a complete head: bytes up to and including the empty line.
 		std::size_t needed = 0;     ///< With a complete head: bytes to wait for before READY (head + small body).
+		bool bodyPending = false;   ///< READY, but a body (too large for the gate to await, or chunked) is not all here.
 	};
 
 	static Scan scan(const char* data, std::size_t size, std::size_t headLimit, std::size_t handOffLimit);

@@ -3,6 +3,7 @@
 //
 
 #include "http/WebhookRequestHandler.h"
+#include "http/HTTPConnection.h"
 #include "http/HTTPErrorMapper.h"
 #include "http/JSONResponse.h"
 #include "Sygen/Foundation/JSONWriter.h"
@@ -18,6 +19,8 @@
 #include <Poco/String.h>
 #include <Poco/Timespan.h>
 #include <Poco/Timestamp.h>
+#include <cerrno>
+#include <sys/socket.h>
 
 using Poco::Net::HTTPResponse;
 
@@ -137,6 +140,13 @@ void WebhookRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
 			response.setKeepAlive(false);
 			return reply(response, 400, "invalid_content_length");
 		}
+		if (read == BodyRead::TRUNCATED)
+		{
+			response.setKeepAlive(false);
+			return reply(response, 400, "incomplete_body");
+		}
+		// At a request boundary now: every answer from here on may keep the connection.
+		HTTPConnection::bodyRead(request, response);
 
 		PayloadParser::Outcome parsed = PayloadParser::check(body);
 		if (parsed == PayloadParser::INVALID_JSON) return reply(response, 400, "invalid_json");
@@ -196,7 +206,23 @@ WebhookRequestHandler::BodyRead WebhookRequestHandler::readBody(Poco::Net::HTTPS
 		if (body.size() > limit) return BodyRead::TOO_LARGE;
 	}
 	if (in.bad()) deadline.rethrowReadFailure();
+	if (chunked && peerClosed(request)) return BodyRead::TRUNCATED;
 	return BodyRead::OK;
+}
+
+bool WebhookRequestHandler::peerClosed(Poco::Net::HTTPServerRequest& request)
+{
+	// Poco's chunked stream reports a connection closed before the last chunk as a
+	// plain end of body. A sender of a complete chunked body waits for the answer
+	// with its connection open; one whose connection is already closed was cut off
+	// (or half-closed after the last chunk, which real senders do not do).
+	auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
+	if (!impl) return false;
+	char byte;
+	ssize_t n;
+	do n = ::recv(impl->socket().impl()->sockfd(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
 }
 
 void WebhookRequestHandler::reply(Poco::Net::HTTPServerResponse& response, int status, const std::string& error)

@@ -29,10 +29,13 @@ private:
 		OK,
 		TOO_LARGE,
 		BAD_LENGTH,
-		NO_LENGTH
+		NO_LENGTH,
+		TRUNCATED   ///< A chunked body ended by a close before its last chunk.
 	};
 
 	BodyRead readBody(Poco::Net::HTTPServerRequest& request, std::string& body) const;
+	static bool peerClosed(Poco::Net::HTTPServerRequest& request);
+		/// The client's side of the connection is closed (peeked, nothing consumed).
 	void reply(Poco::Net::HTTPServerResponse& response, int status, const std::string& error);
 	void accepted(Poco::Net::HTTPServerResponse& response, const Hook& hook, const EnqueueOutcome& outcome);
 

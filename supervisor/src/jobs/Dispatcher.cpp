@@ -10,6 +10,8 @@
 
 namespace Sygen {
 
+POCO_IMPLEMENT_EXCEPTION(JobNotReadyException, Poco::Exception, "Job not ready")
+
 const std::string Dispatcher::STATUS_WORKER_LOST = "error:worker_lost";
 const std::string Dispatcher::STATUS_EXCEPTION = "error:exception";
 
@@ -25,6 +27,8 @@ Poco::Logger& logger()
 // should a pool keep offering a worker it cannot send to.
 const int MAX_SEND_FAILURES_PER_PUMP = 16;
 
+const std::string JOURNAL_HOLD = "the job journal cannot record a start (see the journal's error)";
+
 } // namespace
 
 Dispatcher::Dispatcher(JobPreparer& preparer, JobObserver& observer, std::size_t capacity, const Clock& clock):
@@ -33,6 +37,66 @@ Dispatcher::Dispatcher(JobPreparer& preparer, JobObserver& observer, std::size_t
 	_capacity(capacity),
 	_clock(clock)
 {
+}
+
+Dispatcher::~Dispatcher()
+{
+	{
+		std::lock_guard<std::mutex> lock(_mutex);
+		_stopRetries = true;
+	}
+	_retryWanted.notify_all();
+	if (_retryThread.joinable()) _retryThread.join();
+}
+
+void Dispatcher::setRetryDelays(int firstMs, int maxMs)
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	_firstRetryDelayMs = std::max(1, firstMs);
+	_maxRetryDelayMs = std::max(_firstRetryDelayMs, maxMs);
+	_retryDelayMs = _firstRetryDelayMs;
+}
+
+std::string Dispatcher::holdReason() const
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	return _holdReason;
+}
+
+void Dispatcher::scheduleRetryLocked()
+{
+	if (_retryPending || _stopRetries) return;
+	_retryPending = true;
+	_retryDue = std::chrono::steady_clock::now() + std::chrono::milliseconds(_retryDelayMs);
+	_retryDelayMs = std::min(_retryDelayMs * 2, _maxRetryDelayMs);
+	if (!_retryThread.joinable()) _retryThread = std::thread(&Dispatcher::runRetries, this);
+	_retryWanted.notify_all();
+}
+
+void Dispatcher::runRetries()
+{
+	// The queue must resume by itself once the journal or the hook file is back:
+	// no new request or worker event may be needed to move it.
+	std::unique_lock<std::mutex> lock(_mutex);
+	for (;;)
+	{
+		_retryWanted.wait(lock, [this] { return _stopRetries || _retryPending; });
+		if (_stopRetries) return;
+		if (_retryWanted.wait_until(lock, _retryDue, [this] { return _stopRetries; })) return;
+		_retryPending = false;
+		std::vector<WebhookResult> finished;
+		pumpLocked(lock, finished);
+		lock.unlock();
+		notify(finished);
+		lock.lock();
+	}
+}
+
+void Dispatcher::hold(const std::string& reason)
+{
+	if (reason != _holdReason) logger().error("queued jobs wait: " + reason);
+	_holdReason = reason;
+	scheduleRetryLocked();
 }
 
 void Dispatcher::setWorkers(WorkerPort* workers)
@@ -117,6 +181,13 @@ void Dispatcher::pumpOnce(std::unique_lock<std::mutex>& lock, std::vector<Webhoo
 		{
 			order = _preparer.prepare(job, failure);
 		}
+		catch (JobNotReadyException& e)
+		{
+			// Never failed for a passing problem (a broken hook file): it waits.
+			hold(e.message());
+			++i;
+			continue;
+		}
 		catch (Poco::Exception& e)
 		{
 			logger().error("job " + job.jobId + ": preparing it failed: " + e.displayText());
@@ -126,6 +197,11 @@ void Dispatcher::pumpOnce(std::unique_lock<std::mutex>& lock, std::vector<Webhoo
 		{
 			logger().error("job " + job.jobId + ": preparing it failed: " + std::string(e.what()));
 			failure = failureFor(job, STATUS_EXCEPTION, "");
+		}
+		if (!_holdReason.empty() && _holdReason != JOURNAL_HOLD)
+		{
+			logger().notice("queued jobs move again");
+			_holdReason.clear();
 		}
 		if (!order)
 		{
@@ -161,18 +237,28 @@ void Dispatcher::pumpOnce(std::unique_lock<std::mutex>& lock, std::vector<Webhoo
 		{
 			// Without the durable "started" mark a crash could run the job twice:
 			// leave it queued and try again on the next event.
-			logger().error("job " + job.jobId + ": cannot record its start, not dispatching: " + e.displayText());
+			logger().debug("job " + job.jobId + ": cannot record its start, not dispatching: " + e.displayText());
 			recorded = false;
 		}
 		if (recorded) sent = workers->sendJob(workerId, *order);
 		lock.lock();
-		if (sent) continue;
+		if (sent)
+		{
+			_retryDelayMs = _firstRetryDelayMs;
+			if (!_holdReason.empty()) logger().notice("queued jobs move again");
+			_holdReason.clear();
+			continue;
+		}
 
 		// Not started after all: back to its place in the queue.
 		_running.erase(job.jobId);
 		markDone(job);
 		_queue.insert(_queue.begin() + static_cast<std::ptrdiff_t>(std::min(i, _queue.size())), job);
-		if (!recorded) return;
+		if (!recorded)
+		{
+			hold(JOURNAL_HOLD);
+			return;
+		}
 		logger().warning("job " + job.jobId + ": worker " + std::to_string(workerId) + " went away before the job was sent; trying again");
 		if (++sendFailures >= MAX_SEND_FAILURES_PER_PUMP) return;
 	}

@@ -13,12 +13,15 @@
 #include "workers/WorkerEvents.h"
 #include "workers/WorkerPort.h"
 #include "Sygen/Foundation/Clock.h"
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace Sygen {
@@ -51,6 +54,11 @@ class Dispatcher: public WorkerEvents
 	/// answering 202. submit() itself never refuses, so jobs recovered from the spool
 	/// at start-up are never dropped.
 	///
+	/// A job whose start cannot be recorded (the journal refuses writes) or whose
+	/// hook cannot be judged yet (JobNotReadyException) stays queued, and the
+	/// dispatcher tries again by itself with backoff (100 ms doubling to 5 s), so
+	/// the queue resumes without waiting for a new request or worker event.
+	///
 	/// A job whose worker is lost ends as error:worker_lost; it is never requeued
 	/// (it may have had side effects), so no job runs twice.
 	///
@@ -60,6 +68,17 @@ class Dispatcher: public WorkerEvents
 {
 public:
 	Dispatcher(JobPreparer& preparer, JobObserver& observer, std::size_t capacity, const Clock& clock = Clock::system());
+	~Dispatcher();
+		/// Stops the retry thread.
+
+	Dispatcher(const Dispatcher&) = delete;
+	Dispatcher& operator=(const Dispatcher&) = delete;
+
+	void setRetryDelays(int firstMs, int maxMs);
+		/// Backoff of the dispatcher's own retries (default 100 ms doubling to 5 s).
+
+	std::string holdReason() const;
+		/// Why queued jobs wait although workers may be idle (empty when they do not).
 
 	void setWorkers(WorkerPort* workers);
 		/// The pool to dispatch to (may be set after construction: the pool itself
@@ -117,6 +136,9 @@ private:
 	void pumpOnce(std::unique_lock<std::mutex>& lock, std::vector<WebhookResult>& finished);
 	void notify(const std::vector<WebhookResult>& finished);
 	WebhookResult failureFor(const QueuedJob& job, const std::string& status, const std::string& text) const;
+	void scheduleRetryLocked();
+	void runRetries();
+	void hold(const std::string& reason);
 
 	JobPreparer& _preparer;
 	JobObserver& _observer;
@@ -132,6 +154,16 @@ private:
 	std::map<std::string, Running> _running;     ///< By job id.
 	std::set<std::string> _busyDependencies;
 	std::map<std::string, int> _runningPerHook;  ///< Running jobs by hook id (for max_concurrent).
+
+	std::condition_variable _retryWanted;
+	std::thread _retryThread;
+	bool _retryPending = false;
+	bool _stopRetries = false;
+	std::chrono::steady_clock::time_point _retryDue;
+	int _firstRetryDelayMs = 100;
+	int _maxRetryDelayMs = 5000;
+	int _retryDelayMs = 100;
+	std::string _holdReason;   ///< Set while jobs wait for a problem to clear; logged once.
 };
 
 } // namespace Sygen

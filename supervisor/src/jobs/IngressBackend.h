@@ -16,6 +16,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace Sygen {
 
@@ -68,6 +70,9 @@ public:
 		/// (bearer hooks: its token; others: the global token).
 
 	virtual std::string metricsText() const = 0;
+
+	virtual std::vector<std::pair<std::string, std::string>> healthProblems() const { return {}; }
+		/// What GET /health reports as degraded (name, explanation); empty when all is well.
 		/// Prometheus text exposition.
 
 	virtual bool mayReadMetrics(const std::string& clientAddress, const Poco::Net::NameValueCollection& headers) const = 0;

@@ -10,9 +10,14 @@
 #include "jobs/QueuedJob.h"
 #include "Sygen/Protocol/WebhookResult.h"
 #include "Sygen/Protocol/WorkOrder.h"
+#include <Poco/Exception.h>
 #include <optional>
 
 namespace Sygen {
+
+POCO_DECLARE_EXCEPTION(, JobNotReadyException, Poco::Exception)
+	/// Thrown by JobPreparer::prepare when the job cannot be judged now (the hook
+	/// file cannot be read): the job stays queued and is tried again later.
 
 class JobPreparer
 	/// Implemented by the application (hook store + spool + template renderer).
@@ -25,8 +30,9 @@ public:
 		/// When the job cannot run (hook gone: error:not_found), returns nullopt with
 		/// `failure` filled as the job's final result; the dispatcher passes it to
 		/// JobObserver::jobFinished. Called with the dispatcher's lock held, one job
-		/// at a time, only when an idle worker is ready for the job. An exception is
-		/// turned into an error:exception result for that job.
+		/// at a time, only when an idle worker is ready for the job. JobNotReadyException
+		/// leaves the job queued (retried with backoff); any other exception is turned
+		/// into an error:exception result for that job.
 };
 
 } // namespace Sygen

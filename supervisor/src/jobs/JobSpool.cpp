@@ -19,6 +19,7 @@
 #include <Poco/Logger.h>
 #include <Poco/NumberFormatter.h>
 #include <Poco/NumberParser.h>
+#include <Poco/String.h>
 #include <Poco/UUIDGenerator.h>
 #include <algorithm>
 #include <cerrno>
@@ -29,6 +30,8 @@
 #include <unistd.h>
 
 namespace Sygen {
+
+POCO_IMPLEMENT_EXCEPTION(JournalWriteException, Poco::WriteFileException, "Job journal write failed")
 
 namespace {
 
@@ -131,7 +134,29 @@ JobSpool::JobSpool(const std::string& directory, std::size_t historyLimit, std::
 JobSpool::~JobSpool()
 {
 	stopFlusher();
+	writeUnwrittenAtClose();
 	if (_fd >= 0) ::close(_fd);
+}
+
+void JobSpool::writeUnwrittenAtClose()
+{
+	std::unique_lock<std::mutex> lock(_mutex);
+	if (_unwritten.empty() || _fd < 0) return;
+	std::string batch;
+	for (const auto& item: _unwritten) batch += encodeRecord(RECORD_FINISHED, item.second, "", nullptr);
+	try
+	{
+		writeAt(_fd, batch, _size);
+		if (::fdatasync(_fd) != 0) throw Poco::WriteFileException("job journal", std::strerror(errno));
+		logger().notice("job journal: %s results kept in memory were written at shutdown", std::to_string(_unwritten.size()));
+		_size += batch.size();
+		_unwritten.clear();
+	}
+	catch (Poco::Exception& exc)
+	{
+		logger().critical("job journal: %s results could not be written at shutdown (%s); after a restart those jobs show error:worker_lost",
+			std::to_string(_unwritten.size()), exc.message());
+	}
 }
 
 void JobSpool::open()
@@ -150,55 +175,39 @@ void JobSpool::replay()
 {
 	struct stat st;
 	if (::fstat(_fd, &st) != 0) throw Poco::FileException(_journalPath, std::strerror(errno));
-	std::uint64_t fileSize = static_cast<std::uint64_t>(st.st_size);
+	const std::uint64_t fileSize = static_cast<std::uint64_t>(st.st_size);
 	std::uint64_t offset = 0;
+	std::uint64_t goodEnd = 0;
 	std::size_t records = 0;
+	bool damagedInside = false;
 	while (offset < fileSize)
 	{
-		// The header is short; read a bounded window and find its newline.
-		std::string window = preadAll(_fd, offset, std::min<std::uint64_t>(128, fileSize - offset));
-		std::size_t nl = window.find('\n');
 		char type = 0;
-		std::uint64_t metaLength = 0, bodyLength = 0;
-		std::string crc;
-		bool ok = nl != std::string::npos;
-		if (ok)
+		std::string meta;
+		std::uint64_t bodyOffset = 0, bodyLength = 0, next = 0;
+		RecordCheck check = readRecordAt(offset, fileSize, type, meta, bodyOffset, bodyLength, next);
+		if (check == RECORD_OK && applyRecord(type, meta, bodyOffset, bodyLength))
 		{
-			std::string header = window.substr(0, nl);
-			char typeBuf = 0;
-			unsigned long long m = 0, b = 0;
-			char crcBuf[9] = {0};
-			ok = std::sscanf(header.c_str(), "%c %llu %llu %8s", &typeBuf, &m, &b, crcBuf) == 4;
-			type = typeBuf;
-			metaLength = m;
-			bodyLength = b;
-			crc = crcBuf;
+			offset = next;
+			goodEnd = next;
+			++records;
+			continue;
 		}
-		std::uint64_t payloadOffset = offset + nl + 1;
-		ok = ok && payloadOffset + metaLength + bodyLength + 1 <= fileSize;
-		std::string meta, body;
-		if (ok)
-		{
-			meta = preadAll(_fd, payloadOffset, metaLength);
-			body = preadAll(_fd, payloadOffset + metaLength, bodyLength);
-			std::string tail = preadAll(_fd, payloadOffset + metaLength + bodyLength, 1);
-			ok = tail == "\n" && crcHex(meta, body) == crc;
-		}
-		if (ok) ok = applyRecord(type, meta, payloadOffset + metaLength, bodyLength);
-		if (!ok)
-		{
-			// A crash mid-append leaves a partial record at the end; everything
-			// before it is intact and everything after it was never acknowledged.
-			logger().warning("job journal %s: damaged record at offset %s, cutting %s bytes",
-				_journalPath, std::to_string(offset), std::to_string(fileSize - offset));
-			if (::ftruncate(_fd, static_cast<off_t>(offset)) != 0)
-				throw Poco::WriteFileException(_journalPath, std::strerror(errno));
-			break;
-		}
-		offset = payloadOffset + metaLength + bodyLength + 1;
-		++records;
+		// A damaged record costs that record alone: go on with the next valid one.
+		std::uint64_t resumeAt = resync(offset, fileSize);
+		bool tail = resumeAt >= fileSize;
+		if (!tail) damagedInside = true;
+		quarantine(offset, resumeAt, tail && check == RECORD_TORN);
+		offset = resumeAt;
 	}
-	_size = offset;
+	if (!damagedInside && goodEnd < fileSize)
+	{
+		// Only a torn tail (a crash mid-append): nothing valid follows it, cut it off.
+		if (::ftruncate(_fd, static_cast<off_t>(goodEnd)) != 0)
+			throw Poco::WriteFileException(_journalPath, std::strerror(errno));
+	}
+	_size = damagedInside ? fileSize : goodEnd;
+	settleDamage();
 	for (auto& item: _unfinished)
 	{
 		if (item.second.info.status == "running") _interrupted.push_back(item.second.info);
@@ -207,6 +216,165 @@ void JobSpool::replay()
 		[](const JobInfo& a, const JobInfo& b) { return a.queuedAt < b.queuedAt; });
 	logger().information("job journal: %s records, %s unfinished, %s interrupted",
 		std::to_string(records), std::to_string(_unfinished.size()), std::to_string(_interrupted.size()));
+	if (damagedInside && !_quarantineFailed)
+	{
+		// The damaged bytes are safe in quarantine; a journal without them keeps the
+		// next start from finding (and reporting) them again.
+		rewriteLocked();
+	}
+}
+
+namespace {
+
+bool parseDecimal(const std::string& text, std::size_t& pos, std::uint64_t& value)
+{
+	std::size_t start = pos;
+	value = 0;
+	while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9' && pos - start < 19)
+		value = value * 10 + static_cast<std::uint64_t>(text[pos++] - '0');
+	return pos > start;
+}
+
+bool parseHeader(const std::string& header, char& type, std::uint64_t& metaLength, std::uint64_t& bodyLength, std::string& crc)
+{
+	// "<type> <meta length> <body length> <crc hex>", nothing more, nothing less.
+	if (header.size() < 2 || header[1] != ' ') return false;
+	type = header[0];
+	if (type != 'A' && type != 'S' && type != 'F') return false;
+	std::size_t pos = 2;
+	if (!parseDecimal(header, pos, metaLength) || pos >= header.size() || header[pos++] != ' ') return false;
+	if (!parseDecimal(header, pos, bodyLength) || pos >= header.size() || header[pos++] != ' ') return false;
+	crc = header.substr(pos);
+	if (crc.size() != 8) return false;
+	return crc.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
+}
+
+void collectJobIds(const std::string& bytes, std::vector<std::string>& ids)
+{
+	static const std::string key = "\"job_id\":\"";
+	for (std::size_t pos = bytes.find(key); pos != std::string::npos; pos = bytes.find(key, pos + 1))
+	{
+		std::string id = bytes.substr(pos + key.size(), 36);
+		if (id.size() != 36 || id.find_first_not_of("0123456789abcdef-") != std::string::npos) continue;
+		if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+	}
+}
+
+} // namespace
+
+JobSpool::RecordCheck JobSpool::readRecordAt(std::uint64_t offset, std::uint64_t fileSize, char& type, std::string& meta, std::uint64_t& bodyOffset, std::uint64_t& bodyLength, std::uint64_t& next) const
+{
+	// The header is short; read a bounded window and find its newline.
+	std::string window = preadAll(_fd, offset, std::min<std::uint64_t>(128, fileSize - offset));
+	std::size_t nl = window.find('\n');
+	if (nl == std::string::npos) return window.size() < 128 ? RECORD_TORN : RECORD_BAD;
+	std::uint64_t metaLength = 0;
+	std::string crc;
+	if (!parseHeader(window.substr(0, nl), type, metaLength, bodyLength, crc)) return RECORD_BAD;
+	const std::uint64_t payloadOffset = offset + nl + 1;
+	if (metaLength > fileSize || bodyLength > fileSize || payloadOffset + metaLength + bodyLength + 1 > fileSize)
+		return RECORD_TORN;
+	meta = preadAll(_fd, payloadOffset, metaLength);
+	std::string body = preadAll(_fd, payloadOffset + metaLength, bodyLength);
+	std::string tail = preadAll(_fd, payloadOffset + metaLength + bodyLength, 1);
+	if (tail != "\n" || crcHex(meta, body) != Poco::toUpper(crc)) return RECORD_BAD;
+	bodyOffset = payloadOffset + metaLength;
+	next = bodyOffset + bodyLength + 1;
+	return RECORD_OK;
+}
+
+std::uint64_t JobSpool::resync(std::uint64_t from, std::uint64_t fileSize) const
+{
+	// Every record starts right after a newline; try each one until a record checks out.
+	const std::uint64_t CHUNK = 64 * 1024;
+	for (std::uint64_t base = from; base < fileSize; base += CHUNK)
+	{
+		std::string chunk = preadAll(_fd, base, std::min<std::uint64_t>(CHUNK, fileSize - base));
+		for (std::size_t nl = chunk.find('\n'); nl != std::string::npos; nl = chunk.find('\n', nl + 1))
+		{
+			std::uint64_t candidate = base + nl + 1;
+			if (candidate >= fileSize) return fileSize;
+			char type = 0;
+			std::string meta;
+			std::uint64_t bodyOffset = 0, bodyLength = 0, next = 0;
+			if (readRecordAt(candidate, fileSize, type, meta, bodyOffset, bodyLength, next) == RECORD_OK) return candidate;
+		}
+	}
+	return fileSize;
+}
+
+void JobSpool::quarantine(std::uint64_t offset, std::uint64_t end, bool torn)
+{
+	JournalDamage damage;
+	damage.offset = offset;
+	damage.length = end - offset;
+	std::string bytes = preadAll(_fd, offset, damage.length);
+	collectJobIds(bytes, damage.jobIds);
+	const std::string folder = _directory + "/quarantine";
+	damage.quarantineFile = folder + "/journal-at-" + std::to_string(offset) + "-"
+		+ std::to_string(Poco::Timestamp().epochMicroseconds()) + ".bin";
+	try
+	{
+		Poco::File(folder).createDirectories();
+		::chmod(folder.c_str(), 0700);
+		int fd = ::open(damage.quarantineFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd < 0) throw Poco::OpenFileException(damage.quarantineFile, std::strerror(errno));
+		try
+		{
+			writeAll(fd, bytes.data(), bytes.size());
+			if (::fsync(fd) != 0) throw Poco::WriteFileException(damage.quarantineFile, std::strerror(errno));
+		}
+		catch (...)
+		{
+			::close(fd);
+			throw;
+		}
+		::close(fd);
+		syncDirectory(folder);
+	}
+	catch (Poco::Exception& exc)
+	{
+		// Then the bytes stay where they are: the journal is not rewritten without them.
+		_quarantineFailed = true;
+		logger().error("job journal: cannot keep damaged bytes in quarantine: %s", exc.displayText());
+		damage.quarantineFile.clear();
+	}
+	std::string ids;
+	for (const std::string& id: damage.jobIds) ids += (ids.empty() ? "" : ", ") + id;
+	if (torn)
+	{
+		logger().warning("job journal %s: torn record at offset %s (a crash mid-write), %s bytes cut off, kept in %s",
+			_journalPath, std::to_string(offset), std::to_string(damage.length), damage.quarantineFile);
+		return;
+	}
+	logger().error("job journal %s: damaged record at offset %s, %s bytes skipped and kept in %s; job ids in it: %s",
+		_journalPath, std::to_string(offset), std::to_string(damage.length),
+		damage.quarantineFile.empty() ? std::string("the journal") : damage.quarantineFile, ids.empty() ? std::string("none legible") : ids);
+	_damage.push_back(damage);
+}
+
+void JobSpool::settleDamage()
+{
+	for (const JournalDamage& damage: _damage)
+	{
+		for (const std::string& id: damage.jobIds)
+		{
+			auto it = _unfinished.find(id);
+			if (it != _unfinished.end())
+			{
+				// Its "started" record may be what was damaged: it may have run, so it
+				// must not run again (it ends error:worker_lost).
+				if (it->second.info.status == "queued")
+				{
+					it->second.info.status = "running";
+					it->second.info.startedAt = it->second.info.queuedAt;
+				}
+				continue;
+			}
+			if (_history.count(id) == 0 && std::find(_lostJobs.begin(), _lostJobs.end(), id) == _lostJobs.end())
+				_lostJobs.push_back(id);
+		}
+	}
 }
 
 bool JobSpool::applyRecord(char type, const std::string& meta, std::uint64_t bodyOffset, std::uint64_t bodyLength)
@@ -362,7 +530,7 @@ void JobSpool::waitDurable(std::unique_lock<std::mutex>& lock, std::uint64_t seq
 	}
 	std::string error = _lastSyncError;
 	lock.unlock();
-	throw Poco::WriteFileException("job journal write failed", error);
+	throw JournalWriteException(error);
 }
 
 void JobSpool::runFlusher()
@@ -370,7 +538,14 @@ void JobSpool::runFlusher()
 	std::unique_lock<std::mutex> lock(_mutex);
 	for (;;)
 	{
-		_flushWanted.wait(lock, [this] { return _stopping || _wantedGeneration > _flushesStarted; });
+		while (!_stopping && _wantedGeneration <= _flushesStarted)
+		{
+			// Results the disk refused are written again on the flusher's own clock,
+			// so that nothing waits for a new request to bring them out.
+			if (_unwritten.empty() || !_retrying.empty()) _flushWanted.wait(lock);
+			else if (std::chrono::steady_clock::now() < _retryAt) _flushWanted.wait_until(lock, _retryAt);
+			else queueRetriesLocked();
+		}
 		if (_wantedGeneration <= _flushesStarted) return; // stopping, nobody waits
 		// Group commit: one write and one flush for everything appended so far, for everyone.
 		std::string batch;
@@ -398,12 +573,12 @@ void JobSpool::runFlusher()
 		if (failure.empty())
 		{
 			if (target > _durable.load()) _durable.store(target, std::memory_order_release);
+			flushSucceededLocked(target);
 		}
 		else
 		{
-			// The callers of this batch fail (they answer 500 or retry), and so do those
-			// appended meanwhile: their offsets assumed this batch in the file. The next
-			// record asks for a new flush; no retry loop on a broken disk.
+			// The callers of this batch fail (they answer 503 or retry), and so do those
+			// appended meanwhile: their offsets assumed this batch in the file.
 			_lastSyncError = failure;
 			if (::ftruncate(fd, static_cast<off_t>(batchStart)) != 0)
 				logger().critical("job journal: cannot remove a failed batch: %s", std::string(std::strerror(errno)));
@@ -411,11 +586,64 @@ void JobSpool::runFlusher()
 			_pending.clear();
 			if (firstInBatch <= _written) markLostLocked(firstInBatch, _written);
 			_pendingRecords = 0;
-			logger().critical("job journal: write or fdatasync failed, %s records refused: %s",
-				std::to_string(_written - firstInBatch + 1), failure);
+			flushFailedLocked(failure);
 		}
 		_flushed.complete(generation);
 	}
+}
+
+void JobSpool::flushSucceededLocked(std::uint64_t target)
+{
+	if (!_writeOk)
+	{
+		_writeOk = true;
+		logger().notice("job journal writable again after %s failed writes", std::to_string(_failedSince));
+		_failedSince = 0;
+		_retryAt = std::chrono::steady_clock::now();   // unwritten results go at once
+	}
+	std::size_t written = 0;
+	for (auto it = _retrying.begin(); it != _retrying.end();)
+	{
+		if (it->second > target)
+		{
+			++it;
+			continue;
+		}
+		_unwritten.erase(it->first);
+		it = _retrying.erase(it);
+		++written;
+	}
+	if (written > 0)
+	{
+		logger().notice("job journal: %s results kept in memory are now written", std::to_string(written));
+		_retryDelayMs = _firstRetryDelayMs;
+	}
+}
+
+void JobSpool::flushFailedLocked(const std::string& failure)
+{
+	++_writeFailures;
+	++_failedSince;
+	// Once per episode: a full disk under a flood must not become a flood of log lines.
+	if (_writeOk)
+	{
+		_writeOk = false;
+		logger().critical("job journal: cannot write (%s): new jobs are refused with 503, results are kept in memory and written when it works again", failure);
+	}
+	if (!_retrying.empty())
+	{
+		_retrying.clear();
+		_retryAt = std::chrono::steady_clock::now() + std::chrono::milliseconds(_retryDelayMs);
+		_retryDelayMs = std::min(_retryDelayMs * 2, _maxRetryDelayMs);
+	}
+}
+
+void JobSpool::queueRetriesLocked()
+{
+	std::unique_lock<std::mutex> none;
+	for (const auto& item: _unwritten)
+		_retrying[item.first] = appendLocked(none, encodeRecord(RECORD_FINISHED, item.second, "", nullptr), 0, nullptr);
+	_wantedGeneration = _flushesStarted + 1;
 }
 
 void JobSpool::markLostLocked(std::uint64_t first, std::uint64_t last)
@@ -508,11 +736,28 @@ void JobSpool::markStarted(const std::string& jobId, int workerId, Poco::Timesta
 	auto it = _unfinished.find(jobId);
 	if (it == _unfinished.end()) throw Poco::NotFoundException("job " + jobId);
 	std::uint64_t sequence = appendLocked(lock, encodeRecord(RECORD_STARTED, metaText, "", nullptr), 0, nullptr);
+	const JobInfo before = it->second.info;
 	it->second.info.status = "running";
 	it->second.info.workerId = workerId;
 	it->second.info.startedAt = at;
 	std::uint64_t generation = enlistLocked(lock);
-	waitDurable(lock, sequence, generation);
+	try
+	{
+		waitDurable(lock, sequence, generation);
+	}
+	catch (Poco::Exception&)
+	{
+		// Not started after all: GET /jobs must show what the dispatcher shows (queued).
+		lock.lock();
+		auto again = _unfinished.find(jobId);
+		if (again != _unfinished.end())
+		{
+			again->second.info.status = before.status;
+			again->second.info.workerId = before.workerId;
+			again->second.info.startedAt = before.startedAt;
+		}
+		throw;
+	}
 }
 
 void JobSpool::markFinished(const WebhookResult& result)
@@ -532,7 +777,24 @@ void JobSpool::markFinished(const WebhookResult& result)
 	if (it != _unfinished.end()) _unfinished.erase(it);
 	remember(result, entry);
 	std::uint64_t generation = enlistLocked(lock);
-	waitDurable(lock, sequence, generation);
+	try
+	{
+		waitDurable(lock, sequence, generation);
+	}
+	catch (JournalWriteException&)
+	{
+		// The result is known (GET /jobs shows it) and kept until the disk takes it:
+		// the flusher writes it again with backoff, the destructor at the latest.
+		lock.lock();
+		_unwritten[result.jobId] = metaText;
+		if (_retrying.empty() && _unwritten.size() == 1)
+		{
+			_retryAt = std::chrono::steady_clock::now() + std::chrono::milliseconds(_retryDelayMs);
+		}
+		lock.unlock();
+		_flushWanted.notify_one();
+		return;
+	}
 	lock.lock();
 	compactIfWorthIt(lock);
 }
@@ -615,6 +877,50 @@ std::uint64_t JobSpool::journalBytes() const
 	return _size;
 }
 
+std::vector<JournalDamage> JobSpool::damage() const
+{
+	std::unique_lock<std::mutex> lock(_mutex);
+	return _damage;
+}
+
+std::vector<std::string> JobSpool::lostJobs() const
+{
+	std::unique_lock<std::mutex> lock(_mutex);
+	return _lostJobs;
+}
+
+bool JobSpool::writable() const
+{
+	std::unique_lock<std::mutex> lock(_mutex);
+	return _writeOk;
+}
+
+std::string JobSpool::lastWriteError() const
+{
+	std::unique_lock<std::mutex> lock(_mutex);
+	return _lastSyncError;
+}
+
+std::uint64_t JobSpool::writeFailures() const
+{
+	std::unique_lock<std::mutex> lock(_mutex);
+	return _writeFailures;
+}
+
+std::size_t JobSpool::unwrittenResults() const
+{
+	std::unique_lock<std::mutex> lock(_mutex);
+	return _unwritten.size();
+}
+
+void JobSpool::setRetryDelays(int firstMs, int maxMs)
+{
+	std::unique_lock<std::mutex> lock(_mutex);
+	_firstRetryDelayMs = std::max(1, firstMs);
+	_maxRetryDelayMs = std::max(_firstRetryDelayMs, maxMs);
+	_retryDelayMs = _firstRetryDelayMs;
+}
+
 void JobSpool::compactIfWorthIt(std::unique_lock<std::mutex>& lock)
 {
 	(void) lock;
@@ -624,7 +930,11 @@ void JobSpool::compactIfWorthIt(std::unique_lock<std::mutex>& lock)
 
 	// Not while a batch is on its way to the file: the rewrite reads bodies back from it.
 	if (_syncing || !_pending.empty() || _size < _compactMinBytes || _size < 4 * _liveBytesAtCompaction) return;
+	rewriteLocked();
+}
 
+void JobSpool::rewriteLocked()
+{
 	std::string tmpPath = _journalPath + ".compact";
 	int fd = ::open(tmpPath.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
 	if (fd < 0)
@@ -654,6 +964,11 @@ void JobSpool::compactIfWorthIt(std::unique_lock<std::mutex>& lock)
 			if (!info.result) continue;
 			writeRecord(fd, RECORD_FINISHED, finishedMeta(id, info.dependency, info.queuedAt, *info.result), "", offset, nullptr);
 		}
+		for (const auto& item: _unwritten)
+		{
+			// Already gone from the bounded history, still owed to the journal.
+			if (_history.count(item.first) == 0) writeRecord(fd, RECORD_FINISHED, item.second, "", offset, nullptr);
+		}
 		if (::fdatasync(fd) != 0) throw Poco::WriteFileException(tmpPath, std::strerror(errno));
 		if (::rename(tmpPath.c_str(), _journalPath.c_str()) != 0) throw Poco::WriteFileException(_journalPath, std::strerror(errno));
 		syncDirectory(_directory);
@@ -664,6 +979,8 @@ void JobSpool::compactIfWorthIt(std::unique_lock<std::mutex>& lock)
 		_size = offset;
 		_liveBytesAtCompaction = offset;
 		_durable.store(_written, std::memory_order_release);
+		_unwritten.clear();
+		_retrying.clear();
 	}
 	catch (Poco::Exception& exc)
 	{

@@ -9,8 +9,10 @@
 
 #include "jobs/GenerationSignal.h"
 #include "Sygen/Protocol/WebhookResult.h"
+#include <Poco/Exception.h>
 #include <Poco/Timestamp.h>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -22,6 +24,20 @@
 #include <vector>
 
 namespace Sygen {
+
+POCO_DECLARE_EXCEPTION(, JournalWriteException, Poco::WriteFileException)
+	/// The journal could not be written or synced (a full disk, an I/O error): the
+	/// record is not durable. Ingress answers 503 with Retry-After.
+
+struct JournalDamage
+	/// One damaged stretch of the journal found by open(): its bytes were moved to a
+	/// quarantine file and replay went on with the next valid record.
+{
+	std::uint64_t offset = 0;          ///< Where the stretch began in the journal.
+	std::uint64_t length = 0;
+	std::string quarantineFile;        ///< Where its bytes are kept.
+	std::vector<std::string> jobIds;   ///< Job ids still legible in the damaged bytes.
+};
 
 struct JobInfo
 	/// What is known about one job. `status` is "queued", "running" or the final
@@ -46,14 +62,25 @@ class JobSpool
 	/// request. The flushes are made by a thread of the spool's own, started by open():
 	/// a caller writes its record, then sleeps until the flush that covers it is done.
 	///
-	/// On open() the journal is replayed: a torn or corrupt tail (a crash mid-write)
-	/// is cut off with a warning; accepted jobs without a start are pending again;
+	/// On open() the journal is replayed: a torn tail (a crash mid-write) is cut off
+	/// with a warning. A damaged record in the middle costs that record alone: replay
+	/// resynchronises on the next valid record, the damaged bytes are kept in
+	/// `<directory>/quarantine/`, the loss is logged as an error and reported by
+	/// damage(), and the journal is rewritten without them (never truncated at the
+	/// damage). A queued job named in damaged bytes may have lost its "started"
+	/// record: it is reported as interrupted rather than run again.
+	/// Accepted jobs without a start are pending again;
 	/// jobs that had started but not finished are reported as interrupted, for the
 	/// caller to finish as error:worker_lost (never run twice).
 	///
 	/// Bodies stay on disk and are read back at dispatch, so queued jobs cost memory
 	/// only for their metadata. Finished jobs are kept for `historyLimit` results; the
 	/// journal is compacted when it has grown well beyond what is live.
+	///
+	/// A failed write or sync refuses the records of that batch (JournalWriteException),
+	/// logged once per episode (writable(), writeFailures()). A result that could not
+	/// be written is kept in memory (shown as finished) and written again with backoff
+	/// by the flusher until the disk takes it, and at the latest by the destructor.
 	///
 	/// Thread-safe.
 {
@@ -105,6 +132,27 @@ public:
 
 	std::uint64_t journalBytes() const;
 
+	std::vector<JournalDamage> damage() const;
+		/// The damaged stretches found by the last open().
+
+	std::vector<std::string> lostJobs() const;
+		/// Job ids legible in damaged bytes that the journal no longer knows at all:
+		/// accepted, but their record is gone. Filled by open() only.
+
+	bool writable() const;
+		/// False from a failed write or sync until the next one that succeeds.
+
+	std::string lastWriteError() const;
+
+	std::uint64_t writeFailures() const;
+		/// Failed flushes since open().
+
+	std::size_t unwrittenResults() const;
+		/// Results kept in memory because the journal could not take them yet.
+
+	void setRetryDelays(int firstMs, int maxMs);
+		/// Backoff for rewriting unwritten results (default 200 ms doubling to 10 s).
+
 private:
 	struct Entry
 	{
@@ -121,6 +169,24 @@ private:
 	};
 
 	void replay();
+	enum RecordCheck
+	{
+		RECORD_OK,
+		RECORD_TORN,   ///< Incomplete: the file ends inside it.
+		RECORD_BAD     ///< Complete, but its framing or checksum is wrong.
+	};
+
+	RecordCheck readRecordAt(std::uint64_t offset, std::uint64_t fileSize, char& type, std::string& meta, std::uint64_t& bodyOffset, std::uint64_t& bodyLength, std::uint64_t& next) const;
+		/// Reads and checks (framing, CRC) the record at offset.
+	std::uint64_t resync(std::uint64_t from, std::uint64_t fileSize) const;
+		/// The offset of the next valid record after a damaged one at from, or fileSize.
+	void quarantine(std::uint64_t offset, std::uint64_t end, bool complete);
+	void settleDamage();
+	void queueRetriesLocked();
+	void flushSucceededLocked(std::uint64_t target);
+	void flushFailedLocked(const std::string& failure);
+	void writeUnwrittenAtClose();
+	void rewriteLocked();
 	bool applyRecord(char type, const std::string& meta, std::uint64_t bodyOffset, std::uint64_t bodyLength);
 	static std::string encodeRecord(char type, const std::string& meta, const std::string& body, std::uint64_t* bodyStart);
 		/// One record's bytes; bodyStart (if given) is where the body begins in them.
@@ -175,6 +241,19 @@ private:
 	std::unordered_map<std::string, JobInfo> _history;
 	std::deque<std::string> _historyOrder;          ///< Oldest first.
 	std::vector<JobInfo> _interrupted;
+	std::vector<JournalDamage> _damage;
+	std::vector<std::string> _lostJobs;
+	bool _quarantineFailed = false;
+
+	bool _writeOk = true;
+	std::uint64_t _writeFailures = 0;
+	std::uint64_t _failedSince = 0;                  ///< Failed flushes in the current episode.
+	std::unordered_map<std::string, std::string> _unwritten;    ///< Finished records' meta not yet on disk, by job id.
+	std::unordered_map<std::string, std::uint64_t> _retrying;   ///< Job id -> sequence of its rewrite in flight.
+	std::chrono::steady_clock::time_point _retryAt;
+	int _retryDelayMs = 200;
+	int _firstRetryDelayMs = 200;
+	int _maxRetryDelayMs = 10000;
 };
 
 } // namespace Sygen

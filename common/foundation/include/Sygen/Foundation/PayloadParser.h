@@ -16,7 +16,9 @@ namespace Sygen {
 class PayloadParser
 	/// Turns a request body into the payload object (SPEC §8 checks 4 and 5).
 	/// A UTF-8 byte order mark is skipped. Nesting deeper than MAX_DEPTH is refused
-	/// before parsing, so that hostile input cannot exhaust the parser's stack.
+	/// before parsing, so that hostile input cannot exhaust the parser's stack; it is
+	/// the one limit of the ingress (check()) and the dispatch (parse()), so a body
+	/// that got 202 always parses again later.
 	/// Integers of any size keep their text (JSONInteger).
 	/// Thread-safe (no state).
 {

@@ -86,6 +86,13 @@ public:
 	std::vector<Hook> list() const;
 		/// Copies of all hooks in file order.
 
+	std::string problem() const;
+		/// Empty when the hooks in memory come from a valid file read (or written) by
+		/// this process and the file on disk is valid now; otherwise why not (the file
+		/// is missing since start, unreadable, empty or invalid). A job whose hook is
+		/// not found is not failed while there is a problem: it waits (SPEC §13 promise
+		/// that an accepted job is never lost to a broken file).
+
 	Hook add(Hook hook);
 		/// Appends a hook and writes the file. Sets created_at to now when empty.
 		/// Returns the stored hook. Throws Poco::InvalidArgumentException for an empty
@@ -185,7 +192,8 @@ private:
 	bool _telemetryUnpublished = false;   ///< _entries has telemetry that snapshot() lacks.
 	FileStamp _stamp;                    // of the content last looked at
 	bool _loadedOnce = false;
-	bool _diskInvalid = false;           // file on disk is not a valid hooks file
+	bool _diskInvalid = false;
+	bool _validOnce = false;             // a valid file was read or written by this process           // file on disk is not a valid hooks file
 
 	std::shared_ptr<const HookSet> _snapshot;  // std::atomic_load / atomic_store only
 	std::atomic<bool> _flushFailureLogged {false};

@@ -47,6 +47,14 @@ public:
 		/// "#--" that a value forms with the text or the value next to it
 		/// ({{a}}{{b}} with a = "#", b = "-- END ..."). A "#--" entirely in the
 		/// template's own text is not rewritten.
+		/// Control characters in substituted values (U+0000 to U+001F but tab, line
+		/// feed and carriage return, and U+007F) become U+FFFD, and so does a NUL
+		/// anywhere: the prompt travels as one argv string, which a NUL would end,
+		/// dropping the end marker and the instructions after it.
+
+	static std::string replaceControls(const std::string& text, bool allControls);
+		/// text with NUL (and, with allControls, the other control characters but
+		/// tab, line feed and carriage return) replaced by U+FFFD.
 
 	static std::string formatValue(const Poco::Dynamic::Var& value);
 		/// The text a non-null value renders as.
