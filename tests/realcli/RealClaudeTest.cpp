@@ -68,6 +68,7 @@ class RealClaudeTest: public CppUnit::TestFixture
 	CPPUNIT_TEST_SUITE(RealClaudeTest);
 	CPPUNIT_TEST(testBypassPermissionsSucceeds);
 	CPPUNIT_TEST(testDefaultPermissionModeSucceeds);
+	CPPUNIT_TEST(testSecondWakeResumesTheFirstSession);
 	CPPUNIT_TEST(testApiErrorIsAnErrorResult);
 	CPPUNIT_TEST(testAuthErrorIsAnErrorResult);
 	CPPUNIT_TEST_SUITE_END();
@@ -132,6 +133,45 @@ public:
 		runAndCheckSuccess("default");
 	}
 
+	void testSecondWakeResumesTheFirstSession()
+	{
+		if (_skip) return;
+		Sygen::Test::FakeHTTPServer telegram([](const RecordedRequest&) { return Sygen::Test::FakeHTTPServer::telegramOk(); });
+		Poco::JSON::Array::Ptr users = new Poco::JSON::Array;
+		users->add(601);
+		_service->config()->set("allowed_user_ids", users);
+		_service->config()->set("telegram_token", "888000:realcli-token");
+		_service->webhooks().set("telegram_api_base", telegram.baseUrl());
+		_service->config()->set("permission_mode", "bypassPermissions");
+		_service->writeHooks(R"({"hooks": [{"id": "wake", "title": "Wake", "mode": "wake", "prompt_template": "Alert: {{alert}}"}]})");
+		std::string workspace = _service->home() + "/workspace";
+		Poco::File(workspace).createDirectories();
+		chownToSandboxUser(workspace);
+		chownToSandboxUser(_configDir);
+		_service->start();
+
+		_stub->replyText("first answer about the disk");
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(log(), std::string("success"), wake("disk full")->getValue<std::string>("status"));
+		std::size_t before = _stub->modelRequests().size();
+		_stub->replyText("second answer");
+		Poco::JSON::Object::Ptr second = wake("still full");
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(log(), std::string("success"), second->getValue<std::string>("status"));
+		CPPUNIT_ASSERT_EQUAL(std::string("second answer"), second->getValue<std::string>("result_text"));
+		// The second turn's model request carries the first turn: its prompt and answer.
+		bool resumed = false;
+		std::vector<RecordedRequest> requests = _stub->modelRequests();
+		for (std::size_t i = before; i < requests.size(); ++i)
+		{
+			const std::string& body = requests[i].body;
+			if (body.find("Alert: still full") != std::string::npos && body.find("Alert: disk full") != std::string::npos
+				&& body.find("first answer about the disk") != std::string::npos)
+				resumed = true;
+		}
+		CPPUNIT_ASSERT_MESSAGE(log(), resumed);
+		CPPUNIT_ASSERT(telegram.waitForRequests(2));
+		CPPUNIT_ASSERT_EQUAL(std::string("second answer"), telegram.requests().at(1).json()->getValue<std::string>("text"));
+	}
+
 	void testApiErrorIsAnErrorResult()
 	{
 		if (_skip) return;
@@ -188,6 +228,13 @@ private:
 		chownToSandboxUser(_configDir);
 		_service->start();
 		HTTPReply reply = _service->postHook(id, R"({"n": 4711, "branch": "main"})");
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(reply.body, 202, reply.status);
+		return _service->waitForJob(reply.json()->getValue<std::string>("job_id"), Poco::Timespan(120, 0));
+	}
+
+	Poco::JSON::Object::Ptr wake(const std::string& alert)
+	{
+		HTTPReply reply = _service->postHook("wake", "{\"alert\": \"" + alert + "\"}");
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(reply.body, 202, reply.status);
 		return _service->waitForJob(reply.json()->getValue<std::string>("job_id"), Poco::Timespan(120, 0));
 	}
