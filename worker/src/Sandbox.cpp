@@ -32,10 +32,10 @@ const char* const CREDENTIAL_VARIABLES[] = {
 };
 
 // A CLI behind a corporate proxy or TLS-inspecting gateway needs these to reach its
-// model API at all; they carry no secret of the service's own.
+// API at all; they carry no credential of the service's own, and are passed when the
+// service has them, without an env_file.
 const char* const NETWORK_VARIABLES[] = {
-	"HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY",
-	"http_proxy", "https_proxy", "no_proxy", "all_proxy",
+	"HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "no_proxy", "all_proxy",
 	"NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR",
 };
 

@@ -3,7 +3,7 @@
 //
 
 #include "Sygen/Foundation/JSONWriter.h"
-#include "Sygen/Foundation/JSONBigInteger.h"
+#include "Sygen/Foundation/JSONInteger.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -179,10 +179,6 @@ void JSONWriter::writeValue(std::string& out, const Poco::Dynamic::Var& value, i
 		if (indent >= 0) newline(out, indent, depth);
 		out += ']';
 	}
-	else if (type == typeid(JSONBigInteger))
-	{
-		out += value.extract<JSONBigInteger>().literal();
-	}
 	else if (value.isBoolean())
 	{
 		// Checked before the numbers: Poco reports a bool as integer too.
@@ -191,6 +187,10 @@ void JSONWriter::writeValue(std::string& out, const Poco::Dynamic::Var& value, i
 	else if (value.isString())
 	{
 		appendEscaped(out, value.convert<std::string>());
+	}
+	else if (type == typeid(JSONInteger))
+	{
+		out += value.extract<JSONInteger>().text();
 	}
 	else if (value.isInteger())
 	{

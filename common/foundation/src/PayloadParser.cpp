@@ -3,81 +3,48 @@
 //
 
 #include "Sygen/Foundation/PayloadParser.h"
-#include "Sygen/Foundation/JSONBigInteger.h"
+#include "Sygen/Foundation/PayloadTreeBuilder.h"
 #include "Sygen/Foundation/PlainJSONScanner.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
-#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/UTF8String.h>
-#include <Poco/UUIDGenerator.h>
-#include <cctype>
-#include <cstring>
-#include <vector>
 
 namespace Sygen {
 
 namespace {
 
-bool isDigit(char c)
+bool isNumberChar(char c)
 {
-	return c >= '0' && c <= '9';
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '+' || c == '-';
 }
 
-char neighbour(const std::string& text, std::size_t pos, int step)
-	/// The first non-space character from pos in direction step, or 0 at either end.
+bool isIntegerLiteral(const std::string& token)
 {
-	for (std::size_t i = pos; i < text.size(); i += static_cast<std::size_t>(step))
-	{
-		if (!std::isspace(static_cast<unsigned char>(text[i]))) return text[i];
-	}
-	return 0;
+	std::size_t start = token[0] == '-' ? 1 : 0;
+	if (start == token.size()) return false;
+	if (token[start] == '0' && token.size() > start + 1) return false;
+	return token.find_first_not_of("0123456789", start) == std::string::npos;
 }
 
-void restoreBigIntegers(Poco::Dynamic::Var& value, const std::string& tag, const std::vector<std::string>& literals);
-
-Poco::Dynamic::Var restored(const Poco::Dynamic::Var& value, const std::string& tag, const std::vector<std::string>& literals)
-	/// value itself, or the big integer its placeholder string stands for.
+bool fitsMachineInteger(const std::string& literal)
 {
-	if (value.type() != typeid(std::string)) return value;
-	const std::string& text = value.extract<std::string>();
-	if (text.compare(0, tag.size(), tag) != 0) return value;
-	std::size_t index = std::stoul(text.substr(tag.size()));
-	return index < literals.size() ? Poco::Dynamic::Var(JSONBigInteger(literals[index])) : value;
-}
-
-void restoreBigIntegers(Poco::Dynamic::Var& value, const std::string& tag, const std::vector<std::string>& literals)
-{
-	if (value.type() == typeid(Poco::JSON::Object::Ptr))
-	{
-		Poco::JSON::Object::Ptr object = value.extract<Poco::JSON::Object::Ptr>();
-		for (const std::string& name: object->getNames())
-		{
-			Poco::Dynamic::Var member = restored(object->get(name), tag, literals);
-			restoreBigIntegers(member, tag, literals);
-			object->set(name, member);
-		}
-	}
-	else if (value.type() == typeid(Poco::JSON::Array::Ptr))
-	{
-		Poco::JSON::Array::Ptr array = value.extract<Poco::JSON::Array::Ptr>();
-		for (unsigned i = 0; i < array->size(); ++i)
-		{
-			Poco::Dynamic::Var element = restored(array->get(i), tag, literals);
-			restoreBigIntegers(element, tag, literals);
-			array->set(i, element);
-		}
-	}
+	bool negative = literal[0] == '-';
+	std::size_t digits = literal.size() - (negative ? 1 : 0);
+	const std::string limit = negative ? "9223372036854775808" : "18446744073709551615";
+	if (digits != limit.size()) return digits < limit.size();
+	return literal.compare(negative ? 1 : 0, std::string::npos, limit) <= 0;
 }
 
 } // namespace
 
-std::string PayloadParser::protectBigIntegers(const std::string& text, const std::string& tag, std::vector<std::string>& literals)
+std::string PayloadParser::quoteBigIntegers(const std::string& text, std::set<std::size_t>& ordinals)
 {
 	std::string out;
+	out.reserve(text.size() + 16);
+	std::size_t strings = 0;
 	bool inString = false;
 	bool escaped = false;
-	std::size_t copied = 0;
 	for (std::size_t i = 0; i < text.size(); ++i)
 	{
 		char c = text[i];
@@ -86,34 +53,33 @@ std::string PayloadParser::protectBigIntegers(const std::string& text, const std
 			if (escaped) escaped = false;
 			else if (c == '\\') escaped = true;
 			else if (c == '"') inString = false;
+			out += c;
 			continue;
 		}
 		if (c == '"')
 		{
+			++strings;
 			inString = true;
+		}
+		if (!isNumberChar(c) || (i > 0 && isNumberChar(text[i - 1])))
+		{
+			out += c;
 			continue;
 		}
-		if (c != '-' && !isDigit(c)) continue;
-		std::size_t end = i + (c == '-' ? 1 : 0);
-		std::size_t digitsBegin = end;
-		while (end < text.size() && isDigit(text[end])) ++end;
-		bool integer = end > digitsBegin && (text[digitsBegin] != '0' || end == digitsBegin + 1)
-			&& (end == text.size() || std::strchr(".eE", text[end]) == nullptr || text[end] == '\0');
-		// Only a value position, where a string is valid exactly when the number is:
-		// never a member name, which a string would make valid.
-		char before = i == 0 ? 0 : neighbour(text, i - 1, -1);
-		bool valuePosition = (before == 0 || before == ':' || before == '[' || before == ',') && neighbour(text, end, 1) != ':';
-		if (integer && valuePosition && JSONBigInteger::exceedsPoco(text.data() + i, text.data() + end))
+		std::size_t end = i;
+		while (end < text.size() && isNumberChar(text[end])) ++end;
+		std::string token = text.substr(i, end - i);
+		if (isIntegerLiteral(token) && !fitsMachineInteger(token))
 		{
-			out.append(text, copied, i - copied);
-			out += '"' + tag + std::to_string(literals.size()) + '"';
-			literals.push_back(text.substr(i, end - i));
-			copied = end;
+			ordinals.insert(strings++);
+			out += '"' + token + '"';
+		}
+		else
+		{
+			out += token;
 		}
 		i = end - 1;
 	}
-	if (literals.empty()) return text;
-	out.append(text, copied, std::string::npos);
 	return out;
 }
 
@@ -145,24 +111,16 @@ bool PayloadParser::tryParse(const std::string& text, Poco::Dynamic::Var& value)
 {
 	try
 	{
-		// Key order is kept so that objects render in a template as the sender wrote them.
-		Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+		// Poco 1.11 reads an integer as Int64, else UInt64, and wraps or refuses
+		// what neither holds; the sender's text of such an integer is kept instead.
+		std::set<std::size_t> bigIntegers;
+		std::string quoted = quoteBigIntegers(text, bigIntegers);
+		Poco::JSON::Parser parser(new PayloadTreeBuilder(bigIntegers));
 		// Poco stops at 128 levels by default; withinDepth() has already enforced
 		// MAX_DEPTH, and the ingress, the dispatch and the worker must all agree on
 		// it, or a job answered 202 could not be parsed at dispatch.
 		parser.setDepth(static_cast<std::size_t>(MAX_DEPTH) + 1);
-		// Poco 1.11 refuses integers beyond UInt64 or wraps them to 0: they go
-		// through the parser as placeholder strings, tagged with a value no sender
-		// can guess, and come back as JSONBigInteger, kept exact.
-		std::vector<std::string> literals;
-		std::string tag = "sygen-bigint:" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString() + ":";
-		std::string protectedText = protectBigIntegers(text, tag, literals);
-		value = parser.parse(protectedText);
-		if (!literals.empty())
-		{
-			value = restored(value, tag, literals);
-			restoreBigIntegers(value, tag, literals);
-		}
+		value = parser.parse(quoted);
 		return true;
 	}
 	catch (Poco::Exception&)

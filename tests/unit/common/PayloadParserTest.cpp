@@ -2,9 +2,9 @@
 // PayloadParserTest.cpp
 //
 
-#include "Sygen/Foundation/JSONBigInteger.h"
-#include "Sygen/Foundation/JSONWriter.h"
 #include "Sygen/Foundation/PayloadParser.h"
+#include "Sygen/Foundation/JSONInteger.h"
+#include "Sygen/Foundation/JSONWriter.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::PayloadParser;
@@ -19,58 +19,15 @@ class PayloadParserTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testGarbageIsInvalid);
 	CPPUNIT_TEST(testDeepNestingIsRefusedWithoutRecursion);
 	CPPUNIT_TEST(testBracketsInsideStringsDoNotCount);
+	CPPUNIT_TEST(testBigIntegersKeepTheirText);
+	CPPUNIT_TEST(testMachineIntegersStayIntegers);
+	CPPUNIT_TEST(testDigitsInStringsAndKeysAreNotTouched);
+	CPPUNIT_TEST(testInvalidNumbersStayInvalid);
+	CPPUNIT_TEST(testBigIntegerScalarIsNotAnObject);
 	CPPUNIT_TEST(testCheckAndParseAgreeOnTheDepthLimit);
-	CPPUNIT_TEST(testBigIntegersStayExact);
-	CPPUNIT_TEST(testIntegersAtPocosLimitsStayPocoIntegers);
-	CPPUNIT_TEST(testBigIntegersDoNotMakeBadJSONValid);
-	CPPUNIT_TEST(testBigIntegerLookalikeStringsStayStrings);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
-	void testBigIntegersStayExact()
-	{
-		const std::string body = "{\"x\": 18446744073709551616, \"y\": [-9223372036854775809, 123456789012345678901234567890],"
-			" \"z\": {\"w\":99999999999999999999999999999999999999999999999999}}";
-		Poco::JSON::Object::Ptr payload;
-		CPPUNIT_ASSERT_EQUAL(PayloadParser::OK, PayloadParser::parse(body, payload));
-		CPPUNIT_ASSERT_EQUAL(PayloadParser::OK, PayloadParser::check(body));
-		CPPUNIT_ASSERT(payload->get("x").type() == typeid(Sygen::JSONBigInteger));
-		CPPUNIT_ASSERT_EQUAL(std::string("{\"x\":18446744073709551616,\"y\":[-9223372036854775809,123456789012345678901234567890],"
-			"\"z\":{\"w\":99999999999999999999999999999999999999999999999999}}"), Sygen::JSONWriter::compact(payload));
-	}
-
-	void testIntegersAtPocosLimitsStayPocoIntegers()
-	{
-		Poco::JSON::Object::Ptr payload;
-		CPPUNIT_ASSERT_EQUAL(PayloadParser::OK, PayloadParser::parse("{\"a\": 18446744073709551615, \"b\": -9223372036854775808, \"c\": 0}", payload));
-		CPPUNIT_ASSERT(payload->get("a").isInteger());
-		CPPUNIT_ASSERT(payload->get("b").isInteger());
-		CPPUNIT_ASSERT_EQUAL(std::string("{\"a\":18446744073709551615,\"b\":-9223372036854775808,\"c\":0}"), Sygen::JSONWriter::compact(payload));
-		CPPUNIT_ASSERT(!Sygen::JSONBigInteger::exceedsPoco("18446744073709551615", "18446744073709551615" + 20));
-		CPPUNIT_ASSERT(Sygen::JSONBigInteger::exceedsPoco("18446744073709551616", "18446744073709551616" + 20));
-		CPPUNIT_ASSERT(Sygen::JSONBigInteger::exceedsPoco("-9223372036854775809", "-9223372036854775809" + 20));
-	}
-
-	void testBigIntegersDoNotMakeBadJSONValid()
-	{
-		Poco::JSON::Object::Ptr payload;
-		for (const char* text: {"{18446744073709551616: 1}", "{\"a\": 1, 18446744073709551616: 2}", "{\"a\": 018446744073709551616}",
-			 "{\"a\": 18446744073709551616 18446744073709551616}", "{\"a\" 18446744073709551616}", "{\"a\": 18446744073709551616.}"})
-			CPPUNIT_ASSERT_EQUAL_MESSAGE(text, PayloadParser::INVALID_JSON, PayloadParser::parse(text, payload));
-		CPPUNIT_ASSERT_EQUAL(PayloadParser::NOT_AN_OBJECT, PayloadParser::parse("18446744073709551616", payload));
-		CPPUNIT_ASSERT_EQUAL(PayloadParser::NOT_AN_OBJECT, PayloadParser::parse("[18446744073709551616]", payload));
-	}
-
-	void testBigIntegerLookalikeStringsStayStrings()
-	{
-		Poco::JSON::Object::Ptr payload;
-		const std::string body = "{\"s\": \"18446744073709551616\", \"t\": \"sygen-bigint:x:0\", \"n\": 18446744073709551616}";
-		CPPUNIT_ASSERT_EQUAL(PayloadParser::OK, PayloadParser::parse(body, payload));
-		CPPUNIT_ASSERT(payload->get("s").isString());
-		CPPUNIT_ASSERT(payload->get("t").isString());
-		CPPUNIT_ASSERT_EQUAL(std::string("sygen-bigint:x:0"), payload->get("t").extract<std::string>());
-	}
-
 	void testObjectParses()
 	{
 		Poco::JSON::Object::Ptr payload;
@@ -144,6 +101,57 @@ public:
 	{
 		CPPUNIT_ASSERT(PayloadParser::withinDepth("{\"a\": \"[[[[[[\\\"[[[[\"}", 2));
 		CPPUNIT_ASSERT(!PayloadParser::withinDepth("[[[", 2));
+	}
+
+	void testBigIntegersKeepTheirText()
+	{
+		const std::string body = "{\"x\": 18446744073709551616, \"y\": [-99999999999999999999, "
+			"123456789012345678901234567890], \"z\": {\"w\": 9223372036854775808000}}";
+		Poco::JSON::Object::Ptr payload;
+		CPPUNIT_ASSERT_EQUAL(PayloadParser::OK, PayloadParser::parse(body, payload));
+		CPPUNIT_ASSERT(payload->get("x").type() == typeid(Sygen::JSONInteger));
+		CPPUNIT_ASSERT_EQUAL(std::string("18446744073709551616"), payload->get("x").extract<Sygen::JSONInteger>().text());
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"x\":18446744073709551616,\"y\":[-99999999999999999999,"
+			"123456789012345678901234567890],\"z\":{\"w\":9223372036854775808000}}"),
+			Sygen::JSONWriter::compact(payload));
+		CPPUNIT_ASSERT_EQUAL(PayloadParser::OK, PayloadParser::check(body));
+	}
+
+	void testMachineIntegersStayIntegers()
+	{
+		Poco::JSON::Object::Ptr payload;
+		CPPUNIT_ASSERT_EQUAL(PayloadParser::OK,
+			PayloadParser::parse("{\"a\": 18446744073709551615, \"b\": -9223372036854775808, \"c\": 7}", payload));
+		CPPUNIT_ASSERT(payload->get("a").isInteger());
+		CPPUNIT_ASSERT(payload->get("b").isInteger());
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"a\":18446744073709551615,\"b\":-9223372036854775808,\"c\":7}"),
+			Sygen::JSONWriter::compact(payload));
+	}
+
+	void testDigitsInStringsAndKeysAreNotTouched()
+	{
+		Poco::JSON::Object::Ptr payload;
+		CPPUNIT_ASSERT_EQUAL(PayloadParser::OK, PayloadParser::parse(
+			"{\"123456789012345678901\": \"99999999999999999999999\", \"e\\\"\": 99999999999999999999999, \"s\": \"x\"}",
+			payload));
+		CPPUNIT_ASSERT(payload->get("123456789012345678901").isString());
+		CPPUNIT_ASSERT(payload->get("e\"").type() == typeid(Sygen::JSONInteger));
+		CPPUNIT_ASSERT_EQUAL(std::string("x"), payload->getValue<std::string>("s"));
+	}
+
+	void testInvalidNumbersStayInvalid()
+	{
+		Poco::JSON::Object::Ptr payload;
+		CPPUNIT_ASSERT_EQUAL(PayloadParser::INVALID_JSON, PayloadParser::parse("{\"a\": 0123456789012345678901}", payload));
+		CPPUNIT_ASSERT_EQUAL(PayloadParser::INVALID_JSON, PayloadParser::parse("{\"a\": 123456789012345678901x}", payload));
+		CPPUNIT_ASSERT_EQUAL(PayloadParser::INVALID_JSON, PayloadParser::parse("{\"a\" 123456789012345678901}", payload));
+		CPPUNIT_ASSERT_EQUAL(PayloadParser::INVALID_JSON, PayloadParser::parse("{\"a\": --123456789012345678901}", payload));
+	}
+
+	void testBigIntegerScalarIsNotAnObject()
+	{
+		Poco::JSON::Object::Ptr payload;
+		CPPUNIT_ASSERT_EQUAL(PayloadParser::NOT_AN_OBJECT, PayloadParser::parse("123456789012345678901234", payload));
 	}
 };
 

@@ -8,8 +8,8 @@
 #define Sygen_Foundation_PayloadParser_INCLUDED
 
 #include <Poco/JSON/Object.h>
+#include <set>
 #include <string>
-#include <vector>
 
 namespace Sygen {
 
@@ -19,7 +19,7 @@ class PayloadParser
 	/// before parsing, so that hostile input cannot exhaust the parser's stack; it is
 	/// the one limit of the ingress (check()) and the dispatch (parse()), so a body
 	/// that got 202 always parses again later.
-	/// Integers beyond Poco's range are kept exact as JSONBigInteger values.
+	/// Integers of any size keep their text (JSONInteger).
 	/// Thread-safe (no state).
 {
 public:
@@ -43,11 +43,10 @@ public:
 	static bool withinDepth(const std::string& text, int maxDepth);
 		/// True when arrays and objects nest at most maxDepth deep (strings are skipped).
 
-	static std::string protectBigIntegers(const std::string& text, const std::string& tag, std::vector<std::string>& literals);
-		/// text with every integer value beyond Poco's range (JSONBigInteger::exceedsPoco)
-		/// replaced by the string tag + its index in literals, where the literal is
-		/// appended. text itself when there is none. Member names, malformed numbers
-		/// and numbers with a fraction or exponent are left for the parser to judge.
+	static std::string quoteBigIntegers(const std::string& text, std::set<std::size_t>& ordinals);
+		/// text with every integer literal that neither Poco::Int64 nor Poco::UInt64
+		/// holds written as a string literal; ordinals receives the 0-based positions,
+		/// among all string literals (keys included), of those strings.
 
 private:
 	static bool tryParse(const std::string& text, Poco::Dynamic::Var& value);
