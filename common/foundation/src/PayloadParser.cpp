@@ -69,7 +69,11 @@ std::string PayloadParser::quoteBigIntegers(const std::string& text, std::set<st
 		std::size_t end = i;
 		while (end < text.size() && isNumberChar(text[end])) ++end;
 		std::string token = text.substr(i, end - i);
-		if (isIntegerLiteral(token) && !fitsMachineInteger(token))
+		// Never a member name: {18446744073709551616: 1} is invalid JSON, which
+		// quoting the number would turn into a valid key.
+		std::size_t next = text.find_first_not_of(" \t\r\n", end);
+		bool memberName = next != std::string::npos && text[next] == ':';
+		if (!memberName && isIntegerLiteral(token) && !fitsMachineInteger(token))
 		{
 			ordinals.insert(strings++);
 			out += '"' + token + '"';

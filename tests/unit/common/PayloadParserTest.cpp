@@ -24,6 +24,7 @@ class PayloadParserTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testDigitsInStringsAndKeysAreNotTouched);
 	CPPUNIT_TEST(testInvalidNumbersStayInvalid);
 	CPPUNIT_TEST(testBigIntegerScalarIsNotAnObject);
+	CPPUNIT_TEST(testBigIntegerIsNeverAMemberName);
 	CPPUNIT_TEST(testCheckAndParseAgreeOnTheDepthLimit);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -152,6 +153,18 @@ public:
 	{
 		Poco::JSON::Object::Ptr payload;
 		CPPUNIT_ASSERT_EQUAL(PayloadParser::NOT_AN_OBJECT, PayloadParser::parse("123456789012345678901234", payload));
+	}
+
+	void testBigIntegerIsNeverAMemberName()
+	{
+		// Python's json refuses these; quoting the number must not make them valid keys.
+		Poco::JSON::Object::Ptr payload;
+		for (const char* text: {"{18446744073709551616: 1}", "{\"a\": 1, 18446744073709551616 : 2}", "{123456789012345678901234567890:\n1}"})
+		{
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(text, PayloadParser::INVALID_JSON, PayloadParser::parse(text, payload));
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(text, PayloadParser::INVALID_JSON, PayloadParser::check(text));
+		}
+		CPPUNIT_ASSERT_EQUAL(PayloadParser::OK, PayloadParser::parse("{\"a\": 18446744073709551616 , \"b\": 1}", payload));
 	}
 };
 
