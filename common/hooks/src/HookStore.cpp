@@ -273,7 +273,7 @@ bool HookStore::parseDocument(const std::string& content, Poco::JSON::Object::Pt
 				throw Poco::DataFormatException("id: duplicate '" + hook.id + "'");
 			// The reference's model gives an entry without created_at the load time;
 			// it is written with the hook from then on, so it stays fixed.
-			if (hook.createdAt.empty()) hook.createdAt = IsoTime::format(_clock.now());
+			if (hook.createdAt.empty()) hook.createdAt = defaultCreatedAt(hook.id);
 			entry.hook = std::make_shared<const Hook>(std::move(hook));
 			// A loaded hook is written back from entry.hook (its unknown keys are in
 			// Hook::extra): keeping its parsed JSON as well doubled the memory per hook.
@@ -290,6 +290,15 @@ bool HookStore::parseDocument(const std::string& content, Poco::JSON::Object::Pt
 	// supervisor's memory for 10,000 hooks down (bench/README.md, "Fixes").
 	top->set("hooks", Poco::JSON::Array::Ptr(new Poco::JSON::Array));
 	return true;
+}
+
+std::string HookStore::defaultCreatedAt(const std::string& id) const
+{
+	// Until that write, a reload (a hand edit that still lacks it) keeps the time
+	// first given instead of moving the hook's age to the reload.
+	std::size_t index = indexOf(_entries, id);
+	if (index != NOT_FOUND && !_entries[index].hook->createdAt.empty()) return _entries[index].hook->createdAt;
+	return IsoTime::format(_clock.now());
 }
 
 void HookStore::applyPending(Entries& entries) const

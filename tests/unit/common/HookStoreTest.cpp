@@ -107,6 +107,7 @@ class HookStoreTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testAddWritesReferenceFormatWithMode0600);
 	CPPUNIT_TEST(testAddKeepsGivenCreatedAt);
 	CPPUNIT_TEST(testLoadedEntryWithoutCreatedAtGetsOneAndKeepsIt);
+	CPPUNIT_TEST(testReloadBeforeAWriteKeepsTheGivenCreatedAt);
 	CPPUNIT_TEST(testAddDuplicateThrowsExists);
 	CPPUNIT_TEST(testAddEmptyIdThrows);
 	CPPUNIT_TEST(testRemoveDeletesOnlyThatHook);
@@ -390,6 +391,22 @@ public:
 		again.load();
 		CPPUNIT_ASSERT_EQUAL(std::string("2023-11-14T22:13:20.123456+00:00"), again.get("old")->createdAt);
 		CPPUNIT_ASSERT(again.get("new")->createdAt != again.get("old")->createdAt);
+	}
+
+	void testReloadBeforeAWriteKeepsTheGivenCreatedAt()
+	{
+		TempDir dir;
+		std::string path = dir.file("webhooks.json");
+		writeFile(path, hooksFile({entry("a")}));
+		ManualClock clock(T0);
+		HookStore store(path, clock);
+		store.load();
+		// A hand edit that still lacks created_at: the time first given stays.
+		clock.advanceSeconds(60);
+		writeFile(path, hooksFile({entry("a", "edited"), entry("b")}));
+		CPPUNIT_ASSERT(store.reloadIfChanged());
+		CPPUNIT_ASSERT_EQUAL(std::string("2023-11-14T22:13:20.123456+00:00"), store.get("a")->createdAt);
+		CPPUNIT_ASSERT_EQUAL(std::string("2023-11-14T22:14:20.123456+00:00"), store.get("b")->createdAt);
 	}
 
 	void testAddDuplicateThrowsExists()

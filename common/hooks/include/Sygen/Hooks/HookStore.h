@@ -171,6 +171,10 @@ private:
 	void loadLocked(bool force);
 	bool readFileLocked(std::string& content, FileStamp& stamp) const;
 	bool parseDocument(const std::string& content, Poco::JSON::Object::Ptr& top, Entries& entries) const;
+	std::string defaultCreatedAt(const std::string& id) const;
+		/// created_at for a loaded entry without one: what the hook with that id got
+		/// at an earlier load, or now. Called with _mutex held.
+
 	void applyPending(Entries& entries) const;
 	void publish(const Entries& entries);
 	void publishTelemetry();
