@@ -109,7 +109,8 @@ for f in /usr/bin/sygen-webhookd /usr/bin/sygen-webhook-worker /usr/bin/sygen-we
     /usr/lib/sysusers.d/sygen-webhook.conf /usr/lib/tmpfiles.d/sygen-webhook.conf \
     /usr/share/man/man8/sygen-webhookd.8.gz /usr/share/man/man8/sygen-webhook-worker.8.gz \
     /usr/share/man/man8/sygen-webhook-deliver.8.gz /usr/share/man/man1/sygen-webhookctl.1.gz \
-    /usr/share/doc/sygen-webhook/copyright /usr/share/doc/sygen-webhook/changelog.Debian.gz; do
+    /usr/share/doc/sygen-webhook/copyright /usr/share/doc/sygen-webhook/changelog.Debian.gz \
+    /usr/share/bash-completion/completions/sygen-webhookctl; do
     check "$f" test -e "$f"
 done
 check "config.json is a conffile" \
