@@ -110,7 +110,9 @@ for f in /usr/bin/sygen-webhookd /usr/bin/sygen-webhook-worker /usr/bin/sygen-we
     /usr/share/man/man8/sygen-webhookd.8.gz /usr/share/man/man8/sygen-webhook-worker.8.gz \
     /usr/share/man/man8/sygen-webhook-deliver.8.gz /usr/share/man/man1/sygen-webhookctl.1.gz \
     /usr/share/doc/sygen-webhook/copyright /usr/share/doc/sygen-webhook/changelog.Debian.gz \
-    /usr/share/bash-completion/completions/sygen-webhookctl; do
+    /usr/share/bash-completion/completions/sygen-webhookctl \
+    /usr/share/sygen-webhook/monitoring/sygen-webhook.rules.yml \
+    /usr/share/sygen-webhook/monitoring/sygen-webhook.grafana.json; do
     check "$f" test -e "$f"
 done
 check "config.json is a conffile" \
