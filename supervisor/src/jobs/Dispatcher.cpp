@@ -3,6 +3,7 @@
 //
 
 #include "jobs/Dispatcher.h"
+#include "Sygen/Protocol/JobStatus.h"
 #include "Sygen/Foundation/IsoTime.h"
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
@@ -11,9 +12,6 @@
 namespace Sygen {
 
 POCO_IMPLEMENT_EXCEPTION(JobNotReadyException, Poco::Exception, "Job not ready")
-
-const std::string Dispatcher::STATUS_WORKER_LOST = "error:worker_lost";
-const std::string Dispatcher::STATUS_EXCEPTION = "error:exception";
 
 namespace {
 
@@ -191,12 +189,12 @@ void Dispatcher::pumpOnce(std::unique_lock<std::mutex>& lock, std::vector<Webhoo
 		catch (Poco::Exception& e)
 		{
 			logger().error("job " + job.jobId + ": preparing it failed: " + e.displayText());
-			failure = failureFor(job, STATUS_EXCEPTION, "");
+			failure = failureFor(job, JobStatus::ERROR_EXCEPTION, "");
 		}
 		catch (std::exception& e)
 		{
 			logger().error("job " + job.jobId + ": preparing it failed: " + std::string(e.what()));
-			failure = failureFor(job, STATUS_EXCEPTION, "");
+			failure = failureFor(job, JobStatus::ERROR_EXCEPTION, "");
 		}
 		if (!_holdReason.empty() && _holdReason != JOURNAL_HOLD)
 		{
@@ -207,7 +205,7 @@ void Dispatcher::pumpOnce(std::unique_lock<std::mutex>& lock, std::vector<Webhoo
 		{
 			if (failure.jobId.empty()) failure.jobId = job.jobId;
 			if (failure.hookId.empty()) failure.hookId = job.hookId;
-			if (failure.status.empty()) failure.status = STATUS_EXCEPTION;
+			if (failure.status.empty()) failure.status = JobStatus::ERROR_EXCEPTION;
 			if (failure.finishedAt.empty()) failure.finishedAt = IsoTime::format(_clock.now());
 			finished.push_back(failure);
 			_queue.erase(_queue.begin() + static_cast<std::ptrdiff_t>(i));
@@ -220,8 +218,8 @@ void Dispatcher::pumpOnce(std::unique_lock<std::mutex>& lock, std::vector<Webhoo
 		running.job = job;
 		running.workerId = workerId;
 		running.startedAt = _clock.now();
-		running.hookTitle = order->hook.title;
-		running.mode = order->hook.mode;
+		running.hookTitle = order->spec.title;
+		running.mode = order->spec.mode;
 		_running[job.jobId] = running;
 		markRunning(job);
 		_queue.erase(_queue.begin() + static_cast<std::ptrdiff_t>(i));
@@ -418,7 +416,7 @@ void Dispatcher::jobLost(int workerId, const std::string& jobId)
 		else
 		{
 			const Running& running = it->second;
-			WebhookResult r = failureFor(running.job, STATUS_WORKER_LOST, "");
+			WebhookResult r = failureFor(running.job, JobStatus::ERROR_WORKER_LOST, "");
 			r.hookTitle = running.hookTitle;
 			r.mode = running.mode;
 			r.startedAt = IsoTime::format(running.startedAt);
