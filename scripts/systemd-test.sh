@@ -124,7 +124,9 @@ waitfor() { # waitfor SECONDS COMMAND...: until the command succeeds
 }
 not() { ! "$@"; }
 has() { # has TEXT PATTERN: a line of TEXT starts with PATTERN (after spaces)
-    printf '%s\n' "$1" | grep -q "^ *$2"
+    # A here-string, not a pipe: with pipefail, grep -q's early exit would fail
+    # the writer with SIGPIPE.
+    grep -q "^ *$2" <<<"$1"
 }
 mainpid() { ct systemctl show -P MainPID sygen-webhookd; }
 nrestarts() { ct systemctl show -P NRestarts sygen-webhookd; }
@@ -185,6 +187,10 @@ entries=$(ct journalctl -u sygen-webhookd "JOB_ID=$job" -o verbose --no-pager)
 for field in HOOK_ID=smoke "JOB_ID=$job" WORKER_ID= STATUS=success; do
     check "the job's journal entries carry $field" has "$entries" "$field"
 done
+if [ -z "$entries" ]; then
+    echo "     (no entry with JOB_ID=$job; the unit's last entries:)"
+    ct journalctl -u sygen-webhookd -o verbose --no-pager -n 12 | grep -E '^ *(JOB_ID|HOOK_ID|WORKER_ID|STATUS|MESSAGE|SYSLOG_IDENTIFIER)=' | sed 's/^/     /'
+fi
 
 echo
 echo "== workers restart 1 replaces one worker only"
@@ -199,7 +205,7 @@ echo
 echo "== systemctl reload"
 pid=$(mainpid)
 ct systemctl reload sygen-webhookd
-reloaded() { ct journalctl -u sygen-webhookd --no-pager -o cat | grep -q 'SIGHUP: reloading hooks'; }
+reloaded() { has "$(ct journalctl -u sygen-webhookd --no-pager -o cat)" 'SIGHUP: reloading hooks'; }
 waitfor 10 reloaded
 check "systemctl reload re-reads the hooks (journal: SIGHUP: reloading hooks)" reloaded
 check "the supervisor kept running through the reload" test "$(mainpid)" = "$pid"
@@ -241,7 +247,7 @@ job=$(fire '{"event":"drain"}')
 running() { test "$(job_status "$job")" = running; }
 waitfor 20 running
 ct systemctl stop sygen-webhookd
-drained() { ct journalctl -u sygen-webhookd "JOB_ID=$job" -o verbose --no-pager | grep -q '^ *STATUS=success'; }
+drained() { has "$(ct journalctl -u sygen-webhookd "JOB_ID=$job" -o verbose --no-pager)" STATUS=success; }
 check "the running job finished before the stop ended (STATUS=success)" drained
 check "the unit is inactive (not failed) after stop" test "$(ct systemctl is-active sygen-webhookd)" = inactive
 
