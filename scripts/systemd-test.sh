@@ -187,7 +187,7 @@ entries=$(ct journalctl -u sygen-webhookd "JOB_ID=$job" -o verbose --no-pager)
 for field in HOOK_ID=smoke "JOB_ID=$job" WORKER_ID= STATUS=success; do
     check "the job's journal entries carry $field" has "$entries" "$field"
 done
-if [ -z "$entries" ]; then
+if ! has "$entries" "JOB_ID=$job"; then
     echo "     (no entry with JOB_ID=$job; the unit's last entries:)"
     ct journalctl -u sygen-webhookd -o verbose --no-pager -n 12 | grep -E '^ *(JOB_ID|HOOK_ID|WORKER_ID|STATUS|MESSAGE|SYSLOG_IDENTIFIER)=' | sed 's/^/     /'
 fi
