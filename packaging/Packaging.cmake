@@ -13,6 +13,8 @@
 #   /usr/lib/sysusers.d/sygen-webhook.conf          user sygen-webhook, home /var/lib/sygen-webhook
 #   /usr/lib/tmpfiles.d/sygen-webhook.conf          /var/lib/sygen-webhook, /run/sygen-webhook
 #   /usr/share/man/man{1,8}/...gz
+#   /usr/share/bash-completion/completions/sygen-webhookctl
+#   /usr/share/sygen-webhook/monitoring/{sygen-webhook.rules.yml,sygen-webhook.grafana.json}
 #   /usr/share/doc/sygen-webhook/{copyright,changelog.Debian.gz,OPERATIONS.md}
 # /var/lib/sygen-webhook itself is not in the package: tmpfiles.d (postinst) and
 # the unit's StateDirectory= create it with the service user as owner, which dpkg
@@ -75,6 +77,12 @@ install(FILES
         ${SYGEN_PACKAGING_OUT}/changelog.Debian.gz
         ${PROJECT_SOURCE_DIR}/docs/OPERATIONS.md
     DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES
+        ${SYGEN_PACKAGING_DIR}/monitoring/sygen-webhook.rules.yml
+        ${SYGEN_PACKAGING_DIR}/monitoring/sygen-webhook.grafana.json
+    DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/sygen-webhook/monitoring)
+install(FILES ${SYGEN_PACKAGING_DIR}/completion/sygen-webhookctl
+    DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/bash-completion/completions)
 install(FILES ${SYGEN_PACKAGING_DIR}/debian/lintian-overrides
     DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/lintian/overrides RENAME sygen-webhook)
 
@@ -145,7 +153,9 @@ set(CPACK_RPM_EXCLUDE_FROM_AUTO_FILELIST_ADDITION
     /usr/share/man/man1
     /usr/share/man/man8
     /usr/share/lintian
-    /usr/share/lintian/overrides)
+    /usr/share/lintian/overrides
+    /usr/share/bash-completion
+    /usr/share/bash-completion/completions)
 # No /usr/lib/.build-id links: they would clash with other packages' binaries.
 set(CPACK_RPM_SPEC_MORE_DEFINE "%define _build_id_links none")
 

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages needed to build, test and package sygen-webhook.
 # Idempotent: does nothing when everything is already there.
+# prometheus: its promtool checks the shipped alerting rules (tests/monitoring).
 set -euo pipefail
 
 PACKAGES=(
     build-essential cmake pkg-config
     libpoco-dev libcppunit-dev libsystemd-dev libssl-dev
     curl ca-certificates
+    prometheus
 )
 
 # node and npm for the real CLIs of the realcli tests (scripts/install-realcli.sh):

@@ -11,7 +11,10 @@
 #   6. the installed sygen-webhookd started by hand (not via systemd) as the
 #      service user on a temp home and a free port: /health, one POST
 #      /hooks/smoke answered 202, the job finished by a worker, clean SIGTERM;
-#   7. apt-get purge, and nothing left behind.
+#   7. apt-get purge, and nothing left behind;
+#   8. scripts/systemd-test.sh: the .deb under a real systemd (PID 1 in
+#      systemd-nspawn): unit, ctl, jobs, journald, reload, restarts, watchdog,
+#      drain, reinstall, purge. Skips with a message where nspawn cannot run.
 # Needs root (or sudo) and a Debian 12 machine. Refuses to run when the package
 # is already installed (the purge would delete /var/lib/sygen-webhook) unless
 # SYGEN_PACKAGE_TEST_FORCE=1. Builds in $PKG_BUILD_DIR (default build-pkg).
@@ -106,7 +109,10 @@ for f in /usr/bin/sygen-webhookd /usr/bin/sygen-webhook-worker /usr/bin/sygen-we
     /usr/lib/sysusers.d/sygen-webhook.conf /usr/lib/tmpfiles.d/sygen-webhook.conf \
     /usr/share/man/man8/sygen-webhookd.8.gz /usr/share/man/man8/sygen-webhook-worker.8.gz \
     /usr/share/man/man8/sygen-webhook-deliver.8.gz /usr/share/man/man1/sygen-webhookctl.1.gz \
-    /usr/share/doc/sygen-webhook/copyright /usr/share/doc/sygen-webhook/changelog.Debian.gz; do
+    /usr/share/doc/sygen-webhook/copyright /usr/share/doc/sygen-webhook/changelog.Debian.gz \
+    /usr/share/bash-completion/completions/sygen-webhookctl \
+    /usr/share/sygen-webhook/monitoring/sygen-webhook.rules.yml \
+    /usr/share/sygen-webhook/monitoring/sygen-webhook.grafana.json; do
     check "$f" test -e "$f"
 done
 check "config.json is a conffile" \
@@ -265,6 +271,12 @@ for f in /usr/bin/sygen-webhookd /usr/bin/sygen-webhook-worker /usr/bin/sygen-we
     check "$f removed" test ! -e "$f"
 done
 check "no statoverride left" sh -c "! dpkg-statoverride --list /etc/sygen-webhook/config.json >/dev/null"
+
+step "under a real systemd (systemd-nspawn)"
+# The fake CLI of the test build stands in for claude in the container.
+fakecli="${BUILD_DIR:-build}/tests/fakecli/claude"
+[ -x "$fakecli" ] || BUILD_TARGETS=sygen-fake-cli scripts/build.sh >/dev/null
+$SUDO scripts/systemd-test.sh "$deb" "$fakecli" || fail "the .deb under systemd (scripts/systemd-test.sh)"
 
 echo
 echo "package-test: all checks passed"

@@ -5,6 +5,7 @@
 #include "CtlApp.h"
 #include "CtlError.h"
 #include "HookCommands.h"
+#include "InstanceLocator.h"
 #include "Sygen/Foundation/Config.h"
 #include "Sygen/Foundation/JSONFields.h"
 #include "Sygen/Foundation/UnixSocket.h"
@@ -109,7 +110,8 @@ std::ostream& CtlApp::err()
 
 Config CtlApp::config()
 {
-	return Config::load(_home, _config);
+	InstanceLocator::Location location = InstanceLocator::resolve(_home, _config);
+	return Config::load(location.home, location.config);
 }
 
 bool CtlApp::json() const
@@ -135,7 +137,7 @@ const CtlApp::Command* CtlApp::find(const std::string& group, const std::string&
 std::string CtlApp::adminSocket()
 {
 	if (!_adminSocket.empty()) return _adminSocket;
-	return Config::load(_home, _config).paths.adminSocket;
+	return config().paths.adminSocket;
 }
 
 Poco::JSON::Object::Ptr CtlApp::call(const Poco::JSON::Object& req)
@@ -325,8 +327,10 @@ void CtlApp::printHelp(const std::string& group)
 	}
 	_out << "\nOptions:\n"
 		<< "  --admin-socket PATH   the admin socket (default: webhooks.admin_socket, else <state>/admin.sock)\n"
-		<< "  --home DIR            sygen home (default $SYGEN_HOME, else ~/.sygen)\n"
-		<< "  --config FILE         config file (default <home>/config/config.json)\n"
+		<< "  --home DIR            sygen home (default $SYGEN_HOME, else the installed service\n"
+		<< "                        when /etc/sygen-webhook/config.json exists, else ~/.sygen)\n"
+		<< "  --config FILE         config file (default <home>/config/config.json; for the\n"
+		<< "                        installed service /etc/sygen-webhook/config.json)\n"
 		<< "  --json                print JSON instead of text\n"
 		<< "  --help, -h            show help (also after a command)\n"
 		<< "  --version             show the version\n";

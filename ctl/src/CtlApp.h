@@ -24,7 +24,8 @@ class CtlApp
 	///
 	/// Global options, accepted anywhere on the line: --admin-socket PATH,
 	/// --home DIR, --config FILE (the socket is then webhooks.admin_socket, by
-	/// default <state>/admin.sock), --json, --help/-h, --version.
+	/// default <state>/admin.sock), --json, --help/-h, --version. Without --home,
+	/// --config and $SYGEN_HOME the instance is found by InstanceLocator.
 	///
 	/// Exit codes: 0 success; 1 the supervisor answered with an error or the
 	/// operation failed; 2 usage error; 69 the supervisor cannot be reached (for
@@ -73,7 +74,8 @@ public:
 	std::ostream& err();
 
 	Config config();
-		/// The config from --home/--config. Throws ConfigError.
+		/// The config from --home/--config, else $SYGEN_HOME, else the installed
+		/// service's, else ~/.sygen (InstanceLocator). Throws ConfigError.
 	bool json() const;
 		/// --json was given: print the raw JSON result.
 

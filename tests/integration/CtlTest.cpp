@@ -12,11 +12,16 @@
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
+#include <iostream>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::JSONFields;
 using Sygen::Test::HTTPReply;
 using Sygen::Test::ServiceFixture;
+using Sygen::Test::TempDir;
 using Sygen::Test::readFile;
 using Sygen::Test::writeFile;
 
@@ -37,6 +42,13 @@ std::string lineAfter(const std::string& output, const std::string& marker)
 	++start;
 	std::string::size_type end = output.find('\n', start);
 	return output.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+uid_t ownerOf(const std::string& path)
+{
+	struct stat st;
+	if (::stat(path.c_str(), &st) != 0) throw Poco::FileNotFoundException(path);
+	return st.st_uid;
 }
 
 bool contains(const std::string& text, const std::string& part)
@@ -70,6 +82,7 @@ class CtlTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testOfflineGlobalTokenRotationIsUsedAtTheNextStart);
 	CPPUNIT_TEST(testTokenShowNeverPrintsTheToken);
 	CPPUNIT_TEST(testReloadJobsAndWorkers);
+	CPPUNIT_TEST(testSystemInstanceWritesWhileStoppedKeepTheHomeOwnersFiles);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -525,6 +538,48 @@ public:
 
 private:
 	std::unique_ptr<ServiceFixture> _service;
+public:
+	void testSystemInstanceWritesWhileStoppedKeepTheHomeOwnersFiles()
+	{
+		// The installed service's layout under a test root: root runs the ctl with
+		// no flags; the home belongs to the service user (here nobody).
+		if (::geteuid() != 0)
+		{
+			std::cerr << "skipped: needs root to run the ctl as root against a home owned by nobody\n";
+			return;
+		}
+		struct passwd* nobody = ::getpwnam("nobody");
+		CPPUNIT_ASSERT_MESSAGE("no user nobody", nobody);
+		TempDir root;
+		::chmod(root.path().c_str(), 0755);
+		const std::string home = root.file("var/lib/sygen-webhook");
+		writeFile(root.file("etc/sygen-webhook/config.json"),
+			"{\"webhooks\": {\"admin_socket\": \"" + root.file("run/admin.sock") + "\"}}\n");
+		Poco::File(home).createDirectories();
+		CPPUNIT_ASSERT_EQUAL(0, ::chown(home.c_str(), nobody->pw_uid, nobody->pw_gid));
+		const std::vector<std::string> env{"PATH=/usr/bin:/bin", "HOME=" + _service->home(),
+			"SYGEN_WEBHOOK_SYSTEM_ROOT=" + root.path()};
+
+		std::string output;
+		int code = ServiceFixture::runProgram(SYGEN_CTL, {"hooks", "add", "ops-hook", "--mode", "wake", "--prompt", "x"}, output, env);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(output, EXIT_OK, code);
+		CPPUNIT_ASSERT_MESSAGE(output, contains(output, "not running"));
+		CPPUNIT_ASSERT_EQUAL(nobody->pw_uid, ownerOf(home + "/webhooks.json"));
+		CPPUNIT_ASSERT(contains(readFile(home + "/webhooks.json"), "ops-hook"));
+		const std::string userHooks = _service->home() + "/.sygen/webhooks.json";
+		CPPUNIT_ASSERT(!Poco::File(userHooks).exists() || !contains(readFile(userHooks), "ops-hook"));
+
+		code = ServiceFixture::runProgram(SYGEN_CTL, {"token", "rotate"}, output, env);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(output, EXIT_OK, code);
+		CPPUNIT_ASSERT_EQUAL(nobody->pw_uid, ownerOf(home + "/webhook-state"));
+		CPPUNIT_ASSERT_EQUAL(nobody->pw_uid, ownerOf(home + "/webhook-state/token"));
+
+		// The commands that need the supervisor look for it at the system instance's socket.
+		code = ServiceFixture::runProgram(SYGEN_CTL, {"workers", "list"}, output, env);
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(output, EXIT_UNAVAILABLE, code);
+		CPPUNIT_ASSERT_MESSAGE(output, contains(output, root.file("run/admin.sock")));
+	}
+
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(CtlTest);

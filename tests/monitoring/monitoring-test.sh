@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The shipped Prometheus rules and Grafana dashboard (packaging/monitoring):
+# promtool accepts the rules, the dashboard is valid JSON, and every metric
+# either uses is one a real sygen-webhookd exports on GET /metrics.
+#   monitoring-test.sh MONITORING_DIR SYGEN_WEBHOOKD
+set -uo pipefail
+dir=$1
+webhookd=$2
+rules="$dir/sygen-webhook.rules.yml"
+dashboard="$dir/sygen-webhook.grafana.json"
+tmp=$(mktemp -d)
+pid=""
+cleanup() {
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+        pkill -KILL -P "$pid"
+        kill -KILL "$pid"
+        wait "$pid" 2>/dev/null
+    fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+failed=0
+ok() { echo "ok   $*"; }
+bad() { echo "FAIL $*"; failed=1; }
+
+if command -v promtool >/dev/null; then
+    if promtool check rules "$rules"; then ok "promtool check rules"; else bad "promtool check rules"; fi
+else
+    # scripts/install-deps.sh installs it (Debian package prometheus).
+    bad "promtool not found (Debian package prometheus)"
+fi
+if python3 -m json.tool "$dashboard" >/dev/null; then ok "the dashboard is valid JSON"; else bad "the dashboard is not valid JSON"; fi
+
+# A real sygen-webhookd on a free port; its /metrics.
+port=""
+for p in $(shuf -i 20000-60000 -n 100); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
+done
+[ -n "$port" ] || { echo "FAIL no free port"; exit 1; }
+mkdir -p "$tmp/home"
+printf '{"webhooks": {"enabled": true, "host": "127.0.0.1", "port": %s, "token": "", "workers": 1}}\n' "$port" > "$tmp/home/config.json"
+HOME="$tmp/home" PATH=/usr/bin:/bin "$webhookd" --home "$tmp/home" --config "$tmp/home/config.json" --log stderr \
+    >"$tmp/server.log" 2>&1 &
+pid=$!
+metrics=""
+for _ in $(seq 1 150); do
+    metrics=$(curl -fsS "http://127.0.0.1:$port/metrics" 2>/dev/null) && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+done
+[ -n "$metrics" ] || { cat "$tmp/server.log"; echo "FAIL no /metrics from sygen-webhookd"; exit 1; }
+
+# Exported: every sample's name, and every family named by a # TYPE line (a
+# labelled counter has no sample until something is counted).
+exported=$( { printf '%s\n' "$metrics" | grep -v '^#' | sed 's/[{ ].*//';
+    printf '%s\n' "$metrics" | awk '$1 == "#" && $2 == "TYPE" {print $3}'; } | sort -u)
+used=$(grep -ohE 'sygen_webhook_[a-z_]+' "$rules" "$dashboard" | sort -u)
+[ -n "$used" ] || bad "no sygen_webhook_ metric found in the rules and the dashboard"
+for m in $used; do
+    if printf '%s\n' "$exported" | grep -qx "$m"; then ok "$m is exported"; else bad "$m is used but not exported by /metrics"; fi
+done
+exit $failed
