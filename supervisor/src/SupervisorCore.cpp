@@ -7,6 +7,7 @@
 #include "Sygen/Auth/Authenticator.h"
 #include "Sygen/Auth/BearerAuthenticator.h"
 #include "Sygen/Foundation/IsoTime.h"
+#include "Sygen/Foundation/LogFields.h"
 #include "Sygen/Foundation/Logging.h"
 #include "Sygen/Foundation/PayloadParser.h"
 #include "Sygen/Auth/RequestView.h"
@@ -359,7 +360,9 @@ void SupervisorCore::jobFinished(const WebhookResult& result)
 		_hooks.recordTrigger(result.hookId, result.status, _clock.now());
 	}
 	_metrics.countJob(result.status, result.durationMs);
-	logger().information("job %s of hook %s finished: %s (%s ms)", result.jobId, result.hookId, result.status, std::to_string(result.durationMs));
+	Logging::log(logger(), Poco::Message::PRIO_INFORMATION,
+		"job " + result.jobId + " of hook " + result.hookId + " finished: " + result.status + " (" + std::to_string(result.durationMs) + " ms)",
+		{{LogFields::HOOK_ID, result.hookId}, {LogFields::JOB_ID, result.jobId}, {LogFields::STATUS, result.status}});
 	if (_resultListener) _resultListener(result);
 }
 

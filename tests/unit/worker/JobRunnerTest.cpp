@@ -10,6 +10,7 @@
 #include "DependencyLock.h"
 #include "JobRunner.h"
 #include "Landlock.h"
+#include "LogCapture.h"
 #include "Sygen/Foundation/IsoTime.h"
 #include "WorkerTestSupport.h"
 #include <Poco/File.h>
@@ -87,6 +88,7 @@ class JobRunnerTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testGeminiGetsThePromptOnStdin);
 	CPPUNIT_TEST(testUnknownProviderRunsTheClaudeCommandLine);
 	CPPUNIT_TEST(testResultFieldsAndTimesComeFromTheClock);
+	CPPUNIT_TEST(testFinishLineCarriesTheJournalFields);
 	CPPUNIT_TEST(testCodexSilentSuccessHasEmptyText);
 	CPPUNIT_TEST(testNoTaskFolder);
 	CPPUNIT_TEST(testFolderMissing);
@@ -193,6 +195,17 @@ public:
 		CPPUNIT_ASSERT_EQUAL(IsoTime::format(MORNING), r.finishedAt);
 		CPPUNIT_ASSERT_EQUAL(0LL, r.durationMs);
 		CPPUNIT_ASSERT(!r.delivered);
+	}
+
+	void testFinishLineCarriesTheJournalFields()
+	{
+		// journalctl JOB_ID=<id> (OPERATIONS.md) finds a job only when the line
+		// carries the fields under the names the journald channel writes.
+		Sygen::Test::LogCapture capture({"Sygen.JobRunner"});
+		WebhookResult r = run(CronFixture::cronHook("report"));
+		CPPUNIT_ASSERT_EQUAL(std::string("success"), r.status);
+		const std::string text = capture.text();
+		CPPUNIT_ASSERT_MESSAGE(text, capture.contains("finished: success hook_id=hook-1 job_id=job-1 status=success"));
 	}
 
 	void testCodexSilentSuccessHasEmptyText()
