@@ -9,6 +9,10 @@ PACKAGES=(
     curl ca-certificates
 )
 
+# node and npm for the real CLIs of the realcli tests (scripts/install-realcli.sh):
+# Debian's, unless some node with npm is already installed.
+command -v npm >/dev/null || PACKAGES+=(nodejs npm)
+
 missing=()
 for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -3,6 +3,7 @@
 //
 
 #include "Metrics.h"
+#include "Sygen/Protocol/JobStatus.h"
 #include <sstream>
 
 namespace Sygen {
@@ -19,8 +20,8 @@ std::string Metrics::statusClass(const std::string& status)
 {
 	// error:exit_<n> and error:unknown_mode_<m> would make one series per value:
 	// fold them so a hostile hook file cannot explode the label set.
-	if (status.rfind("error:exit_", 0) == 0) return "error:exit";
-	if (status.rfind("error:unknown_mode_", 0) == 0) return "error:unknown_mode";
+	if (status.rfind(JobStatus::ERROR_EXIT_PREFIX, 0) == 0) return "error:exit";
+	if (status.rfind(JobStatus::ERROR_UNKNOWN_MODE_PREFIX, 0) == 0) return "error:unknown_mode";
 	return status;
 }
 

@@ -3,14 +3,10 @@
 //
 
 #include "SdNotify.h"
-#include <cerrno>
-#include <cstddef>
 #include <cstdlib>
-#include <cstring>
+#include <cstdint>
 #include <ctime>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
+#include <systemd/sd-daemon.h>
 
 namespace Sygen {
 
@@ -20,20 +16,6 @@ std::string environment(const char* name)
 {
 	const char* value = std::getenv(name);
 	return value ? std::string(value) : std::string();
-}
-
-bool parseUnsigned(const std::string& text, unsigned long long& value)
-{
-	if (text.empty()) return false;
-	value = 0;
-	for (char c: text)
-	{
-		if (c < '0' || c > '9') return false;
-		unsigned long long next = value * 10 + static_cast<unsigned>(c - '0');
-		if (next / 10 != value) return false;
-		value = next;
-	}
-	return true;
 }
 
 std::string oneLine(const std::string& text)
@@ -61,35 +43,10 @@ bool SdNotify::enabled()
 
 bool SdNotify::notify(const std::string& state)
 {
-	const std::string path = environment("NOTIFY_SOCKET");
-	if (path.empty()) return false;
-
-	sockaddr_un addr;
-	std::memset(&addr, 0, sizeof(addr));
-	addr.sun_family = AF_UNIX;
-	if (path.size() >= sizeof(addr.sun_path) || (path[0] != '/' && path[0] != '@')) return false;
-	std::memcpy(addr.sun_path, path.data(), path.size());
-	socklen_t len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size());
-	if (path[0] == '@')
-	{
-		// Abstract namespace: a leading NUL, and the length counts exactly the name.
-		addr.sun_path[0] = '\0';
-	}
-	else
-	{
-		len += 1;
-	}
-
-	int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) return false;
-	ssize_t rc;
-	do
-	{
-		rc = ::sendto(fd, state.data(), state.size(), MSG_NOSIGNAL, reinterpret_cast<sockaddr*>(&addr), len);
-	}
-	while (rc < 0 && errno == EINTR);
-	::close(fd);
-	return rc == static_cast<ssize_t>(state.size());
+	// libsystemd's sd_notify(3): a path or '@' abstract name in $NOTIFY_SOCKET,
+	// 0 when it is unset, < 0 when it is invalid or nobody receives.
+	if (!enabled()) return false;
+	return ::sd_notify(0, state.c_str()) > 0;
 }
 
 bool SdNotify::ready(const std::string& status)
@@ -124,14 +81,10 @@ bool SdNotify::reloading(const std::string& status)
 
 Poco::Timespan SdNotify::watchdogInterval()
 {
-	unsigned long long usec = 0;
-	if (!parseUnsigned(environment("WATCHDOG_USEC"), usec) || usec == 0) return Poco::Timespan(0);
-	const std::string pidText = environment("WATCHDOG_PID");
-	if (!pidText.empty())
-	{
-		unsigned long long pid = 0;
-		if (!parseUnsigned(pidText, pid) || pid != static_cast<unsigned long long>(::getpid())) return Poco::Timespan(0);
-	}
+	// sd_watchdog_enabled(3) checks $WATCHDOG_PID against this process and
+	// rejects a missing, invalid or zero $WATCHDOG_USEC.
+	uint64_t usec = 0;
+	if (::sd_watchdog_enabled(0, &usec) <= 0) return Poco::Timespan(0);
 	return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(usec));
 }
 

@@ -15,9 +15,10 @@
 namespace Sygen {
 
 class SdNotify
-	/// Sends state changes to the service manager through the datagram socket
-	/// named by $NOTIFY_SOCKET: a path, or an abstract-namespace name written with
-	/// a leading '@'. When $NOTIFY_SOCKET is unset (not started by systemd with
+	/// Sends state changes to the service manager through libsystemd's sd_notify(3)
+	/// (the datagram socket named by $NOTIFY_SOCKET: a path, or an abstract-namespace
+	/// name written with a leading '@'); the watchdog settings come from
+	/// sd_watchdog_enabled(3). When $NOTIFY_SOCKET is unset (not started by systemd with
 	/// Type=notify) every call does nothing and returns false, so callers need no
 	/// checks of their own.
 	///

@@ -3,6 +3,7 @@
 //
 
 #include "SupervisorCore.h"
+#include "Sygen/Protocol/JobStatus.h"
 #include "Sygen/Auth/Authenticator.h"
 #include "Sygen/Auth/BearerAuthenticator.h"
 #include "Sygen/Foundation/IsoTime.h"
@@ -27,8 +28,6 @@ Poco::Logger& logger()
 // Delivery ids longer than this are not a real sender's; they are ignored rather
 // than stored.
 const std::size_t MAX_DELIVERY_ID_LENGTH = 256;
-
-const std::string STATUS_JOURNAL_DAMAGED = "error:journal_damaged";
 
 bool isBearerMode(const Hook& hook)
 {
@@ -78,7 +77,7 @@ void SupervisorCore::recover()
 		result.hookId = job.hookId;
 		result.hookTitle = hook ? hook->title : "";
 		result.mode = hook ? hook->mode : "";
-		result.status = Dispatcher::STATUS_WORKER_LOST;
+		result.status = JobStatus::ERROR_WORKER_LOST;
 		result.resultText = "[Webhook job lost: the service stopped while it was running]";
 		if (job.startedAt) result.startedAt = IsoTime::format(*job.startedAt);
 		result.finishedAt = IsoTime::format(_clock.now());
@@ -90,7 +89,7 @@ void SupervisorCore::recover()
 		// gets a result (GET /jobs/{id} answers instead of 404), never silence.
 		WebhookResult result;
 		result.jobId = jobId;
-		result.status = STATUS_JOURNAL_DAMAGED;
+		result.status = JobStatus::ERROR_JOURNAL_DAMAGED;
 		result.resultText = "[Webhook job lost: its journal record was damaged; the bytes are in the spool's quarantine folder]";
 		result.finishedAt = IsoTime::format(_clock.now());
 		jobFinished(result);
@@ -323,17 +322,23 @@ std::optional<WorkOrder> SupervisorCore::prepare(const QueuedJob& job, WebhookRe
 		if (!problem.empty()) throw JobNotReadyException(problem);
 		failure.jobId = job.jobId;
 		failure.hookId = job.hookId;
-		failure.status = "error:not_found";
+		failure.status = JobStatus::ERROR_NOT_FOUND;
 		failure.finishedAt = IsoTime::format(_clock.now());
 		return std::nullopt;
 	}
 	Poco::JSON::Object::Ptr payload;
 	if (PayloadParser::parse(_spool.readBody(job.jobId), payload) != PayloadParser::OK)
 		throw Poco::DataFormatException("spooled body of job " + job.jobId + " is no longer a JSON object");
+	return workOrder(job, *hook, TemplateRenderer::renderPrompt(*payload, hook->promptTemplate));
+}
+
+WorkOrder SupervisorCore::workOrder(const QueuedJob& job, const Hook& hook, const std::string& prompt)
+{
 	WorkOrder order;
 	order.jobId = job.jobId;
-	order.hook = *hook;
-	order.prompt = TemplateRenderer::renderPrompt(*payload, hook->promptTemplate);
+	order.spec = JobSpec::fromHook(hook);
+	order.spec.dependency = job.dependency.empty() ? std::nullopt : std::optional<std::string>(job.dependency);
+	order.prompt = prompt;
 	order.queuedAt = IsoTime::format(job.queuedAt);
 	return order;
 }
@@ -409,7 +414,7 @@ void SupervisorCore::jobFinished(const WebhookResult& result)
 	{
 		logger().critical("job %s: result not recorded in the spool: %s", result.jobId, exc.displayText());
 	}
-	if (result.status != "error:not_found")
+	if (result.status != JobStatus::ERROR_NOT_FOUND)
 	{
 		_hooks.recordTrigger(result.hookId, result.status, _clock.now());
 	}

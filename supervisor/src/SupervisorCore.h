@@ -108,6 +108,12 @@ public:
 	void jobStarted(const std::string& jobId, int workerId, Poco::Timestamp at) override;
 	void jobFinished(const WebhookResult& result) override;
 
+	static WorkOrder workOrder(const QueuedJob& job, const Hook& hook, const std::string& prompt);
+		/// The order for job: the spec from hook as it is at dispatch time, except
+		/// the dependency, which is the one recorded when the job was accepted, the
+		/// value the dispatcher serialized it by. The worker's dependency lock must
+		/// take the same name, also when the hook was edited in between.
+
 	static const int QUEUE_FULL_RETRY_SECONDS = 5;
 
 private:

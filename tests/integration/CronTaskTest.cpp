@@ -167,6 +167,10 @@ class CronTaskTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testCliNotFoundOnTheServicePath);
 	CPPUNIT_TEST(testHookRemovedBeforeDispatchIsNotFound);
 	CPPUNIT_TEST(testSecretOfTheSupervisorIsNotInTheCliEnvironment);
+	CPPUNIT_TEST(testProxyAndCAVariablesReachTheCliWithoutEnvFile);
+	CPPUNIT_TEST(testIntegersOfAnySizeRenderAsSent);
+	CPPUNIT_TEST(testPaddedUserTimezoneIsUsed);
+	CPPUNIT_TEST(testHookWithoutCreatedAtGetsOneThatStays);
 	CPPUNIT_TEST(testCliCannotWriteOutsideItsTaskFolder);
 	CPPUNIT_TEST(testKillNineOfWorkerKillsTheCliGrandchild);
 	CPPUNIT_TEST(testRestartAfterKillNineOfSupervisorKillsTheCliGrandchild);
@@ -549,6 +553,72 @@ public:
 			// gemini alone is told to trust its folder, so that yolo stays yolo.
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(name, std::string(name) == "env_gemini", env->has("GEMINI_CLI_TRUST_WORKSPACE"));
 		}
+	}
+
+	void testProxyAndCAVariablesReachTheCliWithoutEnvFile()
+	{
+		const std::vector<std::string> names = {"HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "http_proxy",
+			"https_proxy", "no_proxy", "all_proxy", "NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR"};
+		for (const std::string& name: names) _service->addEnvironment(name, "value-of-" + name);
+		_service->addEnvironment("FTP_PROXY", "not-passed");
+		_service->writeHooks(hooksFile({hookJson("proxy_claude", R"("provider": "claude", "model": "opus")")}));
+		std::string folder = _service->taskFolder("proxy_claude");
+		_service->start();
+		CPPUNIT_ASSERT_EQUAL(std::string("success"), runJob("proxy_claude")->getValue<std::string>("status"));
+		Poco::JSON::Object::Ptr env = recordOf(folder)->getObject("env");
+		for (const std::string& name: names)
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(name, "value-of-" + name, env->optValue<std::string>(name, "(missing)"));
+		CPPUNIT_ASSERT(!env->has("FTP_PROXY"));
+	}
+
+	void testIntegersOfAnySizeRenderAsSent()
+	{
+		Poco::JSON::Object::Ptr hook = JSONFields::parseObject(hookJson("big", R"("provider": "claude", "model": "opus")"));
+		hook->set("prompt_template", "x={{x}} y={{y}} z={{z}}");
+		_service->writeHooks(hooksFile({JSONFields::compact(hook)}));
+		std::string folder = _service->taskFolder("big");
+		_service->start();
+		const std::string body = R"({"x": 18446744073709551616, "y": [-99999999999999999999, 7], "z": 123456789012345678901234567890})";
+		Poco::JSON::Object::Ptr job = _service->waitForJob(jobIdOf(_service->postHook("big", body)), Poco::Timespan(60, 0));
+		CPPUNIT_ASSERT_EQUAL(std::string("success"), job->getValue<std::string>("status"));
+		std::vector<std::string> argv = strings(recordOf(folder)->getArray("argv"));
+		CPPUNIT_ASSERT_MESSAGE(argv.back(), argv.back().find("x=18446744073709551616 y=[-99999999999999999999,7] "
+			"z=123456789012345678901234567890\n") != std::string::npos);
+	}
+
+	void testPaddedUserTimezoneIsUsed()
+	{
+		// Quiet for the current hour in UTC+12 only: a padded zone name that were not
+		// trimmed would fall back to $TZ (UTC), where the window is not quiet.
+		_service->config()->set("user_timezone", "  Etc/GMT-12 ");
+		int hour = (utcHour() + 12) % 24;
+		_service->writeHooks(hooksFile({hookJson("tz_quiet", R"("provider": "claude", "model": "opus", "quiet_start": )"
+			+ std::to_string(hour) + R"(, "quiet_end": )" + std::to_string((hour + 1) % 24))}));
+		_service->taskFolder("tz_quiet");
+		_service->start();
+		CPPUNIT_ASSERT_EQUAL(std::string("skipped:quiet_hours"), runJob("tz_quiet")->getValue<std::string>("status"));
+		CPPUNIT_ASSERT(_service->log().find("is not a known time zone") == std::string::npos);
+	}
+
+	void testHookWithoutCreatedAtGetsOneThatStays()
+	{
+		_service->writeHooks(hooksFile({hookJson("dated", R"("provider": "claude", "model": "opus")")}));
+		CPPUNIT_ASSERT(!_service->hookOnDisk("dated")->has("created_at"));
+		_service->taskFolder("dated");
+		_service->start();
+		CPPUNIT_ASSERT_EQUAL(std::string("success"), runJob("dated")->getValue<std::string>("status"));
+		std::string createdAt;
+		CPPUNIT_ASSERT(_service->waitFor([&]() {
+			Poco::JSON::Object::Ptr hook = _service->hookOnDisk("dated");
+			createdAt = hook->optValue<std::string>("created_at", "");
+			return hook->optValue<int>("trigger_count", 0) == 1;
+		}, Poco::Timespan(30, 0)));
+		CPPUNIT_ASSERT(!createdAt.empty());
+		CPPUNIT_ASSERT_EQUAL(std::string("success"), runJob("dated")->getValue<std::string>("status"));
+		CPPUNIT_ASSERT(_service->waitFor([&]() {
+			return _service->hookOnDisk("dated")->optValue<int>("trigger_count", 0) == 2;
+		}, Poco::Timespan(30, 0)));
+		CPPUNIT_ASSERT_EQUAL(createdAt, _service->hookOnDisk("dated")->getValue<std::string>("created_at"));
 	}
 
 	void testCliCannotWriteOutsideItsTaskFolder()

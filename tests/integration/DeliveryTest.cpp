@@ -61,6 +61,7 @@ class DeliveryTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testSilentResultIsNotSent);
 	CPPUNIT_TEST(testEmptyResultShowsItsStatus);
 	CPPUNIT_TEST(testLongResultIsSplitAt4096Characters);
+	CPPUNIT_TEST(testEmojiResultIsSplitAt4096UTF16Units);
 	CPPUNIT_TEST(testCallbackSignatureVerifiesIndependently);
 	CPPUNIT_TEST(testCallbackIsRetriedAndSurvivesARestart);
 	CPPUNIT_TEST(testSecretsNeverInTheLog);
@@ -172,6 +173,31 @@ public:
 		const std::size_t header = std::string("**WEBHOOK (CRON TASK): Long one**\n\n").size();
 		CPPUNIT_ASSERT_EQUAL(header + 2 * (4096 - header), first.size());
 		CPPUNIT_ASSERT_EQUAL(Poco::Int64(502), sent[2].json()->getValue<Poco::Int64>("chat_id"));
+		CPPUNIT_ASSERT(textOf(sent[2]) == first);
+	}
+
+	void testEmojiResultIsSplitAt4096UTF16Units()
+	{
+		// 3000 emoji outside the BMP (two UTF-16 units each): Telegram counts 4096
+		// units, so the first message holds the header and (4096 - header) / 2 emoji.
+		const std::string emoji = "\xF0\x9F\x9A\x80";
+		std::string body;
+		std::string escaped;
+		for (int i = 0; i < 3000; ++i)
+		{
+			body += emoji;
+			escaped += "\\ud83d\\ude80";
+		}
+		_service->taskFolder("long", "{\"result\": \"" + escaped + "\"}");
+		_service->start();
+		_service->waitForJob(jobIdOf(_service->postHook("long", "{}")));
+		CPPUNIT_ASSERT(_telegram->waitForRequests(4));
+		std::vector<RecordedRequest> sent = _telegram->requests();
+		const std::string header = "**WEBHOOK (CRON TASK): Long one**\n\n";
+		std::string first = textOf(sent[0]);
+		std::string second = textOf(sent[1]);
+		CPPUNIT_ASSERT(first + second == header + body);
+		CPPUNIT_ASSERT_EQUAL(header.size() + 4 * ((4096 - header.size()) / 2), first.size());
 		CPPUNIT_ASSERT(textOf(sent[2]) == first);
 	}
 

@@ -86,6 +86,11 @@ std::string ServiceFixture::fakeCliDir() const
 	return SYGEN_FAKE_CLI_DIR;
 }
 
+void ServiceFixture::addEnvironment(const std::string& name, const std::string& value)
+{
+	_extraEnv.push_back(name + "=" + value);
+}
+
 void ServiceFixture::setSearchPath(const std::string& path)
 {
 	_searchPath = path;
@@ -106,6 +111,7 @@ void ServiceFixture::start(const std::vector<std::string>& extraArgs, bool rewri
 	env.push_back("HOME=" + _home.path());
 	env.push_back("TZ=UTC");
 	env.push_back("SYGEN_TEST_SECRET=do-not-leak-this-value");
+	env.insert(env.end(), _extraEnv.begin(), _extraEnv.end());
 	options.env = env;
 	options.stdoutMode = SpawnOptions::Output::PIPE;
 	options.stderrMode = SpawnOptions::Output::PIPE;

@@ -119,6 +119,9 @@ public:
 	std::string fakeCliDir() const;
 		/// Where the fake claude/codex/gemini programs are.
 
+	void addEnvironment(const std::string& name, const std::string& value);
+		/// An extra variable in the environment of the service started next.
+
 	void setSearchPath(const std::string& path);
 		/// PATH of the service started next (its workers inherit it and look the CLIs
 		/// up on it). Default: fakeCliDir(), then the test's own PATH.
@@ -133,6 +136,7 @@ private:
 	bool _reaped = false;
 	int _port = 0;
 	std::string _searchPath;
+	std::vector<std::string> _extraEnv;
 	std::thread _reader;
 	std::mutex _logMutex;
 	std::string _log;

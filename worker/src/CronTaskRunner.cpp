@@ -3,6 +3,7 @@
 //
 
 #include "CronTaskRunner.h"
+#include "Sygen/Protocol/JobStatus.h"
 #include "ClaudeCommand.h"
 #include "CliLauncher.h"
 #include "CodexCommand.h"
@@ -39,8 +40,8 @@ CronTaskRunner::CronTaskRunner(const WorkerSettings& settings, const Clock& cloc
 
 JobOutcome CronTaskRunner::run(const WorkOrder& order) const
 {
-	const Hook& hook = order.hook;
-	if (!hook.taskFolder || hook.taskFolder->empty()) return {"error:no_task_folder", ""};
+	const JobSpec& hook = order.spec;
+	if (!hook.taskFolder || hook.taskFolder->empty()) return {JobStatus::ERROR_NO_TASK_FOLDER, ""};
 	std::unique_ptr<DependencyLock> lock;
 	if (hook.dependency && !hook.dependency->empty())
 	{
@@ -52,12 +53,12 @@ JobOutcome CronTaskRunner::run(const WorkOrder& order) const
 
 JobOutcome CronTaskRunner::runLocked(const WorkOrder& order) const
 {
-	const Hook& hook = order.hook;
+	const JobSpec& hook = order.spec;
 	// Evaluated now, after the dependency is free, not when the job was queued. The
 	// zone (a TZif file read and parsed) is resolved only for a hook with quiet hours:
 	// it was most of the worker's own file I/O for a job that has none.
 	QuietHours quiet(hook.quietStart, hook.quietEnd);
-	if (quiet.canBeQuiet() && quiet.isQuiet(_clock.now(), TimeZone::resolve(_settings.userTimezone))) return {"skipped:quiet_hours", ""};
+	if (quiet.canBeQuiet() && quiet.isQuiet(_clock.now(), TimeZone::resolve(_settings.userTimezone))) return {JobStatus::SKIPPED_QUIET_HOURS, ""};
 
 	TaskFolderResolver resolver(TaskFolderResolver::cronTasksDir(_settings.home));
 	TaskFolderResolver::Resolution folder = resolver.resolve(hook.taskFolder);
@@ -67,13 +68,13 @@ JobOutcome CronTaskRunner::runLocked(const WorkOrder& order) const
 
 JobOutcome CronTaskRunner::execute(const WorkOrder& order, const std::string& folder) const
 {
-	ExecutionConfig config = ExecutionConfig::resolve(order.hook, _settings);
+	ExecutionConfig config = ExecutionConfig::resolve(order.spec, _settings);
 	if (!config.isModelValid())
 	{
-		_logger.warning("hook %s: model \"%s\" is not valid for provider %s", order.hook.id, config.model, config.provider);
-		return {"error:invalid_model", ""};
+		_logger.warning("hook %s: model \"%s\" is not valid for provider %s", order.spec.id, config.model, config.provider);
+		return {JobStatus::ERROR_INVALID_MODEL, ""};
 	}
-	std::string prompt = CronTaskPrompt::build(order.prompt, *order.hook.taskFolder);
+	std::string prompt = CronTaskPrompt::build(order.prompt, *order.spec.taskFolder);
 	return runCli(order, command(config, prompt), folder);
 }
 
@@ -88,21 +89,21 @@ CliCommand CronTaskRunner::command(const ExecutionConfig& config, const std::str
 JobOutcome CronTaskRunner::runCli(const WorkOrder& order, const CliCommand& command, const std::string& folder) const
 {
 	CliLaunch launch = CliLauncher(_settings).launch(command, folder);
-	if (!launch.found) return {"error:cli_not_found_" + command.provider, "[" + command.provider + " CLI not found]"};
+	if (!launch.found) return {JobStatus::cliNotFound(command.provider), "[" + command.provider + " CLI not found]"};
 	const CliOutcome& outcome = launch.outcome;
 
 	if (outcome.timedOut)
 	{
 		_logger.warning("job %s: %s timed out after %ds; stderr tail: %s", order.jobId, command.provider,
 			_settings.cliTimeoutSeconds, logTail(outcome.stderrTail));
-		return {"error:timeout", "[Webhook cron_task timed out after " + std::to_string(_settings.cliTimeoutSeconds) + "s]"};
+		return {JobStatus::ERROR_TIMEOUT, "[Webhook cron_task timed out after " + std::to_string(_settings.cliTimeoutSeconds) + "s]"};
 	}
 	int code = outcome.status.code();
 	std::string text = OutputParser::parse(command.provider, outcome.stdoutText, outcome.stderrTail, code);
-	if (outcome.status.success()) return {"success", text};
+	if (outcome.status.success()) return {JobStatus::SUCCESS, text};
 	_logger.warning("job %s: %s ended with %s; stderr tail: %s", order.jobId, command.provider,
 		outcome.status.toString(), logTail(outcome.stderrTail));
-	return {"error:exit_" + std::to_string(code), text};
+	return {JobStatus::exitCode(code), text};
 }
 
 } // namespace Sygen

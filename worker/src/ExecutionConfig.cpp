@@ -20,7 +20,7 @@ bool startsWith(const std::string& s, const std::string& prefix)
 
 } // namespace
 
-ExecutionConfig ExecutionConfig::resolve(const Hook& hook, const WorkerSettings& settings)
+ExecutionConfig ExecutionConfig::resolve(const JobSpec& hook, const WorkerSettings& settings)
 {
 	ExecutionConfig c;
 	c.provider = pick(hook.provider, settings.provider);

@@ -9,7 +9,7 @@
 #ifndef Sygen_ExecutionConfig_INCLUDED
 #define Sygen_ExecutionConfig_INCLUDED
 
-#include "Sygen/Hooks/Hook.h"
+#include "Sygen/Protocol/JobSpec.h"
 #include "WorkerSettings.h"
 #include <string>
 #include <vector>
@@ -24,7 +24,7 @@ struct ExecutionConfig
 	std::string permissionMode;
 	std::vector<std::string> cliParameters;
 
-	static ExecutionConfig resolve(const Hook& hook, const WorkerSettings& settings);
+	static ExecutionConfig resolve(const JobSpec& hook, const WorkerSettings& settings);
 		/// provider, model and reasoning effort each from the hook when set and
 		/// non-empty, else from the settings; cli_parameters from the hook as given.
 

@@ -3,6 +3,7 @@
 //
 
 #include "JobRunner.h"
+#include "Sygen/Protocol/JobStatus.h"
 #include "CronTaskRunner.h"
 #include "Sygen/Foundation/IsoTime.h"
 #include <Poco/Exception.h>
@@ -26,9 +27,9 @@ WebhookResult JobRunner::run(const WorkOrder& order) const
 {
 	WebhookResult result;
 	result.jobId = order.jobId;
-	result.hookId = order.hook.id;
-	result.hookTitle = order.hook.title;
-	result.mode = order.hook.mode;
+	result.hookId = order.spec.id;
+	result.hookTitle = order.spec.title;
+	result.mode = order.spec.mode;
 	Poco::Timestamp started = _clock.now();
 	result.startedAt = IsoTime::format(started);
 	JobOutcome outcome;
@@ -38,13 +39,13 @@ WebhookResult JobRunner::run(const WorkOrder& order) const
 	}
 	catch (Poco::Exception& exc)
 	{
-		_logger.error("job %s (hook %s) failed: %s", order.jobId, order.hook.id, exc.displayText());
-		outcome = {"error:exception", "", false};
+		_logger.error("job %s (hook %s) failed: %s", order.jobId, order.spec.id, exc.displayText());
+		outcome = {JobStatus::ERROR_EXCEPTION, "", false};
 	}
 	catch (std::exception& exc)
 	{
-		_logger.error("job %s (hook %s) failed: %s", order.jobId, order.hook.id, std::string(exc.what()));
-		outcome = {"error:exception", "", false};
+		_logger.error("job %s (hook %s) failed: %s", order.jobId, order.spec.id, std::string(exc.what()));
+		outcome = {JobStatus::ERROR_EXCEPTION, "", false};
 	}
 	Poco::Timestamp finished = _clock.now();
 	result.status = outcome.status;
@@ -58,19 +59,19 @@ WebhookResult JobRunner::run(const WorkOrder& order) const
 
 JobOutcome JobRunner::dispatch(const WorkOrder& order) const
 {
-	const std::string& mode = order.hook.mode;
+	const std::string& mode = order.spec.mode;
 	if (mode == "cron_task") return CronTaskRunner(_settings, _clock).run(order);
-	if (mode == "wake") return _wake ? _wake(order) : JobOutcome{"error:no_wake_handler", "", false};
-	return {"error:unknown_mode_" + mode, "", false};
+	if (mode == "wake") return _wake ? _wake(order) : JobOutcome{JobStatus::ERROR_NO_WAKE_HANDLER, "", false};
+	return {JobStatus::unknownMode(mode), "", false};
 }
 
 void JobRunner::log(const WorkOrder& order, const WebhookResult& result) const
 {
-	Poco::Message msg(_logger.name(), "job " + order.jobId + " (hook " + order.hook.id + ") finished: " + result.status,
-		result.status == "success" || result.status.compare(0, 8, "skipped:") == 0 ? Poco::Message::PRIO_INFORMATION
+	Poco::Message msg(_logger.name(), "job " + order.jobId + " (hook " + order.spec.id + ") finished: " + result.status,
+		result.status == JobStatus::SUCCESS || JobStatus::isSkipped(result.status) ? Poco::Message::PRIO_INFORMATION
 			: Poco::Message::PRIO_WARNING);
 	// Structured fields for the journald channel (SPEC §15).
-	msg.set("HOOK_ID", order.hook.id);
+	msg.set("HOOK_ID", order.spec.id);
 	msg.set("JOB_ID", order.jobId);
 	msg.set("STATUS", result.status);
 	_logger.log(msg);

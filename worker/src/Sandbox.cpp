@@ -31,6 +31,14 @@ const char* const CREDENTIAL_VARIABLES[] = {
 	"GOOGLE_CLOUD_PROJECT", "GOOGLE_CLOUD_LOCATION", "GOOGLE_APPLICATION_CREDENTIALS",
 };
 
+// A CLI behind a corporate proxy or TLS-inspecting gateway needs these to reach its
+// API at all; they carry no credential of the service's own, and are passed when the
+// service has them, without an env_file.
+const char* const NETWORK_VARIABLES[] = {
+	"HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "no_proxy", "all_proxy",
+	"NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR",
+};
+
 const char* const HOME_STATE_FOLDERS[] = {
 	".claude", ".codex", ".gemini", ".cache", ".config", ".npm", ".local",
 };
@@ -322,6 +330,10 @@ bool Sandbox::isAllowlisted(const std::string& name)
 	if (name == "PATH" || name == "HOME" || name == "LANG" || name == "LANGUAGE" || name == "TZ" || name == "USER") return true;
 	if (name.compare(0, 3, "LC_") == 0) return true;
 	for (const char* v: CREDENTIAL_VARIABLES)
+	{
+		if (name == v) return true;
+	}
+	for (const char* v: NETWORK_VARIABLES)
 	{
 		if (name == v) return true;
 	}

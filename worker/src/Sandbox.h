@@ -74,7 +74,9 @@ public:
 	static bool isAllowlisted(const std::string& name);
 		/// PATH, HOME, LANG, LANGUAGE, LC_*, TZ, USER, the providers' credential
 		/// variables (ANTHROPIC_API_KEY, OPENAI_API_KEY, GEMINI_API_KEY, ...) and
-		/// their state-folder variables (CLAUDE_CONFIG_DIR, CODEX_HOME).
+		/// their state-folder variables (CLAUDE_CONFIG_DIR, CODEX_HOME), and the
+		/// proxy and CA variables (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, ALL_PROXY and
+		/// their lowercase forms, NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, SSL_CERT_DIR).
 
 	static std::vector<std::pair<std::string, std::string>> readEnvFile(const std::string& path);
 		/// KEY=VALUE lines; blank lines, '#' comments and an "export " prefix are

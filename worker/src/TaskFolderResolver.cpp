@@ -3,6 +3,7 @@
 //
 
 #include "TaskFolderResolver.h"
+#include "Sygen/Protocol/JobStatus.h"
 #include <climits>
 #include <cstdlib>
 #include <sstream>
@@ -39,19 +40,19 @@ std::string TaskFolderResolver::cronTasksDir(const std::string& home)
 
 TaskFolderResolver::Resolution TaskFolderResolver::resolve(const std::optional<std::string>& taskFolder) const
 {
-	if (!taskFolder || taskFolder->empty()) return {"error:no_task_folder", ""};
-	if (!isLexicallySafe(*taskFolder)) return {"error:invalid_task_folder", ""};
+	if (!taskFolder || taskFolder->empty()) return {JobStatus::ERROR_NO_TASK_FOLDER, ""};
+	if (!isLexicallySafe(*taskFolder)) return {JobStatus::ERROR_INVALID_TASK_FOLDER, ""};
 
 	std::string candidate = _cronTasksDir + "/" + *taskFolder;
-	if (!isDirectory(candidate)) return {"error:folder_missing", ""};
+	if (!isDirectory(candidate)) return {JobStatus::ERROR_FOLDER_MISSING, ""};
 
 	std::optional<std::string> root = realPath(_cronTasksDir);
 	std::optional<std::string> target = realPath(candidate);
-	if (!root || !target) return {"error:folder_missing", ""};
+	if (!root || !target) return {JobStatus::ERROR_FOLDER_MISSING, ""};
 	// A symbolic link inside cron_tasks/ must not lead the CLI elsewhere.
 	if (target->size() <= root->size() + 1 || target->compare(0, root->size() + 1, *root + "/") != 0)
 	{
-		return {"error:invalid_task_folder", ""};
+		return {JobStatus::ERROR_INVALID_TASK_FOLDER, ""};
 	}
 	return {"", *target};
 }

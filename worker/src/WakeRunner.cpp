@@ -3,6 +3,7 @@
 //
 
 #include "WakeRunner.h"
+#include "Sygen/Protocol/JobStatus.h"
 #include "DependencyLock.h"
 #include "CliLauncher.h"
 #include "OutputParser.h"
@@ -63,16 +64,16 @@ std::vector<WakeRunner::Chat> WakeRunner::chats() const
 
 void WakeRunner::log(Poco::Message::Priority prio, const WorkOrder& order, const std::string& text) const
 {
-	Logging::log(_logger, prio, text, {{LogFields::HOOK_ID, order.hook.id}, {LogFields::JOB_ID, order.jobId}});
+	Logging::log(_logger, prio, text, {{LogFields::HOOK_ID, order.spec.id}, {LogFields::JOB_ID, order.jobId}});
 }
 
 JobOutcome WakeRunner::run(const WorkOrder& order) const
 {
-	const Hook& hook = order.hook;
+	const JobSpec& hook = order.spec;
 	if (!_settings.delivery.telegramConfigured() && !_settings.delivery.matrixConfigured())
 	{
 		log(Poco::Message::PRIO_WARNING, order, "wake: no transport configured (telegram_token, webhooks.matrix)");
-		return {"error:no_wake_handler", "", true};
+		return {JobStatus::ERROR_NO_WAKE_HANDLER, "", true};
 	}
 	std::unique_ptr<DependencyLock> dependency;
 	if (hook.dependency && !hook.dependency->empty())
@@ -80,20 +81,20 @@ JobOutcome WakeRunner::run(const WorkOrder& order) const
 		dependency = std::make_unique<DependencyLock>(_settings.stateDir + "/locks", *hook.dependency);
 	}
 	QuietHours quiet(hook.quietStart, hook.quietEnd);
-	if (quiet.isQuiet(_clock.now(), TimeZone::resolve(_settings.userTimezone))) return {"skipped:quiet_hours", "", true};
+	if (quiet.isQuiet(_clock.now(), TimeZone::resolve(_settings.userTimezone))) return {JobStatus::SKIPPED_QUIET_HOURS, "", true};
 
 	const std::string workspace = workspaceDir(_settings.home);
 	Poco::File folder(workspace);
 	if (!folder.exists() || !folder.isDirectory())
 	{
 		log(Poco::Message::PRIO_ERROR, order, "wake: workspace " + workspace + " is missing");
-		return {"error:folder_missing", "", true};
+		return {JobStatus::ERROR_FOLDER_MISSING, "", true};
 	}
 	ExecutionConfig config = ExecutionConfig::resolve(hook, _settings);
 	if (!config.isModelValid())
 	{
 		log(Poco::Message::PRIO_WARNING, order, "wake: model \"" + config.model + "\" is not valid for provider " + config.provider);
-		return {"error:invalid_model", "", true};
+		return {JobStatus::ERROR_INVALID_MODEL, "", true};
 	}
 
 	std::vector<std::string> replies;
@@ -114,10 +115,10 @@ JobOutcome WakeRunner::run(const WorkOrder& order) const
 		}
 		if (reply) replies.push_back(*reply);
 	}
-	if (replies.empty()) return {"error:no_response", "", true};
+	if (replies.empty()) return {JobStatus::ERROR_NO_RESPONSE, "", true};
 	std::string text;
 	for (const std::string& reply: replies) text += (text.empty() ? "" : "\n\n") + reply;
-	return {"success", text, true};
+	return {JobStatus::SUCCESS, text, true};
 }
 
 std::optional<std::string> WakeRunner::runChat(const WorkOrder& order, const ExecutionConfig& config,
@@ -172,7 +173,7 @@ bool WakeRunner::deliver(const WorkOrder& order, const Chat& chat, const std::st
 	request.transport = chat.transport;
 	request.chatId = chat.id;
 	request.text = reply;
-	request.hookId = order.hook.id;
+	request.hookId = order.spec.id;
 	request.jobId = order.jobId;
 	request.delivery = _settings.delivery;
 	request.retry = _retry;

@@ -3,10 +3,12 @@
 //
 
 #include "WorkerApp.h"
+#include "Sygen/Protocol/JobStatus.h"
 #include "JobRunner.h"
 #include "WakeRunner.h"
 #include "Sygen/Foundation/IsoTime.h"
 #include "Sygen/Foundation/JSONFields.h"
+#include "Sygen/Protocol/WorkerFrame.h"
 #include "Sygen/Foundation/LogFields.h"
 #include "Sygen/Foundation/Logging.h"
 #include "Sygen/Foundation/UnixSocket.h"
@@ -35,13 +37,6 @@ static_assert(std::atomic<int>::is_always_lock_free, "a signal handler needs a l
 extern "C" void onTerminate(int)
 {
 	terminationRequested = 1;
-}
-
-Poco::JSON::Object::Ptr frameOfType(const std::string& type)
-{
-	Poco::JSON::Object::Ptr frame = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-	frame->set("type", type);
-	return frame;
 }
 
 class JobRunnerHandler: public JobHandler
@@ -138,13 +133,13 @@ bool WorkerApp::readOptions(int argc, char** argv, int& exitCode)
 			{
 				options.printHelp(std::cout, Poco::Path(argc > 0 ? argv[0] : "sygen-webhook-worker").getFileName(), "[OPTIONS]",
 					"Runs webhook jobs for sygen-webhookd, one at a time. Normally started by the supervisor.");
-				exitCode = EXIT_OK;
+				exitCode = WorkerExit::OK;
 				return false;
 			}
 			if (name == "version")
 			{
 				std::cout << "sygen-webhook-worker " << SYGEN_VERSION << std::endl;
-				exitCode = EXIT_OK;
+				exitCode = WorkerExit::OK;
 				return false;
 			}
 			if (name == "home") _home = value;
@@ -167,7 +162,7 @@ bool WorkerApp::readOptions(int argc, char** argv, int& exitCode)
 		// 78, not 64: the pool respawns a worker that exits 64, and a command line
 		// the worker cannot read (a supervisor of another version) would not get better.
 		std::cerr << "sygen-webhook-worker: " << e.message() << std::endl;
-		exitCode = EXIT_CONFIG;
+		exitCode = WorkerExit::CONFIG;
 		return false;
 	}
 	return true;
@@ -175,7 +170,7 @@ bool WorkerApp::readOptions(int argc, char** argv, int& exitCode)
 
 int WorkerApp::run(int argc, char** argv)
 {
-	int exitCode = EXIT_OK;
+	int exitCode = WorkerExit::OK;
 	if (!readOptions(argc, argv, exitCode)) return exitCode;
 	// What Poco::Util::Application::run() did around main().
 	try
@@ -190,7 +185,7 @@ int WorkerApp::run(int argc, char** argv)
 	{
 		Poco::Logger::get("Sygen.WorkerApp").critical("unexpected failure: " + std::string(e.what()));
 	}
-	return EXIT_SOFTWARE;
+	return WorkerExit::SOFTWARE;
 }
 
 std::string WorkerApp::siblingProgram(const std::string& name)
@@ -227,7 +222,7 @@ int WorkerApp::main()
 	catch (Poco::InvalidArgumentException& e)
 	{
 		std::cerr << "sygen-webhook-worker: " << e.message() << std::endl;
-		return EXIT_USAGE;
+		return WorkerExit::USAGE;
 	}
 	Logging::setField(LogFields::WORKER_ID, std::to_string(_workerId));
 	Poco::Logger& log = Poco::Logger::get("Sygen.WorkerApp");
@@ -246,12 +241,12 @@ int WorkerApp::main()
 	catch (ConfigError& e)
 	{
 		log.critical(e.message());
-		return EXIT_CONFIG;
+		return WorkerExit::CONFIG;
 	}
 	catch (Poco::Exception& e)
 	{
 		log.critical("cannot set up the job runner: " + e.displayText());
-		return EXIT_CONFIG;
+		return WorkerExit::CONFIG;
 	}
 	std::string socketPath = _socket.empty() ? config.paths.workerSocket : _socket;
 
@@ -274,9 +269,9 @@ int WorkerApp::main()
 			if (!transient || start.isElapsed(Poco::Timespan(CONNECT_ATTEMPTS_SECONDS, 0).totalMicroseconds()))
 			{
 				log.critical("cannot connect to the worker socket " + socketPath + ": " + e.displayText());
-				return EXIT_UNAVAILABLE;
+				return WorkerExit::UNAVAILABLE;
 			}
-			if (terminationRequested) return EXIT_OK;
+			if (terminationRequested) return WorkerExit::OK;
 			std::this_thread::sleep_for(std::chrono::milliseconds(100));
 		}
 	}
@@ -285,31 +280,31 @@ int WorkerApp::main()
 	Poco::Timespan heartbeatInterval(1, 0);
 	try
 	{
-		Poco::JSON::Object::Ptr hello = frameOfType("hello");
-		hello->set("worker_id", _workerId);
-		hello->set("pid", static_cast<int>(::getpid()));
-		hello->set("version", std::string(SYGEN_VERSION));
-		channel.send(*hello);
+		WorkerFrame::Hello hello;
+		hello.workerId = _workerId;
+		hello.pid = static_cast<int>(::getpid());
+		hello.version = SYGEN_VERSION;
+		channel.send(*WorkerFrame::hello(hello));
 
 		Poco::JSON::Object::Ptr answer = channel.receive(Poco::Timespan(WELCOME_TIMEOUT_SECONDS, 0));
 		if (!answer)
 		{
 			log.critical("the supervisor did not answer the hello");
-			return EXIT_SOFTWARE;
+			return WorkerExit::SOFTWARE;
 		}
-		std::string type = JSONFields::string(*answer, "type");
-		if (type != "welcome")
+		if (WorkerFrame::typeOf(*answer) != FrameType::WELCOME)
 		{
-			log.critical("the supervisor refused this worker: " + JSONFields::string(*answer, "reason", type));
-			return EXIT_SOFTWARE;
+			const std::string reason = WorkerFrame::decodeReject(*answer);
+			log.critical("the supervisor refused this worker: " + (reason.empty() ? WorkerFrame::typeName(*answer) : reason));
+			return WorkerExit::SOFTWARE;
 		}
-		long long ms = JSONFields::integer(*answer, "heartbeat_interval_ms", 1000);
+		Poco::Int64 ms = WorkerFrame::decodeWelcome(*answer);
 		if (ms > 0) heartbeatInterval = Poco::Timespan(ms * 1000);
 	}
 	catch (Poco::Exception& e)
 	{
 		log.critical("handshake with the supervisor failed: " + e.displayText());
-		return EXIT_SOFTWARE;
+		return WorkerExit::SOFTWARE;
 	}
 	log.information("worker " + std::to_string(_workerId) + " connected to " + socketPath);
 	return serve(channel, *handler, heartbeatInterval);
@@ -321,7 +316,7 @@ int WorkerApp::serve(WorkerChannel& channel, JobHandler& handler, Poco::Timespan
 {
 	Poco::Logger& log = Poco::Logger::get("Sygen.WorkerApp");
 	std::thread heartbeat(&WorkerApp::heartbeatLoop, this, std::ref(channel), heartbeatInterval);
-	int rc = EXIT_OK;
+	int rc = WorkerExit::OK;
 	try
 	{
 		// On SIGTERM the worker does not simply leave: a job frame may already be on
@@ -336,7 +331,7 @@ int WorkerApp::serve(WorkerChannel& channel, JobHandler& handler, Poco::Timespan
 			if (terminationRequested && !drainAnnounced)
 			{
 				log.information("termination requested; draining");
-				channel.send(*frameOfType("draining"));
+				channel.send(*WorkerFrame::draining());
 				drainAnnounced = true;
 				announcedAt.update();
 			}
@@ -358,38 +353,42 @@ int WorkerApp::serve(WorkerChannel& channel, JobHandler& handler, Poco::Timespan
 			}
 			if (!frame) continue;
 
-			std::string type = JSONFields::string(*frame, "type");
-			if (type == "drain")
+			FrameType type = FrameType::UNKNOWN;
+			try
+			{
+				type = WorkerFrame::typeOf(*frame);
+			}
+			catch (Poco::DataFormatException&)
+			{
+				// Logged below as an unknown type, like any frame this worker cannot use.
+			}
+			if (type == FrameType::DRAIN)
 			{
 				log.information("drain requested; exiting");
 				break;
 			}
-			if (type != "job")
+			if (type != FrameType::JOB)
 			{
-				log.warning("unknown frame type '" + type + "' ignored");
+				log.warning("unknown frame type '" + WorkerFrame::typeName(*frame) + "' ignored");
 				continue;
 			}
 
-			Poco::JSON::Object::Ptr body = JSONFields::object(*frame, "order");
 			WorkOrder order;
 			try
 			{
-				if (!body) throw Poco::DataFormatException("order: missing");
-				order = WorkOrder::fromJSON(*body);
+				order = WorkerFrame::decodeJob(*frame);
 			}
 			catch (Poco::Exception& e)
 			{
-				std::string jobId = body ? JSONFields::string(*body, "job_id", "") : "";
+				std::string jobId = WorkerFrame::jobIdOf(*frame);
 				log.error("unreadable job " + jobId + ": " + e.displayText());
 				if (jobId.empty()) continue;
 				order.jobId = jobId;
 				WebhookResult failure;
 				failure.jobId = jobId;
-				failure.status = "error:exception";
+				failure.status = JobStatus::ERROR_EXCEPTION;
 				failure.finishedAt = IsoTime::format(Poco::Timestamp());
-				Poco::JSON::Object::Ptr result = frameOfType("result");
-				result->set("result", failure.toJSON());
-				channel.send(*result);
+				channel.send(*WorkerFrame::result(failure));
 				continue;
 			}
 
@@ -403,9 +402,7 @@ int WorkerApp::serve(WorkerChannel& channel, JobHandler& handler, Poco::Timespan
 
 			WebhookResult result = runJob(handler, order);
 
-			Poco::JSON::Object::Ptr answer = frameOfType("result");
-			answer->set("result", result.toJSON());
-			channel.send(*answer);
+			channel.send(*WorkerFrame::result(result));
 			{
 				std::lock_guard<std::mutex> lock(_mutex);
 				_currentJob.clear();
@@ -416,12 +413,12 @@ int WorkerApp::serve(WorkerChannel& channel, JobHandler& handler, Poco::Timespan
 	catch (ChannelClosedException& e)
 	{
 		log.error("lost the connection to the supervisor: " + e.displayText());
-		rc = EXIT_SOFTWARE;
+		rc = WorkerExit::SOFTWARE;
 	}
 	catch (Poco::Exception& e)
 	{
 		log.error("worker protocol failure: " + e.displayText());
-		rc = EXIT_SOFTWARE;
+		rc = WorkerExit::SOFTWARE;
 	}
 	{
 		std::lock_guard<std::mutex> lock(_mutex);
@@ -446,20 +443,20 @@ WebhookResult WorkerApp::runJob(JobHandler& handler, const WorkOrder& order)
 	{
 		log.error("job " + order.jobId + " failed: " + e.displayText());
 		result = WebhookResult();
-		result.status = "error:exception";
+		result.status = JobStatus::ERROR_EXCEPTION;
 	}
 	catch (std::exception& e)
 	{
 		log.error("job " + order.jobId + " failed: " + std::string(e.what()));
 		result = WebhookResult();
-		result.status = "error:exception";
+		result.status = JobStatus::ERROR_EXCEPTION;
 	}
 	// The supervisor matches results by job id; never let a handler get that wrong.
 	result.jobId = order.jobId;
-	if (result.hookId.empty()) result.hookId = order.hook.id;
-	if (result.hookTitle.empty()) result.hookTitle = order.hook.title;
-	if (result.mode.empty()) result.mode = order.hook.mode;
-	if (result.status.empty()) result.status = "error:exception";
+	if (result.hookId.empty()) result.hookId = order.spec.id;
+	if (result.hookTitle.empty()) result.hookTitle = order.spec.title;
+	if (result.mode.empty()) result.mode = order.spec.mode;
+	if (result.status.empty()) result.status = JobStatus::ERROR_EXCEPTION;
 	if (result.startedAt.empty()) result.startedAt = IsoTime::format(started);
 	if (result.finishedAt.empty())
 	{
@@ -477,10 +474,11 @@ void WorkerApp::heartbeatLoop(WorkerChannel& channel, Poco::Timespan interval)
 	{
 		_wake.wait_for(lock, std::chrono::microseconds(interval.totalMicroseconds()));
 		if (_stopHeartbeat) break;
-		Poco::JSON::Object::Ptr beat = frameOfType("heartbeat");
-		beat->set("worker_id", _workerId);
-		beat->set("busy", !_currentJob.empty());
-		if (!_currentJob.empty()) beat->set("job_id", _currentJob);
+		WorkerFrame::Heartbeat heartbeat;
+		heartbeat.workerId = _workerId;
+		heartbeat.busy = !_currentJob.empty();
+		heartbeat.jobId = _currentJob;
+		Poco::JSON::Object::Ptr beat = WorkerFrame::heartbeat(heartbeat);
 		lock.unlock();
 		try
 		{

@@ -14,6 +14,7 @@
 #include "Sygen/Foundation/CommandLine.h"
 #include "Sygen/Foundation/Config.h"
 #include "Sygen/Protocol/WorkerChannel.h"
+#include "Sygen/Protocol/WorkerExit.h"
 #include <Poco/Timespan.h>
 #include <atomic>
 #include <condition_variable>
@@ -53,15 +54,6 @@ class WorkerApp
 public:
 	typedef std::function<std::unique_ptr<JobHandler>(const WorkerSettings&)> HandlerFactory;
 
-	enum ExitCode
-		/// The values of Poco::Util::Application's (sysexits.h).
-	{
-		EXIT_OK = 0,
-		EXIT_USAGE = 64,
-		EXIT_UNAVAILABLE = 69,
-		EXIT_SOFTWARE = 70,
-		EXIT_CONFIG = 78
-	};
 
 	static const int CONNECT_ATTEMPTS_SECONDS = 5;
 		/// How long a starting worker retries a socket that is not there yet.

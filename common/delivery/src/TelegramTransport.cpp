@@ -88,7 +88,7 @@ bool TelegramTransport::send(const std::string& chatId, const std::string& text,
 			{{LogFields::HOOK_ID, hookId}, {LogFields::JOB_ID, jobId}});
 		return false;
 	}
-	std::vector<std::string> parts = MessageSplitter::split(text, MESSAGE_LIMIT);
+	std::vector<std::string> parts = MessageSplitter::splitUTF16(text, MESSAGE_LIMIT);
 	std::string target = chatId;
 	for (std::size_t i = 0; i < parts.size(); ++i)
 	{

@@ -8,6 +8,7 @@
 #include "Sygen/Foundation/JSONWriter.h"
 #include "Sygen/Foundation/TokenGenerator.h"
 #include <Poco/Environment.h>
+#include <Poco/String.h>
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/ParseHandler.h>
@@ -173,7 +174,8 @@ void readTopLevel(Config& c, const Section& top)
 	c.reasoningEffort = top.string("reasoning_effort", c.reasoningEffort);
 	c.permissionMode = top.string("permission_mode", c.permissionMode);
 	c.cliTimeout = top.number("cli_timeout", c.cliTimeout, 0, false);
-	c.userTimezone = top.string("user_timezone", c.userTimezone);
+	// The reference strips the zone name (a hand-edited " Europe/Berlin" works there).
+	c.userTimezone = Poco::trim(top.string("user_timezone", c.userTimezone));
 	c.allowedUserIds = top.chatIds("allowed_user_ids");
 	c.telegramToken = top.string("telegram_token", c.telegramToken);
 }

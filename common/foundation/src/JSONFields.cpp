@@ -3,6 +3,7 @@
 //
 
 #include "Sygen/Foundation/JSONFields.h"
+#include <limits>
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
@@ -124,6 +125,25 @@ Poco::JSON::Object::Ptr JSONFields::parseObject(const std::string& text)
 	Poco::Dynamic::Var v = parser.parse(text);
 	if (v.type() != typeid(Poco::JSON::Object::Ptr)) throw Poco::DataFormatException("top level is not an object");
 	return v.extract<Poco::JSON::Object::Ptr>();
+}
+
+std::optional<int> JSONFields::optionalInt(const Poco::JSON::Object& obj, const std::string& key)
+{
+	std::optional<long long> v = optionalInteger(obj, key);
+	if (!v) return std::nullopt;
+	if (*v < std::numeric_limits<int>::min() || *v > std::numeric_limits<int>::max())
+		throw Poco::DataFormatException(key + ": expected an integer in range");
+	return static_cast<int>(*v);
+}
+
+Poco::Dynamic::Var JSONFields::orNull(const std::optional<std::string>& value)
+{
+	return value ? Poco::Dynamic::Var(*value) : Poco::Dynamic::Var();
+}
+
+Poco::Dynamic::Var JSONFields::orNull(const std::optional<int>& value)
+{
+	return value ? Poco::Dynamic::Var(*value) : Poco::Dynamic::Var();
 }
 
 } // namespace Sygen

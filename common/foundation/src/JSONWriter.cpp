@@ -3,6 +3,7 @@
 //
 
 #include "Sygen/Foundation/JSONWriter.h"
+#include "Sygen/Foundation/JSONInteger.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -186,6 +187,10 @@ void JSONWriter::writeValue(std::string& out, const Poco::Dynamic::Var& value, i
 	else if (value.isString())
 	{
 		appendEscaped(out, value.convert<std::string>());
+	}
+	else if (type == typeid(JSONInteger))
+	{
+		out += value.extract<JSONInteger>().text();
 	}
 	else if (value.isInteger())
 	{

@@ -29,15 +29,46 @@ std::size_t MessageSplitter::characters(const std::string& text)
 	return count;
 }
 
+std::size_t MessageSplitter::utf16Units(const std::string& text)
+{
+	std::size_t count = 0;
+	for (std::size_t pos = 0; pos < text.size(); pos += sequenceLength(text, pos)) count += unitsAt(text, pos);
+	return count;
+}
+
+std::size_t MessageSplitter::unitsAt(const std::string& text, std::size_t pos)
+{
+	// A code point beyond the BMP (a 4-byte sequence) is a surrogate pair in UTF-16.
+	return sequenceLength(text, pos) == 4 ? 2 : 1;
+}
+
 std::vector<std::string> MessageSplitter::split(const std::string& text, std::size_t maxCharacters)
 {
-	if (maxCharacters == 0) throw Poco::InvalidArgumentException("MessageSplitter: maxCharacters must be positive");
+	return splitBy(text, maxCharacters, false);
+}
+
+std::vector<std::string> MessageSplitter::splitUTF16(const std::string& text, std::size_t maxUnits)
+{
+	if (maxUnits < 2) throw Poco::InvalidArgumentException("MessageSplitter: maxUnits must be at least 2");
+	return splitBy(text, maxUnits, true);
+}
+
+std::vector<std::string> MessageSplitter::splitBy(const std::string& text, std::size_t limit, bool utf16)
+{
+	if (limit == 0) throw Poco::InvalidArgumentException("MessageSplitter: maxCharacters must be positive");
 	std::vector<std::string> parts;
 	std::size_t start = 0;
 	while (start < text.size())
 	{
 		std::size_t end = start;
-		for (std::size_t n = 0; n < maxCharacters && end < text.size(); ++n) end += sequenceLength(text, end);
+		std::size_t used = 0;
+		while (end < text.size())
+		{
+			std::size_t units = utf16 ? unitsAt(text, end) : 1;
+			if (used + units > limit) break;
+			used += units;
+			end += sequenceLength(text, end);
+		}
 		parts.push_back(text.substr(start, end - start));
 		start = end;
 	}

@@ -3,14 +3,85 @@
 //
 
 #include "Sygen/Foundation/PayloadParser.h"
+#include "Sygen/Foundation/PayloadTreeBuilder.h"
 #include "Sygen/Foundation/PlainJSONScanner.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
-#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/UTF8String.h>
 
 namespace Sygen {
+
+namespace {
+
+bool isNumberChar(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '+' || c == '-';
+}
+
+bool isIntegerLiteral(const std::string& token)
+{
+	std::size_t start = token[0] == '-' ? 1 : 0;
+	if (start == token.size()) return false;
+	if (token[start] == '0' && token.size() > start + 1) return false;
+	return token.find_first_not_of("0123456789", start) == std::string::npos;
+}
+
+bool fitsMachineInteger(const std::string& literal)
+{
+	bool negative = literal[0] == '-';
+	std::size_t digits = literal.size() - (negative ? 1 : 0);
+	const std::string limit = negative ? "9223372036854775808" : "18446744073709551615";
+	if (digits != limit.size()) return digits < limit.size();
+	return literal.compare(negative ? 1 : 0, std::string::npos, limit) <= 0;
+}
+
+} // namespace
+
+std::string PayloadParser::quoteBigIntegers(const std::string& text, std::set<std::size_t>& ordinals)
+{
+	std::string out;
+	out.reserve(text.size() + 16);
+	std::size_t strings = 0;
+	bool inString = false;
+	bool escaped = false;
+	for (std::size_t i = 0; i < text.size(); ++i)
+	{
+		char c = text[i];
+		if (inString)
+		{
+			if (escaped) escaped = false;
+			else if (c == '\\') escaped = true;
+			else if (c == '"') inString = false;
+			out += c;
+			continue;
+		}
+		if (c == '"')
+		{
+			++strings;
+			inString = true;
+		}
+		if (!isNumberChar(c) || (i > 0 && isNumberChar(text[i - 1])))
+		{
+			out += c;
+			continue;
+		}
+		std::size_t end = i;
+		while (end < text.size() && isNumberChar(text[end])) ++end;
+		std::string token = text.substr(i, end - i);
+		if (isIntegerLiteral(token) && !fitsMachineInteger(token))
+		{
+			ordinals.insert(strings++);
+			out += '"' + token + '"';
+		}
+		else
+		{
+			out += token;
+		}
+		i = end - 1;
+	}
+	return out;
+}
 
 bool PayloadParser::withinDepth(const std::string& text, int maxDepth)
 {
@@ -40,13 +111,16 @@ bool PayloadParser::tryParse(const std::string& text, Poco::Dynamic::Var& value)
 {
 	try
 	{
-		// Key order is kept so that objects render in a template as the sender wrote them.
-		Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+		// Poco 1.11 reads an integer as Int64, else UInt64, and wraps or refuses
+		// what neither holds; the sender's text of such an integer is kept instead.
+		std::set<std::size_t> bigIntegers;
+		std::string quoted = quoteBigIntegers(text, bigIntegers);
+		Poco::JSON::Parser parser(new PayloadTreeBuilder(bigIntegers));
 		// Poco stops at 128 levels by default; withinDepth() has already enforced
 		// MAX_DEPTH, and the ingress, the dispatch and the worker must all agree on
 		// it, or a job answered 202 could not be parsed at dispatch.
 		parser.setDepth(static_cast<std::size_t>(MAX_DEPTH) + 1);
-		value = parser.parse(text);
+		value = parser.parse(quoted);
 		return true;
 	}
 	catch (Poco::Exception&)

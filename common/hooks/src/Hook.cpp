@@ -26,25 +26,6 @@ const char* const BEYOND_FIELDS[] = {
 	"hmac_tolerance_seconds", "dedupe_header", "max_concurrent"
 };
 
-std::optional<int> optionalInt(const Poco::JSON::Object& obj, const std::string& key)
-{
-	std::optional<long long> v = JSONFields::optionalInteger(obj, key);
-	if (!v) return std::nullopt;
-	if (*v < std::numeric_limits<int>::min() || *v > std::numeric_limits<int>::max())
-		throw Poco::DataFormatException(key + ": expected an integer in range");
-	return static_cast<int>(*v);
-}
-
-Poco::Dynamic::Var orNull(const std::optional<std::string>& v)
-{
-	return v ? Poco::Dynamic::Var(*v) : Poco::Dynamic::Var();
-}
-
-Poco::Dynamic::Var orNull(const std::optional<int>& v)
-{
-	return v ? Poco::Dynamic::Var(*v) : Poco::Dynamic::Var();
-}
-
 void readCredentials(Hook& h, const Poco::JSON::Object& obj)
 {
 	h.authMode = JSONFields::string(obj, "auth_mode", h.authMode);
@@ -72,12 +53,12 @@ void readExecution(Hook& h, const Poco::JSON::Object& obj)
 	h.model = JSONFields::optionalString(obj, "model");
 	h.reasoningEffort = JSONFields::optionalString(obj, "reasoning_effort");
 	h.cliParameters = JSONFields::stringList(obj, "cli_parameters");
-	h.quietStart = optionalInt(obj, "quiet_start");
-	h.quietEnd = optionalInt(obj, "quiet_end");
+	h.quietStart = JSONFields::optionalInt(obj, "quiet_start");
+	h.quietEnd = JSONFields::optionalInt(obj, "quiet_end");
 	h.dependency = JSONFields::optionalString(obj, "dependency");
 	h.hmacToleranceSeconds = JSONFields::optionalInteger(obj, "hmac_tolerance_seconds");
 	h.dedupeHeader = JSONFields::optionalString(obj, "dedupe_header");
-	h.maxConcurrent = optionalInt(obj, "max_concurrent");
+	h.maxConcurrent = JSONFields::optionalInt(obj, "max_concurrent");
 }
 
 } // namespace
@@ -120,7 +101,7 @@ Poco::JSON::Object::Ptr Hook::toJSON() const
 	obj->set("mode", mode);
 	obj->set("prompt_template", promptTemplate);
 	obj->set("enabled", enabled);
-	obj->set("task_folder", orNull(taskFolder));
+	obj->set("task_folder", JSONFields::orNull(taskFolder));
 	obj->set("auth_mode", authMode);
 	obj->set("token", token);
 	obj->set("hmac_secret", hmacSecret);
@@ -132,17 +113,17 @@ Poco::JSON::Object::Ptr Hook::toJSON() const
 	obj->set("hmac_payload_prefix_regex", hmacPayloadPrefixRegex);
 	obj->set("created_at", createdAt);
 	obj->set("trigger_count", static_cast<Poco::Int64>(triggerCount));
-	obj->set("last_triggered_at", orNull(lastTriggeredAt));
-	obj->set("last_error", orNull(lastError));
-	obj->set("provider", orNull(provider));
-	obj->set("model", orNull(model));
-	obj->set("reasoning_effort", orNull(reasoningEffort));
+	obj->set("last_triggered_at", JSONFields::orNull(lastTriggeredAt));
+	obj->set("last_error", JSONFields::orNull(lastError));
+	obj->set("provider", JSONFields::orNull(provider));
+	obj->set("model", JSONFields::orNull(model));
+	obj->set("reasoning_effort", JSONFields::orNull(reasoningEffort));
 	Poco::JSON::Array::Ptr params = new Poco::JSON::Array;
 	for (const std::string& p: cliParameters) params->add(p);
 	obj->set("cli_parameters", params);
-	obj->set("quiet_start", orNull(quietStart));
-	obj->set("quiet_end", orNull(quietEnd));
-	obj->set("dependency", orNull(dependency));
+	obj->set("quiet_start", JSONFields::orNull(quietStart));
+	obj->set("quiet_end", JSONFields::orNull(quietEnd));
+	obj->set("dependency", JSONFields::orNull(dependency));
 	if (hmacToleranceSeconds) obj->set("hmac_tolerance_seconds", static_cast<Poco::Int64>(*hmacToleranceSeconds));
 	if (dedupeHeader) obj->set("dedupe_header", *dedupeHeader);
 	if (maxConcurrent) obj->set("max_concurrent", *maxConcurrent);

@@ -271,6 +271,9 @@ bool HookStore::parseDocument(const std::string& content, Poco::JSON::Object::Pt
 			Hook hook = Hook::fromJSON(*entry.raw.extract<Poco::JSON::Object::Ptr>());
 			if (!seen.emplace(hook.id, true).second)
 				throw Poco::DataFormatException("id: duplicate '" + hook.id + "'");
+			// The reference's model gives an entry without created_at the load time;
+			// it is written with the hook from then on, so it stays fixed.
+			if (hook.createdAt.empty()) hook.createdAt = IsoTime::format(_clock.now());
 			entry.hook = std::make_shared<const Hook>(std::move(hook));
 			// A loaded hook is written back from entry.hook (its unknown keys are in
 			// Hook::extra): keeping its parsed JSON as well doubled the memory per hook.

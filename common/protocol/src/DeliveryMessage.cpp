@@ -3,6 +3,7 @@
 //
 
 #include "Sygen/Protocol/DeliveryMessage.h"
+#include "Sygen/Protocol/JobStatus.h"
 #include "Sygen/Foundation/MessageSplitter.h"
 #include <cctype>
 
@@ -51,7 +52,7 @@ bool DeliveryMessage::isSilent(const std::string& text)
 bool DeliveryMessage::shouldBroadcast(const WebhookResult& result)
 {
 	if (result.mode == "wake" || result.delivered) return false;
-	if (result.status == "error:exception" || result.status == "error:not_found") return false;
+	if (result.status == JobStatus::ERROR_EXCEPTION || result.status == JobStatus::ERROR_NOT_FOUND) return false;
 	return !isSilent(result.resultText);
 }
 

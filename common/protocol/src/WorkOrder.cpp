@@ -12,7 +12,7 @@ Poco::JSON::Object::Ptr WorkOrder::toJSON() const
 {
 	Poco::JSON::Object::Ptr obj = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 	obj->set("job_id", jobId);
-	obj->set("hook", hook.toJSON());
+	obj->set("spec", spec.toJSON());
 	obj->set("prompt", prompt);
 	obj->set("queued_at", queuedAt);
 	return obj;
@@ -22,9 +22,9 @@ WorkOrder WorkOrder::fromJSON(const Poco::JSON::Object& obj)
 {
 	WorkOrder order;
 	order.jobId = JSONFields::requireString(obj, "job_id");
-	Poco::JSON::Object::Ptr hook = JSONFields::object(obj, "hook");
-	if (!hook) throw Poco::DataFormatException("hook: missing");
-	order.hook = Hook::fromJSON(*hook);
+	Poco::JSON::Object::Ptr spec = JSONFields::object(obj, "spec");
+	if (!spec) throw Poco::DataFormatException("spec: missing");
+	order.spec = JobSpec::fromJSON(*spec);
 	order.prompt = JSONFields::string(obj, "prompt");
 	order.queuedAt = JSONFields::string(obj, "queued_at");
 	return order;

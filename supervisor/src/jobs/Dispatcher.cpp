@@ -3,6 +3,7 @@
 //
 
 #include "jobs/Dispatcher.h"
+#include "Sygen/Protocol/JobStatus.h"
 #include "Sygen/Foundation/IsoTime.h"
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
@@ -11,10 +12,6 @@
 namespace Sygen {
 
 POCO_IMPLEMENT_EXCEPTION(JobNotReadyException, Poco::Exception, "Job not ready")
-
-const std::string Dispatcher::STATUS_WORKER_LOST = "error:worker_lost";
-const std::string Dispatcher::STATUS_EXCEPTION = "error:exception";
-const std::string Dispatcher::STATUS_CANCELLED = "cancelled";
 
 namespace {
 
@@ -192,12 +189,12 @@ void Dispatcher::pumpOnce(std::unique_lock<std::mutex>& lock, std::vector<Webhoo
 		catch (Poco::Exception& e)
 		{
 			logger().error("job " + job.jobId + ": preparing it failed: " + e.displayText());
-			failure = failureFor(job, STATUS_EXCEPTION, "");
+			failure = failureFor(job, JobStatus::ERROR_EXCEPTION, "");
 		}
 		catch (std::exception& e)
 		{
 			logger().error("job " + job.jobId + ": preparing it failed: " + std::string(e.what()));
-			failure = failureFor(job, STATUS_EXCEPTION, "");
+			failure = failureFor(job, JobStatus::ERROR_EXCEPTION, "");
 		}
 		if (!_holdReason.empty() && _holdReason != JOURNAL_HOLD)
 		{
@@ -208,7 +205,7 @@ void Dispatcher::pumpOnce(std::unique_lock<std::mutex>& lock, std::vector<Webhoo
 		{
 			if (failure.jobId.empty()) failure.jobId = job.jobId;
 			if (failure.hookId.empty()) failure.hookId = job.hookId;
-			if (failure.status.empty()) failure.status = STATUS_EXCEPTION;
+			if (failure.status.empty()) failure.status = JobStatus::ERROR_EXCEPTION;
 			if (failure.finishedAt.empty()) failure.finishedAt = IsoTime::format(_clock.now());
 			finished.push_back(failure);
 			_queue.erase(_queue.begin() + static_cast<std::ptrdiff_t>(i));
@@ -221,8 +218,8 @@ void Dispatcher::pumpOnce(std::unique_lock<std::mutex>& lock, std::vector<Webhoo
 		running.job = job;
 		running.workerId = workerId;
 		running.startedAt = _clock.now();
-		running.hookTitle = order->hook.title;
-		running.mode = order->hook.mode;
+		running.hookTitle = order->spec.title;
+		running.mode = order->spec.mode;
 		_running[job.jobId] = running;
 		markRunning(job);
 		_queue.erase(_queue.begin() + static_cast<std::ptrdiff_t>(i));
@@ -257,7 +254,7 @@ void Dispatcher::pumpOnce(std::unique_lock<std::mutex>& lock, std::vector<Webhoo
 		if (_cancelling.erase(job.jobId))
 		{
 			// Cancelled while its dispatch was under way: it ends here, unrun.
-			finished.push_back(failureFor(job, STATUS_CANCELLED, "[Webhook job cancelled by an operator before it started]"));
+			finished.push_back(failureFor(job, JobStatus::CANCELLED, "[Webhook job cancelled by an operator before it started]"));
 			continue;
 		}
 		_queue.insert(_queue.begin() + static_cast<std::ptrdiff_t>(std::min(i, _queue.size())), job);
@@ -401,7 +398,7 @@ Dispatcher::Cancellation Dispatcher::cancel(const std::string& jobId)
 		}
 		auto queued = std::find_if(_queue.begin(), _queue.end(), [&jobId](const QueuedJob& q) { return q.jobId == jobId; });
 		if (queued == _queue.end()) return outcome;
-		finished.push_back(failureFor(*queued, STATUS_CANCELLED, "[Webhook job cancelled by an operator before it started]"));
+		finished.push_back(failureFor(*queued, JobStatus::CANCELLED, "[Webhook job cancelled by an operator before it started]"));
 		_queue.erase(queued);
 		// A pump that released the lock keeps an index into the queue: it goes round
 		// again rather than skip the job that moved into the removed one's place.
@@ -456,8 +453,8 @@ void Dispatcher::jobLost(int workerId, const std::string& jobId)
 			const Running& running = it->second;
 			bool cancelled = _cancelling.erase(jobId) > 0;
 			WebhookResult r = cancelled
-				? failureFor(running.job, STATUS_CANCELLED, "[Webhook job cancelled by an operator while it ran: its CLI was terminated]")
-				: failureFor(running.job, STATUS_WORKER_LOST, "");
+				? failureFor(running.job, JobStatus::CANCELLED, "[Webhook job cancelled by an operator while it ran: its CLI was terminated]")
+				: failureFor(running.job, JobStatus::ERROR_WORKER_LOST, "");
 			r.hookTitle = running.hookTitle;
 			r.mode = running.mode;
 			r.startedAt = IsoTime::format(running.startedAt);

@@ -135,10 +135,6 @@ public:
 	void jobFinished(int workerId, const WebhookResult& result) override;
 	void jobLost(int workerId, const std::string& jobId) override;
 
-	static const std::string STATUS_WORKER_LOST;     ///< "error:worker_lost"
-	static const std::string STATUS_EXCEPTION;       ///< "error:exception"
-	static const std::string STATUS_CANCELLED;       ///< "cancelled"
-
 private:
 	struct Running
 	{

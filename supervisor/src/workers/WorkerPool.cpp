@@ -4,6 +4,8 @@
 
 #include "workers/WorkerPool.h"
 #include "Sygen/Foundation/JSONFields.h"
+#include "Sygen/Protocol/WorkerExit.h"
+#include "Sygen/Protocol/WorkerFrame.h"
 #include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/Logger.h>
@@ -25,13 +27,6 @@ Poco::Logger& logger()
 std::string workerName(int id)
 {
 	return "worker " + std::to_string(id);
-}
-
-Poco::JSON::Object::Ptr frameOfType(const std::string& type)
-{
-	Poco::JSON::Object::Ptr frame = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-	frame->set("type", type);
-	return frame;
 }
 
 std::string firstLine(const std::string& path)
@@ -414,8 +409,7 @@ bool WorkerPool::sendJob(int workerId, const WorkOrder& order)
 	Slot& slot = it->second;
 	if (slot.state != S::IDLE || !slot.connection) return false;
 
-	Poco::JSON::Object::Ptr frame = frameOfType("job");
-	frame->set("order", order.toJSON());
+	Poco::JSON::Object::Ptr frame = WorkerFrame::job(order);
 	try
 	{
 		slot.connection->channel->send(*frame);
@@ -486,7 +480,7 @@ void WorkerPool::enter(Slot& slot, State previous, Notices& notices)
 		{
 			try
 			{
-				slot.connection->channel->send(*frameOfType("drain"));
+				slot.connection->channel->send(*WorkerFrame::drain());
 			}
 			catch (Poco::Exception& e)
 			{
@@ -627,9 +621,7 @@ void WorkerPool::readLoop(std::shared_ptr<Connection> connection)
 		if (!accepted)
 		{
 			logger().warning("worker socket: refused a worker: " + reason);
-			Poco::JSON::Object::Ptr reject = frameOfType("reject");
-			reject->set("reason", reason);
-			channel->send(*reject);
+			channel->send(*WorkerFrame::reject(reason));
 			channel->close();
 			connection->finished = true;
 			return;
@@ -681,14 +673,15 @@ bool WorkerPool::handleHello(const std::shared_ptr<Connection>& connection, cons
 {
 	try
 	{
-		if (JSONFields::string(hello, "type") != "hello")
+		if (WorkerFrame::typeOf(hello) != FrameType::HELLO)
 		{
 			reason = "first frame is not a hello";
 			return false;
 		}
-		long long id = JSONFields::integer(hello, "worker_id", 0);
+		const WorkerFrame::Hello fields = WorkerFrame::decodeHello(hello);
+		const int id = fields.workerId;
 		pid_t peerPid = connection->channel->peerCredentials().pid;
-		auto it = _slots.find(static_cast<int>(id));
+		auto it = _slots.find(id);
 		if (it == _slots.end())
 		{
 			reason = "unknown worker id " + std::to_string(id);
@@ -707,13 +700,11 @@ bool WorkerPool::handleHello(const std::shared_ptr<Connection>& connection, cons
 			reason = workerName(slot.id) + " expects pid " + std::to_string(slot.pid) + ", not " + std::to_string(peerPid);
 			return false;
 		}
-		Poco::JSON::Object::Ptr welcome = frameOfType("welcome");
-		welcome->set("heartbeat_interval_ms", static_cast<Poco::Int64>(_options.heartbeatInterval.totalMilliseconds()));
-		connection->channel->send(*welcome);
+		connection->channel->send(*WorkerFrame::welcome(_options.heartbeatInterval.totalMilliseconds()));
 
 		connection->slotId = slot.id;
 		slot.connection = connection;
-		slot.version = JSONFields::string(hello, "version");
+		slot.version = fields.version;
 		slot.lastSeen.update();
 		logger().information(workerName(slot.id) + " ready (pid " + std::to_string(slot.pid) + ")");
 		fire(slot, E::HELLO, notices);
@@ -739,18 +730,18 @@ void WorkerPool::handleFrame(const std::shared_ptr<Connection>& connection, cons
 	if (slot.connection != connection) return;
 	slot.lastSeen.update();
 
-	std::string type;
+	FrameType type;
 	try
 	{
-		type = JSONFields::string(frame, "type");
+		type = WorkerFrame::typeOf(frame);
 	}
 	catch (Poco::DataFormatException& e)
 	{
 		logger().warning(workerName(slot.id) + ": frame without a type ignored");
 		return;
 	}
-	if (type == "heartbeat") return;
-	if (type == "draining")
+	if (type == FrameType::HEARTBEAT) return;
+	if (type == FrameType::DRAINING)
 	{
 		// The worker was told to stop (SIGTERM to it): send it nothing more. Entering
 		// DRAINING answers "drain", which reaches the worker after any job frame sent
@@ -770,7 +761,7 @@ void WorkerPool::handleFrame(const std::shared_ptr<Connection>& connection, cons
 			// benchmark drain began with that wait (bench/README.md).
 			try
 			{
-				connection->channel->send(*frameOfType("drain"));
+				connection->channel->send(*WorkerFrame::drain());
 			}
 			catch (Poco::Exception& e)
 			{
@@ -779,19 +770,17 @@ void WorkerPool::handleFrame(const std::shared_ptr<Connection>& connection, cons
 		}
 		return;
 	}
-	if (type == "started")
+	if (type == FrameType::STARTED)
 	{
-		logger().debug(workerName(slot.id) + " started job " + JSONFields::string(frame, "job_id", ""));
+		logger().debug(workerName(slot.id) + " started job " + WorkerFrame::decodeStarted(frame));
 		return;
 	}
-	if (type == "result")
+	if (type == FrameType::RESULT)
 	{
 		WebhookResult result;
 		try
 		{
-			Poco::JSON::Object::Ptr body = JSONFields::object(frame, "result");
-			if (!body) throw Poco::DataFormatException("result: missing");
-			result = WebhookResult::fromJSON(*body);
+			result = WorkerFrame::decodeResult(frame);
 		}
 		catch (Poco::Exception& e)
 		{
@@ -813,15 +802,14 @@ void WorkerPool::handleFrame(const std::shared_ptr<Connection>& connection, cons
 		fire(slot, E::JOB_DONE, notices);
 		return;
 	}
-	logger().warning(workerName(slot.id) + ": unknown frame type '" + type + "' ignored");
+	logger().warning(workerName(slot.id) + ": unknown frame type '" + WorkerFrame::typeName(frame) + "' ignored");
 }
 
 void WorkerPool::handleLingeringFrame(Slot& slot, const Poco::JSON::Object& frame, Notices& notices)
 {
-	if (JSONFields::string(frame, "type", "") != "result" || slot.lingeringJob.empty()) return;
-	Poco::JSON::Object::Ptr body = JSONFields::object(frame, "result");
-	if (!body) return;
-	WebhookResult result = WebhookResult::fromJSON(*body);
+	if (WorkerFrame::typeName(frame) != WorkerFrame::nameOf(FrameType::RESULT) || slot.lingeringJob.empty()) return;
+	if (!JSONFields::object(frame, "result")) return;
+	WebhookResult result = WorkerFrame::decodeResult(frame);
 	if (result.jobId != slot.lingeringJob) return;
 	slot.lingeringJob.clear();
 	++slot.jobsDone;
@@ -1029,7 +1017,7 @@ void WorkerPool::reapExit(Slot& slot, const ProcessStatus& status, Notices& noti
 	}
 
 	Event event;
-	if (status.exited && status.exitCode == EXIT_CONFIG) event = E::EXIT_FATAL;
+	if (status.exited && status.exitCode == WorkerExit::CONFIG) event = E::EXIT_FATAL;
 	else if (!slot.wantRunning) event = E::EXIT_STOP;
 	else if (slot.restartRequested) event = E::EXIT_RESTART;
 	else event = E::EXIT_RESPAWN;

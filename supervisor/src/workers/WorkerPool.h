@@ -155,7 +155,6 @@ public:
 	static const char* stateName(State state);
 	static const char* eventName(Event event);
 
-	static const int EXIT_CONFIG = 78;
 	static const Poco::Timespan LINGER;
 
 	WorkerPool(const WorkerPoolOptions& options, WorkerEvents& events);

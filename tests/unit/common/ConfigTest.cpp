@@ -62,6 +62,7 @@ class ConfigTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testReadsEveryKey);
 	CPPUNIT_TEST(testRelativeAndExplicitStatePaths);
 	CPPUNIT_TEST(testNullMeansDefault);
+	CPPUNIT_TEST(testUserTimezoneIsTrimmed);
 	CPPUNIT_TEST(testAllowedUserIdsAcceptIntegersAndDigitStrings);
 	CPPUNIT_TEST(testWrongTypeMessageNamesKey);
 	CPPUNIT_TEST(testOutOfRangeMessageNamesKey);
@@ -242,6 +243,13 @@ public:
 		CPPUNIT_ASSERT_EQUAL(8742, c.webhooks.port);
 		CPPUNIT_ASSERT(c.webhooks.sandbox.landlock);
 		CPPUNIT_ASSERT(c.webhooks.matrix.roomIds.empty());
+	}
+
+	void testUserTimezoneIsTrimmed()
+	{
+		TempDir dir;
+		writeFile(dir.file("config/config.json"), "{\"user_timezone\": \" \\tEurope/Berlin \\n\"}");
+		CPPUNIT_ASSERT_EQUAL(std::string("Europe/Berlin"), Config::load(dir.path()).userTimezone);
 	}
 
 	void testAllowedUserIdsAcceptIntegersAndDigitStrings()

@@ -106,6 +106,7 @@ class HookStoreTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testReloadDetectsNewInodeWithSameSizeAndMtime);
 	CPPUNIT_TEST(testAddWritesReferenceFormatWithMode0600);
 	CPPUNIT_TEST(testAddKeepsGivenCreatedAt);
+	CPPUNIT_TEST(testLoadedEntryWithoutCreatedAtGetsOneAndKeepsIt);
 	CPPUNIT_TEST(testAddDuplicateThrowsExists);
 	CPPUNIT_TEST(testAddEmptyIdThrows);
 	CPPUNIT_TEST(testRemoveDeletesOnlyThatHook);
@@ -370,6 +371,25 @@ public:
 		Hook hook = Hook::fromJSON(*changes(entry("a")));
 		hook.createdAt = "2020-01-01T00:00:00+00:00";
 		CPPUNIT_ASSERT_EQUAL(std::string("2020-01-01T00:00:00+00:00"), store.add(hook).createdAt);
+	}
+
+	void testLoadedEntryWithoutCreatedAtGetsOneAndKeepsIt()
+	{
+		TempDir dir;
+		std::string path = dir.file("webhooks.json");
+		writeFile(path, hooksFile({entry("old")}));
+		ManualClock clock(T0);
+		HookStore store(path, clock);
+		store.load();
+		CPPUNIT_ASSERT_EQUAL(std::string("2023-11-14T22:13:20.123456+00:00"), store.get("old")->createdAt);
+		clock.advanceSeconds(3600);
+		store.add(Hook::fromJSON(*changes(entry("new"))));
+		CPPUNIT_ASSERT(readFile(path).find("\"created_at\": \"2023-11-14T22:13:20.123456+00:00\"") != std::string::npos);
+		clock.advanceSeconds(3600);
+		HookStore again(path, clock);
+		again.load();
+		CPPUNIT_ASSERT_EQUAL(std::string("2023-11-14T22:13:20.123456+00:00"), again.get("old")->createdAt);
+		CPPUNIT_ASSERT(again.get("new")->createdAt != again.get("old")->createdAt);
 	}
 
 	void testAddDuplicateThrowsExists()

@@ -30,6 +30,9 @@ class MessageSplitterTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testPartsConcatenateToTheText);
 	CPPUNIT_TEST(testInvalidBytesCountOneEach);
 	CPPUNIT_TEST(testZeroLimitIsRejected);
+	CPPUNIT_TEST(testUTF16CountsAstralCodePointsTwice);
+	CPPUNIT_TEST(testUTF16NeverSplitsASurrogatePair);
+	CPPUNIT_TEST(testUTF16LimitBelowTwoIsRejected);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -105,6 +108,32 @@ public:
 	void testZeroLimitIsRejected()
 	{
 		CPPUNIT_ASSERT_THROW(MessageSplitter::split("a", 0), Poco::InvalidArgumentException);
+	}
+
+	void testUTF16CountsAstralCodePointsTwice()
+	{
+		const std::string emoji = "\xF0\x9F\x98\x80";
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), MessageSplitter::utf16Units(emoji));
+		CPPUNIT_ASSERT_EQUAL(std::size_t(5), MessageSplitter::utf16Units("a\xC3\xA9\xE2\x82\xAC" + emoji));
+		std::vector<std::string> parts = MessageSplitter::splitUTF16(emoji + emoji + "ab", 4);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), parts.size());
+		CPPUNIT_ASSERT(parts[0] == emoji + emoji);
+		CPPUNIT_ASSERT_EQUAL(std::string("ab"), parts[1]);
+	}
+
+	void testUTF16NeverSplitsASurrogatePair()
+	{
+		const std::string emoji = "\xF0\x9F\x98\x80";
+		std::vector<std::string> parts = MessageSplitter::splitUTF16("a" + emoji + emoji, 2);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(3), parts.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("a"), parts[0]);
+		CPPUNIT_ASSERT(parts[1] == emoji);
+		CPPUNIT_ASSERT(parts[2] == emoji);
+	}
+
+	void testUTF16LimitBelowTwoIsRejected()
+	{
+		CPPUNIT_ASSERT_THROW(MessageSplitter::splitUTF16("a", 1), Poco::InvalidArgumentException);
 	}
 };
 

@@ -3,6 +3,8 @@
 //
 
 #include "Sygen/Foundation/PayloadParser.h"
+#include "Sygen/Foundation/JSONInteger.h"
+#include "Sygen/Foundation/JSONWriter.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::PayloadParser;
@@ -17,6 +19,11 @@ class PayloadParserTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testGarbageIsInvalid);
 	CPPUNIT_TEST(testDeepNestingIsRefusedWithoutRecursion);
 	CPPUNIT_TEST(testBracketsInsideStringsDoNotCount);
+	CPPUNIT_TEST(testBigIntegersKeepTheirText);
+	CPPUNIT_TEST(testMachineIntegersStayIntegers);
+	CPPUNIT_TEST(testDigitsInStringsAndKeysAreNotTouched);
+	CPPUNIT_TEST(testInvalidNumbersStayInvalid);
+	CPPUNIT_TEST(testBigIntegerScalarIsNotAnObject);
 	CPPUNIT_TEST(testCheckAndParseAgreeOnTheDepthLimit);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -94,6 +101,57 @@ public:
 	{
 		CPPUNIT_ASSERT(PayloadParser::withinDepth("{\"a\": \"[[[[[[\\\"[[[[\"}", 2));
 		CPPUNIT_ASSERT(!PayloadParser::withinDepth("[[[", 2));
+	}
+
+	void testBigIntegersKeepTheirText()
+	{
+		const std::string body = "{\"x\": 18446744073709551616, \"y\": [-99999999999999999999, "
+			"123456789012345678901234567890], \"z\": {\"w\": 9223372036854775808000}}";
+		Poco::JSON::Object::Ptr payload;
+		CPPUNIT_ASSERT_EQUAL(PayloadParser::OK, PayloadParser::parse(body, payload));
+		CPPUNIT_ASSERT(payload->get("x").type() == typeid(Sygen::JSONInteger));
+		CPPUNIT_ASSERT_EQUAL(std::string("18446744073709551616"), payload->get("x").extract<Sygen::JSONInteger>().text());
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"x\":18446744073709551616,\"y\":[-99999999999999999999,"
+			"123456789012345678901234567890],\"z\":{\"w\":9223372036854775808000}}"),
+			Sygen::JSONWriter::compact(payload));
+		CPPUNIT_ASSERT_EQUAL(PayloadParser::OK, PayloadParser::check(body));
+	}
+
+	void testMachineIntegersStayIntegers()
+	{
+		Poco::JSON::Object::Ptr payload;
+		CPPUNIT_ASSERT_EQUAL(PayloadParser::OK,
+			PayloadParser::parse("{\"a\": 18446744073709551615, \"b\": -9223372036854775808, \"c\": 7}", payload));
+		CPPUNIT_ASSERT(payload->get("a").isInteger());
+		CPPUNIT_ASSERT(payload->get("b").isInteger());
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"a\":18446744073709551615,\"b\":-9223372036854775808,\"c\":7}"),
+			Sygen::JSONWriter::compact(payload));
+	}
+
+	void testDigitsInStringsAndKeysAreNotTouched()
+	{
+		Poco::JSON::Object::Ptr payload;
+		CPPUNIT_ASSERT_EQUAL(PayloadParser::OK, PayloadParser::parse(
+			"{\"123456789012345678901\": \"99999999999999999999999\", \"e\\\"\": 99999999999999999999999, \"s\": \"x\"}",
+			payload));
+		CPPUNIT_ASSERT(payload->get("123456789012345678901").isString());
+		CPPUNIT_ASSERT(payload->get("e\"").type() == typeid(Sygen::JSONInteger));
+		CPPUNIT_ASSERT_EQUAL(std::string("x"), payload->getValue<std::string>("s"));
+	}
+
+	void testInvalidNumbersStayInvalid()
+	{
+		Poco::JSON::Object::Ptr payload;
+		CPPUNIT_ASSERT_EQUAL(PayloadParser::INVALID_JSON, PayloadParser::parse("{\"a\": 0123456789012345678901}", payload));
+		CPPUNIT_ASSERT_EQUAL(PayloadParser::INVALID_JSON, PayloadParser::parse("{\"a\": 123456789012345678901x}", payload));
+		CPPUNIT_ASSERT_EQUAL(PayloadParser::INVALID_JSON, PayloadParser::parse("{\"a\" 123456789012345678901}", payload));
+		CPPUNIT_ASSERT_EQUAL(PayloadParser::INVALID_JSON, PayloadParser::parse("{\"a\": --123456789012345678901}", payload));
+	}
+
+	void testBigIntegerScalarIsNotAnObject()
+	{
+		Poco::JSON::Object::Ptr payload;
+		CPPUNIT_ASSERT_EQUAL(PayloadParser::NOT_AN_OBJECT, PayloadParser::parse("123456789012345678901234", payload));
 	}
 };
 

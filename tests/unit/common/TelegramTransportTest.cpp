@@ -49,6 +49,7 @@ class TelegramTransportTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testApiBaseTrailingSlashIsIgnored);
 	CPPUNIT_TEST(testNonNumericChatIdStaysAString);
 	CPPUNIT_TEST(testLongTextIsSplitInOrder);
+	CPPUNIT_TEST(testEmojiCountTwoUnitsTowardsTheLimit);
 	CPPUNIT_TEST(testEmptyTextSendsNothing);
 	CPPUNIT_TEST(testHonoursRetryAfterOf429);
 	CPPUNIT_TEST(testRetriesServerErrorsWithBackoffAndGivesUp);
@@ -111,6 +112,20 @@ public:
 		CPPUNIT_ASSERT(reqs[0].json()->getValue<std::string>("text") == first);
 		CPPUNIT_ASSERT(reqs[1].json()->getValue<std::string>("text") == second);
 		CPPUNIT_ASSERT_EQUAL(std::string("tail"), reqs[2].json()->getValue<std::string>("text"));
+	}
+
+	void testEmojiCountTwoUnitsTowardsTheLimit()
+	{
+		// Telegram counts 4096 UTF-16 code units: 3000 emoji (6000 units) are two
+		// messages of 2048 and 952 emoji, never one of 3000 that Telegram refuses.
+		FakeHTTPServer server([](const RecordedRequest&) { return FakeHTTPServer::telegramOk(); });
+		TelegramTransport telegram(server.baseUrl(), TOKEN);
+		const std::string emoji = "\xF0\x9F\x98\x80";
+		CPPUNIT_ASSERT(telegram.send("1", repeat(emoji, 3000)));
+		std::vector<RecordedRequest> reqs = server.requests();
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), reqs.size());
+		CPPUNIT_ASSERT(reqs[0].json()->getValue<std::string>("text") == repeat(emoji, 2048));
+		CPPUNIT_ASSERT(reqs[1].json()->getValue<std::string>("text") == repeat(emoji, 952));
 	}
 
 	void testEmptyTextSendsNothing()

@@ -29,9 +29,9 @@ public:
 	{
 		WorkOrder order;
 		order.jobId = job.jobId;
-		order.hook.id = job.hookId;
-		order.hook.title = "T";
-		order.hook.mode = "cron_task";
+		order.spec.id = job.hookId;
+		order.spec.title = "T";
+		order.spec.mode = "cron_task";
 		order.prompt = "quick";
 		return order;
 	}

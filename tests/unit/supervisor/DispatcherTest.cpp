@@ -72,9 +72,9 @@ public:
 		}
 		WorkOrder order;
 		order.jobId = job.jobId;
-		order.hook.id = job.hookId;
-		order.hook.title = "Title of " + job.hookId;
-		order.hook.mode = "cron_task";
+		order.spec.id = job.hookId;
+		order.spec.title = "Title of " + job.hookId;
+		order.spec.mode = "cron_task";
 		order.prompt = "prompt";
 		return order;
 	}

@@ -43,10 +43,9 @@ public:
 		}
 		WorkOrder order;
 		order.jobId = job.jobId;
-		order.hook.id = "test";
-		order.hook.title = "Test";
-		order.hook.mode = "cron_task";
-		order.hook.promptTemplate = "";
+		order.spec.id = "test";
+		order.spec.title = "Test";
+		order.spec.mode = "cron_task";
 		order.prompt = job.hookId;
 		order.queuedAt = "2024-01-01T00:00:00.000000+00:00";
 		return order;
@@ -548,9 +547,9 @@ public:
 			{
 				WorkOrder order;
 				order.jobId = job.jobId;
-				order.hook.id = "real";
-				order.hook.title = "Real";
-				order.hook.mode = "telepathy";
+				order.spec.id = "real";
+				order.spec.title = "Real";
+				order.spec.mode = "telepathy";
 				order.prompt = "hello";
 				return order;
 			}

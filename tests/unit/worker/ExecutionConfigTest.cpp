@@ -6,7 +6,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::ExecutionConfig;
-using Sygen::Hook;
+using Sygen::JobSpec;
 using Sygen::WorkerSettings;
 
 namespace {
@@ -41,7 +41,7 @@ public:
 		s.model = "opus";
 		s.reasoningEffort = "medium";
 		s.permissionMode = "default";
-		Hook h;
+		JobSpec h;
 		h.provider = std::string("codex");
 		ExecutionConfig c = ExecutionConfig::resolve(h, s);
 		CPPUNIT_ASSERT_EQUAL(std::string("codex"), c.provider);
@@ -60,7 +60,7 @@ public:
 	void testEmptyHookValueFallsBackToSettings()
 	{
 		WorkerSettings s;
-		Hook h;
+		JobSpec h;
 		h.provider = std::string();
 		h.model = std::string();
 		ExecutionConfig c = ExecutionConfig::resolve(h, s);
@@ -70,7 +70,7 @@ public:
 
 	void testCliParametersComeFromTheHookAsGiven()
 	{
-		Hook h;
+		JobSpec h;
 		h.cliParameters = {"--max-turns", "3", "--", "x y"};
 		CPPUNIT_ASSERT(h.cliParameters == ExecutionConfig::resolve(h, WorkerSettings()).cliParameters);
 	}

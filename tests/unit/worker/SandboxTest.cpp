@@ -36,6 +36,7 @@ class SandboxTest: public CppUnit::TestFixture
 	CPPUNIT_TEST_SUITE(SandboxTest);
 	CPPUNIT_TEST(testEnvironmentKeepsOnlyTheAllowlist);
 	CPPUNIT_TEST(testPassthroughNamesAndPrefixes);
+	CPPUNIT_TEST(testProxyAndCAVariablesPassWithoutConfiguration);
 	CPPUNIT_TEST(testEnvFileAddsAndOverrides);
 	CPPUNIT_TEST(testMissingEnvFileIsSkipped);
 	CPPUNIT_TEST(testPathIsTheSearchPathWithExtraDirFirst);
@@ -75,17 +76,33 @@ public:
 	void testPassthroughNamesAndPrefixes()
 	{
 		ScopedEnv env;
-		env.set("HTTPS_PROXY", "http://proxy:3128");
+		env.set("MYAPP_SOLO", "s");
 		env.set("MYAPP_ONE", "1");
 		env.set("MYAPP_TWO", "2");
 		env.set("MYAPPX", "no");
 		WorkerSettings s;
-		s.envPassthrough = {"HTTPS_PROXY", "MYAPP_*"};
+		s.envPassthrough = {"MYAPP_SOLO", "MYAPP_*"};
 		std::vector<std::string> e = Sandbox(s).environment();
-		CPPUNIT_ASSERT(contains(e, "HTTPS_PROXY=http://proxy:3128"));
+		CPPUNIT_ASSERT(contains(e, "MYAPP_SOLO=s"));
 		CPPUNIT_ASSERT(contains(e, "MYAPP_ONE=1"));
 		CPPUNIT_ASSERT(contains(e, "MYAPP_TWO=2"));
 		CPPUNIT_ASSERT(!hasName(e, "MYAPPX"));
+	}
+
+	void testProxyAndCAVariablesPassWithoutConfiguration()
+	{
+		const std::vector<std::string> names = {"HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "http_proxy",
+			"https_proxy", "no_proxy", "all_proxy", "NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR"};
+		ScopedEnv env;
+		for (const std::string& name: names) env.set(name, "value-of-" + name);
+		env.set("FTP_PROXY", "not-listed");
+		std::vector<std::string> e = Sandbox(WorkerSettings()).environment();
+		for (const std::string& name: names)
+		{
+			CPPUNIT_ASSERT_MESSAGE(name, contains(e, name + "=value-of-" + name));
+			CPPUNIT_ASSERT_MESSAGE(name, Sandbox::isAllowlisted(name));
+		}
+		CPPUNIT_ASSERT(!hasName(e, "FTP_PROXY"));
 	}
 
 	void testEnvFileAddsAndOverrides()

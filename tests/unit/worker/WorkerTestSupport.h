@@ -146,7 +146,7 @@ public:
 	{
 		WorkOrder o;
 		o.jobId = "job-1";
-		o.hook = hook;
+		o.spec = Sygen::JobSpec::fromHook(hook);
 		o.prompt = prompt;
 		o.queuedAt = "2026-11-28T12:00:00.000000+00:00";
 		return o;

@@ -18,7 +18,8 @@ namespace Sygen {
 
 class TelegramTransport
 	/// POSTs {"chat_id", "text"} to <api_base>/bot<token>/sendMessage, text cut into
-	/// parts of MESSAGE_LIMIT characters sent in order. Plain text: no parse_mode, so
+	/// parts of MESSAGE_LIMIT UTF-16 code units (as Telegram counts its limit; an emoji
+	/// counts 2) sent in order. Plain text: no parse_mode, so
 	/// Markdown-looking text arrives exactly as written and can never be rejected
 	/// for bad markup.
 	///

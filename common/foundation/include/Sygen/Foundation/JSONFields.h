@@ -34,6 +34,13 @@ public:
 		/// Accepts JSON integers only (not 1.5, not "1", not true).
 	static std::optional<long long> optionalInteger(const Poco::JSON::Object& obj, const std::string& key);
 
+	static std::optional<int> optionalInt(const Poco::JSON::Object& obj, const std::string& key);
+		/// As optionalInteger(); Poco::DataFormatException when the value does not fit an int.
+
+	static Poco::Dynamic::Var orNull(const std::optional<std::string>& value);
+	static Poco::Dynamic::Var orNull(const std::optional<int>& value);
+		/// The value, or JSON null when unset.
+
 	static double number(const Poco::JSON::Object& obj, const std::string& key, double deflt);
 		/// Accepts integers and floating point numbers.
 

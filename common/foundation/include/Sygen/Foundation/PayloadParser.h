@@ -8,6 +8,7 @@
 #define Sygen_Foundation_PayloadParser_INCLUDED
 
 #include <Poco/JSON/Object.h>
+#include <set>
 #include <string>
 
 namespace Sygen {
@@ -18,6 +19,7 @@ class PayloadParser
 	/// before parsing, so that hostile input cannot exhaust the parser's stack; it is
 	/// the one limit of the ingress (check()) and the dispatch (parse()), so a body
 	/// that got 202 always parses again later.
+	/// Integers of any size keep their text (JSONInteger).
 	/// Thread-safe (no state).
 {
 public:
@@ -40,6 +42,11 @@ public:
 
 	static bool withinDepth(const std::string& text, int maxDepth);
 		/// True when arrays and objects nest at most maxDepth deep (strings are skipped).
+
+	static std::string quoteBigIntegers(const std::string& text, std::set<std::size_t>& ordinals);
+		/// text with every integer literal that neither Poco::Int64 nor Poco::UInt64
+		/// holds written as a string literal; ordinals receives the 0-based positions,
+		/// among all string literals (keys included), of those strings.
 
 private:
 	static bool tryParse(const std::string& text, Poco::Dynamic::Var& value);

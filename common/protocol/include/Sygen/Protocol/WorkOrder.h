@@ -9,7 +9,7 @@
 #ifndef Sygen_Protocol_WorkOrder_INCLUDED
 #define Sygen_Protocol_WorkOrder_INCLUDED
 
-#include "Sygen/Hooks/Hook.h"
+#include "Sygen/Protocol/JobSpec.h"
 #include <Poco/JSON/Object.h>
 #include <string>
 
@@ -17,11 +17,11 @@ namespace Sygen {
 
 struct WorkOrder
 	/// Everything a worker needs to run one job besides its own configuration:
-	/// the hook as it was at dispatch time and the already rendered and wrapped
-	/// prompt (SPEC §9 steps 1-3). Workers are stateless between orders.
+	/// the job spec taken from the hook at dispatch time (no secrets) and the
+	/// already rendered and wrapped prompt (SPEC §9 steps 1-3). Workers are stateless between orders.
 {
 	std::string jobId;
-	Hook hook;
+	JobSpec spec;
 	std::string prompt;     ///< Wrapped text of SPEC §9 step 3 (no enrichment block yet).
 	std::string queuedAt;   ///< ISO-8601 UTC, when the request was accepted.
 
