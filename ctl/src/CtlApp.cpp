@@ -56,6 +56,56 @@ int workerNumber(const std::vector<std::string>& args, bool* now)
 	return id;
 }
 
+long long durationSeconds(const std::string& text)
+{
+	// "90", "90s", "30m", "2h", "1d".
+	std::size_t digits = text.find_first_not_of("0123456789");
+	Poco::Int64 count = 0;
+	std::string number = text.substr(0, digits);
+	std::string unit = digits == std::string::npos ? "" : text.substr(digits);
+	if (number.empty() || number.size() > 9 || !Poco::NumberParser::tryParse64(number, count) || count < 1)
+		throw UsageError("--since: not a duration '" + text + "' (e.g. 90s, 30m, 2h, 1d)");
+	if (unit.empty() || unit == "s") return count;
+	if (unit == "m") return count * 60;
+	if (unit == "h") return count * 3600;
+	if (unit == "d") return count * 86400;
+	throw UsageError("--since: not a duration '" + text + "' (e.g. 90s, 30m, 2h, 1d)");
+}
+
+void printJob(std::ostream& out, const Poco::JSON::Object& j)
+{
+	for (const char* key: {"job_id", "hook_id", "dependency", "status", "worker_id", "queued_at", "started_at", "finished_at", "duration_ms", "retry_of", "retried_by"})
+		out << std::left << std::setw(13) << (std::string(key) + ":") << text(j, key) << "\n";
+	if (j.has("result_text") && !j.isNull("result_text"))
+		out << "result_text:\n" << j.getValue<std::string>("result_text") << "\n";
+}
+
+Poco::JSON::Object::Ptr request(const std::string& cmd);
+
+Poco::JSON::Object::Ptr retryRequest(const std::vector<std::string>& args)
+{
+	Poco::JSON::Object::Ptr req = request("jobs.retry");
+	std::string jobId, status;
+	long long since = 0;
+	for (std::size_t i = 0; i < args.size(); ++i)
+	{
+		if (args[i] == "--status" && i + 1 < args.size()) status = args[++i];
+		else if (args[i] == "--since" && i + 1 < args.size()) since = durationSeconds(args[++i]);
+		else if (jobId.empty() && !args[i].empty() && args[i][0] != '-') jobId = args[i];
+		else throw UsageError("unexpected argument '" + args[i] + "'");
+	}
+	if (!jobId.empty() && (!status.empty() || since > 0)) throw UsageError("give a job id or --status/--since, not both");
+	if (!jobId.empty())
+	{
+		req->set("job_id", jobId);
+		return req;
+	}
+	if (status.empty() || since == 0) throw UsageError("a job id, or both --status PATTERN and --since DURATION, are required");
+	req->set("status", status);
+	req->set("since_seconds", since);
+	return req;
+}
+
 Poco::JSON::Object::Ptr request(const std::string& cmd)
 {
 	Poco::JSON::Object::Ptr r = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -286,11 +336,73 @@ void CtlApp::addBuiltins()
 			printJournalWarnings(app);
 			return EXIT_OK;
 		}});
-	addCommand({"jobs", "show", "ID", "show one job and its result",
+	addCommand({"jobs", "show", "ID [--payload]", "show one job and its result; --payload: also the payload it was accepted with",
 		[](CtlApp& app, const std::vector<std::string>& args)
 		{
-			if (args.size() != 1) throw UsageError("exactly one job id is required");
+			std::string jobId;
+			bool withPayload = false;
+			for (const std::string& a: args)
+			{
+				if (a == "--payload") withPayload = true;
+				else if (jobId.empty() && !a.empty() && a[0] != '-') jobId = a;
+				else throw UsageError("unexpected argument '" + a + "'");
+			}
+			if (jobId.empty()) throw UsageError("exactly one job id is required");
 			Poco::JSON::Object::Ptr req = request("jobs.show");
+			req->set("job_id", jobId);
+			Poco::JSON::Object::Ptr j = app.callResult(*req).extract<Poco::JSON::Object::Ptr>();
+			if (withPayload)
+			{
+				Poco::JSON::Object::Ptr payloadReq = request("jobs.payload");
+				payloadReq->set("job_id", jobId);
+				Poco::JSON::Object::Ptr p = app.callResult(*payloadReq).extract<Poco::JSON::Object::Ptr>();
+				j->set("payload", p->get("payload"));
+			}
+			if (app.json())
+			{
+				app.printJSON(j);
+				return EXIT_OK;
+			}
+			printJob(app.out(), *j);
+			if (withPayload) app.out() << "payload:\n" << j->getValue<std::string>("payload") << "\n";
+			return EXIT_OK;
+		}});
+	addCommand({"jobs", "retry", "ID | --status PATTERN --since DURATION", "run a finished job again (same hook and payload), or every job whose status matches PATTERN (e.g. 'error:*') that finished within DURATION (90s, 30m, 2h, 1d)",
+		[](CtlApp& app, const std::vector<std::string>& args)
+		{
+			Poco::JSON::Object::Ptr req = retryRequest(args);
+			Poco::Dynamic::Var result = app.callResult(*req);
+			if (app.json())
+			{
+				app.printJSON(result);
+				return EXIT_OK;
+			}
+			Poco::JSON::Object::Ptr r = result.extract<Poco::JSON::Object::Ptr>();
+			if (req->has("job_id"))
+			{
+				app.out() << "job " << text(*r, "retry_of") << " retried as job " << text(*r, "job_id") << "\n";
+				return EXIT_OK;
+			}
+			Poco::JSON::Array::Ptr retried = r->getArray("retried");
+			Poco::JSON::Array::Ptr failed = r->getArray("failed");
+			for (std::size_t i = 0; i < retried->size(); ++i)
+			{
+				Poco::JSON::Object::Ptr item = retried->getObject(static_cast<unsigned>(i));
+				app.out() << "job " << text(*item, "job_id") << " retried as job " << text(*item, "retry_id") << "\n";
+			}
+			for (std::size_t i = 0; i < failed->size(); ++i)
+			{
+				Poco::JSON::Object::Ptr item = failed->getObject(static_cast<unsigned>(i));
+				app.err() << "job " << text(*item, "job_id") << " not retried: " << text(*item, "error") << "\n";
+			}
+			app.out() << retried->size() << " retried, " << failed->size() << " failed\n";
+			return failed->size() == 0 ? EXIT_OK : EXIT_FAILED;
+		}});
+	addCommand({"jobs", "cancel", "ID", "cancel a queued job, or terminate a running one (its CLI's process group) and end it as cancelled",
+		[](CtlApp& app, const std::vector<std::string>& args)
+		{
+			if (args.size() != 1 || args[0].empty() || args[0][0] == '-') throw UsageError("exactly one job id is required");
+			Poco::JSON::Object::Ptr req = request("jobs.cancel");
 			req->set("job_id", args[0]);
 			Poco::Dynamic::Var result = app.callResult(*req);
 			if (app.json())
@@ -299,11 +411,7 @@ void CtlApp::addBuiltins()
 				return EXIT_OK;
 			}
 			Poco::JSON::Object::Ptr j = result.extract<Poco::JSON::Object::Ptr>();
-			std::ostream& out = app.out();
-			for (const char* key: {"job_id", "hook_id", "dependency", "status", "worker_id", "queued_at", "started_at", "finished_at", "duration_ms"})
-				out << std::left << std::setw(13) << (std::string(key) + ":") << text(*j, key) << "\n";
-			if (j->has("result_text") && !j->isNull("result_text"))
-				out << "result_text:\n" << j->getValue<std::string>("result_text") << "\n";
+			app.out() << "job " << text(*j, "job_id") << ": " << text(*j, "status") << "\n";
 			return EXIT_OK;
 		}});
 }

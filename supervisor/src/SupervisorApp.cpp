@@ -9,6 +9,7 @@
 #include "admin/AdminCommands.h"
 #include "admin/AdminServer.h"
 #include "admin/HookAdminCommands.h"
+#include "admin/JobActionCommands.h"
 #include "SupervisorCore.h"
 #include "results/ResultSink.h"
 #include "workers/WorkerPool.h"
@@ -237,6 +238,7 @@ int SupervisorApp::serve(SupervisorCore& service)
 	AdminServer admin(config.paths.adminSocket);
 	AdminCommands::addWorkerCommands(admin, pool);
 	AdminCommands::addJobCommands(admin, service.dispatcher(), AdminCommands::queriesOf(service.spool()));
+	JobActionCommands::add(admin, service, pool);
 	HookAdminCommands::add(admin, service.hooks(), config.paths, HookAdminCommands::GlobalToken{
 		[&service]() { return service.globalToken(); },
 		[&service](const std::string& token) { service.setGlobalToken(token); }});

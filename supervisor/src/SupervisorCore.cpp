@@ -43,6 +43,7 @@ SupervisorCore::SupervisorCore(const Config& config, Clock& clock):
 	_hooks(config.paths.hooksFile, clock),
 	_rateLimiter(static_cast<int>(config.webhooks.rateLimitPerMinute), static_cast<int>(config.webhooks.rateLimitPerIpPerMinute)),
 	_spool(config.paths.stateDir + "/spool", static_cast<std::size_t>(config.webhooks.jobHistory)),
+	_payloads(config.paths.stateDir + "/spool/payloads", static_cast<std::size_t>(config.webhooks.jobHistory)),
 	_dispatcher(*this, *this, static_cast<std::size_t>(config.webhooks.queueCapacity), clock)
 {
 }
@@ -61,6 +62,9 @@ void SupervisorCore::open()
 	_hooks.startPolling();
 	_replay.reset(new ReplayGuard(_config.paths.stateDir + "/dedupe.log", _config.webhooks.dedupeWindowSeconds, _clock.now()));
 	_spool.open();
+	_payloads.open();
+	// Retention turned off: what was kept before goes too.
+	if (!_config.webhooks.keepPayloads) _payloads.clear();
 }
 
 void SupervisorCore::recover()
@@ -340,6 +344,61 @@ WorkOrder SupervisorCore::workOrder(const QueuedJob& job, const Hook& hook, cons
 	return order;
 }
 
+void SupervisorCore::keepPayload(const std::string& jobId)
+{
+	// Before the finished record: afterwards the journal may compact the body away.
+	try
+	{
+		_payloads.keep(jobId, _spool.readBody(jobId));
+	}
+	catch (Poco::NotFoundException&)
+	{
+		// A job lost to journal damage has no body left to keep.
+	}
+	catch (Poco::Exception& exc)
+	{
+		logger().error("job %s: its payload could not be kept for a retry: %s", jobId, exc.displayText());
+	}
+}
+
+JobInfo SupervisorCore::retry(const std::string& jobId)
+{
+	std::optional<JobInfo> original = _spool.find(jobId);
+	if (!original) throw Poco::NotFoundException("no job " + jobId);
+	if (!original->result) throw Poco::IllegalStateException("job " + jobId + " is " + original->status + ": only finished jobs can be retried (cancel it first)");
+	std::string body = payload(jobId);
+	std::shared_ptr<const Hook> hook = findHook(original->hookId);
+	if (!hook) throw Poco::NotFoundException("hook " + original->hookId + " of job " + jobId + " no longer exists");
+	if (!_dispatcher.hasRoom()) throw Poco::IllegalStateException("the queue is full: try again later");
+	std::string newId = JobSpool::newJobId();
+	Poco::Timestamp now = _clock.now();
+	std::string dependency = hook->dependency.value_or("");
+	_spool.accept(newId, hook->id, dependency, body, now, jobId);
+	_dispatcher.submit(QueuedJob{newId, hook->id, dependency, now, hook->maxConcurrent.value_or(0)});
+	logger().notice("job %s: retried by an operator as job %s", jobId, newId);
+	std::optional<JobInfo> created = _spool.find(newId);
+	if (created) return *created;
+	JobInfo info;
+	info.jobId = newId;
+	info.hookId = hook->id;
+	info.status = "queued";
+	info.queuedAt = now;
+	info.retryOf = jobId;
+	return info;
+}
+
+std::string SupervisorCore::payload(const std::string& jobId) const
+{
+	std::optional<JobInfo> job = _spool.find(jobId);
+	if (!job) throw Poco::NotFoundException("no job " + jobId);
+	if (!job->result) return _spool.readBody(jobId);
+	if (!_config.webhooks.keepPayloads)
+		throw Poco::IllegalStateException("payload retention is off (webhooks.keep_payloads is false): the payload of job " + jobId + " was not kept");
+	std::optional<std::string> body = _payloads.read(jobId);
+	if (!body) throw Poco::NotFoundException("the payload of job " + jobId + " is no longer kept");
+	return *body;
+}
+
 void SupervisorCore::jobStarted(const std::string& jobId, int workerId, Poco::Timestamp at)
 {
 	_spool.markStarted(jobId, workerId, at);
@@ -347,6 +406,7 @@ void SupervisorCore::jobStarted(const std::string& jobId, int workerId, Poco::Ti
 
 void SupervisorCore::jobFinished(const WebhookResult& result)
 {
+	if (_config.webhooks.keepPayloads) keepPayload(result.jobId);
 	try
 	{
 		_spool.markFinished(result);

@@ -10,6 +10,7 @@
 #include "jobs/Dispatcher.h"
 #include "jobs/IngressBackend.h"
 #include "jobs/JobObserver.h"
+#include "jobs/PayloadStore.h"
 #include "jobs/JobPreparer.h"
 #include "jobs/JobSpool.h"
 #include "Metrics.h"
@@ -56,6 +57,17 @@ public:
 	HookStore& hooks();
 	JobSpool& spool();
 	const Config& config() const;
+
+	JobInfo retry(const std::string& jobId);
+		/// Accepts a new job with the payload and hook of the finished job jobId,
+		/// linked to it (retry_of / retried_by), and queues it. Throws
+		/// Poco::NotFoundException (unknown job, payload or hook no longer kept),
+		/// Poco::IllegalStateException (not finished yet, payload retention off, the
+		/// queue full) or Poco::IOException (the journal refuses the record).
+
+	std::string payload(const std::string& jobId) const;
+		/// The raw body the job was accepted with. Throws Poco::NotFoundException
+		/// or Poco::IllegalStateException (payload retention off).
 
 	void reloadHooks();
 		/// SIGHUP: re-reads webhooks.json now.
@@ -106,6 +118,7 @@ public:
 
 private:
 	void recoverSpool();
+	void keepPayload(const std::string& jobId);
 	void spool(const Hook& hook, const std::string& jobId, const std::string& body, EnqueueOutcome& outcome);
 
 	Config _config;
@@ -115,6 +128,7 @@ private:
 	std::unique_ptr<ReplayGuard> _replay;
 	std::atomic<bool> _replayLogFailing{false};
 	JobSpool _spool;
+	PayloadStore _payloads;
 	Dispatcher _dispatcher;
 	Metrics _metrics;
 	ResultListener _resultListener;

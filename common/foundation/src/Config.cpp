@@ -197,6 +197,7 @@ void readBeyondWebhooks(Config::Webhooks& w, const Section& s)
 	w.queueCapacity = s.integer("queue_capacity", w.queueCapacity, 1);
 	w.rateLimitPerIpPerMinute = s.integer("rate_limit_per_ip_per_minute", w.rateLimitPerIpPerMinute, 0);
 	w.jobHistory = s.integer("job_history", w.jobHistory, 0);
+	w.keepPayloads = s.boolean("keep_payloads", w.keepPayloads);
 	w.dedupeWindowSeconds = s.integer("dedupe_window_seconds", w.dedupeWindowSeconds, 0);
 	w.telegramApiBase = s.string("telegram_api_base", w.telegramApiBase);
 	w.envFile = s.string("env_file", w.envFile);

@@ -12,6 +12,7 @@ const std::string JobStatus::ERROR_EXCEPTION = "error:exception";
 const std::string JobStatus::ERROR_NOT_FOUND = "error:not_found";
 const std::string JobStatus::ERROR_WORKER_LOST = "error:worker_lost";
 const std::string JobStatus::ERROR_JOURNAL_DAMAGED = "error:journal_damaged";
+const std::string JobStatus::CANCELLED = "cancelled";
 const std::string JobStatus::ERROR_TIMEOUT = "error:timeout";
 const std::string JobStatus::ERROR_NO_RESPONSE = "error:no_response";
 const std::string JobStatus::ERROR_NO_WAKE_HANDLER = "error:no_wake_handler";

@@ -7,6 +7,7 @@
 #include "Sygen/Foundation/JSONFields.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
+#include <optional>
 #include <set>
 
 namespace Sygen {
@@ -40,6 +41,17 @@ Poco::Dynamic::Var textOrNull(const std::string& text)
 {
 	if (text.empty()) return Poco::Dynamic::Var();
 	return text;
+}
+
+Poco::JSON::Object::Ptr withLinks(Poco::JSON::Object::Ptr obj, const AdminCommands::JobQueries& queries)
+{
+	// The dispatcher does not know a job's retry links; the spool does.
+	if (!queries.find) return obj;
+	std::optional<JobInfo> info = queries.find(obj->getValue<std::string>("job_id"));
+	if (!info) return obj;
+	obj->set("retry_of", textOrNull(info->retryOf));
+	obj->set("retried_by", textOrNull(info->retriedBy));
+	return obj;
 }
 
 } // namespace
@@ -82,6 +94,8 @@ Poco::JSON::Object::Ptr AdminCommands::toJSON(const JobInfo& job)
 		obj->set("duration_ms", Poco::Dynamic::Var());
 		obj->set("result_text", Poco::Dynamic::Var());
 	}
+	obj->set("retry_of", textOrNull(job.retryOf));
+	obj->set("retried_by", textOrNull(job.retriedBy));
 	return obj;
 }
 
@@ -98,6 +112,8 @@ Poco::JSON::Object::Ptr AdminCommands::toJSON(const DispatcherJob& job)
 	obj->set("finished_at", Poco::Dynamic::Var());
 	obj->set("duration_ms", Poco::Dynamic::Var());
 	obj->set("result_text", Poco::Dynamic::Var());
+	obj->set("retry_of", Poco::Dynamic::Var());
+	obj->set("retried_by", Poco::Dynamic::Var());
 	return obj;
 }
 
@@ -142,7 +158,7 @@ void AdminCommands::addJobCommands(AdminServer& server, Dispatcher& dispatcher, 
 		for (const DispatcherJob& job: dispatcher.jobs())
 		{
 			if (static_cast<long long>(list->size()) >= limit) break;
-			list->add(toJSON(job));
+			list->add(withLinks(toJSON(job), queries));
 			seen.insert(job.jobId);
 		}
 		if (queries.list)
@@ -166,7 +182,7 @@ void AdminCommands::addJobCommands(AdminServer& server, Dispatcher& dispatcher, 
 		std::string jobId = JSONFields::requireString(request, "job_id");
 		for (const DispatcherJob& job: dispatcher.jobs())
 		{
-			if (job.jobId == jobId) return Poco::Dynamic::Var(toJSON(job));
+			if (job.jobId == jobId) return Poco::Dynamic::Var(withLinks(toJSON(job), queries));
 		}
 		if (queries.find)
 		{

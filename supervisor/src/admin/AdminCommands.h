@@ -30,7 +30,7 @@ class AdminCommands
 	///
 	/// worker: {id, pid, state, current_job, jobs_done, restarts, uptime_seconds,
 	/// last_exit, version}; job: {job_id, hook_id, dependency, status, worker_id,
-	/// queued_at, started_at, finished_at, duration_ms, result_text} (unset values
+	/// queued_at, started_at, finished_at, duration_ms, result_text, retry_of, retried_by} (unset values
 	/// null). A job's status is "queued", "waiting" (its dependency is busy),
 	/// "running" or the final status.
 {

@@ -31,6 +31,9 @@ Poco::JSON::Object::Ptr JobStatusRequestHandler::describe(const JobInfo& job)
 	else obj->set("started_at", Poco::Dynamic::Var());
 	obj->set("finished_at", job.result ? Poco::Dynamic::Var(job.result->finishedAt) : Poco::Dynamic::Var());
 	obj->set("duration_ms", job.result ? Poco::Dynamic::Var(static_cast<Poco::Int64>(job.result->durationMs)) : Poco::Dynamic::Var());
+	// Only on replayed jobs and their originals: every other answer keeps the reference's fields.
+	if (!job.retryOf.empty()) obj->set("retry_of", job.retryOf);
+	if (!job.retriedBy.empty()) obj->set("retried_by", job.retriedBy);
 	return obj;
 }
 

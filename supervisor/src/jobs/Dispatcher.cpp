@@ -251,6 +251,12 @@ void Dispatcher::pumpOnce(std::unique_lock<std::mutex>& lock, std::vector<Webhoo
 		// Not started after all: back to its place in the queue.
 		_running.erase(job.jobId);
 		markDone(job);
+		if (_cancelling.erase(job.jobId))
+		{
+			// Cancelled while its dispatch was under way: it ends here, unrun.
+			finished.push_back(failureFor(job, JobStatus::CANCELLED, "[Webhook job cancelled by an operator before it started]"));
+			continue;
+		}
 		_queue.insert(_queue.begin() + static_cast<std::ptrdiff_t>(std::min(i, _queue.size())), job);
 		if (!recorded)
 		{
@@ -376,6 +382,34 @@ std::vector<DispatcherJob> Dispatcher::jobs() const
 	return result;
 }
 
+Dispatcher::Cancellation Dispatcher::cancel(const std::string& jobId)
+{
+	Cancellation outcome;
+	std::vector<WebhookResult> finished;
+	{
+		std::unique_lock<std::mutex> lock(_mutex);
+		auto running = _running.find(jobId);
+		if (running != _running.end())
+		{
+			_cancelling.insert(jobId);
+			outcome.kind = Cancellation::TERMINATING;
+			outcome.workerId = running->second.workerId;
+			return outcome;
+		}
+		auto queued = std::find_if(_queue.begin(), _queue.end(), [&jobId](const QueuedJob& q) { return q.jobId == jobId; });
+		if (queued == _queue.end()) return outcome;
+		finished.push_back(failureFor(*queued, JobStatus::CANCELLED, "[Webhook job cancelled by an operator before it started]"));
+		_queue.erase(queued);
+		// A pump that released the lock keeps an index into the queue: it goes round
+		// again rather than skip the job that moved into the removed one's place.
+		if (_pumping) _pumpAgain = true;
+		outcome.kind = Cancellation::CANCELLED;
+		logger().notice("job " + jobId + ": cancelled by an operator while queued");
+	}
+	notify(finished);
+	return outcome;
+}
+
 void Dispatcher::workerIdle(int)
 {
 	pump();
@@ -396,6 +430,7 @@ void Dispatcher::jobFinished(int workerId, const WebhookResult& result)
 		{
 			markDone(it->second.job);
 			_running.erase(it);
+			_cancelling.erase(result.jobId);
 			finished.push_back(result);
 		}
 		pumpLocked(lock, finished);
@@ -416,12 +451,16 @@ void Dispatcher::jobLost(int workerId, const std::string& jobId)
 		else
 		{
 			const Running& running = it->second;
-			WebhookResult r = failureFor(running.job, JobStatus::ERROR_WORKER_LOST, "");
+			bool cancelled = _cancelling.erase(jobId) > 0;
+			WebhookResult r = cancelled
+				? failureFor(running.job, JobStatus::CANCELLED, "[Webhook job cancelled by an operator while it ran: its CLI was terminated]")
+				: failureFor(running.job, JobStatus::ERROR_WORKER_LOST, "");
 			r.hookTitle = running.hookTitle;
 			r.mode = running.mode;
 			r.startedAt = IsoTime::format(running.startedAt);
 			r.durationMs = (_clock.now() - running.startedAt) / 1000;
-			logger().error("job " + jobId + ": worker " + std::to_string(workerId) + " was lost while running it");
+			if (cancelled) logger().notice("job " + jobId + ": cancelled by an operator; worker " + std::to_string(workerId) + " and its CLI were terminated");
+			else logger().error("job " + jobId + ": worker " + std::to_string(workerId) + " was lost while running it");
 			markDone(running.job);
 			_running.erase(it);
 			finished.push_back(r);

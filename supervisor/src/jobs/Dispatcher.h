@@ -107,6 +107,26 @@ public:
 		/// Jobs not yet started.
 	std::size_t runningCount() const;
 
+	struct Cancellation
+		/// What cancel() did.
+	{
+		enum Kind
+		{
+			CANCELLED,     ///< It was queued: it finished as "cancelled" and never runs.
+			TERMINATING,   ///< It runs on workerId: once that worker is terminated it ends "cancelled".
+			NOT_ACTIVE     ///< Neither queued nor running here.
+		};
+		Kind kind = NOT_ACTIVE;
+		int workerId = 0;
+	};
+
+	Cancellation cancel(const std::string& jobId);
+		/// Cancels a queued job at once (its result "cancelled" goes to the observer),
+		/// or marks a running one so that losing its worker ends it as "cancelled"
+		/// instead of error:worker_lost; the caller then terminates that worker (its
+		/// CLI's process group goes with it). A result that beats the termination
+		/// is kept as it is.
+
 	std::vector<DispatcherJob> jobs() const;
 		/// Running jobs, then queued ones in arrival order.
 
@@ -151,6 +171,7 @@ private:
 	std::map<std::string, Running> _running;     ///< By job id.
 	std::set<std::string> _busyDependencies;
 	std::map<std::string, int> _runningPerHook;  ///< Running jobs by hook id (for max_concurrent).
+	std::set<std::string> _cancelling;           ///< Running jobs an operator cancelled.
 
 	std::condition_variable _retryWanted;
 	std::thread _retryThread;

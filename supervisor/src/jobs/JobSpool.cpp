@@ -94,12 +94,14 @@ Poco::Int64 micros(Poco::Timestamp t)
 // The meta part of each record kind, one writer each for the live path and the
 // compaction. The accepted one is on every 202's path, so it is written by hand
 // (a Poco::JSON::Object and its condensing cost more than the rest of the record).
-std::string acceptedMeta(const std::string& jobId, const std::string& hookId, const std::string& dependency, Poco::Timestamp queuedAt)
+std::string acceptedMeta(const std::string& jobId, const std::string& hookId, const std::string& dependency, Poco::Timestamp queuedAt, const std::string& retryOf)
 {
+	// retry_of only when set: the records of ordinary jobs stay as they were.
 	return "{\"dependency\":" + JSONWriter::quote(dependency)
 		+ ",\"hook_id\":" + JSONWriter::quote(hookId)
 		+ ",\"job_id\":" + JSONWriter::quote(jobId)
-		+ ",\"queued_at\":" + std::to_string(micros(queuedAt)) + "}";
+		+ ",\"queued_at\":" + std::to_string(micros(queuedAt))
+		+ (retryOf.empty() ? std::string() : ",\"retry_of\":" + JSONWriter::quote(retryOf)) + "}";
 }
 
 std::string startedMeta(const std::string& jobId, int workerId, Poco::Timestamp at)
@@ -111,12 +113,13 @@ std::string startedMeta(const std::string& jobId, int workerId, Poco::Timestamp 
 	return JSONFields::compact(Poco::Dynamic::Var(meta));
 }
 
-std::string finishedMeta(const std::string& jobId, const std::string& dependency, Poco::Timestamp queuedAt, const WebhookResult& result)
+std::string finishedMeta(const std::string& jobId, const std::string& dependency, Poco::Timestamp queuedAt, const WebhookResult& result, const std::string& retryOf)
 {
 	Poco::JSON::Object meta;
 	meta.set("job_id", jobId);
 	meta.set("dependency", dependency);
 	meta.set("queued_at", micros(queuedAt));
+	if (!retryOf.empty()) meta.set("retry_of", retryOf);
 	meta.set("result", result.toJSON());
 	return JSONFields::compact(Poco::Dynamic::Var(meta));
 }
@@ -391,6 +394,8 @@ bool JobSpool::applyRecord(char type, const std::string& meta, std::uint64_t bod
 			entry.info.dependency = JSONFields::string(*obj, "dependency");
 			entry.info.status = "queued";
 			entry.info.queuedAt = Poco::Timestamp(JSONFields::integer(*obj, "queued_at", 0));
+			entry.info.retryOf = JSONFields::string(*obj, "retry_of");
+			if (!entry.info.retryOf.empty()) _retriedBy[entry.info.retryOf] = jobId;
 			entry.bodyOffset = bodyOffset;
 			entry.bodyLength = bodyLength;
 			_unfinished[jobId] = entry;
@@ -425,6 +430,8 @@ bool JobSpool::applyRecord(char type, const std::string& meta, std::uint64_t bod
 				entry.info.hookId = result.hookId;
 				entry.info.dependency = JSONFields::string(*obj, "dependency");
 				entry.info.queuedAt = Poco::Timestamp(JSONFields::integer(*obj, "queued_at", 0));
+				entry.info.retryOf = JSONFields::string(*obj, "retry_of");
+				if (!entry.info.retryOf.empty()) _retriedBy[entry.info.retryOf] = jobId;
 			}
 			remember(result, entry);
 			return true;
@@ -694,7 +701,7 @@ std::string JobSpool::newJobId()
 	return id;
 }
 
-void JobSpool::accept(const std::string& jobId, const std::string& hookId, const std::string& dependency, const std::string& body, Poco::Timestamp receivedAt)
+void JobSpool::accept(const std::string& jobId, const std::string& hookId, const std::string& dependency, const std::string& body, Poco::Timestamp receivedAt, const std::string& retryOf)
 {
 	Entry entry;
 	entry.info.jobId = jobId;
@@ -702,9 +709,10 @@ void JobSpool::accept(const std::string& jobId, const std::string& hookId, const
 	entry.info.dependency = dependency;
 	entry.info.status = "queued";
 	entry.info.queuedAt = receivedAt;
+	entry.info.retryOf = retryOf;
 	entry.bodyLength = body.size();
 
-	std::string metaText = acceptedMeta(entry.info.jobId, hookId, dependency, receivedAt);
+	std::string metaText = acceptedMeta(entry.info.jobId, hookId, dependency, receivedAt, retryOf);
 
 	std::uint64_t bodyStart = 0;
 	const std::string record = encodeRecord(RECORD_ACCEPTED, metaText, body, &bodyStart);
@@ -715,6 +723,7 @@ void JobSpool::accept(const std::string& jobId, const std::string& hookId, const
 	// while this caller waits for the sync carries it over.
 	_unfinished[entry.info.jobId] = entry;
 	_arrivalOrder.push_back(entry.info.jobId);
+	if (!retryOf.empty()) _retriedBy[retryOf] = entry.info.jobId;
 	std::uint64_t generation = enlistLocked(lock);
 	try
 	{
@@ -724,6 +733,8 @@ void JobSpool::accept(const std::string& jobId, const std::string& hookId, const
 	{
 		lock.lock();
 		_unfinished.erase(entry.info.jobId);
+		auto link = _retriedBy.find(retryOf);
+		if (link != _retriedBy.end() && link->second == entry.info.jobId) _retriedBy.erase(link);
 		throw;
 	}
 }
@@ -771,7 +782,7 @@ void JobSpool::markFinished(const WebhookResult& result)
 		entry.info.jobId = result.jobId;
 		entry.info.hookId = result.hookId;
 	}
-	std::string metaText = finishedMeta(result.jobId, entry.info.dependency, entry.info.queuedAt, result);
+	std::string metaText = finishedMeta(result.jobId, entry.info.dependency, entry.info.queuedAt, result, entry.info.retryOf);
 
 	std::uint64_t sequence = appendLocked(lock, encodeRecord(RECORD_FINISHED, metaText, "", nullptr), 0, nullptr);
 	if (it != _unfinished.end()) _unfinished.erase(it);
@@ -807,6 +818,7 @@ void JobSpool::remember(const WebhookResult& result, Entry& entry)
 	_history[entry.info.jobId] = entry.info;
 	while (_historyOrder.size() > _historyLimit)
 	{
+		_retriedBy.erase(_historyOrder.front());
 		_history.erase(_historyOrder.front());
 		_historyOrder.pop_front();
 	}
@@ -824,10 +836,19 @@ std::optional<JobInfo> JobSpool::find(const std::string& jobId) const
 {
 	std::unique_lock<std::mutex> lock(_mutex);
 	auto it = _unfinished.find(jobId);
-	if (it != _unfinished.end()) return it->second.info;
+	if (it != _unfinished.end()) return linked(it->second.info);
 	auto hist = _history.find(jobId);
-	if (hist != _history.end()) return hist->second;
+	if (hist != _history.end()) return linked(hist->second);
 	return std::nullopt;
+}
+
+JobInfo JobSpool::linked(const JobInfo& info) const
+{
+	// The link lives with the retry's record, so it survives compaction and restarts.
+	JobInfo result = info;
+	auto link = _retriedBy.find(info.jobId);
+	if (link != _retriedBy.end()) result.retriedBy = link->second;
+	return result;
 }
 
 std::vector<JobInfo> JobSpool::list(std::size_t limit) const
@@ -838,11 +859,11 @@ std::vector<JobInfo> JobSpool::list(std::size_t limit) const
 	{
 		if (jobs.size() >= limit) return jobs;
 		auto it = _unfinished.find(id);
-		if (it != _unfinished.end()) jobs.push_back(it->second.info);
+		if (it != _unfinished.end()) jobs.push_back(linked(it->second.info));
 	}
 	for (auto it = _historyOrder.rbegin(); it != _historyOrder.rend() && jobs.size() < limit; ++it)
 	{
-		jobs.push_back(_history.at(*it));
+		jobs.push_back(linked(_history.at(*it)));
 	}
 	return jobs;
 }
@@ -952,7 +973,7 @@ void JobSpool::rewriteLocked()
 			if (it == _unfinished.end() || newOffsets.count(id)) continue;
 			const Entry& entry = it->second;
 			std::uint64_t bodyOffset = 0;
-			writeRecord(fd, RECORD_ACCEPTED, acceptedMeta(id, entry.info.hookId, entry.info.dependency, entry.info.queuedAt),
+			writeRecord(fd, RECORD_ACCEPTED, acceptedMeta(id, entry.info.hookId, entry.info.dependency, entry.info.queuedAt, entry.info.retryOf),
 				preadAll(_fd, entry.bodyOffset, entry.bodyLength), offset, &bodyOffset);
 			newOffsets[id] = bodyOffset;
 			if (entry.info.startedAt)
@@ -962,7 +983,7 @@ void JobSpool::rewriteLocked()
 		{
 			const JobInfo& info = _history.at(id);
 			if (!info.result) continue;
-			writeRecord(fd, RECORD_FINISHED, finishedMeta(id, info.dependency, info.queuedAt, *info.result), "", offset, nullptr);
+			writeRecord(fd, RECORD_FINISHED, finishedMeta(id, info.dependency, info.queuedAt, *info.result, info.retryOf), "", offset, nullptr);
 		}
 		for (const auto& item: _unwritten)
 		{

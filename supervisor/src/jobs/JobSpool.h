@@ -51,11 +51,14 @@ struct JobInfo
 	std::optional<Poco::Timestamp> startedAt;
 	int workerId = 0;
 	std::optional<WebhookResult> result;   ///< Set once finished.
+	std::string retryOf;     ///< The job this one replays (jobs retry), or empty.
+	std::string retriedBy;   ///< The newest job that replays this one, or empty.
 };
 
 class JobSpool
 	/// An append-only journal (`<state>/spool/journal`) of three record kinds:
-	/// accepted (hook id, dependency, received time and the raw body), started
+	/// accepted (hook id, dependency, received time, the job it retries if any, and
+	/// the raw body), started
 	/// (worker id) and finished (the WebhookResult). Every call that changes state
 	/// returns only after its record is on disk (fdatasync); concurrent callers share
 	/// one sync (group commit), so durability costs one disk flush per batch, not per
@@ -102,8 +105,10 @@ public:
 	static std::string newJobId();
 		/// A fresh random job id (UUID text).
 
-	void accept(const std::string& jobId, const std::string& hookId, const std::string& dependency, const std::string& body, Poco::Timestamp receivedAt);
-		/// Records a new job durably (jobId from newJobId()).
+	void accept(const std::string& jobId, const std::string& hookId, const std::string& dependency, const std::string& body, Poco::Timestamp receivedAt, const std::string& retryOf = "");
+		/// Records a new job durably (jobId from newJobId()). retryOf names the job
+		/// it replays (kept in the accepted record as `retry_of`; that job then
+		/// shows it as retriedBy).
 		/// Throws Poco::IOException when the record could not be written or synced.
 
 	void markStarted(const std::string& jobId, int workerId, Poco::Timestamp at);
@@ -203,6 +208,8 @@ private:
 	void runFlusher();
 	void stopFlusher();
 	void remember(const WebhookResult& result, Entry& entry);
+	JobInfo linked(const JobInfo& info) const;
+		/// info with retriedBy filled in (the lock held).
 	void compactIfWorthIt(std::unique_lock<std::mutex>& lock);
 	void writeRecord(int fd, char type, const std::string& meta, const std::string& body, std::uint64_t& offset, std::uint64_t* bodyOffset);
 
@@ -243,6 +250,7 @@ private:
 	std::vector<JobInfo> _interrupted;
 	std::vector<JournalDamage> _damage;
 	std::vector<std::string> _lostJobs;
+	std::unordered_map<std::string, std::string> _retriedBy;   ///< Original job id -> its newest retry.
 	bool _quarantineFailed = false;
 
 	bool _writeOk = true;

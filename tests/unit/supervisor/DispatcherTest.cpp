@@ -146,6 +146,9 @@ class DispatcherTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testLostWorkerEndsJobAsWorkerLostAndFreesDependency);
 	CPPUNIT_TEST(testLostJobIsNeverRequeued);
 	CPPUNIT_TEST(testLateResultAfterLossIsIgnored);
+	CPPUNIT_TEST(testCancelOfQueuedJobFinishesItUnrun);
+	CPPUNIT_TEST(testCancelOfRunningJobEndsItCancelledWhenItsWorkerIsLost);
+	CPPUNIT_TEST(testResultBeforeTerminationWinsOverCancel);
 	CPPUNIT_TEST(testPreparerFailureFinishesJobWithoutWorker);
 	CPPUNIT_TEST(testPreparerExceptionGivesErrorException);
 	CPPUNIT_TEST(testFailedSendRequeuesAtHead);
@@ -296,6 +299,56 @@ public:
 		CPPUNIT_ASSERT(!lost->startedAt.empty());
 		// The dependency is free again: d2 runs on the remaining worker.
 		CPPUNIT_ASSERT_EQUAL(std::string("d1,d2"), joined(_workers->sent));
+	}
+
+	void testCancelOfQueuedJobFinishesItUnrun()
+	{
+		_workers->idle = {1};
+		_dispatcher->submit(job("running"));
+		_dispatcher->submit(job("a"));
+		_dispatcher->submit(job("b"));
+		Dispatcher::Cancellation c = _dispatcher->cancel("a");
+		CPPUNIT_ASSERT_EQUAL(Dispatcher::Cancellation::CANCELLED, c.kind);
+		const WebhookResult* cancelled = _observer->resultOf("a");
+		CPPUNIT_ASSERT(cancelled);
+		CPPUNIT_ASSERT_EQUAL(std::string("cancelled"), cancelled->status);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), _dispatcher->queuedCount());
+		CPPUNIT_ASSERT_EQUAL(Dispatcher::Cancellation::NOT_ACTIVE, _dispatcher->cancel("a").kind);
+		CPPUNIT_ASSERT_EQUAL(Dispatcher::Cancellation::NOT_ACTIVE, _dispatcher->cancel("unknown").kind);
+		finish("running");
+		finish("b");
+		CPPUNIT_ASSERT_EQUAL(std::string("running,b"), joined(_workers->sent));
+	}
+
+	void testCancelOfRunningJobEndsItCancelledWhenItsWorkerIsLost()
+	{
+		_workers->idle = {1, 2};
+		_dispatcher->submit(job("x", "db"));
+		_dispatcher->submit(job("y", "db"));
+		Dispatcher::Cancellation c = _dispatcher->cancel("x");
+		CPPUNIT_ASSERT_EQUAL(Dispatcher::Cancellation::TERMINATING, c.kind);
+		CPPUNIT_ASSERT_EQUAL(1, c.workerId);
+		CPPUNIT_ASSERT(!_observer->resultOf("x"));
+		_workers->running.erase(1);
+		_dispatcher->jobLost(1, "x");
+		CPPUNIT_ASSERT_EQUAL(std::string("cancelled"), _observer->resultOf("x")->status);
+		// The dependency is free again; a later loss of another job is a loss.
+		CPPUNIT_ASSERT_EQUAL(std::string("x,y"), joined(_workers->sent));
+		_workers->running.erase(2);
+		_dispatcher->jobLost(2, "y");
+		CPPUNIT_ASSERT_EQUAL(std::string("error:worker_lost"), _observer->resultOf("y")->status);
+	}
+
+	void testResultBeforeTerminationWinsOverCancel()
+	{
+		_workers->idle = {1};
+		_dispatcher->submit(job("quick"));
+		CPPUNIT_ASSERT_EQUAL(Dispatcher::Cancellation::TERMINATING, _dispatcher->cancel("quick").kind);
+		finish("quick");
+		_dispatcher->jobLost(1, "quick");
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), _observer->finished.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("success"), _observer->finished[0].status);
+		CPPUNIT_ASSERT_EQUAL(Dispatcher::Cancellation::NOT_ACTIVE, _dispatcher->cancel("quick").kind);
 	}
 
 	void testLostJobIsNeverRequeued()

@@ -64,6 +64,7 @@ class JobSpoolTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testConcurrentAcceptsAreAllDurable);
 	CPPUNIT_TEST(testListShowsUnfinishedFirstThenNewestFinished);
 	CPPUNIT_TEST(testCompactionKeepsLiveJobsAndHistoryAndShrinks);
+	CPPUNIT_TEST(testRetryLinkSurvivesCompactionAndReopen);
 	CPPUNIT_TEST(testJobIsRefusedWhenItsRecordCannotBeWritten);
 	CPPUNIT_TEST(testBodyIsReadableAsSoonAsAcceptReturns);
 	CPPUNIT_TEST_SUITE_END();
@@ -321,6 +322,44 @@ public:
 		CPPUNIT_ASSERT_EQUAL(running, again.interrupted()[0].jobId);
 		CPPUNIT_ASSERT(again.find(kept));
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), again.find(kept)->status);
+	}
+
+	void testRetryLinkSurvivesCompactionAndReopen()
+	{
+		TempDir dir;
+		std::string original, queuedRetry, finishedRetry;
+		{
+			JobSpool spool(dir.file("spool"), 10, 4096);
+			spool.open();
+			original = accept(spool, "h", "{\"n\": 1}");
+			spool.markFinished(resultFor(original, "error:exit_1"));
+			finishedRetry = JobSpool::newJobId();
+			spool.accept(finishedRetry, "h", "", "{\"n\": 1}", Poco::Timestamp(), original);
+			spool.markFinished(resultFor(finishedRetry, "error:exit_1"));
+			queuedRetry = JobSpool::newJobId();
+			spool.accept(queuedRetry, "h", "", "{\"n\": 1}", Poco::Timestamp(), finishedRetry);
+			CPPUNIT_ASSERT_EQUAL(finishedRetry, spool.find(original)->retriedBy);
+			CPPUNIT_ASSERT_EQUAL(original, spool.find(finishedRetry)->retryOf);
+			CPPUNIT_ASSERT_EQUAL(queuedRetry, spool.find(finishedRetry)->retriedBy);
+			CPPUNIT_ASSERT_EQUAL(std::string(), spool.find(original)->retryOf);
+			// Enough finished jobs to compact the journal (history 10: the three stay).
+			std::string big = "{\"pad\": \"" + std::string(1000, 'p') + "\"}";
+			bool compacted = false;
+			for (int i = 0; i < 7; ++i)
+			{
+				std::uint64_t before = spool.journalBytes();
+				spool.markFinished(resultFor(accept(spool, "h", big), "success"));
+				compacted = compacted || spool.journalBytes() < before;
+			}
+			CPPUNIT_ASSERT(compacted);
+		}
+		JobSpool again(dir.file("spool"), 10, 4096);
+		again.open();
+		CPPUNIT_ASSERT_EQUAL(finishedRetry, again.find(original)->retriedBy);
+		CPPUNIT_ASSERT_EQUAL(original, again.find(finishedRetry)->retryOf);
+		CPPUNIT_ASSERT_EQUAL(queuedRetry, again.find(finishedRetry)->retriedBy);
+		CPPUNIT_ASSERT_EQUAL(finishedRetry, again.find(queuedRetry)->retryOf);
+		CPPUNIT_ASSERT_EQUAL(std::string("queued"), again.find(queuedRetry)->status);
 	}
 
 	void testDamagedMiddleRecordCostsItselfAlone()

@@ -80,6 +80,7 @@ struct Config
 		long long queueCapacity = 1000;             ///< >= 1
 		long long rateLimitPerIpPerMinute = 0;      ///< >= 0; 0 = off
 		long long jobHistory = 1000;                ///< >= 0
+		bool keepPayloads = true;                   ///< Keep finished jobs' payloads (0600) for jobs retry / show --payload.
 		long long dedupeWindowSeconds = 86400;      ///< >= 0
 		std::string telegramApiBase = "https://api.telegram.org";
 		Matrix matrix;

@@ -16,7 +16,8 @@ namespace Sygen {
 
 struct JobStatus
 	/// A status is "success", "skipped:<reason>" or "error:<reason>"; a few errors
-	/// carry a suffix (the exit code, the provider, the mode).
+	/// carry a suffix (the exit code, the provider, the mode). "cancelled" is the
+	/// one status of neither kind (`sygen-webhookctl jobs cancel`).
 {
 	static const std::string SUCCESS;
 	static const std::string SKIPPED_QUIET_HOURS;
@@ -24,6 +25,7 @@ struct JobStatus
 	static const std::string ERROR_NOT_FOUND;
 	static const std::string ERROR_WORKER_LOST;
 	static const std::string ERROR_JOURNAL_DAMAGED;
+	static const std::string CANCELLED;                  ///< "cancelled": an operator's `jobs cancel`.
 	static const std::string ERROR_TIMEOUT;
 	static const std::string ERROR_NO_RESPONSE;
 	static const std::string ERROR_NO_WAKE_HANDLER;
