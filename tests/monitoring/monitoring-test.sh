@@ -31,20 +31,19 @@ else
 fi
 if python3 -m json.tool "$dashboard" >/dev/null; then ok "the dashboard is valid JSON"; else bad "the dashboard is not valid JSON"; fi
 
-# A real sygen-webhookd on a free port; its /metrics.
-port=""
-for p in $(shuf -i 20000-60000 -n 100); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
-done
-[ -n "$port" ] || { echo "FAIL no free port"; exit 1; }
+# A real sygen-webhookd on port 0 (the kernel picks a free port: no race with the
+# tests running beside this one); it writes the bound address to http.address.
 mkdir -p "$tmp/home"
-printf '{"webhooks": {"enabled": true, "host": "127.0.0.1", "port": %s, "token": "", "workers": 1}}\n' "$port" > "$tmp/home/config.json"
+printf '{"webhooks": {"enabled": true, "host": "127.0.0.1", "port": 0, "token": "", "workers": 1}}\n' > "$tmp/home/config.json"
 HOME="$tmp/home" PATH=/usr/bin:/bin "$webhookd" --home "$tmp/home" --config "$tmp/home/config.json" --log stderr \
     >"$tmp/server.log" 2>&1 &
 pid=$!
 metrics=""
+address_file="$tmp/home/webhook-state/http.address"
 for _ in $(seq 1 150); do
-    metrics=$(curl -fsS "http://127.0.0.1:$port/metrics" 2>/dev/null) && break
+    if [ -s "$address_file" ]; then
+        metrics=$(curl -fsS "http://$(head -n1 "$address_file")/metrics" 2>/dev/null) && break
+    fi
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.2
 done
