@@ -189,6 +189,19 @@ void readReferenceWebhooks(Config::Webhooks& w, const Section& s)
 	w.rateLimitPerMinute = s.integer("rate_limit_per_minute", w.rateLimitPerMinute, std::numeric_limits<long long>::min());
 }
 
+void readBackend(Config::Backend& b, const Section& s)
+{
+	b.type = s.string("type", b.type);
+	if (b.type != "spool" && b.type != "postgres") s.fail("type", "must be \"spool\" or \"postgres\"");
+	b.dsn = s.string("dsn", b.dsn);
+	if (b.postgres() && b.dsn.empty()) s.fail("dsn", "required when type is \"postgres\"");
+	b.nodeId = s.string("node_id", b.nodeId);
+	if (b.nodeId.empty()) b.nodeId = Poco::Environment::nodeName();
+	if (b.nodeId.size() > 128) s.fail("node_id", "must be at most 128 characters");
+	b.leaseSeconds = static_cast<int>(s.integer("lease_seconds", b.leaseSeconds, 5, 3600));
+	b.poolSize = static_cast<int>(s.integer("pool_size", b.poolSize, 1, 64));
+}
+
 void readBeyondWebhooks(Config::Webhooks& w, const Section& s)
 {
 	w.workers = static_cast<int>(s.integer("workers", w.workers, 1, 1024));
@@ -210,6 +223,8 @@ void readBeyondWebhooks(Config::Webhooks& w, const Section& s)
 	Section callback = s.section("result_callback");
 	w.resultCallback.url = callback.string("url", "");
 	w.resultCallback.secret = callback.string("secret", "");
+
+	readBackend(w.backend, s.section("backend"));
 
 	Section sandbox = s.section("sandbox");
 	w.sandbox.user = sandbox.string("user", w.sandbox.user);

@@ -3,6 +3,7 @@
 //
 
 #include "HTTPErrorMapper.h"
+#include "JobStore.h"
 #include "JsonResponse.h"
 #include <Poco/Logger.h>
 #include <Poco/Net/NetException.h>
@@ -22,6 +23,12 @@ void HTTPErrorMapper::respond(const Poco::Exception& exc, Poco::Net::HTTPServerR
 	}
 	if (dynamic_cast<const Poco::Net::ConnectionResetException*>(&exc) || dynamic_cast<const Poco::Net::ConnectionAbortedException*>(&exc))
 		return;
+	if (dynamic_cast<const BackendUnavailable*>(&exc))
+	{
+		// The database is down: logged once per outage by the pool, not per request.
+		JsonResponse::errorWithRetry(response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "backend_unavailable", 5);
+		return;
+	}
 	if (dynamic_cast<const Poco::Net::MessageException*>(&exc))
 	{
 		JsonResponse::error(response, HTTPResponse::HTTP_BAD_REQUEST, "bad_request");

@@ -213,6 +213,10 @@ void WebhookRequestHandler::accepted(Poco::Net::HTTPServerResponse& response, co
 		JsonResponse::errorWithRetry(response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "queue_full", outcome.retryAfterSeconds);
 		_backend.countResponse("hooks", 503);
 		return;
+	case EnqueueOutcome::BACKEND_UNAVAILABLE:
+		JsonResponse::errorWithRetry(response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "backend_unavailable", outcome.retryAfterSeconds);
+		_backend.countResponse("hooks", 503);
+		return;
 	case EnqueueOutcome::BUSY:
 		JsonResponse::errorWithRetry(response, HTTPResponse::HTTP_CONFLICT, "delivery_in_progress", outcome.retryAfterSeconds);
 		_backend.countResponse("hooks", 409);

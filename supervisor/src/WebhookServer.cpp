@@ -3,6 +3,7 @@
 //
 
 #include "WebhookServer.h"
+#include "SchemaMigrator.h"
 #include "ConnectionGate.h"
 #include "RequestHandlerFactory.h"
 #include "AdminCommands.h"
@@ -112,7 +113,7 @@ void WebhookServer::showHelp() const
 	help.setFooter(
 		"Signals: SIGTERM/SIGINT stop gracefully (running jobs finish within "
 		"webhooks.shutdown_grace_seconds, queued jobs stay spooled); SIGHUP reloads webhooks.json. "
-		"Exit codes: 0 ok or webhooks disabled, 78 bad configuration, 70 internal error.");
+		"Exit codes: 0 ok or webhooks disabled, 78 bad configuration (or a database schema newer than this binary), 70 internal error.");
 	help.format(std::cout);
 }
 
@@ -180,6 +181,12 @@ int WebhookServer::main(const std::vector<std::string>&)
 		logger().critical(exc.message());
 		return EXIT_CONFIG;
 	}
+	catch (SchemaTooNewError& exc)
+	{
+		// Not this binary's database to touch: an operator must upgrade the node.
+		logger().critical("cannot start: %s", exc.message());
+		return EXIT_CONFIG;
+	}
 	catch (Poco::Exception& exc)
 	{
 		logger().critical("cannot start: %s", exc.displayText());
@@ -222,7 +229,11 @@ int WebhookServer::serve(WebhookService& service)
 
 	AdminServer admin(config.paths.adminSocket);
 	AdminCommands::addWorkerCommands(admin, pool);
-	AdminCommands::addJobCommands(admin, service.dispatcher(), AdminCommands::queriesOf(service.spool()));
+	JobStore& store = service.jobStore();
+	AdminCommands::JobQueries queries;
+	queries.find = [&store](const std::string& jobId) { return store.find(jobId); };
+	queries.list = [&store](std::size_t limit) { return store.list(limit); };
+	AdminCommands::addJobCommands(admin, service.dispatcher(), queries);
 	HookAdminCommands::add(admin, service.hooks(), config.paths, HookAdminCommands::GlobalToken{
 		[&service]() { return service.globalToken(); },
 		[&service](const std::string& token) { service.setGlobalToken(token); }});
@@ -276,7 +287,8 @@ int WebhookServer::serve(WebhookService& service)
 	sink.waitIdle(Poco::Timespan(5, 0));
 	sink.stop();
 	service.hooks().flushTelemetry();
-	logger().information("stopped; %s unfinished jobs stay in the spool", std::to_string(service.spool().unfinishedCount()));
+	logger().information("stopped; %s unfinished jobs stay in the %s", std::to_string(store.unfinishedCount()),
+		std::string(store.name() == "spool" ? "spool" : "database"));
 	return EXIT_OK;
 }
 

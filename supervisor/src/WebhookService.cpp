@@ -3,6 +3,8 @@
 //
 
 #include "WebhookService.h"
+#include "PostgresJobStore.h"
+#include "SpoolJobStore.h"
 #include "Sygen/Authenticator.h"
 #include "Sygen/BearerAuthenticator.h"
 #include "Sygen/IsoTime.h"
@@ -28,6 +30,18 @@ Poco::Logger& logger()
 // than stored.
 const std::size_t MAX_DELIVERY_ID_LENGTH = 256;
 
+std::unique_ptr<JobStore> makeJobStore(const Config& config)
+{
+	const std::size_t history = static_cast<std::size_t>(config.webhooks.jobHistory);
+	if (config.webhooks.backend.postgres())
+	{
+		// The DSN's password must never reach a log line, whatever prints it.
+		Logging::addSecret(PostgresConnection::passwordOf(config.webhooks.backend.dsn));
+		return std::unique_ptr<JobStore>(new PostgresJobStore(config.webhooks.backend, history, config.webhooks.dedupeWindowSeconds));
+	}
+	return std::unique_ptr<JobStore>(new SpoolJobStore(config.paths.stateDir + "/spool", history));
+}
+
 bool isBearerMode(const Hook& hook)
 {
 	return hook.authMode != "hmac" && hook.authMode != "standard_webhooks";
@@ -40,7 +54,7 @@ WebhookService::WebhookService(const Config& config, Clock& clock):
 	_clock(clock),
 	_hooks(config.paths.hooksFile, clock),
 	_rateLimiter(static_cast<int>(config.webhooks.rateLimitPerMinute), static_cast<int>(config.webhooks.rateLimitPerIpPerMinute)),
-	_spool(config.paths.stateDir + "/spool", static_cast<std::size_t>(config.webhooks.jobHistory)),
+	_store(makeJobStore(config)),
 	_dispatcher(*this, *this, static_cast<std::size_t>(config.webhooks.queueCapacity), clock)
 {
 }
@@ -58,12 +72,12 @@ void WebhookService::open()
 	maskHookSecrets();
 	_hooks.startPolling();
 	_replay.reset(new ReplayGuard(_config.paths.stateDir + "/dedupe.log", _config.webhooks.dedupeWindowSeconds, _clock.now()));
-	_spool.open();
+	_store->open();
 }
 
 void WebhookService::recover()
 {
-	for (const JobInfo& job: _spool.interrupted())
+	for (const JobInfo& job: _store->interrupted())
 	{
 		// It may have had effects already: never run it again (SPEC §13).
 		std::shared_ptr<const Hook> hook = findHook(job.hookId);
@@ -78,7 +92,7 @@ void WebhookService::recover()
 		result.finishedAt = IsoTime::format(_clock.now());
 		jobFinished(result);
 	}
-	for (const JobInfo& job: _spool.pending())
+	for (const JobInfo& job: _store->pending())
 	{
 		std::shared_ptr<const Hook> hook = findHook(job.hookId);
 		int maxConcurrent = hook ? hook->maxConcurrent.value_or(0) : 0;
@@ -106,9 +120,9 @@ HookStore& WebhookService::hooks()
 	return _hooks;
 }
 
-JobSpool& WebhookService::spool()
+JobStore& WebhookService::jobStore()
 {
-	return _spool;
+	return *_store;
 }
 
 const Config& WebhookService::config() const
@@ -179,9 +193,10 @@ EnqueueOutcome WebhookService::enqueue(const Hook& hook, const Poco::Net::NameVa
 	std::string deliveryId;
 	if (hook.dedupeHeader && !hook.dedupeHeader->empty() && headers.has(*hook.dedupeHeader))
 		deliveryId = headers.get(*hook.dedupeHeader);
-	if (deliveryId.empty() || deliveryId.size() > MAX_DELIVERY_ID_LENGTH)
+	if (deliveryId.empty() || deliveryId.size() > MAX_DELIVERY_ID_LENGTH) deliveryId.clear();
+	if (deliveryId.empty() || _store->dedupesDeliveries())
 	{
-		spool(hook, jobId, body, outcome);
+		spool(hook, jobId, deliveryId, body, outcome);
 		return outcome;
 	}
 
@@ -203,7 +218,7 @@ EnqueueOutcome WebhookService::enqueue(const Hook& hook, const Poco::Net::NameVa
 	}
 	try
 	{
-		spool(hook, jobId, body, outcome);
+		spool(hook, jobId, deliveryId, body, outcome);
 	}
 	catch (...)
 	{
@@ -222,11 +237,30 @@ EnqueueOutcome WebhookService::enqueue(const Hook& hook, const Poco::Net::NameVa
 	return outcome;
 }
 
-void WebhookService::spool(const Hook& hook, const std::string& jobId, const std::string& body, EnqueueOutcome& outcome)
+void WebhookService::spool(const Hook& hook, const std::string& jobId, const std::string& deliveryId, const std::string& body, EnqueueOutcome& outcome)
 {
 	Poco::Timestamp now = _clock.now();
 	std::string dependency = hook.dependency.value_or("");
-	_spool.accept(jobId, hook.id, dependency, body, now);
+	NewJob job{jobId, hook.id, dependency, hook.maxConcurrent.value_or(0), body, now, deliveryId};
+	JobAcceptance acceptance;
+	try
+	{
+		acceptance = _store->accept(job);
+	}
+	catch (BackendUnavailable&)
+	{
+		// No commit, no 202 (CLUSTER.md): the sender retries after the outage.
+		outcome.kind = EnqueueOutcome::BACKEND_UNAVAILABLE;
+		outcome.retryAfterSeconds = BACKEND_RETRY_SECONDS;
+		return;
+	}
+	if (acceptance.duplicate)
+	{
+		logger().information("duplicate delivery for hook %s: already accepted as job %s", hook.id, acceptance.jobId);
+		outcome.kind = EnqueueOutcome::DUPLICATE;
+		outcome.jobId = acceptance.jobId;
+		return;
+	}
 	outcome.kind = EnqueueOutcome::ACCEPTED;
 	outcome.jobId = jobId;
 	outcome.job = QueuedJob{jobId, hook.id, dependency, now, hook.maxConcurrent.value_or(0)};
@@ -239,7 +273,7 @@ void WebhookService::dispatch(const EnqueueOutcome& accepted)
 
 std::optional<JobInfo> WebhookService::findJob(const std::string& jobId) const
 {
-	return _spool.find(jobId);
+	return _store->find(jobId);
 }
 
 bool WebhookService::mayReadJob(const JobInfo& job, const Poco::Net::NameValueCollection& headers) const
@@ -275,6 +309,11 @@ void WebhookService::countResponse(const std::string& route, int status)
 	_metrics.countResponse(route, status);
 }
 
+std::string WebhookService::unavailableBackend() const
+{
+	return _store->available() ? std::string() : _store->name();
+}
+
 std::optional<WorkOrder> WebhookService::prepare(const QueuedJob& job, WebhookResult& failure)
 {
 	std::optional<Hook> hook = _hooks.get(job.hookId);
@@ -287,7 +326,7 @@ std::optional<WorkOrder> WebhookService::prepare(const QueuedJob& job, WebhookRe
 		return std::nullopt;
 	}
 	Poco::JSON::Object::Ptr payload;
-	if (PayloadParser::parse(_spool.readBody(job.jobId), payload) != PayloadParser::OK)
+	if (PayloadParser::parse(_store->readBody(job.jobId), payload) != PayloadParser::OK)
 		throw Poco::DataFormatException("spooled body of job " + job.jobId + " is no longer a JSON object");
 	WorkOrder order;
 	order.jobId = job.jobId;
@@ -299,14 +338,14 @@ std::optional<WorkOrder> WebhookService::prepare(const QueuedJob& job, WebhookRe
 
 void WebhookService::jobStarted(const std::string& jobId, int workerId, Poco::Timestamp at)
 {
-	_spool.markStarted(jobId, workerId, at);
+	_store->markStarted(jobId, workerId, at);
 }
 
 void WebhookService::jobFinished(const WebhookResult& result)
 {
 	try
 	{
-		_spool.markFinished(result);
+		_store->markFinished(result);
 	}
 	catch (Poco::Exception& exc)
 	{

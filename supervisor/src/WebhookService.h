@@ -12,6 +12,7 @@
 #include "JobObserver.h"
 #include "JobPreparer.h"
 #include "JobSpool.h"
+#include "JobStore.h"
 #include "Metrics.h"
 #include "Sygen/Clock.h"
 #include "Sygen/Config.h"
@@ -53,7 +54,8 @@ public:
 
 	Dispatcher& dispatcher();
 	HookStore& hooks();
-	JobSpool& spool();
+	JobStore& jobStore();
+		/// Where jobs live: the spool, or PostgreSQL (webhooks.backend).
 	const Config& config() const;
 
 	void reloadHooks();
@@ -86,6 +88,7 @@ public:
 	std::string metricsText() const override;
 	bool mayReadMetrics(const std::string& clientAddress, const Poco::Net::NameValueCollection& headers) const override;
 	void countResponse(const std::string& route, int status) override;
+	std::string unavailableBackend() const override;
 
 	// JobPreparer
 	std::optional<WorkOrder> prepare(const QueuedJob& job, WebhookResult& failure) override;
@@ -95,17 +98,18 @@ public:
 	void jobFinished(const WebhookResult& result) override;
 
 	static const int QUEUE_FULL_RETRY_SECONDS = 5;
+	static const int BACKEND_RETRY_SECONDS = 5;
 
 private:
 	void recoverSpool();
-	void spool(const Hook& hook, const std::string& jobId, const std::string& body, EnqueueOutcome& outcome);
+	void spool(const Hook& hook, const std::string& jobId, const std::string& deliveryId, const std::string& body, EnqueueOutcome& outcome);
 
 	Config _config;
 	Clock& _clock;
 	HookStore _hooks;
 	RateLimiter _rateLimiter;
 	std::unique_ptr<ReplayGuard> _replay;
-	JobSpool _spool;
+	std::unique_ptr<JobStore> _store;
 	Dispatcher _dispatcher;
 	Metrics _metrics;
 	ResultListener _resultListener;

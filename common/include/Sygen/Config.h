@@ -66,6 +66,17 @@ struct Config
 		bool landlock = true;
 	};
 
+	struct Backend
+		/// webhooks.backend: where jobs, history and delivery ids live (CLUSTER.md).
+	{
+		std::string type = "spool";                 ///< "spool" (one node, the default) or "postgres".
+		std::string dsn;                            ///< libpq connection string or URI; required for postgres.
+		std::string nodeId;                         ///< Unique in the cluster; default: the host name.
+		int leaseSeconds = 30;                      ///< 5-3600: a node silent this long is dead.
+		int poolSize = 4;                           ///< 1-64 database connections.
+		bool postgres() const { return type == "postgres"; }
+	};
+
 	struct Webhooks
 	{
 		// Reference keys.
@@ -89,6 +100,7 @@ struct Config
 		std::vector<std::string> envPassthrough;
 		double readTimeoutSeconds = 10;             ///< > 0
 		double shutdownGraceSeconds = 30;           ///< >= 0
+		Backend backend;
 	};
 
 	// Top-level reference keys.
