@@ -204,7 +204,8 @@ void readBackend(Config::Backend& b, const Section& s)
 
 void readBeyondWebhooks(Config::Webhooks& w, const Section& s)
 {
-	w.workers = static_cast<int>(s.integer("workers", w.workers, 1, 1024));
+	w.workers = static_cast<int>(s.integer("workers", w.workers, 0, 1024));
+	w.ingress = s.boolean("ingress", w.ingress);
 	w.queueCapacity = s.integer("queue_capacity", w.queueCapacity, 1);
 	w.rateLimitPerIpPerMinute = s.integer("rate_limit_per_ip_per_minute", w.rateLimitPerIpPerMinute, 0);
 	w.jobHistory = s.integer("job_history", w.jobHistory, 0);
@@ -225,7 +226,9 @@ void readBeyondWebhooks(Config::Webhooks& w, const Section& s)
 	w.resultCallback.secret = callback.string("secret", "");
 
 	readBackend(w.backend, s.section("backend"));
-
+	// Node roles only make sense in a cluster: a lone node must take hooks and run them.
+	if (w.workers == 0 && !w.backend.postgres()) s.fail("workers", "must be between 1 and 1024");
+	if (!w.ingress && !w.backend.postgres()) s.fail("ingress", "false needs a postgres backend (a worker host of a cluster)");
 	Section sandbox = s.section("sandbox");
 	w.sandbox.user = sandbox.string("user", w.sandbox.user);
 	w.sandbox.cpuSeconds = sandbox.integer("cpu_seconds", w.sandbox.cpuSeconds, 0);

@@ -77,6 +77,10 @@ public:
 	virtual void countResponse(const std::string& route, int status) = 0;
 		/// Request metrics.
 
+	virtual bool acceptsHooks() const { return true; }
+		/// false on a worker host of a cluster (webhooks.ingress false): POST /hooks/...
+		/// answers 404 there; /health, /metrics and /jobs stay.
+
 	virtual std::string unavailableBackend() const { return std::string(); }
 		/// The name of the job store when it cannot be reached now ("postgres"),
 		/// "" while it can: /health answers 503 then.

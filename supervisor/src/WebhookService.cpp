@@ -42,6 +42,22 @@ std::unique_ptr<JobStore> makeJobStore(const Config& config)
 	return std::unique_ptr<JobStore>(new SpoolJobStore(config.paths.stateDir + "/spool", history));
 }
 
+std::string clusterMetrics(const std::string& nodeId, std::size_t clusterQueue)
+{
+	std::string label;
+	for (char c: nodeId)
+	{
+		if (c == '\\' || c == '"') label += '\\';
+		if (c == '\n') label += "\\n";
+		else label += c;
+	}
+	return "# HELP sygen_webhook_node_info This node of the cluster.\n# TYPE sygen_webhook_node_info gauge\n"
+		"sygen_webhook_node_info{node_id=\"" + label + "\"} 1\n"
+		"# HELP sygen_webhook_cluster_queue_depth Jobs accepted by any node and not yet started.\n"
+		"# TYPE sygen_webhook_cluster_queue_depth gauge\n"
+		"sygen_webhook_cluster_queue_depth " + std::to_string(clusterQueue) + "\n";
+}
+
 bool isBearerMode(const Hook& hook)
 {
 	return hook.authMode != "hmac" && hook.authMode != "standard_webhooks";
@@ -57,11 +73,22 @@ WebhookService::WebhookService(const Config& config, Clock& clock):
 	_store(makeJobStore(config)),
 	_dispatcher(*this, *this, static_cast<std::size_t>(config.webhooks.queueCapacity), clock)
 {
+	_postgres = dynamic_cast<PostgresJobStore*>(_store.get());
+	if (_postgres)
+	{
+		_feeder.reset(new ClusterFeeder(*_postgres, _dispatcher, config.webhooks.workers));
+		_postgres->setWakeListener([this]() { _feeder->wake(); });
+		_postgres->setLostJobListener([this](const JobInfo& job) {
+			finishLost(job, "[Webhook job lost: its node stopped renewing its lease while it was running]");
+		});
+	}
 }
 
 WebhookService::~WebhookService()
 {
 	_hooks.stopPolling();
+	if (_postgres) _postgres->stopListening();
+	_feeder.reset();
 }
 
 void WebhookService::open()
@@ -80,17 +107,7 @@ void WebhookService::recover()
 	for (const JobInfo& job: _store->interrupted())
 	{
 		// It may have had effects already: never run it again (SPEC §13).
-		std::shared_ptr<const Hook> hook = findHook(job.hookId);
-		WebhookResult result;
-		result.jobId = job.jobId;
-		result.hookId = job.hookId;
-		result.hookTitle = hook ? hook->title : "";
-		result.mode = hook ? hook->mode : "";
-		result.status = Dispatcher::STATUS_WORKER_LOST;
-		result.resultText = "[Webhook job lost: the service stopped while it was running]";
-		if (job.startedAt) result.startedAt = IsoTime::format(*job.startedAt);
-		result.finishedAt = IsoTime::format(_clock.now());
-		jobFinished(result);
+		finishLost(job, "[Webhook job lost: the service stopped while it was running]");
 	}
 	for (const JobInfo& job: _store->pending())
 	{
@@ -98,6 +115,26 @@ void WebhookService::recover()
 		int maxConcurrent = hook ? hook->maxConcurrent.value_or(0) : 0;
 		_dispatcher.submit(QueuedJob{job.jobId, job.hookId, job.dependency, job.queuedAt, maxConcurrent});
 	}
+	if (_postgres)
+	{
+		_postgres->startReaping();
+		_feeder->start();
+	}
+}
+
+void WebhookService::finishLost(const JobInfo& job, const std::string& text)
+{
+	std::shared_ptr<const Hook> hook = findHook(job.hookId);
+	WebhookResult result;
+	result.jobId = job.jobId;
+	result.hookId = job.hookId;
+	result.hookTitle = hook ? hook->title : "";
+	result.mode = hook ? hook->mode : "";
+	result.status = Dispatcher::STATUS_WORKER_LOST;
+	result.resultText = text;
+	if (job.startedAt) result.startedAt = IsoTime::format(*job.startedAt);
+	result.finishedAt = IsoTime::format(_clock.now());
+	jobFinished(result);
 }
 
 void WebhookService::setResultListener(ResultListener listener)
@@ -268,7 +305,10 @@ void WebhookService::spool(const Hook& hook, const std::string& jobId, const std
 
 void WebhookService::dispatch(const EnqueueOutcome& accepted)
 {
-	if (accepted.kind == EnqueueOutcome::ACCEPTED && !accepted.job.jobId.empty()) _dispatcher.submit(accepted.job);
+	if (accepted.kind != EnqueueOutcome::ACCEPTED || accepted.job.jobId.empty()) return;
+	// Cluster mode: the job is in the cluster's queue; whichever node is free claims it.
+	if (_feeder) _feeder->wake();
+	else _dispatcher.submit(accepted.job);
 }
 
 std::optional<JobInfo> WebhookService::findJob(const std::string& jobId) const
@@ -291,7 +331,9 @@ std::string WebhookService::metricsText() const
 {
 	Metrics::Gauges gauges = _gauges ? _gauges() : Metrics::Gauges();
 	gauges.queueDepth = _dispatcher.queuedCount();
-	return _metrics.render(gauges);
+	std::string text = _metrics.render(gauges);
+	if (_postgres) text += clusterMetrics(_postgres->nodeId(), _postgres->queuedInCluster());
+	return text;
 }
 
 bool WebhookService::mayReadMetrics(const std::string& clientAddress, const Poco::Net::NameValueCollection& headers) const
@@ -307,6 +349,11 @@ bool WebhookService::mayReadMetrics(const std::string& clientAddress, const Poco
 void WebhookService::countResponse(const std::string& route, int status)
 {
 	_metrics.countResponse(route, status);
+}
+
+bool WebhookService::acceptsHooks() const
+{
+	return _config.webhooks.ingress;
 }
 
 std::string WebhookService::unavailableBackend() const
@@ -358,6 +405,7 @@ void WebhookService::jobFinished(const WebhookResult& result)
 	_metrics.countJob(result.status, result.durationMs);
 	logger().information("job %s of hook %s finished: %s (%s ms)", result.jobId, result.hookId, result.status, std::to_string(result.durationMs));
 	if (_resultListener) _resultListener(result);
+	if (_feeder) _feeder->wake();
 }
 
 } // namespace Sygen

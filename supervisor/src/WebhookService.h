@@ -12,7 +12,9 @@
 #include "JobObserver.h"
 #include "JobPreparer.h"
 #include "JobSpool.h"
+#include "ClusterFeeder.h"
 #include "JobStore.h"
+#include "PostgresJobStore.h"
 #include "Metrics.h"
 #include "Sygen/Clock.h"
 #include "Sygen/Config.h"
@@ -89,6 +91,7 @@ public:
 	bool mayReadMetrics(const std::string& clientAddress, const Poco::Net::NameValueCollection& headers) const override;
 	void countResponse(const std::string& route, int status) override;
 	std::string unavailableBackend() const override;
+	bool acceptsHooks() const override;
 
 	// JobPreparer
 	std::optional<WorkOrder> prepare(const QueuedJob& job, WebhookResult& failure) override;
@@ -102,6 +105,7 @@ public:
 
 private:
 	void recoverSpool();
+	void finishLost(const JobInfo& job, const std::string& text);
 	void spool(const Hook& hook, const std::string& jobId, const std::string& deliveryId, const std::string& body, EnqueueOutcome& outcome);
 
 	Config _config;
@@ -116,6 +120,8 @@ private:
 	std::function<Metrics::Gauges()> _gauges;
 	std::shared_ptr<const HookSet> _maskedSnapshot;
 	std::shared_ptr<const std::string> _globalToken;  // std::atomic_load / atomic_store only
+	PostgresJobStore* _postgres = nullptr;   ///< _store in cluster mode, else null.
+	std::unique_ptr<ClusterFeeder> _feeder;  ///< Cluster mode: claims jobs for the dispatcher.
 };
 
 } // namespace Sygen

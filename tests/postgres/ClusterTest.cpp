@@ -43,6 +43,10 @@ class ClusterTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testAnyNodeAnswersForAnyJob);
 	CPPUNIT_TEST(testDatabaseDownGives503AndRecoversWithoutRestart);
 	CPPUNIT_TEST(testRestartRunsJobsLeftQueuedInTheDatabase);
+	CPPUNIT_TEST(testJobsAcceptedOnOneNodeRunOnBoth);
+	CPPUNIT_TEST(testKillNineOfANodeMidFloodLosesNoJobAndRunsNoneTwice);
+	CPPUNIT_TEST(testMetricsShowNodeAndClusterQueue);
+	CPPUNIT_TEST(testWorkerHostAndIngressOnlyNode);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -151,8 +155,107 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), node.waitForJob(queued)->getValue<std::string>("status"));
 	}
 
+	void testJobsAcceptedOnOneNodeRunOnBoth()
+	{
+		ServiceFixture& a = addNode("node-a");
+		ServiceFixture& b = addNode("node-b");
+		for (ServiceFixture* node: {&a, &b})
+		{
+			node->taskFolder("slow", R"({"result": "slow done", "sleep": 2})");
+			node->writeHooks(R"json({"hooks": [{"id": "slow", "title": "Slow", "mode": "cron_task", "prompt_template": "x", "task_folder": "slow"}]})json");
+			node->webhooks().set("workers", 1);
+			node->start();
+		}
+		std::vector<std::string> jobs;
+		for (int i = 0; i < 4; ++i) jobs.push_back(jobIdOf(a.postHook("slow", "{}")));
+		for (const std::string& jobId: jobs) CPPUNIT_ASSERT_EQUAL(std::string("success"), a.waitForJob(jobId)->getValue<std::string>("status"));
+		PostgresConnection connection(_db->dsn());
+		CPPUNIT_ASSERT_EQUAL(2LL, connection.query("SELECT count(DISTINCT node_id) FROM sygen_jobs").integer(0, 0));
+	}
+
+	void testKillNineOfANodeMidFloodLosesNoJobAndRunsNoneTwice()
+	{
+		ServiceFixture& a = addNode("node-a", 5);
+		ServiceFixture& b = addNode("node-b", 5);
+		for (ServiceFixture* node: {&a, &b})
+		{
+			node->taskFolder("flood", R"({"result": "ok", "sleep": 0.5, "started_log": "started.log"})");
+			node->writeHooks(R"json({"hooks": [{"id": "flood", "title": "Flood", "mode": "cron_task", "prompt_template": "Event {{event}}.", "task_folder": "flood"}]})json");
+			node->start();
+		}
+		std::map<std::string, std::string> accepted;   // job id -> event
+		for (int i = 0; i < 40; ++i)
+		{
+			if (i == 16) a.stop(9);
+			ServiceFixture& node = i >= 16 || i % 2 ? b : a;
+			std::string event = "e" + std::to_string(i);
+			HttpReply reply = node.postHook("flood", "{\"event\": \"" + event + "\"}");
+			if (reply.status == 202) accepted[reply.json()->getValue<std::string>("job_id")] = event;
+		}
+		CPPUNIT_ASSERT(accepted.size() >= 32);
+		std::map<std::string, int> finals;
+		for (const auto& entry: accepted)
+		{
+			std::string status = b.waitForJob(entry.first, Poco::Timespan(90, 0))->getValue<std::string>("status");
+			++finals[status];
+			CPPUNIT_ASSERT_MESSAGE(entry.first + ": " + status, status == "success" || status == "error:worker_lost");
+		}
+		// Each started at most once, across both nodes' CLIs; every success started.
+		std::string started = readIfExists(a.home() + "/workspace/cron_tasks/flood/started.log")
+			+ readIfExists(b.home() + "/workspace/cron_tasks/flood/started.log");
+		for (const auto& entry: accepted)
+		{
+			std::size_t count = 0;
+			std::string needle = "Event " + entry.second + ".";
+			for (std::size_t at = started.find(needle); at != std::string::npos; at = started.find(needle, at + 1)) ++count;
+			CPPUNIT_ASSERT_MESSAGE(entry.second + " started " + std::to_string(count) + " times", count <= 1);
+			std::string status = b.waitForJob(entry.first)->getValue<std::string>("status");
+			if (status == "success") CPPUNIT_ASSERT_EQUAL_MESSAGE(entry.second, std::size_t(1), count);
+		}
+		CPPUNIT_ASSERT(finals["success"] > 0);
+	}
+
+	void testMetricsShowNodeAndClusterQueue()
+	{
+		ServiceFixture& node = addNode("node-a");
+		node.taskFolder("slow", R"({"result": "slow done", "sleep": 3})");
+		node.writeHooks(R"json({"hooks": [{"id": "slow", "title": "Slow", "mode": "cron_task", "prompt_template": "x", "task_folder": "slow"}]})json");
+		node.webhooks().set("workers", 1);
+		node.start();
+		HttpReply idle = node.request("GET", "/metrics");
+		CPPUNIT_ASSERT_EQUAL(200, idle.status);
+		CPPUNIT_ASSERT(idle.body.find("sygen_webhook_node_info{node_id=\"node-a\"} 1\n") != std::string::npos);
+		CPPUNIT_ASSERT(idle.body.find("sygen_webhook_cluster_queue_depth 0\n") != std::string::npos);
+		for (int i = 0; i < 3; ++i) jobIdOf(node.postHook("slow", "{}"));
+		// One runs on the only worker; two wait in the cluster's queue.
+		CPPUNIT_ASSERT(node.waitFor([&]() {
+			return node.request("GET", "/metrics").body.find("sygen_webhook_cluster_queue_depth 2\n") != std::string::npos; }));
+	}
+
+	void testWorkerHostAndIngressOnlyNode()
+	{
+		ServiceFixture& worker = addNode("worker-host");
+		ServiceFixture& ingress = addNode("ingress-only");
+		worker.webhooks().set("ingress", false);
+		ingress.webhooks().set("workers", 0);
+		worker.start();
+		ingress.start();
+		HttpReply refused = worker.postHook("quick", "{}");
+		CPPUNIT_ASSERT_EQUAL(404, refused.status);
+		CPPUNIT_ASSERT_EQUAL(200, worker.request("GET", "/health").status);
+		std::string jobId = jobIdOf(ingress.postHook("quick", R"({"event": "e"})"));
+		CPPUNIT_ASSERT_EQUAL(std::string("success"), worker.waitForJob(jobId)->getValue<std::string>("status"));
+		PostgresConnection connection(_db->dsn());
+		CPPUNIT_ASSERT_EQUAL(std::string("worker-host"), connection.query("SELECT node_id FROM sygen_jobs WHERE job_id = $1", {jobId}).text(0, 0));
+	}
+
 private:
-	ServiceFixture& addNode(const std::string& nodeId)
+	static std::string readIfExists(const std::string& path)
+	{
+		return Poco::File(path).exists() ? Sygen::Test::readFile(path) : std::string();
+	}
+
+	ServiceFixture& addNode(const std::string& nodeId, int leaseSeconds = 30)
 	{
 		std::unique_ptr<ServiceFixture> node(new ServiceFixture);
 		node->writeHooks(HOOKS);
@@ -161,6 +264,7 @@ private:
 		backend->set("type", "postgres");
 		backend->set("dsn", _db->dsn());
 		backend->set("node_id", nodeId);
+		backend->set("lease_seconds", leaseSeconds);
 		node->webhooks().set("backend", backend);
 		_nodes.push_back(std::move(node));
 		return *_nodes.back();

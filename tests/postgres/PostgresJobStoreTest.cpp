@@ -27,7 +27,10 @@ class PostgresJobStoreTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testConcurrentAcceptsShareCommits);
 	CPPUNIT_TEST(testSameDeliveryIdMakesOneJobEvenConcurrently);
 	CPPUNIT_TEST(testDeliveryIdsAreShared);
-	CPPUNIT_TEST(testPendingAndInterruptedAreThisNodesOnly);
+	CPPUNIT_TEST(testClaimsKeepDependencyFifoAndMaxConcurrentAcrossNodes);
+	CPPUNIT_TEST(testClaimTakesAtMostTheLimitInArrivalOrder);
+	CPPUNIT_TEST(testRestartReleasesClaimsAndReportsInterrupted);
+	CPPUNIT_TEST(testDeadNodesRunningJobsAreLostAndClaimsReturn);
 	CPPUNIT_TEST(testDatabaseDownIsUnavailableThenRecovers);
 	CPPUNIT_TEST(testResultsWrittenWhileDownArriveLater);
 	CPPUNIT_TEST(testHistoryIsPrunedToTheLimit);
@@ -149,7 +152,43 @@ public:
 		CPPUNIT_ASSERT(!nodeB.accept(otherHook).duplicate);
 	}
 
-	void testPendingAndInterruptedAreThisNodesOnly()
+	void testClaimsKeepDependencyFifoAndMaxConcurrentAcrossNodes()
+	{
+		PostgresServer server;
+		PostgresJobStore nodeA(settings(server, "a"), 100, 3600);
+		PostgresJobStore nodeB(settings(server, "b"), 100, 3600);
+		nodeA.open();
+		nodeB.open();
+		nodeA.accept(job("s1", "serial", "{}", "d"));
+		nodeB.accept(job("s2", "serial", "{}", "d"));
+		nodeA.accept(job("free", "hook", "{}"));
+		nodeB.accept(job("m1", "limited", "{}", "", 1));
+		nodeA.accept(job("m2", "limited", "{}", "", 1));
+		CPPUNIT_ASSERT(nodeA.pending().empty());   // the cluster's queue, not a node's
+
+		CPPUNIT_ASSERT_EQUAL(std::string("s1 free m1 m2"), ids(nodeA.claim(10)));
+		// s2 waits for s1 (FIFO), m1/m2 hold the hook's only slot on node a.
+		CPPUNIT_ASSERT_EQUAL(std::string(""), ids(nodeB.claim(10)));
+		CPPUNIT_ASSERT_EQUAL(std::string("queued"), nodeB.find("s1")->status);
+
+		nodeA.markStarted("s1", 1, Poco::Timestamp());
+		finish(nodeA, "s1");
+		CPPUNIT_ASSERT_EQUAL(std::string("s2"), ids(nodeB.claim(10)));
+		CPPUNIT_ASSERT_EQUAL(std::string(""), ids(nodeA.claim(10)));
+	}
+
+	void testClaimTakesAtMostTheLimitInArrivalOrder()
+	{
+		PostgresServer server;
+		PostgresJobStore store(settings(server, "a"), 100, 3600);
+		store.open();
+		for (int i = 0; i < 5; ++i) store.accept(job("j" + std::to_string(i), "hook", "{}"));
+		CPPUNIT_ASSERT_EQUAL(std::string("j0 j1"), ids(store.claim(2)));
+		CPPUNIT_ASSERT_EQUAL(std::string("j2 j3 j4"), ids(store.claim(9)));
+		CPPUNIT_ASSERT_EQUAL(std::string(""), ids(store.claim(9)));
+	}
+
+	void testRestartReleasesClaimsAndReportsInterrupted()
 	{
 		PostgresServer server;
 		{
@@ -157,20 +196,59 @@ public:
 			nodeA.open();
 			nodeA.accept(job("a1", "hook", "{}"));
 			nodeA.accept(job("a2", "hook", "{}"));
+			CPPUNIT_ASSERT_EQUAL(std::string("a1 a2"), ids(nodeA.claim(2)));
 			nodeA.markStarted("a1", 1, Poco::Timestamp());
 		}
 		PostgresJobStore nodeB(settings(server, "b"), 100, 3600);
 		nodeB.open();
-		nodeB.accept(job("b1", "hook", "{}"));
+		CPPUNIT_ASSERT(nodeB.interrupted().empty());
 		PostgresJobStore nodeA(settings(server, "a"), 100, 3600);
 		nodeA.open();
-		std::vector<JobInfo> pending = nodeA.pending();
 		std::vector<JobInfo> interrupted = nodeA.interrupted();
-		CPPUNIT_ASSERT_EQUAL(std::size_t(1), pending.size());
-		CPPUNIT_ASSERT_EQUAL(std::string("a2"), pending[0].jobId);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), interrupted.size());
 		CPPUNIT_ASSERT_EQUAL(std::string("a1"), interrupted[0].jobId);
-		CPPUNIT_ASSERT_EQUAL(std::size_t(1), nodeB.pending().size());
+		CPPUNIT_ASSERT_EQUAL(std::string("a2"), ids(nodeB.claim(5)));
+	}
+
+	void testDeadNodesRunningJobsAreLostAndClaimsReturn()
+	{
+		PostgresServer server;
+		Config::Backend shortLease = settings(server, "b");
+		shortLease.leaseSeconds = 5;
+		std::mutex mutex;
+		std::vector<std::string> lost;
+		{
+			PostgresJobStore nodeA(settings(server, "a"), 100, 3600);
+			nodeA.open();
+			nodeA.accept(job("running", "hook", "{}"));
+			nodeA.accept(job("claimed", "hook", "{}"));
+			nodeA.claim(2);
+			nodeA.markStarted("running", 1, Poco::Timestamp());
+		}
+		// A crash leaves what a clean stop releases: put the claim back, and the
+		// heartbeat stops.
+		PostgresConnection connection(server.dsn());
+		connection.execute("UPDATE sygen_jobs SET status = 'claimed', node_id = 'a' WHERE job_id = 'claimed'");
+		connection.execute("UPDATE sygen_nodes SET heartbeat_us = 0 WHERE node_id = 'a'");
+		PostgresJobStore nodeB(shortLease, 100, 3600);
+		nodeB.setLostJobListener([&](const JobInfo& job) {
+			std::lock_guard<std::mutex> lock(mutex);
+			lost.push_back(job.jobId);
+		});
+		nodeB.open();
+		nodeB.startReaping();
+		for (int i = 0; i < 750; ++i)
+		{
+			{
+				std::lock_guard<std::mutex> lock(mutex);
+				if (!lost.empty()) break;
+			}
+			Poco::Thread::sleep(20);
+		}
+		std::lock_guard<std::mutex> lock(mutex);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), lost.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("running"), lost[0]);
+		CPPUNIT_ASSERT_EQUAL(std::string("claimed"), ids(nodeB.claim(5)));
 	}
 
 	void testDatabaseDownIsUnavailableThenRecovers()
@@ -252,13 +330,31 @@ private:
 		return backend;
 	}
 
-	static NewJob job(const std::string& id, const std::string& hook, const std::string& body)
+	static NewJob job(const std::string& id, const std::string& hook, const std::string& body,
+		const std::string& dependency = "", int maxConcurrent = 0)
 	{
 		NewJob one;
 		one.jobId = id;
 		one.hookId = hook;
 		one.body = body;
+		one.dependency = dependency;
+		one.maxConcurrent = maxConcurrent;
 		return one;
+	}
+
+	static std::string ids(const std::vector<Sygen::QueuedJob>& jobs)
+	{
+		std::string text;
+		for (const Sygen::QueuedJob& job: jobs) text += (text.empty() ? "" : " ") + job.jobId;
+		return text;
+	}
+
+	static void finish(PostgresJobStore& store, const std::string& jobId)
+	{
+		Sygen::WebhookResult result;
+		result.jobId = jobId;
+		result.status = "success";
+		store.markFinished(result);
 	}
 };
 

@@ -87,7 +87,8 @@ struct Config
 		long long maxBodyBytes = 262144;            ///< >= 0
 		long long rateLimitPerMinute = 30;          ///< 0 or less rejects every request.
 		// [beyond]
-		int workers = 2;                            ///< >= 1
+		int workers = 2;                            ///< >= 1; 0 (an ingress-only node) with a postgres backend
+		bool ingress = true;                        ///< false: a worker host (no POST /hooks; cluster mode)
 		long long queueCapacity = 1000;             ///< >= 1
 		long long rateLimitPerIpPerMinute = 0;      ///< >= 0; 0 = off
 		long long jobHistory = 1000;                ///< >= 0

@@ -7,7 +7,10 @@
 #include "Sygen/JsonFields.h"
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
+#include <Poco/Thread.h>
+#include <algorithm>
 #include <map>
+#include <poll.h>
 
 namespace Sygen {
 
@@ -21,6 +24,7 @@ Poco::Logger& logger()
 using Params = std::vector<PostgresConnection::Param>;
 
 const Poco::Timestamp::TimeDiff MAINTENANCE_INTERVAL_US = 10 * 1000 * 1000;
+const long long CLAIM_LOCK_KEY = 0x5967656e436c6169LL;   // "SygenClai"
 
 const char* const JOB_COLUMNS = "job_id, hook_id, dependency, status, queued_us, started_us, worker_id, result::text";
 
@@ -53,7 +57,11 @@ JobInfo jobFromRow(const PostgresResult& rows, int row)
 	info.jobId = rows.text(row, 0);
 	info.hookId = rows.text(row, 1);
 	info.dependency = rows.text(row, 2);
+	// Internal states: claimed (by a node, not started) reads as queued; lost (being
+	// finished as worker_lost by a survivor) as running.
 	info.status = rows.text(row, 3);
+	if (info.status == "claimed") info.status = "queued";
+	else if (info.status == "lost") info.status = "running";
 	info.queuedAt = Poco::Timestamp(rows.integer(row, 4));
 	if (!rows.isNull(row, 5)) info.startedAt = Poco::Timestamp(rows.integer(row, 5));
 	info.workerId = static_cast<int>(rows.integer(row, 6));
@@ -111,6 +119,8 @@ PostgresJobStore::PostgresJobStore(const Config::Backend& settings, std::size_t 
 
 PostgresJobStore::~PostgresJobStore()
 {
+	stopListening();
+	releaseClaims();
 	{
 		std::lock_guard<std::mutex> lock(_mutex);
 		_stopping = true;
@@ -150,8 +160,11 @@ void PostgresJobStore::open()
 		std::string now = micros(Poco::Timestamp());
 		connection.query("INSERT INTO sygen_nodes (node_id, started_us, heartbeat_us) VALUES ($1, $2, $2)"
 			" ON CONFLICT (node_id) DO UPDATE SET started_us = $2, heartbeat_us = $2", {_settings.nodeId, now});
+		// Claimed before a crash and never started: back to the cluster's queue.
+		connection.query("UPDATE sygen_jobs SET status = 'queued', node_id = NULL WHERE status = 'claimed' AND node_id = $1", {_settings.nodeId});
 		return 0;
 	});
+	if (_wake) _listener = std::thread([this] { runListener(); });
 	logger().information("jobs are kept in PostgreSQL (%s) as node %s", _pool.maskedDSN(), _settings.nodeId);
 	_flusher = std::thread([this] { runFlusher(); });
 }
@@ -190,7 +203,8 @@ void PostgresJobStore::runFlusher()
 		if (!batch.empty()) _written.notify_all();
 		// While the database is down this also reconnects (at the pool's backoff), so
 		// /health recovers without traffic and kept results get written.
-		if (_lastMaintenance.elapsed() > MAINTENANCE_INTERVAL_US || resultsWaiting || !_pool.available())
+		Poco::Timestamp::TimeDiff interval = std::min<Poco::Timestamp::TimeDiff>(MAINTENANCE_INTERVAL_US, _settings.leaseSeconds * 1000LL * 1000 / 3);
+		if (_lastMaintenance.elapsed() > interval || resultsWaiting || !_pool.available())
 		{
 			lock.unlock();
 			retryUnwrittenResults();
@@ -231,15 +245,15 @@ void PostgresJobStore::writeBatchOn(PostgresConnection& connection, std::vector<
 		if (duplicate[i]) continue;
 		const NewJob& job = *batch[i]->job;
 		params.insert(params.end(), {job.jobId, job.hookId, job.dependency, std::to_string(job.maxConcurrent), job.body,
-			micros(job.receivedAt), _settings.nodeId});
-		binary.insert(binary.end(), {false, false, false, false, true, false, false});
+			micros(job.receivedAt)});
+		binary.insert(binary.end(), {false, false, false, false, true, false});
 		batch[i]->acceptance = JobAcceptance{false, job.jobId};
 		++rows;
 	}
 	if (rows > 0)
 	{
-		connection.queryBinary("INSERT INTO sygen_jobs (job_id, hook_id, dependency, max_concurrent, body, queued_us, node_id) VALUES "
-			+ placeholders(rows, 7), params, binary);
+		connection.queryBinary("INSERT INTO sygen_jobs (job_id, hook_id, dependency, max_concurrent, body, queued_us) VALUES "
+			+ placeholders(rows, 6), params, binary);
 		connection.execute("NOTIFY sygen_jobs");
 	}
 	transaction.commit();
@@ -354,15 +368,19 @@ std::size_t PostgresJobStore::unwrittenResults() const
 void PostgresJobStore::maintain()
 {
 	_lastMaintenance.update();
+	std::vector<JobInfo> lost;
 	try
 	{
 		_pool.with([&](PostgresConnection& connection) {
 			std::string now = micros(Poco::Timestamp());
-			connection.query("UPDATE sygen_nodes SET heartbeat_us = $2 WHERE node_id = $1", {_settings.nodeId, now});
+			// An upsert: a node that was presumed dead (a long outage) rejoins.
+			connection.query("INSERT INTO sygen_nodes (node_id, started_us, heartbeat_us) VALUES ($1, $2, $2)"
+				" ON CONFLICT (node_id) DO UPDATE SET heartbeat_us = $2", {_settings.nodeId, now});
 			connection.query("DELETE FROM sygen_jobs WHERE seq IN (SELECT seq FROM sygen_jobs WHERE finished_us IS NOT NULL"
 				" ORDER BY finished_us DESC OFFSET $1)", {std::to_string(_historyLimit)});
 			Poco::Timestamp cutoff = Poco::Timestamp() - static_cast<Poco::Timestamp::TimeDiff>(_dedupeWindowSeconds) * 1000 * 1000;
 			connection.query("DELETE FROM sygen_deliveries WHERE accepted_us < $1", {micros(cutoff)});
+			lost = reapDeadNodes(connection);
 			return 0;
 		});
 	}
@@ -370,6 +388,138 @@ void PostgresJobStore::maintain()
 	{
 		// BackendUnavailable was logged by the pool; anything else is worth a line.
 		if (!dynamic_cast<BackendUnavailable*>(&exc)) logger().error("PostgreSQL maintenance failed: %s", exc.displayText());
+	}
+	// Outside the pool: finishing a job writes its result on a connection of its own.
+	for (const JobInfo& job: lost)
+	{
+		if (_lost) _lost(job);
+	}
+}
+
+void PostgresJobStore::startReaping()
+{
+	_reaping = true;
+}
+
+void PostgresJobStore::stopListening()
+{
+	_listenerStop = true;
+	if (_listener.joinable()) _listener.join();
+}
+
+std::vector<JobInfo> PostgresJobStore::reapDeadNodes(PostgresConnection& connection)
+{
+	if (!_reaping) return {};
+	Poco::Timestamp cutoff = Poco::Timestamp() - static_cast<Poco::Timestamp::TimeDiff>(_settings.leaseSeconds) * 1000 * 1000;
+	PostgresResult dead = connection.query("DELETE FROM sygen_nodes WHERE heartbeat_us < $1 AND node_id <> $2 RETURNING node_id",
+		{micros(cutoff), _settings.nodeId});
+	for (int row = 0; row < dead.rows(); ++row)
+		logger().warning("node %s stopped renewing its lease: its running jobs end worker_lost, its claimed ones return to the queue", dead.text(row, 0));
+	// Also jobs of nodes reaped earlier by a survivor that died before finishing them.
+	connection.query("UPDATE sygen_jobs SET status = 'queued', node_id = NULL WHERE status = 'claimed'"
+		" AND node_id NOT IN (SELECT node_id FROM sygen_nodes)");
+	PostgresResult lost = connection.query(std::string("UPDATE sygen_jobs SET status = 'lost', node_id = $1 WHERE status IN ('running', 'lost')"
+		" AND node_id NOT IN (SELECT node_id FROM sygen_nodes) RETURNING ") + JOB_COLUMNS, {_settings.nodeId});
+	std::vector<JobInfo> jobs;
+	for (int row = 0; row < lost.rows(); ++row) jobs.push_back(jobFromRow(lost, row));
+	if (lost.rows() > 0 || dead.rows() > 0) connection.execute("NOTIFY sygen_jobs");
+	return jobs;
+}
+
+std::vector<QueuedJob> PostgresJobStore::claim(std::size_t limit)
+{
+	if (limit == 0) return {};
+	return _pool.with([&](PostgresConnection& connection) {
+		Transaction transaction(connection);
+		connection.query("SELECT pg_advisory_xact_lock($1)", {std::to_string(CLAIM_LOCK_KEY)});
+		PostgresResult rows = connection.query(
+			"UPDATE sygen_jobs SET status = 'claimed', node_id = $1 WHERE seq IN ("
+			" SELECT j.seq FROM sygen_jobs j WHERE j.status = 'queued'"
+			"  AND (j.dependency = '' OR NOT EXISTS (SELECT 1 FROM sygen_jobs e WHERE e.dependency = j.dependency"
+			"   AND e.finished_us IS NULL AND e.status <> 'queued' AND e.node_id <> $1))"
+			"  AND (j.dependency = '' OR NOT EXISTS (SELECT 1 FROM sygen_jobs e WHERE e.dependency = j.dependency"
+			"   AND e.status = 'queued' AND e.seq < j.seq))"
+			"  AND (j.max_concurrent = 0 OR (SELECT count(*) FROM sygen_jobs e WHERE e.hook_id = j.hook_id"
+			"   AND e.status IN ('claimed', 'running') AND e.node_id <> $1) < j.max_concurrent)"
+			" ORDER BY j.seq LIMIT $2 FOR UPDATE SKIP LOCKED)"
+			" RETURNING seq, job_id, hook_id, dependency, queued_us, max_concurrent",
+			{_settings.nodeId, std::to_string(limit)});
+		transaction.commit();
+		std::vector<std::pair<long long, QueuedJob>> claimed;
+		for (int row = 0; row < rows.rows(); ++row)
+		{
+			QueuedJob job{rows.text(row, 1), rows.text(row, 2), rows.text(row, 3), Poco::Timestamp(rows.integer(row, 4)),
+				static_cast<int>(rows.integer(row, 5))};
+			claimed.emplace_back(rows.integer(row, 0), job);
+		}
+		// RETURNING gives no order: arrival order is what the dispatcher keeps.
+		std::sort(claimed.begin(), claimed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+		std::vector<QueuedJob> jobs;
+		for (auto& entry: claimed) jobs.push_back(entry.second);
+		return jobs;
+	});
+}
+
+void PostgresJobStore::setWakeListener(std::function<void()> listener)
+{
+	_wake = std::move(listener);
+}
+
+void PostgresJobStore::setLostJobListener(std::function<void(const JobInfo&)> listener)
+{
+	_lost = std::move(listener);
+}
+
+void PostgresJobStore::runListener()
+{
+	while (!_listenerStop)
+	{
+		try
+		{
+			std::unique_ptr<PostgresConnection> connection = _pool.connect();
+			connection->execute("LISTEN sygen_jobs");
+			_wake();   // whatever was accepted while not listening
+			while (!_listenerStop)
+			{
+				pollfd descriptor{connection->socket(), POLLIN, 0};
+				int ready = ::poll(&descriptor, 1, 250);
+				if (ready > 0 && !connection->notifications().empty()) _wake();
+			}
+		}
+		catch (Poco::Exception&)
+		{
+			// Down: the pool logged it; the periodic claim still runs. Retry shortly.
+			for (int i = 0; i < 4 && !_listenerStop; ++i) Poco::Thread::sleep(250);
+		}
+	}
+}
+
+void PostgresJobStore::releaseClaims()
+{
+	try
+	{
+		_pool.with([&](PostgresConnection& connection) {
+			return connection.query("UPDATE sygen_jobs SET status = 'queued', node_id = NULL WHERE status = 'claimed' AND node_id = $1",
+				{_settings.nodeId}).affected();
+		});
+	}
+	catch (Poco::Exception&)
+	{
+		// open() of the next start, or a survivor's reaping, releases them.
+	}
+}
+
+std::size_t PostgresJobStore::queuedInCluster() const
+{
+	try
+	{
+		return static_cast<std::size_t>(_pool.with([&](PostgresConnection& connection) {
+			return connection.query("SELECT count(*) FROM sygen_jobs WHERE status IN ('queued', 'claimed')").integer(0, 0);
+		}));
+	}
+	catch (Poco::Exception&)
+	{
+		return 0;
 	}
 }
 
@@ -411,12 +561,13 @@ std::vector<JobInfo> PostgresJobStore::list(std::size_t limit) const
 
 std::vector<JobInfo> PostgresJobStore::pending() const
 {
-	return jobsWhere("status = 'queued' AND node_id = $1 ORDER BY seq", {_settings.nodeId});
+	// Queued jobs belong to the cluster: claim() hands them out.
+	return {};
 }
 
 std::vector<JobInfo> PostgresJobStore::interrupted() const
 {
-	return jobsWhere("status = 'running' AND node_id = $1 ORDER BY seq", {_settings.nodeId});
+	return jobsWhere("status IN ('running', 'lost') AND node_id = $1 ORDER BY seq", {_settings.nodeId});
 }
 
 std::size_t PostgresJobStore::unfinishedCount() const

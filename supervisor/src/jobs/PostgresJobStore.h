@@ -9,10 +9,13 @@
 
 #include "JobStore.h"
 #include "PostgresPool.h"
+#include "QueuedJob.h"
 #include "Sygen/Config.h"
 #include <condition_variable>
 #include <deque>
+#include <atomic>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -57,6 +60,33 @@ public:
 	std::size_t unwrittenResults() const;
 		/// Results waiting for the database to come back.
 
+	std::vector<QueuedJob> claim(std::size_t limit);
+		/// Cluster dispatch: takes up to limit of the oldest runnable unclaimed jobs for
+		/// this node, in arrival order. Runnable: no earlier unfinished job of the same
+		/// dependency on another node or unclaimed, and fewer than the hook's
+		/// max_concurrent claimed or running on the other nodes. Claims are serialised
+		/// cluster-wide by an advisory transaction lock, so two nodes never both take
+		/// the last free slot. Throws BackendUnavailable.
+
+	void setWakeListener(std::function<void()> listener);
+		/// Called (on a thread of the store's) when another node accepted or finished a
+		/// job (LISTEN sygen_jobs), so an idle node claims at once, not on a poll.
+		/// Set before open().
+
+	void setLostJobListener(std::function<void(const JobInfo&)> listener);
+		/// Called for each job that was running on a node whose lease expired; the
+		/// listener finishes it as error:worker_lost (never run twice). Set before open().
+
+	void startReaping();
+		/// From now on, maintenance finishes dead nodes' jobs (after the result
+		/// listener is in place).
+
+	void stopListening();
+		/// Ends the LISTEN thread (no wake-up is called after it returns).
+
+	std::size_t queuedInCluster() const;
+		/// Jobs accepted by any node and not yet started; 0 when unreachable.
+
 private:
 	struct Request
 	{
@@ -73,6 +103,9 @@ private:
 	bool writeResult(const WebhookResult& result);
 	void retryUnwrittenResults();
 	void maintain();
+	std::vector<JobInfo> reapDeadNodes(PostgresConnection& connection);
+	void runListener();
+	void releaseClaims();
 	std::vector<JobInfo> jobsWhere(const std::string& condition, const std::vector<PostgresConnection::Param>& params) const;
 
 	Config::Backend _settings;
@@ -88,6 +121,11 @@ private:
 	bool _stopping = false;
 	std::thread _flusher;
 	Poco::Timestamp _lastMaintenance;
+	std::function<void()> _wake;
+	std::function<void(const JobInfo&)> _lost;
+	std::atomic<bool> _listenerStop{false};
+	std::atomic<bool> _reaping{false};
+	std::thread _listener;
 };
 
 } // namespace Sygen
