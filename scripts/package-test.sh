@@ -12,9 +12,10 @@
 #      service user on a temp home and a free port: /health, one POST
 #      /hooks/smoke answered 202, the job finished by a worker, clean SIGTERM;
 #   7. apt-get purge, and nothing left behind;
-#   8. scripts/systemd-test.sh: the .deb under a real systemd (PID 1 in
-#      systemd-nspawn): unit, ctl, jobs, journald, reload, restarts, watchdog,
-#      drain, reinstall, purge. Skips with a message where nspawn cannot run.
+#   8. ctest -L package (the entry package/systemd, scripts/systemd-test.sh):
+#      the .deb under a real systemd (PID 1 in systemd-nspawn): unit, ctl, jobs,
+#      journald, reload, restarts, watchdog, drain, reinstall, purge. Skipped
+#      with a message where nspawn cannot run.
 # Needs root (or sudo) and a Debian 12 machine. Refuses to run when the package
 # is already installed (the purge would delete /var/lib/sygen-webhook) unless
 # SYGEN_PACKAGE_TEST_FORCE=1. Builds in $PKG_BUILD_DIR (default build-pkg).
@@ -272,11 +273,13 @@ for f in /usr/bin/sygen-webhookd /usr/bin/sygen-webhook-worker /usr/bin/sygen-we
 done
 check "no statoverride left" sh -c "! dpkg-statoverride --list /etc/sygen-webhook/config.json >/dev/null"
 
-step "under a real systemd (systemd-nspawn)"
-# The fake CLI of the test build stands in for claude in the container.
-fakecli="${BUILD_DIR:-build}/tests/fakecli/claude"
-[ -x "$fakecli" ] || BUILD_TARGETS=sygen-fake-cli scripts/build.sh >/dev/null
-$SUDO scripts/systemd-test.sh "$deb" "$fakecli" || fail "the .deb under systemd (scripts/systemd-test.sh)"
+step "under a real systemd (systemd-nspawn): ctest -L package"
+# The ctest entry package/systemd (scripts/systemd-test.sh) in the test build, with
+# this .deb; its fake CLI stands in for claude in the container.
+test_build="${BUILD_DIR:-build}"
+[ -x "$test_build/tests/fakecli/claude" ] || BUILD_TARGETS=sygen-fake-cli scripts/build.sh >/dev/null
+(cd "$test_build" && $SUDO env SYGEN_TEST_DEB="$deb" ctest -L package --output-on-failure) \
+    || fail "the .deb under systemd (ctest -L package: scripts/systemd-test.sh)"
 
 echo
 echo "package-test: all checks passed"

@@ -3,29 +3,38 @@
 # minimal Debian 12 root, installs the package there with apt and checks the
 # service as an operator would use it (see the checks below, in order).
 #
-#   scripts/systemd-test.sh PACKAGE.deb FAKE_CLI
+#   scripts/systemd-test.sh FAKE_CLI [PACKAGE.deb]
 #
 # FAKE_CLI is the build's tests/fakecli/claude: copied into the container as
 # /usr/local/bin/claude (on the unit's PATH), so jobs run without a real CLI.
+# PACKAGE.deb defaults to $SYGEN_TEST_DEB. The ctest entry package/systemd runs
+# this script (scripts/package-test.sh runs it with the .deb it built: ctest -L
+# package, SYGEN_TEST_DEB set).
 #
 # The root is made by debootstrap once and cached in
 # /var/cache/sygen-webhook-test/ (keyed by suite, mirror and package list); the
 # container boots it with --volatile=overlay, so the cache is never changed.
 # The mirror is the host's (its apt sources). The container shares the host's
-# network (apt inside it reaches the same mirror). Needs root. Skips (exit 0,
-# with a message) where nspawn cannot boot a container. Prints
-# "N passed, N failed" and exits 1 when a check failed.
+# network (apt inside it reaches the same mirror). Needs root. Skips (exit 77,
+# ctest's SKIP_RETURN_CODE, with a message) without a .deb or root, or where
+# nspawn cannot boot a container. Prints "N passed, N failed" and exits 1 when
+# a check failed.
 set -uo pipefail
-cd "$(dirname "$0")/.."
 
-deb="${1:?usage: systemd-test.sh PACKAGE.deb FAKE_CLI}"
-fakecli="${2:?usage: systemd-test.sh PACKAGE.deb FAKE_CLI}"
+fakecli="${1:?usage: systemd-test.sh FAKE_CLI [PACKAGE.deb]}"
+deb="${2:-${SYGEN_TEST_DEB:-}}"
 SUITE=bookworm
 INCLUDE=systemd,systemd-sysv,dbus,libpam-systemd,libnss-systemd,procps,curl,ca-certificates
 CACHE=/var/cache/sygen-webhook-test
 started=$(date +%s)
 
-skip() { echo "systemd-test: SKIPPED: $*"; exit 0; }
+skip() { echo "systemd-test: SKIPPED: $*"; exit 77; }
+[ -n "$deb" ] || skip "no .deb given (scripts/package-test.sh builds one and runs this test with SYGEN_TEST_DEB)"
+[ -f "$deb" ] || { echo "systemd-test: no such package: $deb" >&2; exit 1; }
+[ -x "$fakecli" ] || { echo "systemd-test: no fake CLI at $fakecli" >&2; exit 1; }
+deb=$(realpath "$deb")
+fakecli=$(realpath "$fakecli")
+cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || skip "needs root (systemd-nspawn)"
 
 # What the test needs on the host.
@@ -83,10 +92,20 @@ tmp=$(mktemp -d)
 mkdir -p "$tmp/share"
 cp "$deb" "$tmp/share/sygen-webhook.deb"
 cp "$fakecli" "$tmp/share/claude"
+# The upgrade: the same package with a higher version (dpkg runs its upgrade paths).
+version=$(dpkg-deb -f "$deb" Version)
+dpkg-deb -R "$deb" "$tmp/upgrade"
+sed -i "s/^Version: .*/Version: $version+test1/" "$tmp/upgrade/DEBIAN/control"
+dpkg-deb -b "$tmp/upgrade" "$tmp/share/sygen-webhook-upgrade.deb" >/dev/null
+rm -rf "$tmp/upgrade"
 
 # --boot: systemd as PID 1; --register=no/--keep-unit: no machined, no systemd on
 # the host; --volatile=overlay: writes go to a tmpfs over the cached root.
+# --system-call-filter: nspawn's own allowlist (systemd 252) lacks Landlock's
+# calls, which the unit (no SystemCallFilter=) gets on a real host; without them
+# the workers' sandbox would run without its write confinement here.
 systemd-nspawn --boot --register=no --keep-unit --volatile=overlay --console=passive \
+    --system-call-filter="landlock_create_ruleset landlock_add_rule landlock_restrict_self" \
     -D "$root" --bind-ro="$tmp/share:/share" --machine="sygen-test-$$" \
     >"$tmp/nspawn.log" 2>&1 &
 nspawn_pid=$!
@@ -172,14 +191,43 @@ add_out=$(ct sygen-webhookctl hooks add smoke --mode cron_task --prompt 'event {
 token=$(printf '%s\n' "$add_out" | awk '/token \(shown once/ {getline; print; exit}')
 echo "$add_out" | grep -v -- "$token"
 check "sygen-webhookctl hooks add (no flags): added, with a token" test "${#token}" -eq 43
-control '{"result": "done"}'
+# The CLI also tries to write into the service's home outside its task folder,
+# which the file modes allow the service user and the sandbox's Landlock rules do not.
+probe=/var/lib/sygen-webhook/landlock-probe
+control "{\"result\": \"done\", \"write_outside\": \"$probe\"}"
 job=$(fire '{"event":"first"}')
 check "POST /hooks/smoke accepted ($job)" test -n "$job"
 waitfor 60 job_done "$job"
 check "the job ran the fake CLI: $(job_status "$job")" test "$(job_status "$job")" = success
+record=$(ct cat /var/lib/sygen-webhook/workspace/cron_tasks/smoke/fakecli-record.json)
+field() { sed -n "s/.*\"$1\" *: *\"\{0,1\}\([0-9]*\).*/\1/p" <<<"$record"; }
 svc_uid=$(ct id -u sygen-webhook)
-rec_uid=$(ct sed -n 's/.*"uid" *: *\([0-9]*\).*/\1/p' /var/lib/sygen-webhook/workspace/cron_tasks/smoke/fakecli-record.json)
-check "the CLI ran as the service user (uid $rec_uid = $svc_uid)" test -n "$rec_uid" -a "$rec_uid" = "$svc_uid"
+check "the CLI ran as the service user (uid $(field uid) = $svc_uid)" test -n "$(field uid)" -a "$(field uid)" = "$svc_uid"
+check "the CLI ran with no_new_privs" test "$(field no_new_privs)" = 1
+# Landlock's ABI version from the host kernel (perl-base is essential; 444 is
+# landlock_create_ruleset on x86_64 and arm64), 0 without Landlock.
+landlock=$(perl -e 'my $v = syscall(444, 0, 0, 1); print $v > 0 ? $v : 0' 2>/dev/null || echo 0)
+if [ "$landlock" -gt 0 ]; then
+    check "the worker applied Landlock (no 'Landlock is not available' in the journal)" \
+        not has "$(ct journalctl -u sygen-webhookd -o cat --no-pager)" '.*Landlock is not available'
+    check "the sandbox refused the CLI's write outside its task folder (errno $(field write_outside_errno) = EACCES)" \
+        test "$(field write_outside_errno)" = 13
+    check "nothing was written outside the task folder" not ct test -e "$probe"
+else
+    echo "     (this kernel has no Landlock: the sandbox's write confinement is not checked)"
+fi
+
+echo
+echo "== who may use the admin socket"
+check "the admin socket is 0600 sygen-webhook" \
+    test "$(ct stat -c '%a %U' /run/sygen-webhook/admin.sock)" = "600 sygen-webhook"
+ct useradd --system --no-create-home --groups sygen-webhook sygen-test-operator
+out=$(ct setpriv --reuid=sygen-test-operator --regid=sygen-test-operator --init-groups sygen-webhookctl workers list 2>&1)
+rc=$?
+check "a sygen-webhook group member is refused with exit 69 (got $rc)" test "$rc" = 69
+check "... and told which socket it cannot reach" has "$out" "sygen-webhookctl: cannot reach sygen-webhookd at /run/sygen-webhook/admin.sock"
+out=$(ct setpriv --reuid=sygen-webhook --regid=sygen-webhook --init-groups sygen-webhookctl workers list 2>&1)
+check "the service user runs the ctl with no flags" has "$out" "ID "
 
 echo
 echo "== journald"
@@ -212,8 +260,18 @@ check "the supervisor kept running through the reload" test "$(mainpid)" = "$pid
 
 echo
 echo "== systemctl kill -s KILL: restart, no accepted job lost"
+# Three slow jobs on two workers: two run and one waits in the queue when the
+# whole unit is killed. After the restart the queued one runs; the two that had
+# started end error:worker_lost (never run twice: docs/OPERATIONS.md).
 control '{"result": "slow", "sleep": 4}'
-job=$(fire '{"event":"killed"}')
+jobs=()
+for n in 1 2 3; do jobs+=("$(fire "{\"event\":\"killed-$n\"}")"); done
+check "three jobs accepted (${jobs[*]})" test "$(printf '%s\n' "${jobs[@]}" | grep -c .)" = 3
+two_running() { # (echo: job_status prints no newline)
+    [ "$(for j in "${jobs[@]}"; do echo "$(job_status "$j")"; done | grep -c '^running$')" = 2 ]; }
+waitfor 20 two_running
+declare -A before
+for j in "${jobs[@]}"; do before[$j]=$(job_status "$j"); done
 restarts=$(nrestarts)
 pid=$(mainpid)
 ct systemctl kill -s KILL sygen-webhookd
@@ -221,8 +279,18 @@ restarted() { local p; p=$(mainpid); [ "$(nrestarts)" -gt "$restarts" ] && [ "$p
     && ct systemctl is-active sygen-webhookd; }
 waitfor 60 restarted
 check "the unit restarted after SIGKILL" restarted
-waitfor 60 job_done "$job"
-check "the accepted job $job ended after the restart: $(job_status "$job")" job_done "$job"
+queued=0
+for j in "${jobs[@]}"; do
+    waitfor 60 job_done "$j"
+    after=$(job_status "$j")
+    case "${before[$j]}" in
+        queued) queued=$((queued + 1))
+            check "job $j, queued at the kill, ran after the restart: $after" test "$after" = success ;;
+        running) check "job $j, running at the kill, ended error:worker_lost: $after" test "$after" = error:worker_lost ;;
+        *) failcheck "job $j was '${before[$j]}' at the kill (expected queued or running)" ;;
+    esac
+done
+check "one of the three was still queued at the kill ($queued)" test "$queued" = 1
 
 echo
 echo "== the watchdog restarts a stopped (SIGSTOP) supervisor"
@@ -236,6 +304,7 @@ pid=$(mainpid)
 ct kill -STOP "$pid"
 waitfor 60 restarted
 check "watchdog: SIGSTOPped supervisor $pid killed and restarted" restarted
+check "... by the watchdog (journal: Watchdog timeout)" has "$(ct journalctl -u sygen-webhookd -o cat --no-pager)" '.*Watchdog timeout'
 ct rm -f /run/systemd/system/sygen-webhookd.service.d/watchdog.conf
 ct systemctl daemon-reload
 
@@ -246,11 +315,24 @@ control '{"result": "drained", "sleep": 3}'
 job=$(fire '{"event":"drain"}')
 running() { test "$(job_status "$job")" = running; }
 waitfor 20 running
+check "the job runs when the stop begins" running
 ct systemctl stop sygen-webhookd
 # By the message text: the job's structured fields are checked under "journald".
 drained() { has "$(ct journalctl -u sygen-webhookd -o cat --no-pager)" "job $job of hook smoke finished: success"; }
 check "the running job finished before the stop ended (journal: finished: success)" drained
 check "the unit is inactive (not failed) after stop" test "$(ct systemctl is-active sygen-webhookd)" = inactive
+
+echo
+echo "== while the service is stopped, the ctl (as root) writes files the service user owns"
+add_out=$(ct sygen-webhookctl hooks add offline --mode cron_task --prompt 'offline {{event}}' --task-folder offline 2>&1)
+offline_token=$(printf '%s\n' "$add_out" | awk '/token \(shown once/ {getline; print; exit}')
+check "hooks add while stopped: added, with a token" test "${#offline_token}" -eq 43
+check "... and said the service is not running" has "$add_out" ".*not running"
+owners=$(ct sh -c 'find /var/lib/sygen-webhook/webhooks.json /var/lib/sygen-webhook/workspace/cron_tasks/offline ! -user sygen-webhook')
+check "webhooks.json and the new task folder belong to sygen-webhook (not: ${owners:-none})" test -z "$owners"
+ct sygen-webhookctl token rotate >/dev/null 2>&1
+owners=$(ct sh -c 'find /var/lib/sygen-webhook/webhook-state ! -user sygen-webhook')
+check "token rotate while stopped: the state folder stays sygen-webhook's (not: ${owners:-none})" test -z "$owners"
 
 echo
 echo "== reinstall keeps config and hooks"
@@ -261,6 +343,33 @@ check "the edited config was kept" ct grep -q '"workers": 3' /etc/sygen-webhook/
 waitfor 30 ct systemctl is-active sygen-webhookd
 check "the hooks were kept" has "$(ct sygen-webhookctl hooks list)" smoke
 check "the unit runs again after the reinstall" ct systemctl is-active sygen-webhookd
+# The hook added while the service was stopped: the service reads its files.
+job=$(ct curl -sS -X POST http://127.0.0.1:8742/hooks/offline -H "Authorization: Bearer $offline_token" \
+    -H 'Content-Type: application/json' --data '{"event":"offline"}' | sed -n 's/.*"job_id" *: *"\([^"]*\)".*/\1/p')
+check "the hook added while stopped accepts a request ($job)" test -n "$job"
+offline_done() { has "$(ct journalctl -u sygen-webhookd -o cat --no-pager)" "job $job of hook offline finished: success"; }
+waitfor 60 offline_done
+check "... and its job ran in the task folder made while stopped" offline_done
+
+echo
+echo "== upgrade (the same package as version $version+test1) keeps config and hooks"
+pid=$(mainpid)
+ct sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q /share/sygen-webhook-upgrade.deb' >"$tmp/upgrade.log" 2>&1
+check "upgraded to $version+test1" test "$(ct dpkg-query -W -f='${Version}' sygen-webhook)" = "$version+test1"
+check "the edited config was kept" ct grep -q '"workers": 3' /etc/sygen-webhook/config.json
+upgraded() { local p; p=$(mainpid); [ "$p" != 0 ] && [ "$p" != "$pid" ] && ct systemctl is-active sygen-webhookd; }
+waitfor 30 upgraded
+check "the postinst restarted the unit (pid $pid -> $(mainpid))" upgraded
+check "it runs the edited config: 3 workers" test "$(ct sygen-webhookctl workers list | grep -c '^[0-9]')" = 3
+check "the hooks were kept" has "$(ct sygen-webhookctl hooks list)" offline
+
+echo
+echo "== remove (Debian policy: the service stops, config and state stay)"
+ct sh -c 'DEBIAN_FRONTEND=noninteractive apt-get remove -y -q sygen-webhook' >"$tmp/remove.log" 2>&1
+check "removed" not ct test -e /usr/bin/sygen-webhookd
+check "the unit is not active" not ct systemctl is-active sygen-webhookd
+check "the config is kept (conffile)" ct grep -q '"workers": 3' /etc/sygen-webhook/config.json
+check "the hooks are kept" ct grep -q '"offline"' /var/lib/sygen-webhook/webhooks.json
 
 echo
 echo "== purge (Debian policy: config and state removed, the system user stays)"

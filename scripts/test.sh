@@ -5,8 +5,10 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
 scripts/install-realcli.sh
-(cd "${BUILD_DIR:-build}" && ctest --output-on-failure -j "$(nproc)")
-# Packages: build the .deb and .rpm, lint, install, smoke-test, purge (needs root and apt).
+# -LE package: the tests of the built packages run in the package test below.
+(cd "${BUILD_DIR:-build}" && ctest --output-on-failure -j "$(nproc)" -LE package)
+# Packages: build the .deb and .rpm, lint, install, smoke-test, purge (needs root and
+# apt), then ctest -L package: the .deb under a real systemd in systemd-nspawn.
 scripts/package-test.sh
 
 # The long checks (docs/TESTING.md): the whole suite under ASan+UBSan and under TSan,
