@@ -59,6 +59,9 @@ std::string Metrics::render(const Gauges& gauges) const
 	out << "# HELP sygen_webhook_queue_depth Jobs accepted and not yet started.\n"
 	    << "# TYPE sygen_webhook_queue_depth gauge\n"
 	    << "sygen_webhook_queue_depth " << gauges.queueDepth << "\n";
+	out << "# HELP sygen_webhook_queue_capacity Jobs the queue holds before new requests get 503 (webhooks.queue_capacity).\n"
+	    << "# TYPE sygen_webhook_queue_capacity gauge\n"
+	    << "sygen_webhook_queue_capacity " << gauges.queueCapacity << "\n";
 	out << "# HELP sygen_webhook_journal_writable 1 when the job journal takes writes, 0 while it refuses them (full disk).\n"
 	    << "# TYPE sygen_webhook_journal_writable gauge\n"
 	    << "sygen_webhook_journal_writable " << (gauges.journalWritable ? 1 : 0) << "\n";
@@ -79,6 +82,9 @@ std::string Metrics::render(const Gauges& gauges) const
 	    << "sygen_webhook_workers{state=\"busy\"} " << gauges.workersBusy << "\n"
 	    << "sygen_webhook_workers{state=\"idle\"} " << gauges.workersIdle << "\n"
 	    << "sygen_webhook_workers{state=\"restarting\"} " << gauges.workersRestarting << "\n";
+	out << "# HELP sygen_webhook_worker_restarts_total Worker processes started to replace one (crash, hang, kill, restart by the operator).\n"
+	    << "# TYPE sygen_webhook_worker_restarts_total counter\n"
+	    << "sygen_webhook_worker_restarts_total " << gauges.workerRestarts << "\n";
 	out << "# HELP sygen_webhook_jobs_total Finished jobs by status.\n"
 	    << "# TYPE sygen_webhook_jobs_total counter\n";
 	for (const auto& item: _jobs)

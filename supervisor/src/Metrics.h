@@ -23,9 +23,11 @@ public:
 		/// Values read at scrape time from the parts that own them.
 	{
 		std::size_t queueDepth = 0;
+		std::size_t queueCapacity = 0;           ///< webhooks.queue_capacity.
 		std::size_t workersBusy = 0;
 		std::size_t workersIdle = 0;
 		std::size_t workersRestarting = 0;
+		std::uint64_t workerRestarts = 0;        ///< Processes started after each slot's first, since start.
 		bool journalWritable = true;
 		std::uint64_t journalWriteFailures = 0;
 		std::size_t journalDamagedRecords = 0;   ///< Found by the last start.

@@ -344,6 +344,7 @@ Metrics::Gauges SupervisorApp::gaugesOf(const WorkerPool& pool)
 	Metrics::Gauges gauges;
 	for (const WorkerInfo& worker: pool.list())
 	{
+		gauges.workerRestarts += worker.restarts;
 		if (worker.state == "busy") ++gauges.workersBusy;
 		else if (worker.state == "idle") ++gauges.workersIdle;
 		else if (worker.state != "stopped" && worker.state != "failed") ++gauges.workersRestarting;

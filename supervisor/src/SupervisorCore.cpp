@@ -277,6 +277,7 @@ std::string SupervisorCore::metricsText() const
 {
 	Metrics::Gauges gauges = _gauges ? _gauges() : Metrics::Gauges();
 	gauges.queueDepth = _dispatcher.queuedCount();
+	gauges.queueCapacity = _dispatcher.capacity();
 	gauges.journalWritable = _spool.writable();
 	gauges.journalWriteFailures = _spool.writeFailures();
 	gauges.journalDamagedRecords = _spool.damage().size();
