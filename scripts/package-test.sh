@@ -275,10 +275,11 @@ check "no statoverride left" sh -c "! dpkg-statoverride --list /etc/sygen-webhoo
 
 step "under a real systemd (systemd-nspawn): ctest -L package"
 # The ctest entry package/systemd (scripts/systemd-test.sh) in the test build, with
-# this .deb; its fake CLI stands in for claude in the container.
+# this .deb; its fake CLI stands in for claude in the container. -V: the checks
+# it passed go into the log too.
 test_build="${BUILD_DIR:-build}"
 [ -x "$test_build/tests/fakecli/claude" ] || BUILD_TARGETS=sygen-fake-cli scripts/build.sh >/dev/null
-(cd "$test_build" && $SUDO env SYGEN_TEST_DEB="$deb" ctest -L package --output-on-failure) \
+(cd "$test_build" && $SUDO env SYGEN_TEST_DEB="$deb" ctest -L package -V) \
     || fail "the .deb under systemd (ctest -L package: scripts/systemd-test.sh)"
 
 echo

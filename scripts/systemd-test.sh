@@ -83,6 +83,7 @@ if [ ! -x "$root/usr/bin/systemctl" ]; then
     debootstrap --variant=minbase --include="$INCLUDE" "$SUITE" "$partial" "$mirror" >"$partial.log" 2>&1 \
         || { tail -n 20 "$partial.log"; rm -f "$partial.log"; skip "debootstrap failed"; }
     rm -f "$partial.log"
+    chmod 0755 "$partial"  # mktemp made it 0700: the root folder of a system
     rm -rf "$root"
     mv "$partial" "$root"
     partial=""
@@ -146,6 +147,11 @@ has() { # has TEXT PATTERN: a line of TEXT starts with PATTERN (after spaces)
     # A here-string, not a pipe: with pipefail, grep -q's early exit would fail
     # the writer with SIGPIPE.
     grep -q "^ *$2" <<<"$1"
+}
+apt_step() { # apt_step DESCRIPTION APT-GET-ARGUMENTS...: a check; the log's tail on failure
+    local what="$1"; shift
+    if ct env DEBIAN_FRONTEND=noninteractive apt-get -y -q "$@" >"$tmp/apt-step.log" 2>&1; then pass "$what"
+    else failcheck "$what" "$(tail -n 25 "$tmp/apt-step.log")"; fi
 }
 mainpid() { ct systemctl show -P MainPID sygen-webhookd; }
 nrestarts() { ct systemctl show -P NRestarts sygen-webhookd; }
@@ -337,8 +343,7 @@ check "token rotate while stopped: the state folder stays sygen-webhook's (not: 
 echo
 echo "== reinstall keeps config and hooks"
 ct sed -i 's/"workers": 2/"workers": 3/' /etc/sygen-webhook/config.json
-ct sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q --reinstall /share/sygen-webhook.deb' >"$tmp/reinstall.log" 2>&1
-check "apt-get install --reinstall" ct dpkg-query -W sygen-webhook
+apt_step "apt-get install --reinstall" install --reinstall /share/sygen-webhook.deb
 check "the edited config was kept" ct grep -q '"workers": 3' /etc/sygen-webhook/config.json
 waitfor 30 ct systemctl is-active sygen-webhookd
 check "the hooks were kept" has "$(ct sygen-webhookctl hooks list)" smoke
@@ -354,7 +359,7 @@ check "... and its job ran in the task folder made while stopped" offline_done
 echo
 echo "== upgrade (the same package as version $version+test1) keeps config and hooks"
 pid=$(mainpid)
-ct sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q /share/sygen-webhook-upgrade.deb' >"$tmp/upgrade.log" 2>&1
+apt_step "apt-get install of the upgrade" install /share/sygen-webhook-upgrade.deb
 check "upgraded to $version+test1" test "$(ct dpkg-query -W -f='${Version}' sygen-webhook)" = "$version+test1"
 check "the edited config was kept" ct grep -q '"workers": 3' /etc/sygen-webhook/config.json
 upgraded() { local p; p=$(mainpid); [ "$p" != 0 ] && [ "$p" != "$pid" ] && ct systemctl is-active sygen-webhookd; }
@@ -365,7 +370,7 @@ check "the hooks were kept" has "$(ct sygen-webhookctl hooks list)" offline
 
 echo
 echo "== remove (Debian policy: the service stops, config and state stay)"
-ct sh -c 'DEBIAN_FRONTEND=noninteractive apt-get remove -y -q sygen-webhook' >"$tmp/remove.log" 2>&1
+apt_step "apt-get remove" remove sygen-webhook
 check "removed" not ct test -e /usr/bin/sygen-webhookd
 check "the unit is not active" not ct systemctl is-active sygen-webhookd
 check "the config is kept (conffile)" ct grep -q '"workers": 3' /etc/sygen-webhook/config.json
@@ -373,7 +378,7 @@ check "the hooks are kept" ct grep -q '"offline"' /var/lib/sygen-webhook/webhook
 
 echo
 echo "== purge (Debian policy: config and state removed, the system user stays)"
-ct sh -c 'DEBIAN_FRONTEND=noninteractive apt-get purge -y -q sygen-webhook' >"$tmp/purge.log" 2>&1
+apt_step "apt-get purge" purge sygen-webhook
 check "purged" not ct dpkg-query -W sygen-webhook
 for f in /etc/sygen-webhook /var/lib/sygen-webhook /usr/bin/sygen-webhookd /etc/systemd/system/multi-user.target.wants/sygen-webhookd.service; do
     check "$f removed" not ct test -e "$f"
