@@ -8,10 +8,9 @@
 # FAKE_CLI is the build's tests/fakecli/claude: copied into the container as
 # /usr/local/bin/claude (on the unit's PATH), so jobs run without a real CLI.
 #
-# The root is made by debootstrap once and cached in
-# /var/cache/sygen-webhook-test/ (keyed by suite, mirror and package list); the
-# container boots it with --volatile=overlay, so the cache is never changed.
-# The mirror is the host's (its apt sources). The container shares the host's
+# The root is scripts/debian-root.sh's (debootstrap once, cached in
+# /var/cache/sygen-webhook-test/); the container boots it with
+# --volatile=overlay, so the cache is never changed. The container shares the host's
 # network (apt inside it reaches the same mirror). Needs root. Skips (exit 0,
 # with a message) where nspawn cannot boot a container. Prints
 # "N passed, N failed" and exits 1 when a check failed.
@@ -20,9 +19,6 @@ cd "$(dirname "$0")/.."
 
 deb="${1:?usage: systemd-test.sh PACKAGE.deb FAKE_CLI}"
 fakecli="${2:?usage: systemd-test.sh PACKAGE.deb FAKE_CLI}"
-SUITE=bookworm
-INCLUDE=systemd,systemd-sysv,dbus,libpam-systemd,libnss-systemd,procps,curl,ca-certificates
-CACHE=/var/cache/sygen-webhook-test
 started=$(date +%s)
 
 skip() { echo "systemd-test: SKIPPED: $*"; exit 0; }
@@ -40,14 +36,7 @@ if [ ${#missing[@]} -gt 0 ]; then
         || skip "cannot install ${missing[*]}"
 fi
 
-# The host's Debian mirror: the first deb source that is not the security archive.
-mirror=$( { grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}';
-    grep -h '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk '{print $2}'; } \
-    | grep -v -- '-security' | head -n 1)
-[ -n "$mirror" ] || skip "no Debian mirror in the host's apt sources"
-
-key=$(printf '%s %s %s' "$SUITE" "$mirror" "$INCLUDE" | sha256sum | cut -c1-16)
-root="$CACHE/root-$key"
+root=$(scripts/debian-root.sh) || skip "no Debian root to boot (scripts/debian-root.sh)"
 
 passed=0
 failed=0
@@ -63,21 +52,8 @@ cleanup() {
         wait "$nspawn_pid" 2>/dev/null
     fi
     [ -n "$tmp" ] && rm -rf "$tmp"
-    [ -n "${partial:-}" ] && rm -rf "$partial"
 }
 trap cleanup EXIT
-
-if [ ! -x "$root/usr/bin/systemctl" ]; then
-    echo "systemd-test: making the Debian $SUITE root (debootstrap, mirror $mirror)"
-    mkdir -p "$CACHE"
-    partial=$(mktemp -d "$CACHE/partial.XXXXXX")
-    debootstrap --variant=minbase --include="$INCLUDE" "$SUITE" "$partial" "$mirror" >"$partial.log" 2>&1 \
-        || { tail -n 20 "$partial.log"; rm -f "$partial.log"; skip "debootstrap failed"; }
-    rm -f "$partial.log"
-    rm -rf "$root"
-    mv "$partial" "$root"
-    partial=""
-fi
 
 tmp=$(mktemp -d)
 mkdir -p "$tmp/share"
