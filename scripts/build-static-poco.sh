@@ -90,8 +90,8 @@ for f in /etc/apt/sources.list.d/*.sources; do
         /(^|\n)Types:[^\n]*deb/ && match($0, /(^|\n)Suites:[^\n]*/) {
             suites = substr($0, RSTART, RLENGTH)
             if (suites !~ ("[ \t]" rel "([ \t-]|$)")) next
+            if ($0 ~ /(^|\n)Enabled:[ \t]*no/) next
             sub(/(^|\n)Types:[^\n]*/, "\nTypes: deb-src")
-            sub(/(^|\n)Enabled:[^\n]*/, "")
             print
         }' "$f" >>"$apt_dir/parts/debian-src.sources"
 done
