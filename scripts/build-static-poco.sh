@@ -13,7 +13,8 @@
 # The result is cached in $SYGEN_BUILD_CACHE (default
 # /var/cache/sygen-webhook-build), keyed by the source version, the options,
 # the flags and the compiler, so repeated runs on one machine build it once. A
-# lock keeps concurrent runs from building it twice.
+# lock keeps concurrent runs from building it twice. As another user than root,
+# point $SYGEN_BUILD_CACHE to a folder of yours.
 #
 # The source comes with `apt-get source` through a private apt configuration
 # (sources, lists and cache in the cache folder): deb-src entries made from the
@@ -105,8 +106,9 @@ done
 [ -s "$apt_dir/parts/debian-src.sources" ] || [ -s "$apt_dir/parts/debian-src.list" ] \
     || die "no deb entry for $codename in the host's apt sources: cannot fetch the $source_pkg source"
 APT_OPTS=(-o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$apt_dir/parts"
-    -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache"
-    -o APT::Sandbox::User=root)
+    -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache")
+# apt's _apt user cannot write into a private folder under the cache.
+[ "$(id -u)" -eq 0 ] && APT_OPTS+=(-o APT::Sandbox::User=root)
 apt-get "${APT_OPTS[@]}" update >"$work/apt-update.log" 2>&1 \
     || log "apt-get update reported errors (going on: the source may still be listed)"
 (cd "$work" && apt-get "${APT_OPTS[@]}" source --download-only "$source_pkg=$source_ver" >"$work/apt-source.log" 2>&1) \
