@@ -14,8 +14,8 @@
 //
 
 #include "FuzzSupport.h"
-#include "Sygen/FrameCodec.h"
-#include "Sygen/JsonFields.h"
+#include "Sygen/Protocol/FrameCodec.h"
+#include "Sygen/Foundation/JSONFields.h"
 
 using Sygen::FrameCodec;
 using Sygen::FrameException;
@@ -40,7 +40,7 @@ std::vector<std::string> decode(const std::string& stream, std::size_t chunk, st
 				{
 					Poco::JSON::Object::Ptr obj = codec.next();
 					if (!obj) break;
-					frames.push_back(Sygen::JsonFields::compact(obj));
+					frames.push_back(Sygen::JSONFields::compact(obj));
 				}
 				catch (FrameTooLargeException&)
 				{
@@ -95,7 +95,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 	for (const std::string& json: frames)
 	{
 		if (json == "!") continue;
-		Poco::JSON::Object::Ptr obj = Sygen::JsonFields::parseObject(json);
+		Poco::JSON::Object::Ptr obj = Sygen::JSONFields::parseObject(json);
 		std::string frame;
 		try
 		{
@@ -107,7 +107,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 		}
 		codec.feed(frame);
 		Poco::JSON::Object::Ptr back = codec.next();
-		if (!back || Sygen::JsonFields::compact(back) != json) Sygen::Fuzz::fail("encode/decode round trip changed a frame");
+		if (!back || Sygen::JSONFields::compact(back) != json) Sygen::Fuzz::fail("encode/decode round trip changed a frame");
 	}
 	return 0;
 }

@@ -16,10 +16,10 @@
 //
 
 #include "FuzzSupport.h"
-#include "Sygen/HMACAuthenticator.h"
-#include "Sygen/Hook.h"
-#include "Sygen/RequestView.h"
-#include "Sygen/StandardWebhooksAuthenticator.h"
+#include "Sygen/Auth/HMACAuthenticator.h"
+#include "Sygen/Hooks/Hook.h"
+#include "Sygen/Auth/RequestView.h"
+#include "Sygen/Auth/StandardWebhooksAuthenticator.h"
 #include <Poco/Net/NameValueCollection.h>
 #include <Poco/Timestamp.h>
 

@@ -10,9 +10,9 @@
 //
 
 #include "FuzzSupport.h"
-#include "Sygen/Hook.h"
-#include "Sygen/HookStore.h"
-#include "Sygen/JsonFields.h"
+#include "Sygen/Hooks/Hook.h"
+#include "Sygen/Hooks/HookStore.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/ParseHandler.h>
@@ -22,7 +22,7 @@
 
 using Sygen::Hook;
 using Sygen::HookStore;
-using Sygen::JsonFields;
+using Sygen::JSONFields;
 
 namespace {
 
@@ -30,9 +30,9 @@ std::string hooksPath;
 
 void checkRoundTrip(const Hook& hook)
 {
-	std::string first = JsonFields::compact(hook.toJSON());
+	std::string first = JSONFields::compact(hook.toJSON());
 	Hook again = Hook::fromJSON(*hook.toJSON());
-	if (JsonFields::compact(again.toJSON()) != first) Sygen::Fuzz::fail("toJSON/fromJSON changed a hook");
+	if (JSONFields::compact(again.toJSON()) != first) Sygen::Fuzz::fail("toJSON/fromJSON changed a hook");
 }
 
 } // namespace

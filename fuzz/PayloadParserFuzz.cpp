@@ -14,13 +14,13 @@
 //
 
 #include "FuzzSupport.h"
-#include "RequestHandlerFactory.h"
-#include "WebhookRequestHandler.h"
-#include "Sygen/Authenticator.h"
-#include "Sygen/JsonFields.h"
-#include "Sygen/PayloadParser.h"
-#include "Sygen/PlainJsonScanner.h"
-#include "Sygen/RequestView.h"
+#include "http/RequestHandlerFactory.h"
+#include "http/WebhookRequestHandler.h"
+#include "Sygen/Auth/Authenticator.h"
+#include "Sygen/Foundation/JSONFields.h"
+#include "Sygen/Foundation/PayloadParser.h"
+#include "Sygen/Foundation/PlainJSONScanner.h"
+#include "Sygen/Auth/RequestView.h"
 #include <Poco/Net/NameValueCollection.h>
 #include <Poco/Timestamp.h>
 
@@ -51,23 +51,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 	if (!route.name.empty() && route.methods.empty()) Sygen::Fuzz::fail("a route without methods");
 	if ((route.name == "hooks" || route.name == "jobs") && route.argument.empty())
 		Sygen::Fuzz::fail("an empty {id} was routed");
-	WebhookRequestHandler::isJsonMediaType(contentType);
+	WebhookRequestHandler::isJSONMediaType(contentType);
 
 	Poco::JSON::Object::Ptr payload;
 	PayloadParser::Outcome outcome = PayloadParser::parse(body, payload);
 	if (outcome == PayloadParser::OK)
 	{
 		if (!payload) Sygen::Fuzz::fail("OK without a payload");
-		std::string text = Sygen::JsonFields::compact(payload);
+		std::string text = Sygen::JSONFields::compact(payload);
 		Poco::JSON::Object::Ptr again;
 		if (PayloadParser::parse(text, again) != PayloadParser::OK)
 			Sygen::Fuzz::fail("a parsed payload does not parse again after stringify");
-		if (Sygen::JsonFields::compact(again) != text) Sygen::Fuzz::fail("payload round trip changed it");
+		if (Sygen::JSONFields::compact(again) != text) Sygen::Fuzz::fail("payload round trip changed it");
 	}
 	else if (payload) Sygen::Fuzz::fail("payload set although not OK");
 	// The ingress's fast path must never disagree with the full parser.
 	if (PayloadParser::check(body) != outcome) Sygen::Fuzz::fail("check() and parse() disagree");
-	if (Sygen::PlainJsonScanner::isPlainObject(body, PayloadParser::MAX_DEPTH) && outcome != PayloadParser::OK)
+	if (Sygen::PlainJSONScanner::isPlainObject(body, PayloadParser::MAX_DEPTH) && outcome != PayloadParser::OK)
 		Sygen::Fuzz::fail("the plain scanner accepted what the parser refuses");
 
 	Poco::JSON::Object::Ptr withBom;

@@ -7,12 +7,13 @@
 //
 // Properties: rendering never throws; the prompt is exactly BEGIN "\n" ... "\n" END;
 // and when the template itself contains no "#--", nothing a payload value
-// contributes can produce "#--" in the wrapped text, so the end marker cannot be forged.
+// contributes can produce "#--" in the wrapped text, so the end marker cannot be forged;
+// the prompt never holds a NUL (it travels as one argv string).
 //
 
 #include "FuzzSupport.h"
-#include "Sygen/PayloadParser.h"
-#include "Sygen/TemplateRenderer.h"
+#include "Sygen/Foundation/PayloadParser.h"
+#include "Sygen/Hooks/TemplateRenderer.h"
 
 using Sygen::PayloadParser;
 using Sygen::TemplateRenderer;
@@ -40,6 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 		|| prompt.compare(0, begin.size() + 1, begin + "\n") != 0
 		|| prompt.compare(prompt.size() - end.size() - 1, end.size() + 1, "\n" + end) != 0)
 		Sygen::Fuzz::fail("prompt is not wrapped in the payload markers");
+	if (prompt.find('\0') != std::string::npos)
+		Sygen::Fuzz::fail("the prompt holds a NUL, which would cut the CLI's argv");
 	if (tmpl.find("#--") == std::string::npos)
 	{
 		std::string inner = prompt.substr(begin.size() + 1, prompt.size() - begin.size() - end.size() - 2);

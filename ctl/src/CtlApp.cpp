@@ -5,10 +5,10 @@
 #include "CtlApp.h"
 #include "CtlError.h"
 #include "HookCommands.h"
-#include "Sygen/Config.h"
-#include "Sygen/JsonFields.h"
-#include "Sygen/UnixSocket.h"
-#include "Sygen/WorkerChannel.h"
+#include "Sygen/Foundation/Config.h"
+#include "Sygen/Foundation/JSONFields.h"
+#include "Sygen/Foundation/UnixSocket.h"
+#include "Sygen/Protocol/WorkerChannel.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Stringifier.h>
@@ -170,10 +170,10 @@ Poco::JSON::Object::Ptr CtlApp::call(const Poco::JSON::Object& req)
 		throw SupervisorUnreachable("lost the connection to sygen-webhookd at " + path, e.displayText());
 	}
 	if (!answer) throw SupervisorUnreachable("no answer from sygen-webhookd within " + std::to_string(REPLY_TIMEOUT.totalSeconds()) + " s");
-	if (!JsonFields::boolean(*answer, "ok", false))
+	if (!JSONFields::boolean(*answer, "ok", false))
 	{
-		std::string code = JsonFields::string(*answer, "error", "failed");
-		std::string message = JsonFields::string(*answer, "message", code);
+		std::string code = JSONFields::string(*answer, "error", "failed");
+		std::string message = JSONFields::string(*answer, "message", code);
 		// The message alone, as the same operation run offline would print it; the
 		// code only where it tells more than the message.
 		if (code == "unknown_command") message += " (is sygen-webhookd older than this sygen-webhookctl?)";
@@ -187,6 +187,39 @@ Poco::Dynamic::Var CtlApp::callResult(const Poco::JSON::Object& req)
 	Poco::JSON::Object::Ptr answer = call(req);
 	return answer->get("result");
 }
+
+namespace {
+
+void printJournalWarnings(CtlApp& app)
+{
+	// Damage and a refusing journal are what an operator must not miss under the list.
+	Poco::JSON::Object::Ptr journal;
+	try
+	{
+		journal = app.callResult(*request("journal.status")).extract<Poco::JSON::Object::Ptr>();
+	}
+	catch (Poco::Exception&)
+	{
+		return; // an older supervisor
+	}
+	std::ostream& out = app.out();
+	if (!JSONFields::boolean(*journal, "writable", true))
+		out << "WARNING: the job journal cannot be written (" << JSONFields::string(*journal, "last_write_error") << "): new jobs get 503\n";
+	long long unwritten = JSONFields::integer(*journal, "unwritten_results", 0);
+	if (unwritten > 0) out << "WARNING: " << unwritten << " results are kept in memory until the journal takes them\n";
+	Poco::JSON::Array::Ptr damage = journal->getArray("damage");
+	for (std::size_t i = 0; damage && i < damage->size(); ++i)
+	{
+		Poco::JSON::Object::Ptr d = damage->getObject(static_cast<unsigned>(i));
+		std::string ids;
+		Poco::JSON::Array::Ptr list = d->getArray("job_ids");
+		for (std::size_t k = 0; list && k < list->size(); ++k) ids += (ids.empty() ? "" : " ") + list->getElement<std::string>(static_cast<unsigned>(k));
+		out << "DAMAGED journal record at offset " << JSONFields::integer(*d, "offset", 0) << " (" << JSONFields::integer(*d, "length", 0)
+			<< " bytes) quarantined in " << JSONFields::string(*d, "quarantine_file") << "; jobs: " << (ids.empty() ? "none legible" : ids) << "\n";
+	}
+}
+
+} // namespace
 
 void CtlApp::addBuiltins()
 {
@@ -248,6 +281,7 @@ void CtlApp::addBuiltins()
 				out << std::left << std::setw(38) << text(*j, "job_id") << std::setw(24) << text(*j, "hook_id")
 					<< std::setw(22) << text(*j, "status") << std::setw(8) << text(*j, "worker_id") << text(*j, "queued_at") << "\n";
 			}
+			printJournalWarnings(app);
 			return EXIT_OK;
 		}});
 	addCommand({"jobs", "show", "ID", "show one job and its result",

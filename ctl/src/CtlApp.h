@@ -8,7 +8,7 @@
 #ifndef Sygen_CtlApp_INCLUDED
 #define Sygen_CtlApp_INCLUDED
 
-#include "Sygen/Config.h"
+#include "Sygen/Foundation/Config.h"
 #include <Poco/JSON/Object.h>
 #include <functional>
 #include <iosfwd>

@@ -5,10 +5,10 @@
 #include "HookCommands.h"
 #include "CtlApp.h"
 #include "CtlError.h"
-#include "Sygen/GlobalTokenStore.h"
-#include "Sygen/HookOperations.h"
-#include "Sygen/HookStore.h"
-#include "Sygen/JsonFields.h"
+#include "Sygen/Auth/GlobalTokenStore.h"
+#include "Sygen/Admin/HookOperations.h"
+#include "Sygen/Hooks/HookStore.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
@@ -37,7 +37,7 @@ std::string text(const Poco::JSON::Object& obj, const std::string& key)
 {
 	if (!obj.has(key) || obj.isNull(key)) return "-";
 	Poco::Dynamic::Var v = obj.get(key);
-	if (v.type() == typeid(Poco::JSON::Array::Ptr) || v.type() == typeid(Poco::JSON::Object::Ptr)) return JsonFields::compact(v);
+	if (v.type() == typeid(Poco::JSON::Array::Ptr) || v.type() == typeid(Poco::JSON::Object::Ptr)) return JSONFields::compact(v);
 	std::string s = v.convert<std::string>();
 	return s.empty() ? "\"\"" : s;
 }
@@ -468,7 +468,7 @@ int hooksTest(CtlApp& app, const std::vector<std::string>& args)
 		out << "POST " << text(*result, "url") << "\n"
 			<< "HTTP " << status << " " << text(*result, "reason") << "\n";
 		if (!result->isNull("job_id")) out << "job_id: " << text(*result, "job_id") << "\n";
-		out << JsonFields::compact(result->get("body")) << "\n";
+		out << JSONFields::compact(result->get("body")) << "\n";
 	}
 	return status >= 200 && status < 300 ? CtlApp::EXIT_OK : CtlApp::EXIT_FAILED;
 }

@@ -3,7 +3,7 @@
 //
 
 #include "CtlApp.h"
-#include "Sygen/Logging.h"
+#include "Sygen/Foundation/Logging.h"
 #include <iostream>
 
 int main(int argc, char** argv)

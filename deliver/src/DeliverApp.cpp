@@ -3,12 +3,12 @@
 //
 
 #include "DeliverApp.h"
-#include "Sygen/CommandLine.h"
-#include "Sygen/JsonFields.h"
-#include "Sygen/LogFields.h"
-#include "Sygen/Logging.h"
-#include "Sygen/MatrixTransport.h"
-#include "Sygen/TelegramTransport.h"
+#include "Sygen/Foundation/CommandLine.h"
+#include "Sygen/Foundation/JSONFields.h"
+#include "Sygen/Foundation/LogFields.h"
+#include "Sygen/Foundation/Logging.h"
+#include "Sygen/Delivery/MatrixTransport.h"
+#include "Sygen/Delivery/TelegramTransport.h"
 #include <Poco/Exception.h>
 #include <Poco/NumberParser.h>
 #include <Poco/Path.h>
@@ -70,18 +70,18 @@ int DeliverApp::run(int argc, char** argv)
 	}
 	catch (Poco::Exception& e)
 	{
-		Poco::Logger::get("sygen.deliver").critical("unexpected failure: " + e.displayText());
+		Poco::Logger::get("Sygen.DeliverApp").critical("unexpected failure: " + e.displayText());
 	}
 	catch (std::exception& e)
 	{
-		Poco::Logger::get("sygen.deliver").critical("unexpected failure: " + std::string(e.what()));
+		Poco::Logger::get("Sygen.DeliverApp").critical("unexpected failure: " + std::string(e.what()));
 	}
 	return EXIT_SOFTWARE;
 }
 
 int DeliverApp::deliver(std::istream& in)
 {
-	Poco::Logger& log = Poco::Logger::get("sygen.deliver");
+	Poco::Logger& log = Poco::Logger::get("Sygen.DeliverApp");
 	// All of the input first: the worker writes it with a blocking write.
 	std::string text;
 	char buffer[65536];
@@ -97,7 +97,7 @@ int DeliverApp::deliver(std::istream& in)
 	DeliveryRequest request;
 	try
 	{
-		request = DeliveryRequest::fromJSON(*JsonFields::parseObject(text));
+		request = DeliveryRequest::fromJSON(*JSONFields::parseObject(text));
 	}
 	catch (Poco::Exception& e)
 	{

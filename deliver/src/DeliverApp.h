@@ -9,7 +9,7 @@
 #ifndef Sygen_DeliverApp_INCLUDED
 #define Sygen_DeliverApp_INCLUDED
 
-#include "Sygen/DeliveryRequest.h"
+#include "Sygen/Protocol/DeliveryRequest.h"
 #include <istream>
 #include <string>
 

@@ -58,6 +58,21 @@ std::string Metrics::render(const Gauges& gauges) const
 	out << "# HELP sygen_webhook_queue_depth Jobs accepted and not yet started.\n"
 	    << "# TYPE sygen_webhook_queue_depth gauge\n"
 	    << "sygen_webhook_queue_depth " << gauges.queueDepth << "\n";
+	out << "# HELP sygen_webhook_journal_writable 1 when the job journal takes writes, 0 while it refuses them (full disk).\n"
+	    << "# TYPE sygen_webhook_journal_writable gauge\n"
+	    << "sygen_webhook_journal_writable " << (gauges.journalWritable ? 1 : 0) << "\n";
+	out << "# HELP sygen_webhook_journal_write_failures_total Failed journal writes or syncs since start.\n"
+	    << "# TYPE sygen_webhook_journal_write_failures_total counter\n"
+	    << "sygen_webhook_journal_write_failures_total " << gauges.journalWriteFailures << "\n";
+	out << "# HELP sygen_webhook_journal_damaged_records Damaged journal records found (and quarantined) at start.\n"
+	    << "# TYPE sygen_webhook_journal_damaged_records gauge\n"
+	    << "sygen_webhook_journal_damaged_records " << gauges.journalDamagedRecords << "\n";
+	out << "# HELP sygen_webhook_unwritten_results Results kept in memory until the journal takes them.\n"
+	    << "# TYPE sygen_webhook_unwritten_results gauge\n"
+	    << "sygen_webhook_unwritten_results " << gauges.unwrittenResults << "\n";
+	out << "# HELP sygen_webhook_jobs_held 1 while queued jobs wait for the hook file (or the journal) to be usable.\n"
+	    << "# TYPE sygen_webhook_jobs_held gauge\n"
+	    << "sygen_webhook_jobs_held " << (gauges.jobsHeld ? 1 : 0) << "\n";
 	out << "# HELP sygen_webhook_workers Worker processes by state.\n"
 	    << "# TYPE sygen_webhook_workers gauge\n"
 	    << "sygen_webhook_workers{state=\"busy\"} " << gauges.workersBusy << "\n"

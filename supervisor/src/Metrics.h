@@ -26,6 +26,11 @@ public:
 		std::size_t workersBusy = 0;
 		std::size_t workersIdle = 0;
 		std::size_t workersRestarting = 0;
+		bool journalWritable = true;
+		std::uint64_t journalWriteFailures = 0;
+		std::size_t journalDamagedRecords = 0;   ///< Found by the last start.
+		std::size_t unwrittenResults = 0;
+		bool jobsHeld = false;                   ///< Queued jobs wait for a problem to clear.
 	};
 
 	void countResponse(const std::string& route, int status);

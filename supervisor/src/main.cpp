@@ -2,7 +2,7 @@
 // main.cpp — sygen-webhookd
 //
 
-#include "WebhookServer.h"
+#include "SupervisorApp.h"
 #include <iostream>
 
-POCO_SERVER_MAIN(Sygen::WebhookServer)
+POCO_SERVER_MAIN(Sygen::SupervisorApp)

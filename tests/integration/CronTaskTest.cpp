@@ -12,7 +12,7 @@
 
 #include "ServiceFixture.h"
 #include "TestSupport.h"
-#include "Sygen/JsonFields.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include <Poco/DateTime.h>
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>
@@ -28,8 +28,8 @@
 #include <unistd.h>
 #include <vector>
 
-using Sygen::JsonFields;
-using Sygen::Test::HttpReply;
+using Sygen::JSONFields;
+using Sygen::Test::HTTPReply;
 using Sygen::Test::ServiceFixture;
 using Sygen::Test::TempDir;
 
@@ -62,7 +62,7 @@ std::string expectedPrompt(const std::string& taskFolder)
 		"- Do not include transport/debug/tool confirmations (for example: \"Message sent successfully\").";
 }
 
-std::string jobIdOf(const HttpReply& reply)
+std::string jobIdOf(const HTTPReply& reply)
 {
 	CPPUNIT_ASSERT_EQUAL_MESSAGE(reply.body, 202, reply.status);
 	return reply.json()->getValue<std::string>("job_id");
@@ -77,9 +77,9 @@ std::string hookJson(const std::string& id, const std::string& fields)
 	hook->set("mode", "cron_task");
 	hook->set("prompt_template", TEMPLATE);
 	hook->set("task_folder", id);
-	Poco::JSON::Object::Ptr extra = JsonFields::parseObject("{" + fields + "}");
+	Poco::JSON::Object::Ptr extra = JSONFields::parseObject("{" + fields + "}");
 	for (const auto& member: *extra) hook->set(member.first, member.second);
-	return JsonFields::compact(hook);
+	return JSONFields::compact(hook);
 }
 
 std::string hooksFile(const std::vector<std::string>& hooks)
@@ -91,7 +91,7 @@ std::string hooksFile(const std::vector<std::string>& hooks)
 
 std::string control(const Poco::JSON::Object::Ptr& object)
 {
-	return JsonFields::compact(object);
+	return JSONFields::compact(object);
 }
 
 std::vector<std::string> strings(const Poco::JSON::Array::Ptr& array)
@@ -675,7 +675,7 @@ private:
 		bool found = _service->waitFor([&]() {
 			try
 			{
-				record = JsonFields::parseObject(Sygen::Test::readFile(folder + "/fakecli-record.json"));
+				record = JSONFields::parseObject(Sygen::Test::readFile(folder + "/fakecli-record.json"));
 				return true;
 			}
 			catch (Poco::Exception&)
@@ -689,7 +689,7 @@ private:
 
 	std::string jobStatus(const std::string& jobId)
 	{
-		HttpReply reply = _service->request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer " + ServiceFixture::TOKEN}});
+		HTTPReply reply = _service->request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer " + ServiceFixture::TOKEN}});
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(reply.body, 200, reply.status);
 		return reply.json()->getValue<std::string>("status");
 	}

@@ -8,14 +8,14 @@
 
 #include "ServiceFixture.h"
 #include "TestSupport.h"
-#include "Sygen/JsonFields.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 #include <cppunit/extensions/HelperMacros.h>
 
-using Sygen::JsonFields;
-using Sygen::Test::HttpReply;
+using Sygen::JSONFields;
+using Sygen::Test::HTTPReply;
 using Sygen::Test::ServiceFixture;
 using Sygen::Test::readFile;
 using Sygen::Test::writeFile;
@@ -372,7 +372,7 @@ public:
 		CPPUNIT_ASSERT(!hook->getValue<bool>("enabled"));
 		CPPUNIT_ASSERT_EQUAL(22, hook->getValue<int>("quiet_start"));
 		CPPUNIT_ASSERT_EQUAL(7, hook->getValue<int>("quiet_end"));
-		CPPUNIT_ASSERT_EQUAL(std::string("[\"--verbose\"]"), JsonFields::compact(hook->get("cli_parameters")));
+		CPPUNIT_ASSERT_EQUAL(std::string("[\"--verbose\"]"), JSONFields::compact(hook->get("cli_parameters")));
 		expectExit(EXIT_FAILED, {"hooks", "test", "editable"}, output);
 		CPPUNIT_ASSERT_MESSAGE(output, contains(output, "HTTP 403"));
 
@@ -496,7 +496,7 @@ public:
 		expectExit(EXIT_OK, {"reload", "--json"}, output);
 		CPPUNIT_ASSERT_EQUAL(2, parseJSON(output).extract<Poco::JSON::Object::Ptr>()->getValue<int>("hooks"));
 
-		HttpReply reply = _service->postHook("by-hand", "{}");
+		HTTPReply reply = _service->postHook("by-hand", "{}");
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(reply.body, 202, reply.status);
 		std::string jobId = reply.json()->getValue<std::string>("job_id");
 		_service->waitForJob(jobId);

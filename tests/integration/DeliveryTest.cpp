@@ -8,7 +8,7 @@
 // verifier accepts it, kept across a restart of the service.
 //
 
-#include "FakeHttpServer.h"
+#include "FakeHTTPServer.h"
 #include "ServiceFixture.h"
 #include "StandardWebhooksVerifier.h"
 #include "TestSupport.h"
@@ -19,9 +19,9 @@
 #include <atomic>
 #include <memory>
 
-using Sygen::Test::FakeHttpServer;
+using Sygen::Test::FakeHTTPServer;
 using Sygen::Test::FakeReply;
-using Sygen::Test::HttpReply;
+using Sygen::Test::HTTPReply;
 using Sygen::Test::RecordedRequest;
 using Sygen::Test::ServiceFixture;
 using Sygen::Test::StandardWebhooksVerifier;
@@ -41,7 +41,7 @@ const char* HOOKS = R"json({"hooks": [
 ]}
 )json";
 
-std::string jobIdOf(const HttpReply& reply)
+std::string jobIdOf(const HTTPReply& reply)
 {
 	CPPUNIT_ASSERT_EQUAL_MESSAGE(reply.body, 202, reply.status);
 	return reply.json()->getValue<std::string>("job_id");
@@ -69,9 +69,9 @@ class DeliveryTest: public CppUnit::TestFixture
 public:
 	void setUp() override
 	{
-		_telegram.reset(new FakeHttpServer([](const RecordedRequest&) { return FakeHttpServer::telegramOk(); }));
-		_matrix.reset(new FakeHttpServer([](const RecordedRequest&) { return FakeHttpServer::matrixOk(); }));
-		_callback.reset(new FakeHttpServer);
+		_telegram.reset(new FakeHTTPServer([](const RecordedRequest&) { return FakeHTTPServer::telegramOk(); }));
+		_matrix.reset(new FakeHTTPServer([](const RecordedRequest&) { return FakeHTTPServer::matrixOk(); }));
+		_callback.reset(new FakeHTTPServer);
 		_service.reset(new ServiceFixture);
 		_service->writeHooks(HOOKS);
 		Poco::JSON::Array::Ptr users = new Poco::JSON::Array;
@@ -274,9 +274,9 @@ public:
 	}
 
 private:
-	std::unique_ptr<FakeHttpServer> _telegram;
-	std::unique_ptr<FakeHttpServer> _matrix;
-	std::unique_ptr<FakeHttpServer> _callback;
+	std::unique_ptr<FakeHTTPServer> _telegram;
+	std::unique_ptr<FakeHTTPServer> _matrix;
+	std::unique_ptr<FakeHTTPServer> _callback;
 	std::unique_ptr<ServiceFixture> _service;
 };
 

@@ -16,7 +16,7 @@
 #include <csignal>
 #include <memory>
 
-using Sygen::Test::HttpReply;
+using Sygen::Test::HTTPReply;
 using Sygen::Test::ServiceFixture;
 using Sygen::Test::TestHmac;
 
@@ -49,7 +49,7 @@ std::map<std::string, std::string> bearer(const std::string& token)
 	return {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}};
 }
 
-std::string errorOf(const HttpReply& reply)
+std::string errorOf(const HTTPReply& reply)
 {
 	return reply.json()->getValue<std::string>("error");
 }
@@ -112,17 +112,17 @@ public:
 
 	void testHealthAnswersGetAndHeadWithoutAuth()
 	{
-		HttpReply get = _service->request("GET", "/health");
+		HTTPReply get = _service->request("GET", "/health");
 		CPPUNIT_ASSERT_EQUAL(200, get.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("ok"), get.json()->getValue<std::string>("status"));
-		HttpReply head = _service->request("HEAD", "/health");
+		HTTPReply head = _service->request("HEAD", "/health");
 		CPPUNIT_ASSERT_EQUAL(200, head.status);
 		CPPUNIT_ASSERT(head.body.empty());
 	}
 
 	void testAcceptedRequestGets202WithJobIdAndJsonContentType()
 	{
-		HttpReply reply = _service->postHook("plain", R"({"event": "push"})");
+		HTTPReply reply = _service->postHook("plain", R"({"event": "push"})");
 		CPPUNIT_ASSERT_EQUAL(202, reply.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("application/json; charset=utf-8"), reply.headers.get("Content-Type"));
 		Poco::JSON::Object::Ptr body = reply.json();
@@ -133,21 +133,21 @@ public:
 
 	void testAcceptedJobIsVisibleWithTheToken()
 	{
-		HttpReply reply = _service->postHook("plain", R"({"event": "push"})");
+		HTTPReply reply = _service->postHook("plain", R"({"event": "push"})");
 		std::string jobId = reply.json()->getValue<std::string>("job_id");
-		HttpReply job = _service->request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer " + ServiceFixture::TOKEN}});
+		HTTPReply job = _service->request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer " + ServiceFixture::TOKEN}});
 		CPPUNIT_ASSERT_EQUAL(200, job.status);
 		CPPUNIT_ASSERT_EQUAL(jobId, job.json()->getValue<std::string>("job_id"));
 		CPPUNIT_ASSERT_EQUAL(std::string("plain"), job.json()->getValue<std::string>("hook_id"));
 		CPPUNIT_ASSERT(!job.json()->getValue<std::string>("status").empty());
-		HttpReply anonymous = _service->request("GET", "/jobs/" + jobId);
+		HTTPReply anonymous = _service->request("GET", "/jobs/" + jobId);
 		CPPUNIT_ASSERT_EQUAL(401, anonymous.status);
 	}
 
 	void testContentTypeMustBeApplicationJson()
 	{
 		const std::string body = R"({"event": "push"})";
-		HttpReply missing = _service->request("POST", "/hooks/plain", body, {{"Authorization", "Bearer " + ServiceFixture::TOKEN}});
+		HTTPReply missing = _service->request("POST", "/hooks/plain", body, {{"Authorization", "Bearer " + ServiceFixture::TOKEN}});
 		CPPUNIT_ASSERT_EQUAL(415, missing.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("content_type_must_be_json"), errorOf(missing));
 		for (const char* type: {"text/json", "application/vnd.github+json", "text/plain"})
@@ -164,7 +164,7 @@ public:
 	void testContentTypeCheckComesBeforeBodyChecks()
 	{
 		// Too large, not JSON and for an unknown hook: the content type is judged first.
-		HttpReply reply = _service->request("POST", "/hooks/nope", std::string(500, 'x'), {{"Content-Type", "text/plain"}});
+		HTTPReply reply = _service->request("POST", "/hooks/nope", std::string(500, 'x'), {{"Content-Type", "text/plain"}});
 		CPPUNIT_ASSERT_EQUAL(415, reply.status);
 	}
 
@@ -174,7 +174,7 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::size_t(100), exact.size());
 		CPPUNIT_ASSERT_EQUAL(202, _service->postHook("plain", exact).status);
 		std::string over = "{\"event\": \"" + std::string(100 - 12, 'a') + "\"}";
-		HttpReply reply = _service->postHook("plain", over);
+		HTTPReply reply = _service->postHook("plain", over);
 		CPPUNIT_ASSERT_EQUAL(413, reply.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("body_too_large"), errorOf(reply));
 	}
@@ -199,7 +199,7 @@ public:
 	{
 		for (const char* body: {"", "{", "{\"a\": }", "not json", "{\"a\": 1} trailing"})
 		{
-			HttpReply reply = _service->postHook("plain", body);
+			HTTPReply reply = _service->postHook("plain", body);
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(body, 400, reply.status);
 			CPPUNIT_ASSERT_EQUAL(std::string("invalid_json"), errorOf(reply));
 		}
@@ -214,7 +214,7 @@ public:
 	{
 		for (const char* body: {"[]", "1", "\"text\"", "null"})
 		{
-			HttpReply reply = _service->postHook("plain", body);
+			HTTPReply reply = _service->postHook("plain", body);
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(body, 400, reply.status);
 			CPPUNIT_ASSERT_EQUAL(std::string("body_must_be_object"), errorOf(reply));
 		}
@@ -222,7 +222,7 @@ public:
 
 	void testUnknownHookIs404AfterBodyChecks()
 	{
-		HttpReply reply = _service->postHook("nope", "{}");
+		HTTPReply reply = _service->postHook("nope", "{}");
 		CPPUNIT_ASSERT_EQUAL(404, reply.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("hook_not_found"), errorOf(reply));
 		// Case-sensitive ids.
@@ -233,14 +233,14 @@ public:
 
 	void testDisabledHookIs403BeforeAuth()
 	{
-		HttpReply reply = _service->postHook("off", "{}", "wrong-token");
+		HTTPReply reply = _service->postHook("off", "{}", "wrong-token");
 		CPPUNIT_ASSERT_EQUAL(403, reply.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("hook_disabled"), errorOf(reply));
 	}
 
 	void testBearerRules()
 	{
-		HttpReply none = _service->postHook("plain", "{}", "");
+		HTTPReply none = _service->postHook("plain", "{}", "");
 		CPPUNIT_ASSERT_EQUAL(401, none.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("unauthorized"), errorOf(none));
 		CPPUNIT_ASSERT_EQUAL(401, _service->postHook("plain", "{}", "wrong").status);
@@ -258,7 +258,7 @@ public:
 		CPPUNIT_ASSERT_EQUAL(202, _service->postHook("own-token", "{}", "hook-own-token-abc").status);
 	}
 
-	HttpReply postSigned(const std::string& hook, const std::string& body, const std::string& header, const std::string& value)
+	HTTPReply postSigned(const std::string& hook, const std::string& body, const std::string& header, const std::string& value)
 	{
 		return _service->request("POST", "/hooks/" + hook, body, {{"Content-Type", "application/json"}, {header, value}});
 	}
@@ -323,16 +323,16 @@ public:
 
 	void testUnknownRouteIs404AndWrongMethodIs405WithAllow()
 	{
-		HttpReply unknown = _service->request("GET", "/nope");
+		HTTPReply unknown = _service->request("GET", "/nope");
 		CPPUNIT_ASSERT_EQUAL(404, unknown.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("not_found"), errorOf(unknown));
 		CPPUNIT_ASSERT_EQUAL(404, _service->request("POST", "/hooks/plain/extra", "{}", bearer(ServiceFixture::TOKEN)).status);
 		CPPUNIT_ASSERT_EQUAL(404, _service->request("POST", "/hooks/", "{}", bearer(ServiceFixture::TOKEN)).status);
-		HttpReply wrong = _service->request("GET", "/hooks/plain");
+		HTTPReply wrong = _service->request("GET", "/hooks/plain");
 		CPPUNIT_ASSERT_EQUAL(405, wrong.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("method_not_allowed"), errorOf(wrong));
 		CPPUNIT_ASSERT_EQUAL(std::string("POST"), wrong.headers.get("Allow"));
-		HttpReply postHealth = _service->request("POST", "/health", "{}", JSON_ONLY);
+		HTTPReply postHealth = _service->request("POST", "/health", "{}", JSON_ONLY);
 		CPPUNIT_ASSERT_EQUAL(405, postHealth.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("GET, HEAD"), postHealth.headers.get("Allow"));
 	}
@@ -347,7 +347,7 @@ public:
 
 	void testUnknownJobIs404WithTokenAnd401Without()
 	{
-		HttpReply withToken = _service->request("GET", "/jobs/no-such-job", "", {{"Authorization", "Bearer " + ServiceFixture::TOKEN}});
+		HTTPReply withToken = _service->request("GET", "/jobs/no-such-job", "", {{"Authorization", "Bearer " + ServiceFixture::TOKEN}});
 		CPPUNIT_ASSERT_EQUAL(404, withToken.status);
 		CPPUNIT_ASSERT_EQUAL(401, _service->request("GET", "/jobs/no-such-job").status);
 	}
@@ -355,7 +355,7 @@ public:
 	void testHmacHookJobIsReadWithTheGlobalToken()
 	{
 		const std::string body = R"({"action": "opened"})";
-		HttpReply accepted = postSigned("github", body, "X-Hub-Signature-256", "sha256=" + TestHmac::hex("sha256", "gh-secret", body));
+		HTTPReply accepted = postSigned("github", body, "X-Hub-Signature-256", "sha256=" + TestHmac::hex("sha256", "gh-secret", body));
 		std::string jobId = accepted.json()->getValue<std::string>("job_id");
 		CPPUNIT_ASSERT_EQUAL(200, _service->request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer " + ServiceFixture::TOKEN}}).status);
 		CPPUNIT_ASSERT_EQUAL(401, _service->request("GET", "/jobs/" + jobId).status);
@@ -364,7 +364,7 @@ public:
 
 	void testOwnTokenHookJobIsReadWithItsTokenOnly()
 	{
-		HttpReply accepted = _service->postHook("own-token", "{}", "hook-own-token-abc");
+		HTTPReply accepted = _service->postHook("own-token", "{}", "hook-own-token-abc");
 		std::string jobId = accepted.json()->getValue<std::string>("job_id");
 		CPPUNIT_ASSERT_EQUAL(200, _service->request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer hook-own-token-abc"}}).status);
 		CPPUNIT_ASSERT_EQUAL(401, _service->request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer " + ServiceFixture::TOKEN}}).status);
@@ -374,7 +374,7 @@ public:
 	{
 		_service->postHook("plain", "{}");
 		_service->postHook("nope", "{}");
-		HttpReply metrics = _service->request("GET", "/metrics");
+		HTTPReply metrics = _service->request("GET", "/metrics");
 		CPPUNIT_ASSERT_EQUAL(200, metrics.status);
 		CPPUNIT_ASSERT(metrics.headers.get("Content-Type").find("text/plain") == 0);
 		CPPUNIT_ASSERT_MESSAGE(metrics.body, metrics.body.find("sygen_webhook_http_responses_total{route=\"hooks\",status=\"202\"} 1") != std::string::npos);

@@ -8,7 +8,7 @@
 
 #include "ServiceFixture.h"
 #include "TestSupport.h"
-#include "Sygen/JsonFields.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Thread.h>
@@ -16,8 +16,8 @@
 #include <csignal>
 #include <set>
 
-using Sygen::JsonFields;
-using Sygen::Test::HttpReply;
+using Sygen::JSONFields;
+using Sygen::Test::HTTPReply;
 using Sygen::Test::ServiceFixture;
 
 namespace {
@@ -31,7 +31,7 @@ const char* HOOKS = R"json({"hooks": [
 ]}
 )json";
 
-std::string jobIdOf(const HttpReply& reply)
+std::string jobIdOf(const HTTPReply& reply)
 {
 	CPPUNIT_ASSERT_EQUAL_MESSAGE(reply.body, 202, reply.status);
 	return reply.json()->getValue<std::string>("job_id");
@@ -164,7 +164,7 @@ public:
 		std::string running = jobIdOf(_service->postHook("slow", "{}"));
 		CPPUNIT_ASSERT(_service->waitFor([&]() { return _service->workerRunning(running) != 0; }));
 		std::string waiting = jobIdOf(_service->postHook("slow", "{}"));
-		HttpReply full = _service->postHook("slow", "{}");
+		HTTPReply full = _service->postHook("slow", "{}");
 		CPPUNIT_ASSERT_EQUAL(503, full.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("queue_full"), full.json()->getValue<std::string>("error"));
 		CPPUNIT_ASSERT(std::stoi(full.headers.get("Retry-After")) >= 1);

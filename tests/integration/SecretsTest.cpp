@@ -9,7 +9,7 @@
 
 #include "ServiceFixture.h"
 #include "TestSupport.h"
-#include "Sygen/JsonFields.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include <Poco/Base64Encoder.h>
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>
@@ -21,8 +21,8 @@
 #include <unistd.h>
 #include <vector>
 
-using Sygen::JsonFields;
-using Sygen::Test::HttpReply;
+using Sygen::JSONFields;
+using Sygen::Test::HTTPReply;
 using Sygen::Test::ServiceFixture;
 using Sygen::Test::TestHmac;
 
@@ -106,7 +106,7 @@ public:
 		_service.reset();
 	}
 
-	HttpReply post(const std::string& hook, const std::string& body, const std::map<std::string, std::string>& headers)
+	HTTPReply post(const std::string& hook, const std::string& body, const std::map<std::string, std::string>& headers)
 	{
 		std::map<std::string, std::string> all = headers;
 		all["Content-Type"] = "application/json";
@@ -126,7 +126,7 @@ public:
 			bool done = _service->waitFor([&]() {
 				for (const std::string& token: {HOOK_TOKEN, ServiceFixture::TOKEN})
 				{
-					HttpReply reply = _service->request("GET", "/jobs/" + job, "", {{"Authorization", "Bearer " + token}});
+					HTTPReply reply = _service->request("GET", "/jobs/" + job, "", {{"Authorization", "Bearer " + token}});
 					if (reply.status != 200) continue;
 					std::string status = reply.json()->getValue<std::string>("status");
 					return status != "queued" && status != "running";
@@ -141,7 +141,7 @@ public:
 	std::vector<std::string> exercise()
 	{
 		std::vector<std::string> jobs;
-		auto accepted = [&](const HttpReply& reply) {
+		auto accepted = [&](const HTTPReply& reply) {
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(reply.body, 202, reply.status);
 			jobs.push_back(reply.json()->getValue<std::string>("job_id"));
 		};

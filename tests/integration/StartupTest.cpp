@@ -7,15 +7,15 @@
 
 #include "ServiceFixture.h"
 #include "TestSupport.h"
-#include "Sygen/JsonFields.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include <Poco/File.h>
 #include <Poco/RegularExpression.h>
 #include <cppunit/extensions/HelperMacros.h>
 #include <csignal>
 #include <sys/stat.h>
 
-using Sygen::JsonFields;
-using Sygen::Test::HttpReply;
+using Sygen::JSONFields;
+using Sygen::Test::HTTPReply;
 using Sygen::Test::ServiceFixture;
 
 namespace {
@@ -40,6 +40,8 @@ class StartupTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testWrongTypeStopsWithExit78NamingTheKey);
 	CPPUNIT_TEST(testUnparsableConfigStopsWithExit78);
 	CPPUNIT_TEST(testDisabledWebhooksExitZeroWithALogLine);
+	CPPUNIT_TEST(testMissingConfigFileIsExit78NamingThePath);
+	CPPUNIT_TEST(testSecretsInFilesOthersCanReadAreWarned);
 	CPPUNIT_TEST(testHelpAndVersion);
 	CPPUNIT_TEST(testWorkerAndDelivererAnswerHelpAndVersion);
 	CPPUNIT_TEST(testWorkerRefusesAnUnknownOptionWithExit78);
@@ -96,6 +98,41 @@ public:
 		CPPUNIT_ASSERT_MESSAGE(output, output.find("webhooks disabled in config") != std::string::npos);
 	}
 
+	void testMissingConfigFileIsExit78NamingThePath()
+	{
+		// Item 11: "webhooks disabled in config" and exit 0 kept systemd from restarting.
+		ServiceFixture service;
+		const std::string named = service.home() + "/elsewhere/config.json";
+		std::string output;
+		CPPUNIT_ASSERT_EQUAL(78, service.run({"--home", service.home(), "--config", named}, output));
+		CPPUNIT_ASSERT_MESSAGE(output, output.find(named + " does not exist") != std::string::npos);
+		CPPUNIT_ASSERT_EQUAL(78, service.run({"--home", service.home(), "--config", named, "--check-config"}, output));
+		CPPUNIT_ASSERT_MESSAGE(output, output.find(named) != std::string::npos);
+		// The default file, absent: webhooks would be silently disabled.
+		CPPUNIT_ASSERT_EQUAL(78, service.run({"--home", service.home()}, output));
+		CPPUNIT_ASSERT_MESSAGE(output, output.find(service.home() + "/config/config.json does not exist") != std::string::npos);
+	}
+
+	void testSecretsInFilesOthersCanReadAreWarned()
+	{
+		// Item 12: sshd-style judgement of the files that hold secrets; a warning, not a refusal.
+		ServiceFixture service;
+		service.writeConfig();
+		service.writeHooks(R"json({"hooks": [{"id": "a", "title": "A", "mode": "cron_task", "prompt_template": "x", "task_folder": "t", "token": "hook-secret-token"}]})json");
+		const std::string configFile = service.home() + "/config/config.json";
+		const std::string hooksFile = service.home() + "/webhooks.json";
+		std::string output;
+		CPPUNIT_ASSERT_EQUAL(0, service.run({"--home", service.home(), "--check-config"}, output));
+		CPPUNIT_ASSERT_MESSAGE(output, output.find("warning") == std::string::npos);
+		::chmod(configFile.c_str(), 0644);
+		::chmod(hooksFile.c_str(), 0604);
+		CPPUNIT_ASSERT_EQUAL(0, service.run({"--home", service.home(), "--check-config"}, output));
+		CPPUNIT_ASSERT_MESSAGE(output, output.find(configFile + " holds secrets (tokens) but is accessible by its group or others (mode 0644): run chmod 600") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(output, output.find(hooksFile + " holds hook tokens or HMAC secrets") != std::string::npos);
+		service.start({}, false);
+		CPPUNIT_ASSERT_MESSAGE(service.log(), service.log().find(configFile + " holds secrets") != std::string::npos);
+	}
+
 	void testHelpAndVersion()
 	{
 		ServiceFixture service;
@@ -137,7 +174,7 @@ public:
 		service.webhooks().set("token", "");
 		service.config()->set("custom_key", "kept");
 		service.start();
-		Poco::JSON::Object::Ptr saved = JsonFields::parseObject(Sygen::Test::readFile(service.home() + "/config/config.json"));
+		Poco::JSON::Object::Ptr saved = JSONFields::parseObject(Sygen::Test::readFile(service.home() + "/config/config.json"));
 		std::string token = saved->getObject("webhooks")->getValue<std::string>("token");
 		CPPUNIT_ASSERT_MESSAGE(token, isToken(token));
 		CPPUNIT_ASSERT_EQUAL(std::string("kept"), saved->getValue<std::string>("custom_key"));
@@ -146,7 +183,7 @@ public:
 		service.stop();
 		// The next start keeps the same token.
 		service.start({}, false);
-		Poco::JSON::Object::Ptr again = JsonFields::parseObject(Sygen::Test::readFile(service.home() + "/config/config.json"));
+		Poco::JSON::Object::Ptr again = JSONFields::parseObject(Sygen::Test::readFile(service.home() + "/config/config.json"));
 		CPPUNIT_ASSERT_EQUAL(token, again->getObject("webhooks")->getValue<std::string>("token"));
 	}
 
@@ -239,7 +276,7 @@ public:
 		CPPUNIT_ASSERT_EQUAL(202, service.postHook("first", "{}").status);
 		CPPUNIT_ASSERT_EQUAL(202, service.postHook("first", "{}").status);
 		// The third is refused before anything else is looked at, even a wrong content type.
-		HttpReply limited = service.request("POST", "/hooks/first", "{}", {{"Content-Type", "text/plain"}});
+		HTTPReply limited = service.request("POST", "/hooks/first", "{}", {{"Content-Type", "text/plain"}});
 		CPPUNIT_ASSERT_EQUAL(429, limited.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("rate_limited"), limited.json()->getValue<std::string>("error"));
 		int retryAfter = std::stoi(limited.headers.get("Retry-After"));

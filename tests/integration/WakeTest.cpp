@@ -7,10 +7,10 @@
 // its chat on a fake Telegram server (real HTTP, in the test process).
 //
 
-#include "FakeHttpServer.h"
+#include "FakeHTTPServer.h"
 #include "ServiceFixture.h"
 #include "TestSupport.h"
-#include "Sygen/JsonFields.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/StringTokenizer.h>
@@ -19,10 +19,10 @@
 #include <algorithm>
 #include <memory>
 
-using Sygen::JsonFields;
-using Sygen::Test::FakeHttpServer;
+using Sygen::JSONFields;
+using Sygen::Test::FakeHTTPServer;
 using Sygen::Test::FakeReply;
-using Sygen::Test::HttpReply;
+using Sygen::Test::HTTPReply;
 using Sygen::Test::RecordedRequest;
 using Sygen::Test::ServiceFixture;
 
@@ -35,7 +35,7 @@ const char* HOOKS = R"json({"hooks": [
 ]}
 )json";
 
-std::string jobIdOf(const HttpReply& reply)
+std::string jobIdOf(const HTTPReply& reply)
 {
 	CPPUNIT_ASSERT_EQUAL_MESSAGE(reply.body, 202, reply.status);
 	return reply.json()->getValue<std::string>("job_id");
@@ -71,8 +71,8 @@ class WakeTest: public CppUnit::TestFixture
 public:
 	void setUp() override
 	{
-		_telegram.reset(new FakeHttpServer([](const RecordedRequest&) { return FakeHttpServer::telegramOk(); }));
-		_callback.reset(new FakeHttpServer);
+		_telegram.reset(new FakeHTTPServer([](const RecordedRequest&) { return FakeHTTPServer::telegramOk(); }));
+		_callback.reset(new FakeHTTPServer);
 		_service.reset(new ServiceFixture);
 		_service->writeHooks(HOOKS);
 		Poco::JSON::Array::Ptr users = new Poco::JSON::Array;
@@ -110,7 +110,7 @@ public:
 		std::vector<Poco::JSON::Object::Ptr> out;
 		if (!Poco::File(workspace() + "/started.jsonl").exists()) return out;
 		Poco::StringTokenizer lines(Sygen::Test::readFile(workspace() + "/started.jsonl"), "\n", Poco::StringTokenizer::TOK_IGNORE_EMPTY);
-		for (const std::string& line: lines) out.push_back(JsonFields::parseObject(line));
+		for (const std::string& line: lines) out.push_back(JSONFields::parseObject(line));
 		return out;
 	}
 
@@ -216,8 +216,8 @@ public:
 	}
 
 private:
-	std::unique_ptr<FakeHttpServer> _telegram;
-	std::unique_ptr<FakeHttpServer> _callback;
+	std::unique_ptr<FakeHTTPServer> _telegram;
+	std::unique_ptr<FakeHTTPServer> _callback;
 	std::unique_ptr<ServiceFixture> _service;
 };
 

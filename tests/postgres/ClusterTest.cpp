@@ -5,7 +5,7 @@
 // the real binaries over real HTTP.
 //
 
-#include "PostgresConnection.h"
+#include "jobs/PostgresConnection.h"
 #include "PostgresServer.h"
 #include "ServiceFixture.h"
 #include <Poco/Thread.h>
@@ -15,7 +15,7 @@
 #include <memory>
 
 using Sygen::PostgresConnection;
-using Sygen::Test::HttpReply;
+using Sygen::Test::HTTPReply;
 using Sygen::Test::PostgresServer;
 using Sygen::Test::ServiceFixture;
 
@@ -27,7 +27,7 @@ const char* HOOKS = R"json({"hooks": [
 ]}
 )json";
 
-std::string jobIdOf(const HttpReply& reply)
+std::string jobIdOf(const HTTPReply& reply)
 {
 	CPPUNIT_ASSERT_EQUAL_MESSAGE(reply.body, 202, reply.status);
 	return reply.json()->getValue<std::string>("job_id");
@@ -85,9 +85,9 @@ public:
 		ServiceFixture& b = addNode("node-b");
 		a.start();
 		b.start();
-		HttpReply first = a.request("POST", "/hooks/once", "{}", delivery("d-1"));
+		HTTPReply first = a.request("POST", "/hooks/once", "{}", delivery("d-1"));
 		std::string jobId = jobIdOf(first);
-		HttpReply second = b.request("POST", "/hooks/once", "{}", delivery("d-1"));
+		HTTPReply second = b.request("POST", "/hooks/once", "{}", delivery("d-1"));
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(second.body, 200, second.status);
 		CPPUNIT_ASSERT(second.json()->getValue<bool>("duplicate"));
 		CPPUNIT_ASSERT_EQUAL(jobId, second.json()->getValue<std::string>("job_id"));
@@ -113,12 +113,12 @@ public:
 		node.start();
 		jobIdOf(node.postHook("quick", R"({"event": "before"})"));
 		_db->stop();
-		HttpReply refused = node.postHook("quick", R"({"event": "during"})");
+		HTTPReply refused = node.postHook("quick", R"({"event": "during"})");
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(refused.body, 503, refused.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("backend_unavailable"), refused.json()->getValue<std::string>("error"));
 		CPPUNIT_ASSERT(refused.headers.has("Retry-After"));
 		for (int i = 0; i < 3; ++i) CPPUNIT_ASSERT_EQUAL(503, node.postHook("quick", "{}").status);
-		HttpReply health = node.request("GET", "/health");
+		HTTPReply health = node.request("GET", "/health");
 		CPPUNIT_ASSERT_EQUAL(503, health.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("unavailable"), health.json()->getValue<std::string>("status"));
 		CPPUNIT_ASSERT_EQUAL(std::string("postgres"), health.json()->getValue<std::string>("backend"));
@@ -189,7 +189,7 @@ public:
 			if (i == 16) a.stop(9);
 			ServiceFixture& node = i >= 16 || i % 2 ? b : a;
 			std::string event = "e" + std::to_string(i);
-			HttpReply reply = node.postHook("flood", "{\"event\": \"" + event + "\"}");
+			HTTPReply reply = node.postHook("flood", "{\"event\": \"" + event + "\"}");
 			if (reply.status == 202) accepted[reply.json()->getValue<std::string>("job_id")] = event;
 		}
 		CPPUNIT_ASSERT(accepted.size() >= 32);
@@ -222,7 +222,7 @@ public:
 		node.writeHooks(R"json({"hooks": [{"id": "slow", "title": "Slow", "mode": "cron_task", "prompt_template": "x", "task_folder": "slow"}]})json");
 		node.webhooks().set("workers", 1);
 		node.start();
-		HttpReply idle = node.request("GET", "/metrics");
+		HTTPReply idle = node.request("GET", "/metrics");
 		CPPUNIT_ASSERT_EQUAL(200, idle.status);
 		CPPUNIT_ASSERT(idle.body.find("sygen_webhook_node_info{node_id=\"node-a\"} 1\n") != std::string::npos);
 		CPPUNIT_ASSERT(idle.body.find("sygen_webhook_cluster_queue_depth 0\n") != std::string::npos);
@@ -240,7 +240,7 @@ public:
 		ingress.webhooks().set("workers", 0);
 		worker.start();
 		ingress.start();
-		HttpReply refused = worker.postHook("quick", "{}");
+		HTTPReply refused = worker.postHook("quick", "{}");
 		CPPUNIT_ASSERT_EQUAL(404, refused.status);
 		CPPUNIT_ASSERT_EQUAL(200, worker.request("GET", "/health").status);
 		std::string jobId = jobIdOf(ingress.postHook("quick", R"({"event": "e"})"));

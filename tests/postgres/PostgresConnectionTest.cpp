@@ -2,7 +2,7 @@
 // PostgresConnectionTest.cpp
 //
 
-#include "PostgresConnection.h"
+#include "jobs/PostgresConnection.h"
 #include "PostgresServer.h"
 #include <Poco/Thread.h>
 #include <cppunit/extensions/HelperMacros.h>

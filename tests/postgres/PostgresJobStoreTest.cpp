@@ -2,7 +2,7 @@
 // PostgresJobStoreTest.cpp
 //
 
-#include "PostgresJobStore.h"
+#include "jobs/PostgresJobStore.h"
 #include "PostgresServer.h"
 #include <Poco/Thread.h>
 #include <cppunit/extensions/HelperMacros.h>

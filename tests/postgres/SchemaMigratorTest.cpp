@@ -3,9 +3,9 @@
 //
 
 #include "PostgresServer.h"
-#include "SchemaMigrator.h"
+#include "jobs/SchemaMigrator.h"
 #include "ServiceFixture.h"
-#include "Sygen/Config.h"
+#include "Sygen/Foundation/Config.h"
 #include <cppunit/extensions/HelperMacros.h>
 #include <atomic>
 #include <thread>

@@ -9,7 +9,7 @@
 #ifndef Sygen_LogCapture_INCLUDED
 #define Sygen_LogCapture_INCLUDED
 
-#include "Sygen/LogFields.h"
+#include "Sygen/Foundation/LogFields.h"
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
 #include <Poco/Logger.h>

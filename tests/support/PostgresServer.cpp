@@ -3,7 +3,7 @@
 //
 
 #include "PostgresServer.h"
-#include "Sygen/ProcessSpawner.h"
+#include "Sygen/Foundation/ProcessSpawner.h"
 #include <Poco/Environment.h>
 #include <Poco/Exception.h>
 #include <Poco/File.h>

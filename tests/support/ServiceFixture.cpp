@@ -3,8 +3,9 @@
 //
 
 #include "ServiceFixture.h"
-#include "Sygen/JsonFields.h"
-#include "Sygen/ProcessSpawner.h"
+#include <sys/stat.h>
+#include "Sygen/Foundation/JSONFields.h"
+#include "Sygen/Foundation/ProcessSpawner.h"
 #include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>
@@ -25,9 +26,9 @@ namespace Test {
 
 const std::string ServiceFixture::TOKEN = "test-global-token-0123456789abcdefghijklmnopq";
 
-Poco::JSON::Object::Ptr HttpReply::json() const
+Poco::JSON::Object::Ptr HTTPReply::json() const
 {
-	return JsonFields::parseObject(body);
+	return JSONFields::parseObject(body);
 }
 
 ServiceFixture::ServiceFixture()
@@ -70,11 +71,14 @@ Poco::JSON::Object& ServiceFixture::webhooks()
 void ServiceFixture::writeHooks(const std::string& json)
 {
 	writeFile(_home.file("webhooks.json"), json);
+	// As an operator should keep it (the service warns about secrets others may read).
+	::chmod(_home.file("webhooks.json").c_str(), 0600);
 }
 
 void ServiceFixture::writeConfig()
 {
-	writeFile(_home.file("config/config.json"), JsonFields::compact(_config) + "\n");
+	writeFile(_home.file("config/config.json"), JSONFields::compact(_config) + "\n");
+	::chmod(_home.file("config/config.json").c_str(), 0600);
 }
 
 std::string ServiceFixture::fakeCliDir() const
@@ -213,7 +217,7 @@ std::string ServiceFixture::taskFolder(const std::string& name, const std::strin
 
 Poco::JSON::Object::Ptr ServiceFixture::hookOnDisk(const std::string& id)
 {
-	Poco::JSON::Object::Ptr file = JsonFields::parseObject(readFile(_home.file("webhooks.json")));
+	Poco::JSON::Object::Ptr file = JSONFields::parseObject(readFile(_home.file("webhooks.json")));
 	Poco::JSON::Array::Ptr hooks = file->getArray("hooks");
 	for (std::size_t i = 0; hooks && i < hooks->size(); ++i)
 	{
@@ -270,7 +274,7 @@ pid_t ServiceFixture::pid() const
 	return _pid;
 }
 
-HttpReply ServiceFixture::request(const std::string& method, const std::string& path, const std::string& body,
+HTTPReply ServiceFixture::request(const std::string& method, const std::string& path, const std::string& body,
 	const std::map<std::string, std::string>& headers)
 {
 	Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(_port));
@@ -282,14 +286,14 @@ HttpReply ServiceFixture::request(const std::string& method, const std::string& 
 	out << body;
 	Poco::Net::HTTPResponse response;
 	std::istream& in = session.receiveResponse(response);
-	HttpReply reply;
+	HTTPReply reply;
 	reply.status = response.getStatus();
 	for (const auto& header: response) reply.headers.add(header.first, header.second);
 	Poco::StreamCopier::copyToString(in, reply.body);
 	return reply;
 }
 
-HttpReply ServiceFixture::postHook(const std::string& hookId, const std::string& body, const std::string& token)
+HTTPReply ServiceFixture::postHook(const std::string& hookId, const std::string& body, const std::string& token)
 {
 	std::map<std::string, std::string> headers{{"Content-Type", "application/json"}};
 	if (!token.empty()) headers["Authorization"] = "Bearer " + token;
@@ -300,7 +304,7 @@ Poco::JSON::Object::Ptr ServiceFixture::waitForJob(const std::string& jobId, Poc
 {
 	Poco::JSON::Object::Ptr job;
 	bool done = waitFor([&]() {
-		HttpReply reply = request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer " + TOKEN}});
+		HTTPReply reply = request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer " + TOKEN}});
 		if (reply.status != 200) return false;
 		job = reply.json();
 		std::string status = job->getValue<std::string>("status");

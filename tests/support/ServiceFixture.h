@@ -22,7 +22,7 @@
 namespace Sygen {
 namespace Test {
 
-struct HttpReply
+struct HTTPReply
 {
 	int status = 0;
 	Poco::Net::NameValueCollection headers;
@@ -95,11 +95,11 @@ public:
 	bool running();
 	pid_t pid() const;
 
-	HttpReply request(const std::string& method, const std::string& path, const std::string& body = "",
+	HTTPReply request(const std::string& method, const std::string& path, const std::string& body = "",
 		const std::map<std::string, std::string>& headers = {});
 		/// One HTTP/1.1 request on a new connection.
 
-	HttpReply postHook(const std::string& hookId, const std::string& body, const std::string& token = TOKEN);
+	HTTPReply postHook(const std::string& hookId, const std::string& body, const std::string& token = TOKEN);
 		/// POST /hooks/{hookId} with Content-Type application/json and, when token is
 		/// non-empty, Authorization: Bearer token.
 

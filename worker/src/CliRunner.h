@@ -12,7 +12,7 @@
 #ifndef Sygen_CliRunner_INCLUDED
 #define Sygen_CliRunner_INCLUDED
 
-#include "Sygen/ProcessSpawner.h"
+#include "Sygen/Foundation/ProcessSpawner.h"
 #include <Poco/Timespan.h>
 #include <optional>
 #include <string>

@@ -14,8 +14,8 @@
 #include "CliCommand.h"
 #include "ExecutionConfig.h"
 #include "JobOutcome.h"
-#include "Sygen/Clock.h"
-#include "Sygen/WorkOrder.h"
+#include "Sygen/Foundation/Clock.h"
+#include "Sygen/Protocol/WorkOrder.h"
 #include "WorkerSettings.h"
 #include <Poco/Logger.h>
 

@@ -9,7 +9,7 @@
 #ifndef Sygen_ExecutionConfig_INCLUDED
 #define Sygen_ExecutionConfig_INCLUDED
 
-#include "Sygen/Hook.h"
+#include "Sygen/Hooks/Hook.h"
 #include "WorkerSettings.h"
 #include <string>
 #include <vector>

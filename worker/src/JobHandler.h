@@ -9,8 +9,8 @@
 #ifndef Sygen_JobHandler_INCLUDED
 #define Sygen_JobHandler_INCLUDED
 
-#include "Sygen/WebhookResult.h"
-#include "Sygen/WorkOrder.h"
+#include "Sygen/Protocol/WebhookResult.h"
+#include "Sygen/Protocol/WorkOrder.h"
 
 namespace Sygen {
 

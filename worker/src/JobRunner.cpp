@@ -4,7 +4,7 @@
 
 #include "JobRunner.h"
 #include "CronTaskRunner.h"
-#include "Sygen/IsoTime.h"
+#include "Sygen/Foundation/IsoTime.h"
 #include <Poco/Exception.h>
 #include <Poco/Message.h>
 

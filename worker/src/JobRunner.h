@@ -11,9 +11,9 @@
 #define Sygen_JobRunner_INCLUDED
 
 #include "JobOutcome.h"
-#include "Sygen/Clock.h"
-#include "Sygen/WebhookResult.h"
-#include "Sygen/WorkOrder.h"
+#include "Sygen/Foundation/Clock.h"
+#include "Sygen/Protocol/WebhookResult.h"
+#include "Sygen/Protocol/WorkOrder.h"
 #include "WorkerSettings.h"
 #include <Poco/Logger.h>
 #include <functional>

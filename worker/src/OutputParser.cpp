@@ -3,11 +3,11 @@
 //
 
 #include "OutputParser.h"
-#include "Sygen/PayloadParser.h"
+#include "Sygen/Foundation/PayloadParser.h"
 #include "ClaudeOutputParser.h"
 #include "CodexOutputParser.h"
 #include "GeminiOutputParser.h"
-#include "Sygen/JsonFields.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
 
@@ -155,7 +155,7 @@ std::string OutputParser::textOf(const Poco::Dynamic::Var& value)
 {
 	if (value.isEmpty()) return "";
 	if (value.isString()) return value.extract<std::string>();
-	return JsonFields::compact(value);
+	return JSONFields::compact(value);
 }
 
 } // namespace Sygen

@@ -4,10 +4,10 @@
 
 #include "ReplyDeliverer.h"
 #include "SigpipeBlock.h"
-#include "Sygen/JsonFields.h"
-#include "Sygen/LogFields.h"
-#include "Sygen/Logging.h"
-#include "Sygen/ProcessSpawner.h"
+#include "Sygen/Foundation/JSONFields.h"
+#include "Sygen/Foundation/LogFields.h"
+#include "Sygen/Foundation/Logging.h"
+#include "Sygen/Foundation/ProcessSpawner.h"
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -50,7 +50,7 @@ bool ReplyDeliverer::deliver(const DeliveryRequest& request) const
 	}
 	// The program reads all of its input before it does anything, so a plain
 	// blocking write cannot deadlock; a program that died early gives EPIPE.
-	bool written = write(child.stdinFd, JsonFields::compact(request.toJSON()));
+	bool written = write(child.stdinFd, JSONFields::compact(request.toJSON()));
 	ProcessSpawner::closeDescriptor(child.stdinFd);
 	ProcessStatus status;
 	try

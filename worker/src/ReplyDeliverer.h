@@ -9,7 +9,7 @@
 #ifndef Sygen_ReplyDeliverer_INCLUDED
 #define Sygen_ReplyDeliverer_INCLUDED
 
-#include "Sygen/DeliveryRequest.h"
+#include "Sygen/Protocol/DeliveryRequest.h"
 #include "WorkerSettings.h"
 #include <Poco/Logger.h>
 #include <string>

@@ -13,7 +13,7 @@
 #ifndef Sygen_Sandbox_INCLUDED
 #define Sygen_Sandbox_INCLUDED
 
-#include "Sygen/ProcessSpawner.h"
+#include "Sygen/Foundation/ProcessSpawner.h"
 #include "WorkerSettings.h"
 #include <optional>
 #include <string>

@@ -21,7 +21,7 @@ std::string stringField(const Poco::Dynamic::Var& value, const std::string& key)
 	return field.isString() ? field.extract<std::string>() : std::string();
 }
 
-std::string fromJsonObject(const std::string& text)
+std::string fromJSONObject(const std::string& text)
 {
 	std::string id = stringField(OutputParser::parseJson(OutputParser::trim(text)), "session_id");
 	if (!id.empty()) return id;
@@ -52,8 +52,8 @@ bool contains(const std::string& haystack, const std::string& needle)
 std::string SessionIdParser::parse(const std::string& provider, const std::string& stdoutBytes, const std::string& stderrBytes)
 {
 	if (provider == "codex") return fromCodexEvents(stdoutBytes);
-	std::string id = fromJsonObject(stdoutBytes);
-	if (id.empty() && provider == "gemini") id = fromJsonObject(stderrBytes);
+	std::string id = fromJSONObject(stdoutBytes);
+	if (id.empty() && provider == "gemini") id = fromJSONObject(stderrBytes);
 	return id;
 }
 

@@ -3,10 +3,10 @@
 //
 
 #include "SessionStore.h"
-#include "Sygen/AtomicFile.h"
-#include "Sygen/IsoTime.h"
-#include "Sygen/JsonFields.h"
-#include "Sygen/JsonWriter.h"
+#include "Sygen/Foundation/AtomicFile.h"
+#include "Sygen/Foundation/IsoTime.h"
+#include "Sygen/Foundation/JSONFields.h"
+#include "Sygen/Foundation/JSONWriter.h"
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
 #include <Poco/Logger.h>
@@ -26,7 +26,7 @@ Poco::JSON::Object::Ptr readFile(const std::string& path)
 		std::string text;
 		Poco::FileInputStream in(path);
 		Poco::StreamCopier::copyToString(in, text);
-		root = JsonFields::parseObject(text);
+		root = JSONFields::parseObject(text);
 		if (root->has("sessions") && !root->getObject("sessions")) throw Poco::DataFormatException("\"sessions\" is not an object");
 	}
 	catch (Poco::Exception& exc)
@@ -73,7 +73,7 @@ std::optional<std::string> SessionStore::get(const std::string& chatKey, const s
 		Poco::JSON::Object::Ptr sessions = root->getObject("sessions");
 		Poco::JSON::Object::Ptr chat = sessions ? sessions->getObject(chatKey) : nullptr;
 		Poco::JSON::Object::Ptr entry = chat ? chat->getObject(provider) : nullptr;
-		std::string id = entry ? JsonFields::string(*entry, "id") : std::string();
+		std::string id = entry ? JSONFields::string(*entry, "id") : std::string();
 		if (!id.empty()) return id;
 	}
 	catch (Poco::Exception&)
@@ -93,7 +93,7 @@ void SessionStore::set(const std::string& chatKey, const std::string& provider, 
 	entry->set("id", sessionId);
 	entry->set("updated_at", IsoTime::format(_clock.now()));
 	chat->set(provider, entry);
-	AtomicFile::write(_path, JsonWriter::file(root), 0600);
+	AtomicFile::write(_path, JSONWriter::file(root), 0600);
 }
 
 void SessionStore::forget(const std::string& chatKey, const std::string& provider) const
@@ -105,7 +105,7 @@ void SessionStore::forget(const std::string& chatKey, const std::string& provide
 	Poco::JSON::Object::Ptr chat = sessions ? sessions->getObject(chatKey) : nullptr;
 	if (!chat || !chat->has(provider)) return;
 	chat->remove(provider);
-	AtomicFile::write(_path, JsonWriter::file(root), 0600);
+	AtomicFile::write(_path, JSONWriter::file(root), 0600);
 }
 
 } // namespace Sygen

@@ -11,7 +11,7 @@
 #ifndef Sygen_SessionStore_INCLUDED
 #define Sygen_SessionStore_INCLUDED
 
-#include "Sygen/Clock.h"
+#include "Sygen/Foundation/Clock.h"
 #include <optional>
 #include <string>
 

@@ -12,9 +12,9 @@
 #include "SessionStore.h"
 #include "TimeZone.h"
 #include "WakeCommand.h"
-#include "Sygen/DeliveryMessage.h"
-#include "Sygen/LogFields.h"
-#include "Sygen/Logging.h"
+#include "Sygen/Protocol/DeliveryMessage.h"
+#include "Sygen/Foundation/LogFields.h"
+#include "Sygen/Foundation/Logging.h"
 #include <Poco/File.h>
 #include <algorithm>
 #include <cerrno>

@@ -14,10 +14,10 @@
 #include "CliRunner.h"
 #include "ExecutionConfig.h"
 #include "JobOutcome.h"
-#include "Sygen/Clock.h"
-#include "Sygen/DeliverySettings.h"
-#include "Sygen/RetryPolicy.h"
-#include "Sygen/WorkOrder.h"
+#include "Sygen/Foundation/Clock.h"
+#include "Sygen/Protocol/DeliverySettings.h"
+#include "Sygen/Foundation/RetryPolicy.h"
+#include "Sygen/Protocol/WorkOrder.h"
 #include "WorkerSettings.h"
 #include <Poco/Logger.h>
 #include <optional>

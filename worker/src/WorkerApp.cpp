@@ -5,11 +5,11 @@
 #include "WorkerApp.h"
 #include "JobRunner.h"
 #include "WakeRunner.h"
-#include "Sygen/IsoTime.h"
-#include "Sygen/JsonFields.h"
-#include "Sygen/LogFields.h"
-#include "Sygen/Logging.h"
-#include "Sygen/UnixSocket.h"
+#include "Sygen/Foundation/IsoTime.h"
+#include "Sygen/Foundation/JSONFields.h"
+#include "Sygen/Foundation/LogFields.h"
+#include "Sygen/Foundation/Logging.h"
+#include "Sygen/Foundation/UnixSocket.h"
 #include <Poco/Exception.h>
 #include <Poco/NumberParser.h>
 #include <Poco/Path.h>
@@ -184,11 +184,11 @@ int WorkerApp::run(int argc, char** argv)
 	}
 	catch (Poco::Exception& e)
 	{
-		Poco::Logger::get("sygen.worker").critical("unexpected failure: " + e.displayText());
+		Poco::Logger::get("Sygen.WorkerApp").critical("unexpected failure: " + e.displayText());
 	}
 	catch (std::exception& e)
 	{
-		Poco::Logger::get("sygen.worker").critical("unexpected failure: " + std::string(e.what()));
+		Poco::Logger::get("Sygen.WorkerApp").critical("unexpected failure: " + std::string(e.what()));
 	}
 	return EXIT_SOFTWARE;
 }
@@ -230,7 +230,7 @@ int WorkerApp::main()
 		return EXIT_USAGE;
 	}
 	Logging::setField(LogFields::WORKER_ID, std::to_string(_workerId));
-	Poco::Logger& log = Poco::Logger::get("sygen.worker");
+	Poco::Logger& log = Poco::Logger::get("Sygen.WorkerApp");
 
 	Config config;
 	std::unique_ptr<JobHandler> handler;
@@ -297,13 +297,13 @@ int WorkerApp::main()
 			log.critical("the supervisor did not answer the hello");
 			return EXIT_SOFTWARE;
 		}
-		std::string type = JsonFields::string(*answer, "type");
+		std::string type = JSONFields::string(*answer, "type");
 		if (type != "welcome")
 		{
-			log.critical("the supervisor refused this worker: " + JsonFields::string(*answer, "reason", type));
+			log.critical("the supervisor refused this worker: " + JSONFields::string(*answer, "reason", type));
 			return EXIT_SOFTWARE;
 		}
-		long long ms = JsonFields::integer(*answer, "heartbeat_interval_ms", 1000);
+		long long ms = JSONFields::integer(*answer, "heartbeat_interval_ms", 1000);
 		if (ms > 0) heartbeatInterval = Poco::Timespan(ms * 1000);
 	}
 	catch (Poco::Exception& e)
@@ -319,7 +319,7 @@ const Poco::Timespan WorkerApp::DRAIN_ACK_TIMEOUT(5, 0);
 
 int WorkerApp::serve(WorkerChannel& channel, JobHandler& handler, Poco::Timespan heartbeatInterval)
 {
-	Poco::Logger& log = Poco::Logger::get("sygen.worker");
+	Poco::Logger& log = Poco::Logger::get("Sygen.WorkerApp");
 	std::thread heartbeat(&WorkerApp::heartbeatLoop, this, std::ref(channel), heartbeatInterval);
 	int rc = EXIT_OK;
 	try
@@ -358,7 +358,7 @@ int WorkerApp::serve(WorkerChannel& channel, JobHandler& handler, Poco::Timespan
 			}
 			if (!frame) continue;
 
-			std::string type = JsonFields::string(*frame, "type");
+			std::string type = JSONFields::string(*frame, "type");
 			if (type == "drain")
 			{
 				log.information("drain requested; exiting");
@@ -370,7 +370,7 @@ int WorkerApp::serve(WorkerChannel& channel, JobHandler& handler, Poco::Timespan
 				continue;
 			}
 
-			Poco::JSON::Object::Ptr body = JsonFields::object(*frame, "order");
+			Poco::JSON::Object::Ptr body = JSONFields::object(*frame, "order");
 			WorkOrder order;
 			try
 			{
@@ -379,7 +379,7 @@ int WorkerApp::serve(WorkerChannel& channel, JobHandler& handler, Poco::Timespan
 			}
 			catch (Poco::Exception& e)
 			{
-				std::string jobId = body ? JsonFields::string(*body, "job_id", "") : "";
+				std::string jobId = body ? JSONFields::string(*body, "job_id", "") : "";
 				log.error("unreadable job " + jobId + ": " + e.displayText());
 				if (jobId.empty()) continue;
 				order.jobId = jobId;
@@ -435,7 +435,7 @@ int WorkerApp::serve(WorkerChannel& channel, JobHandler& handler, Poco::Timespan
 
 WebhookResult WorkerApp::runJob(JobHandler& handler, const WorkOrder& order)
 {
-	Poco::Logger& log = Poco::Logger::get("sygen.worker");
+	Poco::Logger& log = Poco::Logger::get("Sygen.WorkerApp");
 	Poco::Timestamp started;
 	WebhookResult result;
 	try
@@ -489,7 +489,7 @@ void WorkerApp::heartbeatLoop(WorkerChannel& channel, Poco::Timespan interval)
 		catch (Poco::Exception& e)
 		{
 			// The main thread notices the broken connection itself.
-			Poco::Logger::get("sygen.worker").debug("heartbeat failed: " + e.displayText());
+			Poco::Logger::get("Sygen.WorkerApp").debug("heartbeat failed: " + e.displayText());
 			return;
 		}
 		lock.lock();

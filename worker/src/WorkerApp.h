@@ -11,9 +11,9 @@
 
 #include "JobHandler.h"
 #include "WorkerSettings.h"
-#include "Sygen/CommandLine.h"
-#include "Sygen/Config.h"
-#include "Sygen/WorkerChannel.h"
+#include "Sygen/Foundation/CommandLine.h"
+#include "Sygen/Foundation/Config.h"
+#include "Sygen/Protocol/WorkerChannel.h"
 #include <Poco/Timespan.h>
 #include <atomic>
 #include <condition_variable>

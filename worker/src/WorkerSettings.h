@@ -10,7 +10,7 @@
 #ifndef Sygen_WorkerSettings_INCLUDED
 #define Sygen_WorkerSettings_INCLUDED
 
-#include "Sygen/DeliverySettings.h"
+#include "Sygen/Protocol/DeliverySettings.h"
 #include <Poco/Timespan.h>
 #include <sys/resource.h>
 #include <string>

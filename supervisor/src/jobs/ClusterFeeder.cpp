@@ -2,7 +2,7 @@
 // ClusterFeeder.cpp
 //
 
-#include "ClusterFeeder.h"
+#include "jobs/ClusterFeeder.h"
 #include <Poco/Logger.h>
 
 namespace Sygen {

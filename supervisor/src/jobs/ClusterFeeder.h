@@ -7,8 +7,8 @@
 #ifndef Sygen_ClusterFeeder_INCLUDED
 #define Sygen_ClusterFeeder_INCLUDED
 
-#include "Dispatcher.h"
-#include "PostgresJobStore.h"
+#include "jobs/Dispatcher.h"
+#include "jobs/PostgresJobStore.h"
 #include <condition_variable>
 #include <mutex>
 #include <thread>

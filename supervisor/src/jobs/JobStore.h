@@ -7,8 +7,8 @@
 #ifndef Sygen_JobStore_INCLUDED
 #define Sygen_JobStore_INCLUDED
 
-#include "JobSpool.h"
-#include "Sygen/WebhookResult.h"
+#include "jobs/JobSpool.h"
+#include "Sygen/Protocol/WebhookResult.h"
 #include <Poco/Exception.h>
 #include <Poco/Timestamp.h>
 #include <optional>

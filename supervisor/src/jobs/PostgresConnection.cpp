@@ -2,7 +2,7 @@
 // PostgresConnection.cpp
 //
 
-#include "PostgresConnection.h"
+#include "jobs/PostgresConnection.h"
 #include <Poco/NumberParser.h>
 #include <libpq-fe.h>
 

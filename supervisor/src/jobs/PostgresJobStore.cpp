@@ -2,9 +2,9 @@
 // PostgresJobStore.cpp
 //
 
-#include "PostgresJobStore.h"
-#include "SchemaMigrator.h"
-#include "Sygen/JsonFields.h"
+#include "jobs/PostgresJobStore.h"
+#include "jobs/SchemaMigrator.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
 #include <Poco/Thread.h>
@@ -333,7 +333,7 @@ bool PostgresJobStore::writeResult(const WebhookResult& result)
 	{
 		_pool.with([&](PostgresConnection& connection) {
 			return connection.query("UPDATE sygen_jobs SET status = $2, finished_us = $3, result = $4::jsonb WHERE job_id = $1",
-				{result.jobId, result.status, micros(Poco::Timestamp()), JsonFields::compact(result.toJSON())}).affected();
+				{result.jobId, result.status, micros(Poco::Timestamp()), JSONFields::compact(result.toJSON())}).affected();
 		});
 		return true;
 	}

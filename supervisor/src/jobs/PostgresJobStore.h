@@ -7,10 +7,10 @@
 #ifndef Sygen_PostgresJobStore_INCLUDED
 #define Sygen_PostgresJobStore_INCLUDED
 
-#include "JobStore.h"
-#include "PostgresPool.h"
-#include "QueuedJob.h"
-#include "Sygen/Config.h"
+#include "jobs/JobStore.h"
+#include "jobs/PostgresPool.h"
+#include "jobs/QueuedJob.h"
+#include "Sygen/Foundation/Config.h"
 #include <condition_variable>
 #include <deque>
 #include <atomic>

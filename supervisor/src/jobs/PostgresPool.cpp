@@ -2,8 +2,8 @@
 // PostgresPool.cpp
 //
 
-#include "PostgresPool.h"
-#include "JobStore.h"
+#include "jobs/PostgresPool.h"
+#include "jobs/JobStore.h"
 #include <Poco/Logger.h>
 #include <algorithm>
 

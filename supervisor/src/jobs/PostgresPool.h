@@ -7,7 +7,7 @@
 #ifndef Sygen_PostgresPool_INCLUDED
 #define Sygen_PostgresPool_INCLUDED
 
-#include "PostgresConnection.h"
+#include "jobs/PostgresConnection.h"
 #include <Poco/Timestamp.h>
 #include <condition_variable>
 #include <functional>

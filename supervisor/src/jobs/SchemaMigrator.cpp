@@ -2,7 +2,7 @@
 // SchemaMigrator.cpp
 //
 
-#include "SchemaMigrator.h"
+#include "jobs/SchemaMigrator.h"
 
 namespace Sygen {
 

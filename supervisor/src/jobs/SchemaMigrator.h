@@ -7,7 +7,7 @@
 #ifndef Sygen_SchemaMigrator_INCLUDED
 #define Sygen_SchemaMigrator_INCLUDED
 
-#include "PostgresConnection.h"
+#include "jobs/PostgresConnection.h"
 #include <Poco/Exception.h>
 #include <string>
 

@@ -2,7 +2,7 @@
 // SpoolJobStore.cpp
 //
 
-#include "SpoolJobStore.h"
+#include "jobs/SpoolJobStore.h"
 
 namespace Sygen {
 

@@ -7,8 +7,8 @@
 #ifndef Sygen_SpoolJobStore_INCLUDED
 #define Sygen_SpoolJobStore_INCLUDED
 
-#include "JobSpool.h"
-#include "JobStore.h"
+#include "jobs/JobSpool.h"
+#include "jobs/JobStore.h"
 
 namespace Sygen {
 

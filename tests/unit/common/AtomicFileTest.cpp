@@ -2,7 +2,7 @@
 // AtomicFileTest.cpp
 //
 
-#include "Sygen/AtomicFile.h"
+#include "Sygen/Foundation/AtomicFile.h"
 #include "TestSupport.h"
 #include <Poco/DirectoryIterator.h>
 #include <Poco/Exception.h>

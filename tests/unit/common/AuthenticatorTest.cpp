@@ -2,9 +2,9 @@
 // AuthenticatorTest.cpp
 //
 
-#include "Sygen/Authenticator.h"
-#include "Sygen/RequestView.h"
-#include "Sygen/WebhookSigner.h"
+#include "Sygen/Auth/Authenticator.h"
+#include "Sygen/Auth/RequestView.h"
+#include "Sygen/Auth/WebhookSigner.h"
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
 #include <Poco/Logger.h>

@@ -2,8 +2,8 @@
 // BearerAuthenticatorTest.cpp
 //
 
-#include "Sygen/BearerAuthenticator.h"
-#include "Sygen/RequestView.h"
+#include "Sygen/Auth/BearerAuthenticator.h"
+#include "Sygen/Auth/RequestView.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::BearerAuthenticator;

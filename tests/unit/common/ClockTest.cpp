@@ -2,8 +2,8 @@
 // ClockTest.cpp
 //
 
-#include "Sygen/Clock.h"
-#include "Sygen/IsoTime.h"
+#include "Sygen/Foundation/Clock.h"
+#include "Sygen/Foundation/IsoTime.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::IsoTime;

@@ -6,7 +6,7 @@
 // --name=VALUE, prefixes), and it refuses what Poco refused.
 //
 
-#include "Sygen/CommandLine.h"
+#include "Sygen/Foundation/CommandLine.h"
 #include <cppunit/extensions/HelperMacros.h>
 #include <sstream>
 

@@ -2,7 +2,7 @@
 // ConfigTest.cpp
 //
 
-#include "Sygen/Config.h"
+#include "Sygen/Foundation/Config.h"
 #include "TestSupport.h"
 #include <Poco/File.h>
 #include <Poco/Environment.h>

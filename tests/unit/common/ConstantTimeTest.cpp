@@ -2,7 +2,7 @@
 // ConstantTimeTest.cpp
 //
 
-#include "Sygen/ConstantTime.h"
+#include "Sygen/Auth/ConstantTime.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::ConstantTime;

@@ -2,7 +2,7 @@
 // DeliveryMessageTest.cpp
 //
 
-#include "Sygen/DeliveryMessage.h"
+#include "Sygen/Protocol/DeliveryMessage.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::DeliveryMessage;

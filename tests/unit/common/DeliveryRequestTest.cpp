@@ -2,12 +2,12 @@
 // DeliveryRequestTest.cpp
 //
 
-#include "Sygen/DeliveryRequest.h"
-#include "Sygen/JsonFields.h"
+#include "Sygen/Protocol/DeliveryRequest.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::DeliveryRequest;
-using Sygen::JsonFields;
+using Sygen::JSONFields;
 
 class DeliveryRequestTest: public CppUnit::TestFixture
 {
@@ -32,7 +32,7 @@ public:
 		r.delivery.matrixAccessToken = "matrix-secret";
 		r.retry.maxAttempts = 2;
 		r.retry.initialDelay = Poco::Timespan(0, 5000);
-		DeliveryRequest back = DeliveryRequest::fromJSON(*JsonFields::parseObject(JsonFields::compact(r.toJSON())));
+		DeliveryRequest back = DeliveryRequest::fromJSON(*JSONFields::parseObject(JSONFields::compact(r.toJSON())));
 		CPPUNIT_ASSERT_EQUAL(std::string("telegram"), back.transport);
 		CPPUNIT_ASSERT_EQUAL(std::string("1001"), back.chatId);
 		CPPUNIT_ASSERT_EQUAL(std::string("hello"), back.text);
@@ -55,22 +55,22 @@ public:
 		r.delivery.telegramToken = "42:token";
 		r.delivery.matrixHomeserver = "https://matrix.example.org";
 		r.delivery.matrixAccessToken = "syt_secret";
-		const std::string json = JsonFields::compact(r.toJSON());
+		const std::string json = JSONFields::compact(r.toJSON());
 		CPPUNIT_ASSERT(json.find("42:token") == std::string::npos);
-		DeliveryRequest back = DeliveryRequest::fromJSON(*JsonFields::parseObject(json));
+		DeliveryRequest back = DeliveryRequest::fromJSON(*JSONFields::parseObject(json));
 		CPPUNIT_ASSERT_EQUAL(std::string("syt_secret"), back.delivery.matrixAccessToken);
 		CPPUNIT_ASSERT(back.delivery.matrixConfigured());
 	}
 
 	void testUnknownTransportIsRefused()
 	{
-		CPPUNIT_ASSERT_THROW(DeliveryRequest::fromJSON(*JsonFields::parseObject(
+		CPPUNIT_ASSERT_THROW(DeliveryRequest::fromJSON(*JSONFields::parseObject(
 			R"({"transport":"irc","chat_id":"1","text":"x"})")), Poco::DataFormatException);
 	}
 
 	void testMissingTextIsRefused()
 	{
-		CPPUNIT_ASSERT_THROW(DeliveryRequest::fromJSON(*JsonFields::parseObject(
+		CPPUNIT_ASSERT_THROW(DeliveryRequest::fromJSON(*JSONFields::parseObject(
 			R"({"transport":"telegram","chat_id":"1","telegram_api_base":"http://x","telegram_token":"t"})")), Poco::DataFormatException);
 	}
 };

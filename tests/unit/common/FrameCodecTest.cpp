@@ -2,7 +2,7 @@
 // FrameCodecTest.cpp
 //
 
-#include "Sygen/FrameCodec.h"
+#include "Sygen/Protocol/FrameCodec.h"
 #include <Poco/JSON/Object.h>
 #include <cppunit/extensions/HelperMacros.h>
 

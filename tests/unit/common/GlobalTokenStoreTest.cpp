@@ -2,7 +2,7 @@
 // GlobalTokenStoreTest.cpp
 //
 
-#include "Sygen/GlobalTokenStore.h"
+#include "Sygen/Auth/GlobalTokenStore.h"
 #include "TestSupport.h"
 #include <Poco/File.h>
 #include <cppunit/extensions/HelperMacros.h>

@@ -5,9 +5,9 @@
 // not share code with the implementation under test.
 //
 
-#include "Sygen/Clock.h"
-#include "Sygen/HMACAuthenticator.h"
-#include "Sygen/RequestView.h"
+#include "Sygen/Foundation/Clock.h"
+#include "Sygen/Auth/HMACAuthenticator.h"
+#include "Sygen/Auth/RequestView.h"
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
 #include <Poco/Exception.h>

@@ -5,7 +5,7 @@
 // (HMAC-SHA1), RFC 4648 §10 (base64).
 //
 
-#include "Sygen/HMACDigest.h"
+#include "Sygen/Auth/HMACDigest.h"
 #include <Poco/Exception.h>
 #include <cppunit/extensions/HelperMacros.h>
 

@@ -2,7 +2,7 @@
 // HookIdSanitizerTest.cpp
 //
 
-#include "Sygen/HookIdSanitizer.h"
+#include "Sygen/Hooks/HookIdSanitizer.h"
 #include <Poco/Exception.h>
 #include <cppunit/extensions/HelperMacros.h>
 

@@ -2,13 +2,13 @@
 // HookOperationsTest.cpp
 //
 
-#include "Sygen/HookOperations.h"
-#include "Sygen/HookStore.h"
-#include "Sygen/JsonFields.h"
-#include "Sygen/WebhookSigner.h"
-#include "Sygen/HMACAuthenticator.h"
-#include "Sygen/RequestView.h"
-#include "Sygen/StandardWebhooksAuthenticator.h"
+#include "Sygen/Admin/HookOperations.h"
+#include "Sygen/Hooks/HookStore.h"
+#include "Sygen/Foundation/JSONFields.h"
+#include "Sygen/Auth/WebhookSigner.h"
+#include "Sygen/Auth/HMACAuthenticator.h"
+#include "Sygen/Auth/RequestView.h"
+#include "Sygen/Auth/StandardWebhooksAuthenticator.h"
 #include "TestSupport.h"
 #include <Poco/Exception.h>
 #include <Poco/File.h>
@@ -214,7 +214,7 @@ public:
 	{
 		std::string token = _ops->add("b", *object(R"({"mode": "wake", "prompt_template": "p"})"))->getValue<std::string>("token");
 		_ops->add("h", *object(R"({"mode": "wake", "prompt_template": "p", "hmac_secret": "hidden-secret"})"), "github");
-		std::string listed = Sygen::JsonFields::compact(Poco::Dynamic::Var(_ops->list()));
+		std::string listed = Sygen::JSONFields::compact(Poco::Dynamic::Var(_ops->list()));
 		CPPUNIT_ASSERT(listed.find(token) == std::string::npos);
 		CPPUNIT_ASSERT(listed.find("hidden-secret") == std::string::npos);
 		Poco::JSON::Object::Ptr h = _ops->get("h");

@@ -2,8 +2,8 @@
 // HookStoreTest.cpp
 //
 
-#include "Sygen/Clock.h"
-#include "Sygen/HookStore.h"
+#include "Sygen/Foundation/Clock.h"
+#include "Sygen/Hooks/HookStore.h"
 #include "TestSupport.h"
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
@@ -134,7 +134,7 @@ public:
 	void setUp() override
 	{
 		_channel = new CapturingChannel;
-		Poco::Logger& logger = Poco::Logger::get("HookStore");
+		Poco::Logger& logger = Poco::Logger::get("Sygen.HookStore");
 		_oldChannel = logger.getChannel();
 		_oldLevel = logger.getLevel();
 		logger.setChannel(_channel);
@@ -143,7 +143,7 @@ public:
 
 	void tearDown() override
 	{
-		Poco::Logger& logger = Poco::Logger::get("HookStore");
+		Poco::Logger& logger = Poco::Logger::get("Sygen.HookStore");
 		logger.setChannel(_oldChannel);
 		logger.setLevel(_oldLevel);
 	}

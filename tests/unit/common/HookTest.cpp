@@ -2,15 +2,15 @@
 // HookTest.cpp
 //
 
-#include "Sygen/Hook.h"
-#include "Sygen/JsonWriter.h"
+#include "Sygen/Hooks/Hook.h"
+#include "Sygen/Foundation/JSONWriter.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::Hook;
-using Sygen::JsonWriter;
+using Sygen::JSONWriter;
 
 namespace {
 
@@ -152,14 +152,14 @@ public:
 			"\"hmac_sig_regex\":\"\",\"hmac_payload_prefix_regex\":\"\",\"created_at\":\"\",\"trigger_count\":0,"
 			"\"last_triggered_at\":null,\"last_error\":null,\"provider\":null,\"model\":null,\"reasoning_effort\":null,"
 			"\"cli_parameters\":[],\"quiet_start\":null,\"quiet_end\":null,\"dependency\":null}";
-		CPPUNIT_ASSERT_EQUAL(expected, JsonWriter::compact(h.toJSON()));
+		CPPUNIT_ASSERT_EQUAL(expected, JSONWriter::compact(h.toJSON()));
 		CPPUNIT_ASSERT_EQUAL(std::size_t(27), h.toJSON()->size());
 	}
 
 	void testBeyondFieldsWrittenOnlyWhenSet()
 	{
 		Hook h = Hook::fromJSON(*parse(MINIMAL + ",\"max_concurrent\":3,\"hmac_tolerance_seconds\":300}"));
-		std::string text = JsonWriter::compact(h.toJSON());
+		std::string text = JSONWriter::compact(h.toJSON());
 		CPPUNIT_ASSERT(text.find("\"dependency\":null,\"hmac_tolerance_seconds\":300,\"max_concurrent\":3}") != std::string::npos);
 		CPPUNIT_ASSERT(text.find("dedupe_header") == std::string::npos);
 	}
@@ -169,10 +169,10 @@ public:
 		Hook h = Hook::fromJSON(*parse("{\"zz_custom\":{\"a\":[1]},\"id\":\"a\",\"title\":\"t\",\"note\":\"keep\","
 			"\"mode\":\"wake\",\"prompt_template\":\"p\"}"));
 		CPPUNIT_ASSERT(h.extra);
-		std::string text = JsonWriter::compact(h.toJSON());
+		std::string text = JSONWriter::compact(h.toJSON());
 		CPPUNIT_ASSERT(text.find("\"dependency\":null,\"zz_custom\":{\"a\":[1]},\"note\":\"keep\"}") != std::string::npos);
 		Hook again = Hook::fromJSON(*h.toJSON());
-		CPPUNIT_ASSERT_EQUAL(text, JsonWriter::compact(again.toJSON()));
+		CPPUNIT_ASSERT_EQUAL(text, JSONWriter::compact(again.toJSON()));
 	}
 
 	void testExtraCannotOverrideKnownField()

@@ -6,8 +6,8 @@
 //
 
 #include "DatagramListener.h"
-#include "Sygen/JournaldChannel.h"
-#include "Sygen/LogFields.h"
+#include "Sygen/Foundation/JournaldChannel.h"
+#include "Sygen/Foundation/LogFields.h"
 #include "TestSupport.h"
 #include <Poco/Message.h>
 #include <cppunit/extensions/HelperMacros.h>

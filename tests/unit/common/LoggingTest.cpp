@@ -6,10 +6,10 @@
 //
 
 #include "DatagramListener.h"
-#include "Sygen/LogFields.h"
-#include "Sygen/LogFilterChannel.h"
-#include "Sygen/Logging.h"
-#include "Sygen/StderrChannel.h"
+#include "Sygen/Foundation/LogFields.h"
+#include "Sygen/Foundation/LogFilterChannel.h"
+#include "Sygen/Foundation/Logging.h"
+#include "Sygen/Foundation/StderrChannel.h"
 #include "TestSupport.h"
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>

@@ -4,16 +4,16 @@
 // The homeserver is a real HTTP server in the test process.
 //
 
-#include "FakeHttpServer.h"
+#include "FakeHTTPServer.h"
 #include "LogCapture.h"
-#include "Sygen/MatrixTransport.h"
+#include "Sygen/Delivery/MatrixTransport.h"
 #include <cppunit/extensions/HelperMacros.h>
 #include <atomic>
 #include <set>
 
 using Sygen::MatrixTransport;
 using Sygen::RetryPolicy;
-using Sygen::Test::FakeHttpServer;
+using Sygen::Test::FakeHTTPServer;
 using Sygen::Test::FakeReply;
 using Sygen::Test::LogCapture;
 using Sygen::Test::RecordedRequest;
@@ -60,7 +60,7 @@ class MatrixTransportTest: public CppUnit::TestFixture
 public:
 	void testPutsTextMessageWithBearerToken()
 	{
-		FakeHttpServer server([](const RecordedRequest&) { return FakeHttpServer::matrixOk(); });
+		FakeHTTPServer server([](const RecordedRequest&) { return FakeHTTPServer::matrixOk(); });
 		MatrixTransport matrix(server.baseUrl() + "/", ACCESS_TOKEN);
 		CPPUNIT_ASSERT(matrix.configured());
 		CPPUNIT_ASSERT(matrix.send(ROOM, "Hello **room**", "h", "j"));
@@ -77,7 +77,7 @@ public:
 
 	void testEachMessageHasItsOwnTransactionId()
 	{
-		FakeHttpServer server([](const RecordedRequest&) { return FakeHttpServer::matrixOk(); });
+		FakeHTTPServer server([](const RecordedRequest&) { return FakeHTTPServer::matrixOk(); });
 		MatrixTransport matrix(server.baseUrl(), ACCESS_TOKEN);
 		for (int i = 0; i < 5; ++i) CPPUNIT_ASSERT(matrix.send(ROOM, "m" + std::to_string(i)));
 		std::set<std::string> ids;
@@ -88,7 +88,7 @@ public:
 	void testRetryKeepsTheTransactionId()
 	{
 		std::atomic<int> calls(0);
-		FakeHttpServer server([&](const RecordedRequest&)
+		FakeHTTPServer server([&](const RecordedRequest&)
 		{
 			if (calls++ < 2)
 			{
@@ -96,7 +96,7 @@ public:
 				r.status = 503;
 				return r;
 			}
-			return FakeHttpServer::matrixOk();
+			return FakeHTTPServer::matrixOk();
 		});
 		Sleeps sleeps;
 		MatrixTransport matrix(server.baseUrl(), ACCESS_TOKEN, sleeps.policy());
@@ -111,7 +111,7 @@ public:
 	void testHonoursRetryAfterMs()
 	{
 		std::atomic<int> calls(0);
-		FakeHttpServer server([&](const RecordedRequest&)
+		FakeHTTPServer server([&](const RecordedRequest&)
 		{
 			if (calls++ == 0)
 			{
@@ -120,7 +120,7 @@ public:
 				r.body = R"({"errcode":"M_LIMIT_EXCEEDED","error":"Too many requests","retry_after_ms":2500})";
 				return r;
 			}
-			return FakeHttpServer::matrixOk();
+			return FakeHTTPServer::matrixOk();
 		});
 		Sleeps sleeps;
 		MatrixTransport matrix(server.baseUrl(), ACCESS_TOKEN, sleeps.policy());
@@ -131,7 +131,7 @@ public:
 
 	void testForbiddenIsFinal()
 	{
-		FakeHttpServer server([](const RecordedRequest&)
+		FakeHTTPServer server([](const RecordedRequest&)
 		{
 			FakeReply r;
 			r.status = 403;
@@ -149,7 +149,7 @@ public:
 
 	void testLongTextIsSplit()
 	{
-		FakeHttpServer server([](const RecordedRequest&) { return FakeHttpServer::matrixOk(); });
+		FakeHTTPServer server([](const RecordedRequest&) { return FakeHTTPServer::matrixOk(); });
 		MatrixTransport matrix(server.baseUrl(), ACCESS_TOKEN);
 		std::string text(MatrixTransport::MESSAGE_LIMIT + 10, 'z');
 		CPPUNIT_ASSERT(matrix.send(ROOM, text));
@@ -174,7 +174,7 @@ public:
 
 	void testAccessTokenNeverLogged()
 	{
-		FakeHttpServer server([](const RecordedRequest&)
+		FakeHTTPServer server([](const RecordedRequest&)
 		{
 			FakeReply r;
 			r.status = 401;

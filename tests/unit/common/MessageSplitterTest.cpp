@@ -2,7 +2,7 @@
 // MessageSplitterTest.cpp
 //
 
-#include "Sygen/MessageSplitter.h"
+#include "Sygen/Foundation/MessageSplitter.h"
 #include <Poco/Exception.h>
 #include <cppunit/extensions/HelperMacros.h>
 

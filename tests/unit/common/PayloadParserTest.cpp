@@ -2,7 +2,7 @@
 // PayloadParserTest.cpp
 //
 
-#include "Sygen/PayloadParser.h"
+#include "Sygen/Foundation/PayloadParser.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::PayloadParser;
@@ -17,6 +17,7 @@ class PayloadParserTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testGarbageIsInvalid);
 	CPPUNIT_TEST(testDeepNestingIsRefusedWithoutRecursion);
 	CPPUNIT_TEST(testBracketsInsideStringsDoNotCount);
+	CPPUNIT_TEST(testCheckAndParseAgreeOnTheDepthLimit);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -64,6 +65,29 @@ public:
 		CPPUNIT_ASSERT_EQUAL(PayloadParser::INVALID_JSON, PayloadParser::parse(deep, payload));
 		std::string fine = "{\"a\": " + std::string(100, '[') + std::string(100, ']') + "}";
 		CPPUNIT_ASSERT_EQUAL(PayloadParser::OK, PayloadParser::parse(fine, payload));
+	}
+
+	static std::string nested(int levels, const std::string& key)
+	{
+		std::string text;
+		for (int i = 1; i < levels; ++i) text += "{\"" + key + "\":";
+		return text + "{}" + std::string(static_cast<std::size_t>(levels - 1), '}');
+	}
+
+	void testCheckAndParseAgreeOnTheDepthLimit()
+	{
+		// The ingress (check) and the dispatch (parse) share one limit: what passes
+		// the door always parses later, ASCII (scanner) or not (full parser).
+		for (const std::string& key: {std::string("a"), std::string("\xc3\xa9")})
+		{
+			Poco::JSON::Object::Ptr payload;
+			const std::string deepest = nested(PayloadParser::MAX_DEPTH, key);
+			CPPUNIT_ASSERT_EQUAL(PayloadParser::OK, PayloadParser::check(deepest));
+			CPPUNIT_ASSERT_EQUAL(PayloadParser::OK, PayloadParser::parse(deepest, payload));
+			const std::string tooDeep = nested(PayloadParser::MAX_DEPTH + 1, key);
+			CPPUNIT_ASSERT_EQUAL(PayloadParser::INVALID_JSON, PayloadParser::check(tooDeep));
+			CPPUNIT_ASSERT_EQUAL(PayloadParser::INVALID_JSON, PayloadParser::parse(tooDeep, payload));
+		}
 	}
 
 	void testBracketsInsideStringsDoNotCount()

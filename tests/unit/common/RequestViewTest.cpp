@@ -2,7 +2,7 @@
 // RequestViewTest.cpp
 //
 
-#include "Sygen/RequestView.h"
+#include "Sygen/Auth/RequestView.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::RequestView;

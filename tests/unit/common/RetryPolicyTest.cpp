@@ -2,7 +2,7 @@
 // RetryPolicyTest.cpp
 //
 
-#include "Sygen/RetryPolicy.h"
+#include "Sygen/Foundation/RetryPolicy.h"
 #include <cppunit/extensions/HelperMacros.h>
 #include <vector>
 

@@ -5,9 +5,9 @@
 // Python's hmac module.
 //
 
-#include "Sygen/Clock.h"
-#include "Sygen/RequestView.h"
-#include "Sygen/StandardWebhooksAuthenticator.h"
+#include "Sygen/Foundation/Clock.h"
+#include "Sygen/Auth/RequestView.h"
+#include "Sygen/Auth/StandardWebhooksAuthenticator.h"
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
 #include <Poco/Exception.h>

@@ -4,15 +4,15 @@
 // The Bot API side is a real HTTP server in the test process.
 //
 
-#include "FakeHttpServer.h"
+#include "FakeHTTPServer.h"
 #include "LogCapture.h"
-#include "Sygen/TelegramTransport.h"
+#include "Sygen/Delivery/TelegramTransport.h"
 #include <cppunit/extensions/HelperMacros.h>
 #include <atomic>
 
 using Sygen::RetryPolicy;
 using Sygen::TelegramTransport;
-using Sygen::Test::FakeHttpServer;
+using Sygen::Test::FakeHTTPServer;
 using Sygen::Test::FakeReply;
 using Sygen::Test::LogCapture;
 using Sygen::Test::RecordedRequest;
@@ -63,7 +63,7 @@ class TelegramTransportTest: public CppUnit::TestFixture
 public:
 	void testSendsChatIdAndTextToSendMessage()
 	{
-		FakeHttpServer server([](const RecordedRequest&) { return FakeHttpServer::telegramOk(); });
+		FakeHTTPServer server([](const RecordedRequest&) { return FakeHTTPServer::telegramOk(); });
 		Sleeps sleeps;
 		TelegramTransport telegram(server.baseUrl(), TOKEN, sleeps.policy());
 		CPPUNIT_ASSERT(telegram.configured());
@@ -83,7 +83,7 @@ public:
 
 	void testApiBaseTrailingSlashIsIgnored()
 	{
-		FakeHttpServer server([](const RecordedRequest&) { return FakeHttpServer::telegramOk(); });
+		FakeHTTPServer server([](const RecordedRequest&) { return FakeHTTPServer::telegramOk(); });
 		TelegramTransport telegram(server.baseUrl() + "/", TOKEN);
 		CPPUNIT_ASSERT(telegram.send("-100123", "x"));
 		CPPUNIT_ASSERT_EQUAL("/bot" + TOKEN + "/sendMessage", server.requests()[0].uri);
@@ -92,7 +92,7 @@ public:
 
 	void testNonNumericChatIdStaysAString()
 	{
-		FakeHttpServer server([](const RecordedRequest&) { return FakeHttpServer::telegramOk(); });
+		FakeHTTPServer server([](const RecordedRequest&) { return FakeHTTPServer::telegramOk(); });
 		TelegramTransport telegram(server.baseUrl(), TOKEN);
 		CPPUNIT_ASSERT(telegram.send("@mychannel", "x"));
 		CPPUNIT_ASSERT_EQUAL(std::string("@mychannel"), server.requests()[0].json()->getValue<std::string>("chat_id"));
@@ -100,7 +100,7 @@ public:
 
 	void testLongTextIsSplitInOrder()
 	{
-		FakeHttpServer server([](const RecordedRequest&) { return FakeHttpServer::telegramOk(); });
+		FakeHTTPServer server([](const RecordedRequest&) { return FakeHTTPServer::telegramOk(); });
 		TelegramTransport telegram(server.baseUrl(), TOKEN);
 		// 4096 two-byte characters, then 4096 'b', then "tail": three messages.
 		std::string first = repeat("\xC3\xA9", 4096);
@@ -115,7 +115,7 @@ public:
 
 	void testEmptyTextSendsNothing()
 	{
-		FakeHttpServer server;
+		FakeHTTPServer server;
 		TelegramTransport telegram(server.baseUrl(), TOKEN);
 		CPPUNIT_ASSERT(telegram.send("1", ""));
 		CPPUNIT_ASSERT_EQUAL(std::size_t(0), server.count());
@@ -124,7 +124,7 @@ public:
 	void testHonoursRetryAfterOf429()
 	{
 		std::atomic<int> calls(0);
-		FakeHttpServer server([&](const RecordedRequest&)
+		FakeHTTPServer server([&](const RecordedRequest&)
 		{
 			if (calls++ == 0)
 			{
@@ -133,7 +133,7 @@ public:
 				r.body = R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 17","parameters":{"retry_after":17}})";
 				return r;
 			}
-			return FakeHttpServer::telegramOk();
+			return FakeHTTPServer::telegramOk();
 		});
 		Sleeps sleeps;
 		TelegramTransport telegram(server.baseUrl(), TOKEN, sleeps.policy());
@@ -145,7 +145,7 @@ public:
 
 	void testRetriesServerErrorsWithBackoffAndGivesUp()
 	{
-		FakeHttpServer server([](const RecordedRequest&)
+		FakeHTTPServer server([](const RecordedRequest&)
 		{
 			FakeReply r;
 			r.status = 502;
@@ -169,7 +169,7 @@ public:
 
 	void testClientErrorIsFinal()
 	{
-		FakeHttpServer server([](const RecordedRequest&)
+		FakeHTTPServer server([](const RecordedRequest&)
 		{
 			FakeReply r;
 			r.status = 400;
@@ -188,7 +188,7 @@ public:
 	void testFailedPartStopsTheRest()
 	{
 		std::atomic<int> calls(0);
-		FakeHttpServer server([&](const RecordedRequest&)
+		FakeHTTPServer server([&](const RecordedRequest&)
 		{
 			if (calls++ == 1)
 			{
@@ -197,7 +197,7 @@ public:
 				r.body = R"({"ok":false,"description":"Forbidden: bot was blocked by the user"})";
 				return r;
 			}
-			return FakeHttpServer::telegramOk();
+			return FakeHTTPServer::telegramOk();
 		});
 		TelegramTransport telegram(server.baseUrl(), TOKEN);
 		CPPUNIT_ASSERT(!telegram.send("5", repeat("a", 3 * 4096)));
@@ -206,7 +206,7 @@ public:
 
 	void testFollowsSupergroupMigration()
 	{
-		FakeHttpServer server([](const RecordedRequest& r)
+		FakeHTTPServer server([](const RecordedRequest& r)
 		{
 			if (r.json()->getValue<Poco::Int64>("chat_id") == -42)
 			{
@@ -215,7 +215,7 @@ public:
 				reply.body = R"({"ok":false,"description":"Bad Request: group chat was upgraded to a supergroup chat","parameters":{"migrate_to_chat_id":-1001234}})";
 				return reply;
 			}
-			return FakeHttpServer::telegramOk();
+			return FakeHTTPServer::telegramOk();
 		});
 		Sleeps sleeps;
 		TelegramTransport telegram(server.baseUrl(), TOKEN, sleeps.policy());
@@ -229,7 +229,7 @@ public:
 	{
 		int port;
 		{
-			FakeHttpServer gone;
+			FakeHTTPServer gone;
 			port = gone.port();
 		}
 		Sleeps sleeps;
@@ -244,7 +244,7 @@ public:
 
 	void testNoTokenIsNotConfigured()
 	{
-		FakeHttpServer server;
+		FakeHTTPServer server;
 		TelegramTransport telegram(server.baseUrl(), "");
 		CPPUNIT_ASSERT(!telegram.configured());
 		CPPUNIT_ASSERT(!telegram.send("1", "x"));
@@ -253,7 +253,7 @@ public:
 
 	void testTokenNeverLogged()
 	{
-		FakeHttpServer server([](const RecordedRequest& r)
+		FakeHTTPServer server([](const RecordedRequest& r)
 		{
 			// A hostile or broken server echoing the path back in its description.
 			FakeReply reply;

@@ -2,7 +2,7 @@
 // TokenGeneratorTest.cpp
 //
 
-#include "Sygen/TokenGenerator.h"
+#include "Sygen/Foundation/TokenGenerator.h"
 #include <cppunit/extensions/HelperMacros.h>
 #include <set>
 

@@ -2,10 +2,10 @@
 // WebhookSignerTest.cpp
 //
 
-#include "Sygen/Authenticator.h"
-#include "Sygen/Clock.h"
-#include "Sygen/RequestView.h"
-#include "Sygen/WebhookSigner.h"
+#include "Sygen/Auth/Authenticator.h"
+#include "Sygen/Foundation/Clock.h"
+#include "Sygen/Auth/RequestView.h"
+#include "Sygen/Auth/WebhookSigner.h"
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
 #include <Poco/Exception.h>

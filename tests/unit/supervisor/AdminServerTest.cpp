@@ -4,13 +4,13 @@
 // The admin API on a real Unix socket, and the workers.* / jobs.* commands.
 //
 
-#include "AdminCommands.h"
-#include "AdminServer.h"
-#include "Dispatcher.h"
-#include "WorkerPool.h"
+#include "admin/AdminCommands.h"
+#include "admin/AdminServer.h"
+#include "jobs/Dispatcher.h"
+#include "workers/WorkerPool.h"
 #include "TestSupport.h"
-#include "Sygen/UnixSocket.h"
-#include "Sygen/WorkerChannel.h"
+#include "Sygen/Foundation/UnixSocket.h"
+#include "Sygen/Protocol/WorkerChannel.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <cppunit/extensions/HelperMacros.h>

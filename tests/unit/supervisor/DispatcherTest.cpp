@@ -5,10 +5,13 @@
 // without any process.
 //
 
-#include "Dispatcher.h"
-#include "Sygen/Clock.h"
+#include "jobs/Dispatcher.h"
+#include "Sygen/Foundation/Clock.h"
 #include <Poco/Exception.h>
 #include <cppunit/extensions/HelperMacros.h>
+#include <chrono>
+#include <thread>
+#include <atomic>
 #include <map>
 #include <set>
 
@@ -149,6 +152,7 @@ class DispatcherTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testPauseKeepsJobsQueued);
 	CPPUNIT_TEST(testJobsListShowsRunningQueuedAndWaiting);
 	CPPUNIT_TEST(testObserverFailureOnStartLeavesJobQueued);
+	CPPUNIT_TEST(testJobNotReadyWaitsAndIsRetried);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -385,26 +389,79 @@ public:
 
 	void testObserverFailureOnStartLeavesJobQueued()
 	{
+		// The journal refuses the "started" record (a full disk): the job stays queued
+		// and the dispatcher tries again by itself, with no new request or event.
 		class FailingObserver: public FakeObserver
 		{
 		public:
-			bool fail = true;
+			std::atomic<int> failuresLeft{2};
+			std::atomic<int> calls{0};
 			void jobStarted(const std::string& jobId, int workerId, Poco::Timestamp at) override
 			{
-				if (fail) throw Poco::IOException("disk full");
+				++calls;
+				if (failuresLeft.fetch_sub(1) > 0) throw Poco::IOException("disk full");
 				FakeObserver::jobStarted(jobId, workerId, at);
 			}
 		};
+		class CountingWorkers: public FakeWorkers
+		{
+		public:
+			std::atomic<int> sends{0};
+			bool sendJob(int workerId, const WorkOrder& order) override
+			{
+				bool sent = FakeWorkers::sendJob(workerId, order);
+				if (sent) ++sends;
+				return sent;
+			}
+		};
 		FailingObserver observer;
+		CountingWorkers workers;
 		Dispatcher dispatcher(*_preparer, observer, 10, *_clock);
-		dispatcher.setWorkers(_workers.get());
-		_workers->idle = {1};
+		dispatcher.setRetryDelays(1, 5);
+		dispatcher.setWorkers(&workers);
+		workers.idle = {1};
 		dispatcher.submit(job("j"));
-		CPPUNIT_ASSERT(_workers->sent.empty());
-		CPPUNIT_ASSERT_EQUAL(std::size_t(1), dispatcher.queuedCount());
-		observer.fail = false;
-		dispatcher.pump();
-		CPPUNIT_ASSERT_EQUAL(std::string("j"), joined(_workers->sent));
+		for (int i = 0; i < 500 && workers.sends.load() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+		CPPUNIT_ASSERT_EQUAL(1, workers.sends.load());
+		CPPUNIT_ASSERT_EQUAL(3, observer.calls.load());
+		CPPUNIT_ASSERT_EQUAL(std::size_t(0), dispatcher.queuedCount());
+		CPPUNIT_ASSERT(dispatcher.holdReason().empty());
+	}
+
+	void testJobNotReadyWaitsAndIsRetried()
+	{
+		// A preparer that cannot judge the job yet (a broken hook file) never fails it.
+		class HoldingPreparer: public FakePreparer
+		{
+		public:
+			std::atomic<int> holdsLeft{2};
+			std::optional<WorkOrder> prepare(const QueuedJob& job, WebhookResult& failure) override
+			{
+				if (holdsLeft.fetch_sub(1) > 0) throw Sygen::JobNotReadyException("hook file broken");
+				return FakePreparer::prepare(job, failure);
+			}
+		};
+		class CountingWorkers: public FakeWorkers
+		{
+		public:
+			std::atomic<int> sends{0};
+			bool sendJob(int workerId, const WorkOrder& order) override
+			{
+				bool sent = FakeWorkers::sendJob(workerId, order);
+				if (sent) ++sends;
+				return sent;
+			}
+		};
+		HoldingPreparer preparer;
+		CountingWorkers workers;
+		Dispatcher dispatcher(preparer, *_observer, 10, *_clock);
+		dispatcher.setRetryDelays(1, 5);
+		dispatcher.setWorkers(&workers);
+		workers.idle = {1};
+		dispatcher.submit(job("j"));
+		for (int i = 0; i < 500 && workers.sends.load() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+		CPPUNIT_ASSERT_EQUAL(1, workers.sends.load());
+		CPPUNIT_ASSERT(_observer->finished.empty());
 	}
 
 private:

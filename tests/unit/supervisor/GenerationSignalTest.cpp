@@ -2,7 +2,7 @@
 // GenerationSignalTest.cpp
 //
 
-#include "GenerationSignal.h"
+#include "jobs/GenerationSignal.h"
 #include <cppunit/extensions/HelperMacros.h>
 #include <atomic>
 #include <chrono>

@@ -2,7 +2,7 @@
 // JobSpoolTest.cpp
 //
 
-#include "JobSpool.h"
+#include "jobs/JobSpool.h"
 #include "TestSupport.h"
 #include <Poco/Exception.h>
 #include <Poco/File.h>
@@ -55,6 +55,9 @@ class JobSpoolTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testFinishedJobIsInHistoryAfterReopen);
 	CPPUNIT_TEST(testTornTailIsCutAndEarlierRecordsKept);
 	CPPUNIT_TEST(testCorruptRecordIsCutByChecksum);
+	CPPUNIT_TEST(testDamagedMiddleRecordCostsItselfAlone);
+	CPPUNIT_TEST(testQueuedJobNamedInDamageIsNeverRunAgain);
+	CPPUNIT_TEST(testRefusedResultIsKeptInMemory);
 	CPPUNIT_TEST(testHistoryIsBoundedToTheLimit);
 	CPPUNIT_TEST(testStartingAnUnknownJobThrows);
 	CPPUNIT_TEST(testReadingTheBodyOfAFinishedJobThrows);
@@ -318,6 +321,84 @@ public:
 		CPPUNIT_ASSERT_EQUAL(running, again.interrupted()[0].jobId);
 		CPPUNIT_ASSERT(again.find(kept));
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), again.find(kept)->status);
+	}
+
+	void testDamagedMiddleRecordCostsItselfAlone()
+	{
+		TempDir dir;
+		std::vector<std::string> ids;
+		{
+			JobSpool spool(dir.file("spool"), 10);
+			spool.open();
+			for (int i = 0; i < 5; ++i) ids.push_back(accept(spool, "h", "{\"n\": \"body-" + std::to_string(i) + "\"}"));
+		}
+		std::string content = Sygen::Test::readFile(dir.file("spool/journal"));
+		content[content.find("body-2")] = 'B';
+		Sygen::Test::writeFile(dir.file("spool/journal"), content);
+		{
+			JobSpool again(dir.file("spool"), 10);
+			again.open();
+			std::vector<JobInfo> pending = again.pending();
+			CPPUNIT_ASSERT_EQUAL(std::size_t(4), pending.size());
+			CPPUNIT_ASSERT_EQUAL(ids[3], pending[2].jobId);
+			CPPUNIT_ASSERT_EQUAL(std::string("{\"n\": \"body-4\"}"), again.readBody(ids[4]));
+			CPPUNIT_ASSERT_EQUAL(std::size_t(1), again.damage().size());
+			CPPUNIT_ASSERT_EQUAL(ids[2], again.damage()[0].jobIds.at(0));
+			CPPUNIT_ASSERT_EQUAL(std::size_t(1), again.lostJobs().size());
+			std::string kept = Sygen::Test::readFile(again.damage()[0].quarantineFile);
+			CPPUNIT_ASSERT(kept.find("Body-2") != std::string::npos);
+		}
+		// The journal was rewritten without the damage: nothing to report again.
+		JobSpool third(dir.file("spool"), 10);
+		third.open();
+		CPPUNIT_ASSERT(third.damage().empty());
+		CPPUNIT_ASSERT_EQUAL(std::size_t(4), third.pending().size());
+		CPPUNIT_ASSERT_EQUAL(std::string("{\"n\": \"body-4\"}"), third.readBody(ids[4]));
+	}
+
+	void testQueuedJobNamedInDamageIsNeverRunAgain()
+	{
+		// A damaged "started" record would make the job look queued: it may have run.
+		TempDir dir;
+		std::string id;
+		{
+			JobSpool spool(dir.file("spool"), 10);
+			spool.open();
+			id = accept(spool, "h", "{}");
+			spool.markStarted(id, 7, Poco::Timestamp());
+			accept(spool, "h", "{}");
+		}
+		std::string content = Sygen::Test::readFile(dir.file("spool/journal"));
+		std::size_t started = content.find("\nS ");
+		CPPUNIT_ASSERT(started != std::string::npos);
+		content[started + 1] = 'X';
+		Sygen::Test::writeFile(dir.file("spool/journal"), content);
+		JobSpool again(dir.file("spool"), 10);
+		again.open();
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), again.interrupted().size());
+		CPPUNIT_ASSERT_EQUAL(id, again.interrupted()[0].jobId);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), again.pending().size());
+		CPPUNIT_ASSERT(again.pending()[0].jobId != id);
+	}
+
+	void testRefusedResultIsKeptInMemory()
+	{
+		TempDir dir;
+		Poco::File(dir.file("spool")).createDirectories();
+		CPPUNIT_ASSERT_EQUAL(0, ::symlink("/dev/full", dir.file("spool/journal").c_str()));
+		JobSpool spool(dir.file("spool"), 10);
+		spool.open();
+		spool.setRetryDelays(5, 20);
+		spool.markFinished(resultFor("job-1", "success"));
+		CPPUNIT_ASSERT_EQUAL(std::string("success"), spool.find("job-1")->status);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), spool.unwrittenResults());
+		CPPUNIT_ASSERT(!spool.writable());
+		CPPUNIT_ASSERT(spool.writeFailures() >= 1);
+		// Retried by the flusher on its own (and refused again, the disk is still full).
+		std::uint64_t failures = spool.writeFailures();
+		for (int i = 0; i < 200 && spool.writeFailures() == failures; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+		CPPUNIT_ASSERT(spool.writeFailures() > failures);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), spool.unwrittenResults());
 	}
 
 	void testJobIsRefusedWhenItsRecordCannotBeWritten()

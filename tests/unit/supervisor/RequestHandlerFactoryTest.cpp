@@ -2,8 +2,8 @@
 // RequestHandlerFactoryTest.cpp
 //
 
-#include "RequestHandlerFactory.h"
-#include "WebhookRequestHandler.h"
+#include "http/RequestHandlerFactory.h"
+#include "http/WebhookRequestHandler.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::RequestHandlerFactory;
@@ -67,14 +67,14 @@ public:
 
 	void testJsonMediaType()
 	{
-		CPPUNIT_ASSERT(WebhookRequestHandler::isJsonMediaType("application/json"));
-		CPPUNIT_ASSERT(WebhookRequestHandler::isJsonMediaType("Application/JSON"));
-		CPPUNIT_ASSERT(WebhookRequestHandler::isJsonMediaType("application/json; charset=utf-8"));
-		CPPUNIT_ASSERT(WebhookRequestHandler::isJsonMediaType(" application/json ;x=y"));
-		CPPUNIT_ASSERT(!WebhookRequestHandler::isJsonMediaType("text/json"));
-		CPPUNIT_ASSERT(!WebhookRequestHandler::isJsonMediaType("application/vnd.github+json"));
-		CPPUNIT_ASSERT(!WebhookRequestHandler::isJsonMediaType("application/jsonx"));
-		CPPUNIT_ASSERT(!WebhookRequestHandler::isJsonMediaType(""));
+		CPPUNIT_ASSERT(WebhookRequestHandler::isJSONMediaType("application/json"));
+		CPPUNIT_ASSERT(WebhookRequestHandler::isJSONMediaType("Application/JSON"));
+		CPPUNIT_ASSERT(WebhookRequestHandler::isJSONMediaType("application/json; charset=utf-8"));
+		CPPUNIT_ASSERT(WebhookRequestHandler::isJSONMediaType(" application/json ;x=y"));
+		CPPUNIT_ASSERT(!WebhookRequestHandler::isJSONMediaType("text/json"));
+		CPPUNIT_ASSERT(!WebhookRequestHandler::isJSONMediaType("application/vnd.github+json"));
+		CPPUNIT_ASSERT(!WebhookRequestHandler::isJSONMediaType("application/jsonx"));
+		CPPUNIT_ASSERT(!WebhookRequestHandler::isJSONMediaType(""));
 	}
 };
 

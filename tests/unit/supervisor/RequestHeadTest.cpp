@@ -2,7 +2,7 @@
 // RequestHeadTest.cpp
 //
 
-#include "RequestHead.h"
+#include "http/RequestHead.h"
 #include <cppunit/extensions/HelperMacros.h>
 #include <string>
 
@@ -28,6 +28,7 @@ class RequestHeadTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testHeadOfExactlyTheLimitIsReady);
 	CPPUNIT_TEST(testNonTokenMethodIsMalformedAtOnce);
 	CPPUNIT_TEST(testControlBytesAreMalformed);
+	CPPUNIT_TEST(testBodyStillOnItsWayIsPending);
 	CPPUNIT_TEST(testNonAsciiHeaderValueIsAllowed);
 	CPPUNIT_TEST(testSmallAnnouncedBodyIsAwaited);
 	CPPUNIT_TEST(testLargeOrChunkedBodyIsLeftToThePool);
@@ -123,6 +124,19 @@ public:
 		CPPUNIT_ASSERT_EQUAL(int(RequestHead::READY), int(scan("POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n").state));
 		CPPUNIT_ASSERT_EQUAL(int(RequestHead::READY), int(scan("POST / HTTP/1.1\r\nContent-Length: -5\r\n\r\n").state));
 		CPPUNIT_ASSERT_EQUAL(int(RequestHead::READY), int(scan("POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n").state));
+	}
+
+	void testBodyStillOnItsWayIsPending()
+	{
+		// What the gate rations: a body the pool would have to wait for.
+		CPPUNIT_ASSERT(scan("POST / HTTP/1.1\r\nContent-Length: 5000\r\n\r\n").bodyPending);
+		CPPUNIT_ASSERT(scan("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n").bodyPending);
+		CPPUNIT_ASSERT(!scan("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n").bodyPending);
+		CPPUNIT_ASSERT(!scan("POST / HTTP/1.1\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'x')).bodyPending);
+		CPPUNIT_ASSERT(!scan("GET / HTTP/1.1\r\nHost: x\r\n\r\n").bodyPending);
+		CPPUNIT_ASSERT(!scan("POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n").bodyPending);
+		// A small body is awaited by the gate itself: never pending once READY.
+		CPPUNIT_ASSERT(!scan("POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}").bodyPending);
 	}
 
 	void testExpectContinueIsNotAwaited()

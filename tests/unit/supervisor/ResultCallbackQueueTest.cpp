@@ -5,9 +5,9 @@
 // and attempts are driven with processDue(), so no test sleeps through a backoff.
 //
 
-#include "FakeHttpServer.h"
+#include "FakeHTTPServer.h"
 #include "LogCapture.h"
-#include "ResultCallbackQueue.h"
+#include "results/ResultCallbackQueue.h"
 #include "StandardWebhooksVerifier.h"
 #include "TestSupport.h"
 #include <Poco/DirectoryIterator.h>
@@ -20,7 +20,7 @@ using Sygen::ConfigError;
 using Sygen::ManualClock;
 using Sygen::ResultCallbackQueue;
 using Sygen::WebhookResult;
-using Sygen::Test::FakeHttpServer;
+using Sygen::Test::FakeHTTPServer;
 using Sygen::Test::FakeReply;
 using Sygen::Test::LogCapture;
 using Sygen::Test::RecordedRequest;
@@ -83,7 +83,7 @@ class ResultCallbackQueueTest: public CppUnit::TestFixture
 	CPPUNIT_TEST_SUITE_END();
 
 public:
-	ResultCallbackQueue::Options options(const FakeHttpServer& server, const TempDir& dir, int attempts = 4)
+	ResultCallbackQueue::Options options(const FakeHTTPServer& server, const TempDir& dir, int attempts = 4)
 	{
 		ResultCallbackQueue::Options o;
 		o.url = server.baseUrl() + "/results?src=sygen";
@@ -106,7 +106,7 @@ public:
 	void testSignatureVerifiesIndependently()
 	{
 		TempDir dir;
-		FakeHttpServer server;
+		FakeHTTPServer server;
 		ManualClock clock(Poco::Timestamp::fromEpochTime(T0));
 		ResultCallbackQueue queue(options(server, dir), clock);
 		queue.load();
@@ -130,9 +130,9 @@ public:
 	void testBackoffScheduleThenGiveUp()
 	{
 		TempDir dir;
-		FakeHttpServer server([](const RecordedRequest&) { return status(500); });
+		FakeHTTPServer server([](const RecordedRequest&) { return status(500); });
 		ManualClock clock(Poco::Timestamp::fromEpochTime(T0));
-		LogCapture log({"Sygen.ResultCallback"});
+		LogCapture log({"Sygen.ResultCallbackQueue"});
 		ResultCallbackQueue queue(options(server, dir, 5), clock);
 		queue.load();
 		queue.enqueue(result("job-x"));
@@ -164,7 +164,7 @@ public:
 	{
 		TempDir dir;
 		std::atomic<int> calls(0);
-		FakeHttpServer server([&](const RecordedRequest&) { return status(calls++ == 0 ? 502 : 204); });
+		FakeHTTPServer server([&](const RecordedRequest&) { return status(calls++ == 0 ? 502 : 204); });
 		ManualClock clock(Poco::Timestamp::fromEpochTime(T0));
 		ResultCallbackQueue queue(options(server, dir), clock);
 		queue.load();
@@ -184,7 +184,7 @@ public:
 	{
 		TempDir dir;
 		std::atomic<int> code(503);
-		FakeHttpServer server([&](const RecordedRequest&) { return status(code.load()); });
+		FakeHTTPServer server([&](const RecordedRequest&) { return status(code.load()); });
 		ManualClock clock(Poco::Timestamp::fromEpochTime(T0));
 		std::string firstId;
 		{
@@ -213,7 +213,7 @@ public:
 	void testFilesArePrivate()
 	{
 		TempDir dir;
-		FakeHttpServer server([](const RecordedRequest&) { return status(500); });
+		FakeHTTPServer server([](const RecordedRequest&) { return status(500); });
 		ManualClock clock(Poco::Timestamp::fromEpochTime(T0));
 		ResultCallbackQueue queue(options(server, dir), clock);
 		queue.enqueue(result());
@@ -230,9 +230,9 @@ public:
 	void testUnreadableFileIsSetAside()
 	{
 		TempDir dir;
-		FakeHttpServer server;
+		FakeHTTPServer server;
 		Sygen::Test::writeFile(dir.path() + "/callbacks/msg_0123.json", "{not json");
-		LogCapture log({"Sygen.ResultCallback"});
+		LogCapture log({"Sygen.ResultCallbackQueue"});
 		ResultCallbackQueue queue(options(server, dir));
 		queue.load();
 		CPPUNIT_ASSERT_EQUAL(std::size_t(0), queue.pending());
@@ -243,7 +243,7 @@ public:
 	void testEmptySecretSendsUnsigned()
 	{
 		TempDir dir;
-		FakeHttpServer server;
+		FakeHTTPServer server;
 		ManualClock clock(Poco::Timestamp::fromEpochTime(T0));
 		ResultCallbackQueue::Options o = options(server, dir);
 		o.secret = "";
@@ -289,7 +289,7 @@ public:
 	void testThreadDeliversInTheBackground()
 	{
 		TempDir dir;
-		FakeHttpServer server;
+		FakeHTTPServer server;
 		ResultCallbackQueue queue(options(server, dir));
 		queue.start();
 		queue.enqueue(result("bg"));
@@ -302,9 +302,9 @@ public:
 	void testSecretNeverLogged()
 	{
 		TempDir dir;
-		FakeHttpServer server([](const RecordedRequest&) { return status(401); });
+		FakeHTTPServer server([](const RecordedRequest&) { return status(401); });
 		ManualClock clock(Poco::Timestamp::fromEpochTime(T0));
-		LogCapture log({"Sygen.ResultCallback"});
+		LogCapture log({"Sygen.ResultCallbackQueue"});
 		ResultCallbackQueue queue(options(server, dir, 2), clock);
 		queue.enqueue(result());
 		queue.processDue();

@@ -4,9 +4,9 @@
 // Telegram, Matrix and the callback receiver are real HTTP servers in the test process.
 //
 
-#include "FakeHttpServer.h"
+#include "FakeHTTPServer.h"
 #include "LogCapture.h"
-#include "ResultSink.h"
+#include "results/ResultSink.h"
 #include "StandardWebhooksVerifier.h"
 #include "TestSupport.h"
 #include <Poco/Stopwatch.h>
@@ -16,7 +16,7 @@ using Sygen::ConfigError;
 using Sygen::DeliverySettings;
 using Sygen::ResultSink;
 using Sygen::WebhookResult;
-using Sygen::Test::FakeHttpServer;
+using Sygen::Test::FakeHTTPServer;
 using Sygen::Test::FakeReply;
 using Sygen::Test::LogCapture;
 using Sygen::Test::RecordedRequest;
@@ -44,9 +44,9 @@ WebhookResult cron(const std::string& jobId, const std::string& status, const st
 
 struct Servers
 {
-	FakeHttpServer telegram{[](const RecordedRequest&) { return FakeHttpServer::telegramOk(); }};
-	FakeHttpServer matrix{[](const RecordedRequest&) { return FakeHttpServer::matrixOk(); }};
-	FakeHttpServer callback;
+	FakeHTTPServer telegram{[](const RecordedRequest&) { return FakeHTTPServer::telegramOk(); }};
+	FakeHTTPServer matrix{[](const RecordedRequest&) { return FakeHTTPServer::matrixOk(); }};
+	FakeHTTPServer callback;
 	TempDir state;
 
 	DeliverySettings delivery(bool withMatrix = true) const
@@ -172,7 +172,7 @@ public:
 		Servers s;
 		s.telegram.setResponder([](const RecordedRequest&)
 		{
-			FakeReply r = FakeHttpServer::telegramOk();
+			FakeReply r = FakeHTTPServer::telegramOk();
 			r.delaySeconds = 1;
 			return r;
 		});
@@ -190,7 +190,7 @@ public:
 		Servers s;
 		s.telegram.setResponder([](const RecordedRequest&)
 		{
-			FakeReply r = FakeHttpServer::telegramOk();
+			FakeReply r = FakeHTTPServer::telegramOk();
 			r.delaySeconds = 0.5;
 			return r;
 		});
@@ -216,7 +216,7 @@ public:
 				reply.body = R"({"ok":false,"description":"Forbidden: bot was blocked by the user"})";
 				return reply;
 			}
-			return FakeHttpServer::telegramOk();
+			return FakeHTTPServer::telegramOk();
 		});
 		LogCapture log({"Sygen.ResultSink", "Sygen.TelegramTransport"});
 		ResultSink sink(s.delivery(), s.options(false));

@@ -6,10 +6,10 @@
 // sygen-webhook-worker (SYGEN_WORKER).
 //
 
-#include "Dispatcher.h"
-#include "WorkerPool.h"
+#include "jobs/Dispatcher.h"
+#include "workers/WorkerPool.h"
 #include "TestSupport.h"
-#include "Sygen/UnixSocket.h"
+#include "Sygen/Foundation/UnixSocket.h"
 #include <Poco/Exception.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/NumberParser.h>

@@ -10,7 +10,7 @@
 #include "DependencyLock.h"
 #include "JobRunner.h"
 #include "Landlock.h"
-#include "Sygen/IsoTime.h"
+#include "Sygen/Foundation/IsoTime.h"
 #include "WorkerTestSupport.h"
 #include <Poco/File.h>
 #include <cppunit/extensions/HelperMacros.h>

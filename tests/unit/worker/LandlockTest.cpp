@@ -3,7 +3,7 @@
 //
 
 #include "Landlock.h"
-#include "Sygen/ProcessSpawner.h"
+#include "Sygen/Foundation/ProcessSpawner.h"
 #include "TestSupport.h"
 #include <Poco/File.h>
 #include <cppunit/extensions/HelperMacros.h>

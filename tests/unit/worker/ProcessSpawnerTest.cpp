@@ -2,7 +2,7 @@
 // ProcessSpawnerTest.cpp
 //
 
-#include "Sygen/ProcessSpawner.h"
+#include "Sygen/Foundation/ProcessSpawner.h"
 #include "WorkerTestSupport.h"
 #include <cppunit/extensions/HelperMacros.h>
 #include <cerrno>

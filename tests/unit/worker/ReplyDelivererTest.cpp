@@ -5,7 +5,7 @@
 // and Matrix stand-ins in the test process.
 //
 
-#include "FakeHttpServer.h"
+#include "FakeHTTPServer.h"
 #include "LogCapture.h"
 #include "ReplyDeliverer.h"
 #include <cppunit/extensions/HelperMacros.h>
@@ -13,7 +13,7 @@
 using Sygen::DeliveryRequest;
 using Sygen::ReplyDeliverer;
 using Sygen::WorkerSettings;
-using Sygen::Test::FakeHttpServer;
+using Sygen::Test::FakeHTTPServer;
 using Sygen::Test::FakeReply;
 using Sygen::Test::LogCapture;
 using Sygen::Test::RecordedRequest;
@@ -30,7 +30,7 @@ WorkerSettings settings()
 	return s;
 }
 
-DeliveryRequest telegramRequest(const FakeHttpServer& server, const std::string& text)
+DeliveryRequest telegramRequest(const FakeHTTPServer& server, const std::string& text)
 {
 	DeliveryRequest r;
 	r.transport = "telegram";
@@ -59,7 +59,7 @@ class ReplyDelivererTest: public CppUnit::TestFixture
 public:
 	void testTelegramMessageIsDelivered()
 	{
-		FakeHttpServer telegram([](const RecordedRequest&) { return FakeHttpServer::telegramOk(); });
+		FakeHTTPServer telegram([](const RecordedRequest&) { return FakeHTTPServer::telegramOk(); });
 		CPPUNIT_ASSERT(ReplyDeliverer(settings()).deliver(telegramRequest(telegram, "hello there")));
 		std::vector<RecordedRequest> requests = telegram.requests();
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), requests.size());
@@ -71,9 +71,9 @@ public:
 	void testServerErrorIsRetriedWithTheGivenPolicy()
 	{
 		int calls = 0;
-		FakeHttpServer telegram([&calls](const RecordedRequest&)
+		FakeHTTPServer telegram([&calls](const RecordedRequest&)
 		{
-			if (++calls > 1) return FakeHttpServer::telegramOk();
+			if (++calls > 1) return FakeHTTPServer::telegramOk();
 			FakeReply r;
 			r.status = 502;
 			return r;
@@ -84,7 +84,7 @@ public:
 
 	void testRefusedMessageIsNotDelivered()
 	{
-		FakeHttpServer telegram([](const RecordedRequest&)
+		FakeHTTPServer telegram([](const RecordedRequest&)
 		{
 			FakeReply r;
 			r.status = 403;
@@ -100,7 +100,7 @@ public:
 
 	void testMatrixRoomGetsTheMessage()
 	{
-		FakeHttpServer matrix([](const RecordedRequest&) { return FakeHttpServer::matrixOk(); });
+		FakeHTTPServer matrix([](const RecordedRequest&) { return FakeHTTPServer::matrixOk(); });
 		DeliveryRequest r;
 		r.transport = "matrix";
 		r.chatId = "!room:example.org";
@@ -117,7 +117,7 @@ public:
 
 	void testMissingProgramIsNotDelivered()
 	{
-		FakeHttpServer telegram([](const RecordedRequest&) { return FakeHttpServer::telegramOk(); });
+		FakeHTTPServer telegram([](const RecordedRequest&) { return FakeHTTPServer::telegramOk(); });
 		WorkerSettings s = settings();
 		s.deliverProgram = "/nonexistent/sygen-webhook-deliver";
 		LogCapture log({"Sygen.ReplyDeliverer"});

@@ -5,7 +5,7 @@
 // Telegram and Matrix stand-ins that are real HTTP servers in the test process.
 //
 
-#include "FakeHttpServer.h"
+#include "FakeHTTPServer.h"
 #include "LogCapture.h"
 #include "SessionStore.h"
 #include "WakeRunner.h"
@@ -21,7 +21,7 @@ using Sygen::SessionStore;
 using Sygen::WakeRunner;
 using Sygen::WorkOrder;
 using Sygen::Test::CronFixture;
-using Sygen::Test::FakeHttpServer;
+using Sygen::Test::FakeHTTPServer;
 using Sygen::Test::FakeReply;
 using Sygen::Test::LogCapture;
 using Sygen::Test::RecordedRequest;
@@ -32,8 +32,8 @@ const std::string BOT_TOKEN = "4242:wake-unit-bot-token";
 
 struct WakeFixture: CronFixture
 {
-	FakeHttpServer telegram{[](const RecordedRequest&) { return FakeHttpServer::telegramOk(); }};
-	FakeHttpServer matrix{[](const RecordedRequest&) { return FakeHttpServer::matrixOk(); }};
+	FakeHTTPServer telegram{[](const RecordedRequest&) { return FakeHTTPServer::telegramOk(); }};
+	FakeHTTPServer matrix{[](const RecordedRequest&) { return FakeHTTPServer::matrixOk(); }};
 
 	WakeFixture()
 	{

@@ -8,8 +8,8 @@
 #ifndef Sygen_WorkerTestSupport_INCLUDED
 #define Sygen_WorkerTestSupport_INCLUDED
 
-#include "Sygen/Hook.h"
-#include "Sygen/WorkOrder.h"
+#include "Sygen/Hooks/Hook.h"
+#include "Sygen/Protocol/WorkOrder.h"
 #include "TestSupport.h"
 #include "WorkerSettings.h"
 #include <Poco/File.h>

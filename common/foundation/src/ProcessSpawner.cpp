@@ -1,0 +1,482 @@
+//
+// ProcessSpawner.cpp
+//
+
+#include "Sygen/Foundation/ProcessSpawner.h"
+#include <Poco/Timestamp.h>
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdint>
+#include <cstring>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <typeinfo>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace Sygen {
+
+SpawnException::SpawnException(const std::string& stage, int errorNumber, const std::string& program):
+	Poco::SystemException(stage + " failed for " + program + ": " + std::strerror(errorNumber), errorNumber),
+	_stage(stage)
+{
+}
+
+const char* SpawnException::name() const noexcept
+{
+	return "Spawn failed";
+}
+
+const char* SpawnException::className() const noexcept
+{
+	return typeid(*this).name();
+}
+
+Poco::Exception* SpawnException::clone() const
+{
+	return new SpawnException(*this);
+}
+
+void SpawnException::rethrow() const
+{
+	throw *this;
+}
+
+ProcessStatus ProcessStatus::fromWaitStatus(int status)
+{
+	ProcessStatus s;
+	if (WIFEXITED(status))
+	{
+		s.exited = true;
+		s.exitCode = WEXITSTATUS(status);
+	}
+	else if (WIFSIGNALED(status))
+	{
+		s.signal = WTERMSIG(status);
+	}
+	return s;
+}
+
+std::string ProcessStatus::toString() const
+{
+	return exited ? "exit " + std::to_string(exitCode) : "signal " + std::to_string(signal);
+}
+
+namespace {
+
+enum ChildStage
+{
+	STAGE_SIGNALS = 1,
+	STAGE_GROUP,
+	STAGE_PDEATHSIG,
+	STAGE_STDIO,
+	STAGE_CHDIR,
+	STAGE_RLIMIT,
+	STAGE_GROUPS,
+	STAGE_SETGID,
+	STAGE_SETUID,
+	STAGE_NO_NEW_PRIVS,
+	STAGE_PRE_EXEC,
+	STAGE_CLOSE_FDS,
+	STAGE_EXEC
+};
+
+const char* stageName(int stage)
+{
+	switch (stage)
+	{
+	case STAGE_SIGNALS: return "signals";
+	case STAGE_GROUP: return "setpgid";
+	case STAGE_PDEATHSIG: return "pdeathsig";
+	case STAGE_STDIO: return "stdio";
+	case STAGE_CHDIR: return "chdir";
+	case STAGE_RLIMIT: return "setrlimit";
+	case STAGE_GROUPS: return "setgroups";
+	case STAGE_SETGID: return "setgid";
+	case STAGE_SETUID: return "setuid";
+	case STAGE_NO_NEW_PRIVS: return "no_new_privs";
+	case STAGE_PRE_EXEC: return "preExec";
+	case STAGE_CLOSE_FDS: return "close_fds";
+	case STAGE_EXEC: return "exec";
+	default: return "child";
+	}
+}
+
+struct ChildError
+{
+	int stage;
+	int error;
+};
+
+struct Pipe
+	/// Both ends close-on-exec; closed on destruction unless released.
+{
+	int read = -1;
+	int write = -1;
+
+	void open()
+	{
+		int fds[2];
+		if (::pipe2(fds, O_CLOEXEC) != 0) throw SpawnException("pipe", errno, "child");
+		read = fds[0];
+		write = fds[1];
+	}
+
+	~Pipe()
+	{
+		ProcessSpawner::closeDescriptor(read);
+		ProcessSpawner::closeDescriptor(write);
+	}
+};
+
+struct ChildPlan
+	/// Everything the child needs, prepared before fork so that the child only
+	/// makes async-signal-safe calls.
+{
+	const SpawnOptions* options = nullptr;
+	const char* executable = nullptr;
+	std::vector<char*> argv;
+	std::vector<char*> envp;
+	char* const* env = nullptr;
+	int stdio[3] = {-1, -1, -1};  ///< source descriptor for 0, 1, 2; -1: keep the parent's.
+	std::vector<int> keep;         ///< sorted, unique.
+	pid_t parent = 0;
+	int errorFd = -1;
+};
+
+[[noreturn]] void childFail(int fd, int stage, int error)
+{
+	ChildError e{stage, error};
+	ssize_t n;
+	do n = ::write(fd, &e, sizeof(e)); while (n < 0 && errno == EINTR);
+	::_exit(127);
+}
+
+void resetSignals()
+{
+	struct sigaction dfl;
+	std::memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	for (int sig = 1; sig < NSIG; ++sig)
+	{
+		// SIGKILL/SIGSTOP and glibc's internal real-time signals refuse; that is fine.
+		::sigaction(sig, &dfl, nullptr);
+	}
+}
+
+int moveAbove2(int fd)
+	/// Returns a close-on-exec duplicate of fd numbered 3 or higher, so that the
+	/// dup2() calls onto 0..2 cannot overwrite a source still needed.
+{
+	if (fd < 0 || fd > 2) return fd;
+	return ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+}
+
+void closeRange(int first, int last)
+{
+	if (first > last) return;
+#ifdef SYS_close_range
+	if (::syscall(SYS_close_range, static_cast<unsigned>(first), static_cast<unsigned>(last), 0) == 0) return;
+#endif
+	struct rlimit rl;
+	int max = (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) ? static_cast<int>(rl.rlim_cur) : 65536;
+	for (int fd = first; fd <= last && fd < max; ++fd) ::close(fd);
+}
+
+void closeOtherDescriptors(const ChildPlan& plan)
+	/// Closes every descriptor >= 3 except the kept ones and the error pipe
+	/// (which is close-on-exec and goes away with exec itself).
+{
+	int next = 3;
+	size_t i = 0;
+	bool errorPending = plan.errorFd >= 3;
+	for (;;)
+	{
+		int keep;
+		if (errorPending && (i >= plan.keep.size() || plan.errorFd <= plan.keep[i]))
+		{
+			keep = plan.errorFd;
+			errorPending = false;
+		}
+		else if (i < plan.keep.size())
+		{
+			keep = plan.keep[i++];
+		}
+		else
+		{
+			break;
+		}
+		if (keep >= next)
+		{
+			closeRange(next, keep - 1);
+			next = keep + 1;
+		}
+	}
+	closeRange(next, INT32_MAX);
+}
+
+[[noreturn]] void runChild(ChildPlan& plan)
+{
+	const SpawnOptions& o = *plan.options;
+	int err = plan.errorFd;
+
+	resetSignals();
+
+	if (o.newSession)
+	{
+		if (::setsid() < 0) childFail(err, STAGE_GROUP, errno);
+	}
+	else if (o.newProcessGroup && ::setpgid(0, 0) != 0)
+	{
+		childFail(err, STAGE_GROUP, errno);
+	}
+
+	int sources[3];
+	for (int i = 0; i < 3; ++i)
+	{
+		sources[i] = moveAbove2(plan.stdio[i]);
+		if (plan.stdio[i] >= 0 && sources[i] < 0) childFail(err, STAGE_STDIO, errno);
+	}
+	for (int i = 0; i < 3; ++i)
+	{
+		if (sources[i] >= 0 && ::dup2(sources[i], i) < 0) childFail(err, STAGE_STDIO, errno);
+	}
+
+	for (const ResourceLimit& l: o.limits)
+	{
+		struct rlimit rl;
+		rl.rlim_cur = l.soft;
+		rl.rlim_max = l.hard;
+		if (::setrlimit(l.resource, &rl) != 0) childFail(err, STAGE_RLIMIT, errno);
+	}
+
+	if (o.umask) ::umask(*o.umask);
+
+	bool changesIdentity = o.uid || o.gid || o.groups;
+	if (changesIdentity && ::geteuid() == 0)
+	{
+		int rc = o.groups ? ::setgroups(o.groups->size(), o.groups->data()) : ::setgroups(0, nullptr);
+		if (rc != 0) childFail(err, STAGE_GROUPS, errno);
+	}
+	if (o.gid && ::setgid(*o.gid) != 0) childFail(err, STAGE_SETGID, errno);
+	if (o.uid && ::setuid(*o.uid) != 0) childFail(err, STAGE_SETUID, errno);
+
+	// As the final identity: a folder that account cannot enter fails here, not later.
+	if (!o.cwd.empty() && ::chdir(o.cwd.c_str()) != 0) childFail(err, STAGE_CHDIR, errno);
+
+	if (o.noNewPrivileges && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) childFail(err, STAGE_NO_NEW_PRIVS, errno);
+
+	// After the identity change: changing credentials clears the parent-death signal.
+	if (o.parentDeathSignal != 0)
+	{
+		if (::prctl(PR_SET_PDEATHSIG, o.parentDeathSignal) != 0) childFail(err, STAGE_PDEATHSIG, errno);
+		// The parent may have died before prctl took effect.
+		if (::getppid() != plan.parent) ::_exit(127);
+	}
+
+	if (o.preExec)
+	{
+		int rc = o.preExec();
+		if (rc != 0) childFail(err, STAGE_PRE_EXEC, rc);
+	}
+
+	closeOtherDescriptors(plan);
+	for (int fd: plan.keep)
+	{
+		if (::fcntl(fd, F_SETFD, 0) != 0) childFail(err, STAGE_CLOSE_FDS, errno);
+	}
+
+	sigset_t none;
+	sigemptyset(&none);
+	::sigprocmask(SIG_SETMASK, &none, nullptr);
+
+	::execve(plan.executable, plan.argv.data(), const_cast<char* const*>(plan.env));
+	childFail(err, STAGE_EXEC, errno);
+}
+
+int openDevNull()
+{
+	int fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd < 0) throw SpawnException("open /dev/null", errno, "child");
+	return fd;
+}
+
+} // namespace
+
+SpawnedProcess ProcessSpawner::spawn(const SpawnOptions& options)
+{
+	if (options.argv.empty()) throw Poco::InvalidArgumentException("ProcessSpawner::spawn: empty argv");
+
+	ChildPlan plan;
+	plan.options = &options;
+	plan.executable = options.executable.empty() ? options.argv[0].c_str() : options.executable.c_str();
+	for (const std::string& a: options.argv) plan.argv.push_back(const_cast<char*>(a.c_str()));
+	plan.argv.push_back(nullptr);
+	if (options.env)
+	{
+		for (const std::string& e: *options.env) plan.envp.push_back(const_cast<char*>(e.c_str()));
+		plan.envp.push_back(nullptr);
+		plan.env = plan.envp.data();
+	}
+	else
+	{
+		plan.env = environ;
+	}
+	plan.keep = options.keepDescriptors;
+	std::sort(plan.keep.begin(), plan.keep.end());
+	plan.keep.erase(std::unique(plan.keep.begin(), plan.keep.end()), plan.keep.end());
+	plan.keep.erase(std::remove_if(plan.keep.begin(), plan.keep.end(), [](int fd) { return fd < 3; }), plan.keep.end());
+	plan.parent = ::getpid();
+
+	struct DevNull
+	{
+		int fd = -1;
+		~DevNull() { ProcessSpawner::closeDescriptor(fd); }
+	} devNull;
+	bool needsNull = options.stdinMode == SpawnOptions::Input::DEV_NULL
+		|| options.stdoutMode == SpawnOptions::Output::DEV_NULL
+		|| options.stderrMode == SpawnOptions::Output::DEV_NULL;
+	if (needsNull) devNull.fd = openDevNull();
+
+	Pipe in, out, errOut, status;
+	status.open();
+	if (options.stdinMode == SpawnOptions::Input::PIPE) in.open();
+	if (options.stdoutMode == SpawnOptions::Output::PIPE) out.open();
+	if (options.stderrMode == SpawnOptions::Output::PIPE) errOut.open();
+
+	plan.stdio[0] = options.stdinMode == SpawnOptions::Input::PIPE ? in.read
+		: options.stdinMode == SpawnOptions::Input::DEV_NULL ? devNull.fd : -1;
+	auto outSource = [&](SpawnOptions::Output mode, const Pipe& p)
+	{
+		return mode == SpawnOptions::Output::PIPE ? p.write : mode == SpawnOptions::Output::DEV_NULL ? devNull.fd : -1;
+	};
+	plan.stdio[1] = outSource(options.stdoutMode, out);
+	plan.stdio[2] = outSource(options.stderrMode, errOut);
+	plan.errorFd = status.write;
+
+	// Block every signal across fork so that no parent handler runs in the child
+	// before its dispositions are reset; the child unblocks just before exec.
+	sigset_t all, old;
+	sigfillset(&all);
+	::pthread_sigmask(SIG_SETMASK, &all, &old);
+	pid_t pid = ::fork();
+	if (pid == 0)
+	{
+		if (plan.errorFd < 3) plan.errorFd = ::fcntl(plan.errorFd, F_DUPFD_CLOEXEC, 3);
+		runChild(plan);
+	}
+	int forkErrno = errno;
+	::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+	if (pid < 0) throw SpawnException("fork", forkErrno, plan.executable);
+
+	closeDescriptor(status.write);
+	closeDescriptor(in.read);
+	closeDescriptor(out.write);
+	closeDescriptor(errOut.write);
+
+	ChildError failure{0, 0};
+	ssize_t n;
+	do n = ::read(status.read, &failure, sizeof(failure)); while (n < 0 && errno == EINTR);
+	if (n == static_cast<ssize_t>(sizeof(failure)))
+	{
+		wait(pid);
+		throw SpawnException(stageName(failure.stage), failure.error, plan.executable);
+	}
+
+	SpawnedProcess child;
+	child.pid = pid;
+	std::swap(child.stdinFd, in.write);
+	std::swap(child.stdoutFd, out.read);
+	std::swap(child.stderrFd, errOut.read);
+	return child;
+}
+
+ProcessStatus ProcessSpawner::wait(pid_t pid)
+{
+	int status = 0;
+	pid_t rc;
+	do rc = ::waitpid(pid, &status, 0); while (rc < 0 && errno == EINTR);
+	if (rc < 0) throw Poco::SystemException("waitpid " + std::to_string(pid), errno);
+	return ProcessStatus::fromWaitStatus(status);
+}
+
+std::optional<ProcessStatus> ProcessSpawner::tryWait(pid_t pid)
+{
+	int status = 0;
+	pid_t rc;
+	do rc = ::waitpid(pid, &status, WNOHANG); while (rc < 0 && errno == EINTR);
+	if (rc < 0) throw Poco::SystemException("waitpid " + std::to_string(pid), errno);
+	if (rc == 0) return std::nullopt;
+	return ProcessStatus::fromWaitStatus(status);
+}
+
+std::optional<ProcessStatus> ProcessSpawner::waitFor(pid_t pid, Poco::Timespan timeout)
+{
+	Poco::Timestamp start;
+	int pidFd = openPidFd(pid);
+	struct FdGuard
+	{
+		int& fd;
+		~FdGuard() { ProcessSpawner::closeDescriptor(fd); }
+	} guard{pidFd};
+	for (;;)
+	{
+		std::optional<ProcessStatus> s = tryWait(pid);
+		if (s) return s;
+		Poco::Timespan left = timeout - Poco::Timespan(start.elapsed());
+		if (left <= 0) return std::nullopt;
+		int ms = static_cast<int>(std::min<Poco::Timespan::TimeDiff>(left.totalMilliseconds() + 1, 10000));
+		if (pidFd >= 0)
+		{
+			struct pollfd p{pidFd, POLLIN, 0};
+			::poll(&p, 1, ms);
+		}
+		else
+		{
+			// No pidfd: poll the status at a short interval.
+			::usleep(static_cast<useconds_t>(std::min(ms, 10)) * 1000);
+		}
+	}
+}
+
+int ProcessSpawner::openPidFd(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	long fd = ::syscall(SYS_pidfd_open, pid, 0);
+	return fd < 0 ? -1 : static_cast<int>(fd);
+#else
+	(void) pid;
+	return -1;
+#endif
+}
+
+bool ProcessSpawner::killProcessGroup(pid_t pgid, int signal)
+{
+	if (pgid <= 1) throw Poco::InvalidArgumentException("killProcessGroup: bad process group " + std::to_string(pgid));
+	if (::kill(-pgid, signal) == 0) return true;
+	return errno != ESRCH;
+}
+
+bool ProcessSpawner::processGroupExists(pid_t pgid)
+{
+	return killProcessGroup(pgid, 0);
+}
+
+void ProcessSpawner::closeDescriptor(int& fd)
+{
+	if (fd >= 0)
+	{
+		::close(fd);
+		fd = -1;
+	}
+}
+
+} // namespace Sygen

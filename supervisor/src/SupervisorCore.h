@@ -1,0 +1,133 @@
+//
+// SupervisorCore.h
+//
+// The supervisor's state and the glue between its parts.
+//
+
+#ifndef Sygen_SupervisorCore_INCLUDED
+#define Sygen_SupervisorCore_INCLUDED
+
+#include "jobs/Dispatcher.h"
+#include "jobs/IngressBackend.h"
+#include "jobs/JobObserver.h"
+#include "jobs/JobPreparer.h"
+#include "jobs/JobSpool.h"
+#include "jobs/ClusterFeeder.h"
+#include "jobs/JobStore.h"
+#include "jobs/PostgresJobStore.h"
+#include "Metrics.h"
+#include "Sygen/Foundation/Clock.h"
+#include "Sygen/Foundation/Config.h"
+#include "Sygen/Hooks/HookStore.h"
+#include "http/RateLimiter.h"
+#include "http/ReplayGuard.h"
+#include <functional>
+#include <atomic>
+#include <memory>
+
+namespace Sygen {
+
+class SupervisorCore: public IngressBackend, public JobPreparer, public JobObserver
+	/// Owns the hook store, rate limiter, replay guard, job spool, dispatcher and
+	/// metrics, and implements what the HTTP handlers (IngressBackend) and the
+	/// dispatcher (JobPreparer, JobObserver) need from them.
+	///
+	/// Life cycle: construct, open() (loads hooks, replays the spool, finishes
+	/// interrupted jobs as error:worker_lost, queues pending ones), then attach a
+	/// worker pool to dispatcher(). Thread-safe after open().
+{
+public:
+	using ResultListener = std::function<void(const WebhookResult&)>;
+
+	SupervisorCore(const Config& config, Clock& clock = Clock::system());
+	~SupervisorCore() override;
+
+	void open();
+		/// Creates the state folder, loads the hooks (and starts polling the file),
+		/// opens the replay log and replays the spool.
+		/// Throws Poco::Exception when the state folder, spool or replay log cannot be used.
+
+	void recover();
+		/// After the result listener is set: finishes the jobs that were running when
+		/// the service last stopped as error:worker_lost, and queues the pending ones
+		/// in arrival order.
+
+	void setResultListener(ResultListener listener);
+		/// Called for every finished job after it is recorded (delivery goes here).
+
+	Dispatcher& dispatcher();
+	HookStore& hooks();
+	JobStore& jobStore();
+		/// Where jobs live: the spool, or PostgreSQL (webhooks.backend).
+	const Config& config() const;
+
+	void reloadHooks();
+		/// SIGHUP: re-reads webhooks.json now.
+
+	std::string globalToken() const;
+		/// The global bearer token requests are checked against now. Thread-safe.
+
+	void setGlobalToken(const std::string& token);
+		/// Swaps the global token (token.rotate): requests judged afterwards need the
+		/// new one. Thread-safe; the caller has stored it and registered it as a secret.
+
+	void maskHookSecrets();
+		/// Registers every hook's token and HMAC secret with the log filter, so that
+		/// no log line can ever show one. Cheap when the hooks did not change; the
+		/// application calls it after every (re)load and on its periodic tick.
+
+	void setGaugeSource(std::function<Metrics::Gauges()> source);
+		/// Where /metrics reads worker states from.
+
+	// IngressBackend
+	RateLimiter::Decision admit(const std::string& clientAddress) override;
+	std::size_t maxBodyBytes() const override;
+	std::shared_ptr<const Hook> findHook(const std::string& id) const override;
+	bool authenticate(const Hook& hook, const Poco::Net::NameValueCollection& headers, const std::string& body) const override;
+	EnqueueOutcome enqueue(const Hook& hook, const Poco::Net::NameValueCollection& headers, const std::string& body) override;
+	void dispatch(const EnqueueOutcome& accepted) override;
+	std::optional<JobInfo> findJob(const std::string& jobId) const override;
+	bool mayReadJob(const JobInfo& job, const Poco::Net::NameValueCollection& headers) const override;
+	std::string metricsText() const override;
+	std::vector<std::pair<std::string, std::string>> healthProblems() const override;
+	bool mayReadMetrics(const std::string& clientAddress, const Poco::Net::NameValueCollection& headers) const override;
+	void countResponse(const std::string& route, int status) override;
+	std::string unavailableBackend() const override;
+	bool acceptsHooks() const override;
+
+	// JobPreparer
+	std::optional<WorkOrder> prepare(const QueuedJob& job, WebhookResult& failure) override;
+
+	// JobObserver
+	void jobStarted(const std::string& jobId, int workerId, Poco::Timestamp at) override;
+	void jobFinished(const WebhookResult& result) override;
+
+	static const int QUEUE_FULL_RETRY_SECONDS = 5;
+	static const int BACKEND_RETRY_SECONDS = 5;
+
+private:
+	void recoverSpool();
+	void finishLost(const JobInfo& job, const std::string& text);
+	void spool(const Hook& hook, const std::string& jobId, const std::string& deliveryId, const std::string& body, EnqueueOutcome& outcome);
+
+	Config _config;
+	Clock& _clock;
+	HookStore _hooks;
+	RateLimiter _rateLimiter;
+	std::unique_ptr<ReplayGuard> _replay;
+	std::atomic<bool> _replayLogFailing{false};
+	std::unique_ptr<JobStore> _store;
+	Dispatcher _dispatcher;
+	Metrics _metrics;
+	ResultListener _resultListener;
+	std::function<Metrics::Gauges()> _gauges;
+	std::shared_ptr<const HookSet> _maskedSnapshot;
+	std::shared_ptr<const std::string> _globalToken;  // std::atomic_load / atomic_store only
+	JobSpool* _spool = nullptr;              ///< The spool of _store on a single node, else null.
+	PostgresJobStore* _postgres = nullptr;   ///< _store in cluster mode, else null.
+	std::unique_ptr<ClusterFeeder> _feeder;  ///< Cluster mode: claims jobs for the dispatcher.
+};
+
+} // namespace Sygen
+
+#endif // Sygen_SupervisorCore_INCLUDED
