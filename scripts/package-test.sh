@@ -3,6 +3,9 @@
 # on this machine:
 #   1. lintian on the .deb (fails on errors; overrides are shipped with reasons);
 #   2. rpm -qpl / --scripts / --requires, and the .rpm holds the .deb's files;
+#   2b. scripts/rpm-test.sh: the .rpm's requirements within RHEL 9's floor
+#      (glibc 2.34, OpenSSL 3, no Poco or C++ runtime), and its binaries run
+#      from the unpacked .rpm in a chroot of a base Debian root without Poco;
 #   3. apt-get install of the .deb; files, conffile, user, folders and unit in
 #      their SPEC §1 places;
 #   4. the installed binaries: --version, --help, --check-config on the shipped
@@ -71,6 +74,9 @@ check "rpm config(noreplace) on /etc/sygen-webhook/config.json" \
 for s in preinstall postinstall preuninstall postuninstall; do
     check "rpm has a $s scriptlet" sh -c "rpm -qp --scripts '$rpm' | grep -q '^$s scriptlet'"
 done
+
+step "the .rpm for RPM distributions: requirement floor, run on a base root without Poco"
+$SUDO scripts/rpm-test.sh "$rpm" || fail "the .rpm's requirements or its run on a base root (scripts/rpm-test.sh)"
 
 # From here on the machine is changed: undo it whatever happens.
 installed=0

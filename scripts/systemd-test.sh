@@ -11,21 +11,17 @@
 # this script (scripts/package-test.sh runs it with the .deb it built: ctest -L
 # package, SYGEN_TEST_DEB set).
 #
-# The root is made by debootstrap once and cached in
-# /var/cache/sygen-webhook-test/ (keyed by suite, mirror and package list); the
-# container boots it with --volatile=overlay, so the cache is never changed.
-# The mirror is the host's (its apt sources). The container shares the host's
-# network (apt inside it reaches the same mirror). Needs root. Skips (exit 77,
-# ctest's SKIP_RETURN_CODE, with a message) without a .deb or root, or where
-# nspawn cannot boot a container. Prints "N passed, N failed" and exits 1 when
-# a check failed.
+# The root is scripts/debian-root.sh's (debootstrap once, cached in
+# /var/cache/sygen-webhook-test/); the container boots it with
+# --volatile=overlay, so the cache is never changed. The container shares the
+# host's network (apt inside it reaches the same mirror). Needs root. Skips
+# (exit 77, ctest's SKIP_RETURN_CODE, with a message) without a .deb or root,
+# or where nspawn cannot boot a container. Prints "N passed, N failed" and
+# exits 1 when a check failed.
 set -uo pipefail
 
 fakecli="${1:?usage: systemd-test.sh FAKE_CLI [PACKAGE.deb]}"
 deb="${2:-${SYGEN_TEST_DEB:-}}"
-SUITE=bookworm
-INCLUDE=systemd,systemd-sysv,dbus,libpam-systemd,libnss-systemd,procps,curl,ca-certificates
-CACHE=/var/cache/sygen-webhook-test
 started=$(date +%s)
 
 skip() { echo "systemd-test: SKIPPED: $*"; exit 77; }
@@ -49,14 +45,7 @@ if [ ${#missing[@]} -gt 0 ]; then
         || skip "cannot install ${missing[*]}"
 fi
 
-# The host's Debian mirror: the first deb source that is not the security archive.
-mirror=$( { grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}';
-    grep -h '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk '{print $2}'; } \
-    | grep -v -- '-security' | head -n 1)
-[ -n "$mirror" ] || skip "no Debian mirror in the host's apt sources"
-
-key=$(printf '%s %s %s' "$SUITE" "$mirror" "$INCLUDE" | sha256sum | cut -c1-16)
-root="$CACHE/root-$key"
+root=$(scripts/debian-root.sh) || skip "no Debian root to boot (scripts/debian-root.sh)"
 
 passed=0
 failed=0
@@ -72,22 +61,8 @@ cleanup() {
         wait "$nspawn_pid" 2>/dev/null
     fi
     [ -n "$tmp" ] && rm -rf "$tmp"
-    [ -n "${partial:-}" ] && rm -rf "$partial"
 }
 trap cleanup EXIT
-
-if [ ! -x "$root/usr/bin/systemctl" ]; then
-    echo "systemd-test: making the Debian $SUITE root (debootstrap, mirror $mirror)"
-    mkdir -p "$CACHE"
-    partial=$(mktemp -d "$CACHE/partial.XXXXXX")
-    debootstrap --variant=minbase --include="$INCLUDE" "$SUITE" "$partial" "$mirror" >"$partial.log" 2>&1 \
-        || { tail -n 20 "$partial.log"; rm -f "$partial.log"; skip "debootstrap failed"; }
-    rm -f "$partial.log"
-    chmod 0755 "$partial"  # mktemp made it 0700: the root folder of a system
-    rm -rf "$root"
-    mv "$partial" "$root"
-    partial=""
-fi
 
 tmp=$(mktemp -d)
 mkdir -p "$tmp/share"
