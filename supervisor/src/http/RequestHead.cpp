@@ -30,6 +30,26 @@ std::string lowerName(const char* begin, const char* end)
 	return name;
 }
 
+// Calls visit(name, valueBegin, lineEnd) for each header line after the request
+// line, with the name lowercased and the value not yet trimmed; stops early when
+// visit returns false. Returns whether it went through every line.
+template<typename Visit>
+bool forEachHeader(const char* head, std::size_t size, Visit visit)
+{
+	const char* end = head + size;
+	const char* line = static_cast<const char*>(std::memchr(head, '\n', size));
+	while (line && line + 1 < end)
+	{
+		const char* begin = line + 1;
+		const char* next = static_cast<const char*>(std::memchr(begin, '\n', static_cast<std::size_t>(end - begin)));
+		const char* lineEnd = next ? next : end;
+		const char* colon = static_cast<const char*>(std::memchr(begin, ':', static_cast<std::size_t>(lineEnd - begin)));
+		if (colon && !visit(lowerName(begin, colon), colon + 1, lineEnd)) return false;
+		line = next;
+	}
+	return true;
+}
+
 // The announced body length when the head frames it by exactly one plain
 // Content-Length; -1 otherwise (no body, chunked, Expect, duplicates, garbage):
 // those go to the pool at once and the handler decides.
@@ -37,67 +57,43 @@ long long plainContentLength(const char* head, std::size_t size)
 {
 	long long length = -1;
 	int lengths = 0;
-	const char* end = head + size;
-	const char* line = static_cast<const char*>(std::memchr(head, '\n', size));
-	while (line && line + 1 < end)
-	{
-		const char* begin = line + 1;
-		const char* next = static_cast<const char*>(std::memchr(begin, '\n', static_cast<std::size_t>(end - begin)));
-		const char* lineEnd = next ? next : end;
-		const char* colon = static_cast<const char*>(std::memchr(begin, ':', static_cast<std::size_t>(lineEnd - begin)));
-		if (colon)
+	const bool plain = forEachHeader(head, size,
+		[&](const std::string& name, const char* v, const char* w)
 		{
-			std::string name = lowerName(begin, colon);
-			if (name == "transfer-encoding" || name == "expect") return -1;
-			if (name == "content-length")
+			if (name == "transfer-encoding" || name == "expect") return false;
+			if (name != "content-length") return true;
+			++lengths;
+			while (v < w && (*v == ' ' || *v == '\t')) ++v;
+			while (w > v && (w[-1] == '\r' || w[-1] == ' ' || w[-1] == '\t')) --w;
+			if (w == v || w - v > 18) return false;
+			long long value = 0;
+			for (const char* p = v; p < w; ++p)
 			{
-				++lengths;
-				const char* v = colon + 1;
-				while (v < lineEnd && (*v == ' ' || *v == '\t')) ++v;
-				const char* w = lineEnd;
-				while (w > v && (w[-1] == '\r' || w[-1] == ' ' || w[-1] == '\t')) --w;
-				if (w == v || w - v > 18) return -1;
-				long long value = 0;
-				for (const char* p = v; p < w; ++p)
-				{
-					if (!Poco::Ascii::isDigit(*p)) return -1;
-					value = value * 10 + (*p - '0');
-				}
-				length = value;
+				if (!Poco::Ascii::isDigit(*p)) return false;
+				value = value * 10 + (*p - '0');
 			}
-		}
-		line = next;
-	}
-	return lengths == 1 ? length : -1;
+			length = value;
+			return true;
+		});
+	return plain && lengths == 1 ? length : -1;
 }
 
 // True when the head announces a body: a Content-Length above 0, or any
 // Transfer-Encoding (the handler judges the framing; here only "is there more?").
 bool announcesBody(const char* head, std::size_t size)
 {
-	const char* end = head + size;
-	const char* line = static_cast<const char*>(std::memchr(head, '\n', size));
-	while (line && line + 1 < end)
-	{
-		const char* begin = line + 1;
-		const char* next = static_cast<const char*>(std::memchr(begin, '\n', static_cast<std::size_t>(end - begin)));
-		const char* lineEnd = next ? next : end;
-		const char* colon = static_cast<const char*>(std::memchr(begin, ':', static_cast<std::size_t>(lineEnd - begin)));
-		if (colon)
+	const bool none = forEachHeader(head, size,
+		[](const std::string& name, const char* v, const char* lineEnd)
 		{
-			std::string name = lowerName(begin, colon);
-			if (name == "transfer-encoding") return true;
-			if (name == "content-length")
+			if (name == "transfer-encoding") return false;
+			if (name != "content-length") return true;
+			for (const char* p = v; p < lineEnd; ++p)
 			{
-				for (const char* p = colon + 1; p < lineEnd; ++p)
-				{
-					if (*p >= '1' && *p <= '9') return true;
-				}
+				if (*p >= '1' && *p <= '9') return false;
 			}
-		}
-		line = next;
-	}
-	return false;
+			return true;
+		});
+	return !none;
 }
 
 bool endsWithLastChunk(const char* data, std::size_t size)
