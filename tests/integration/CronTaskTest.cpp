@@ -30,6 +30,7 @@
 
 using Sygen::JSONFields;
 using Sygen::Test::HTTPReply;
+using Sygen::Test::processGone;
 using Sygen::Test::ServiceFixture;
 using Sygen::Test::TempDir;
 
@@ -117,19 +118,6 @@ std::string realPath(const std::string& path)
 	std::string out(resolved);
 	std::free(resolved);
 	return out;
-}
-
-bool processGone(int pid)
-	/// No such process, or only its zombie (whose new parent, init in some
-	/// containers, may never reap it).
-{
-	if (pid <= 0) return true;
-	if (::kill(pid, 0) != 0) return errno == ESRCH;
-	std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-	std::string stat;
-	std::getline(in, stat);
-	std::size_t close = stat.rfind(')');
-	return close != std::string::npos && close + 2 < stat.size() && (stat[close + 2] == 'Z' || stat[close + 2] == 'X');
 }
 
 bool kernelHasLandlock()

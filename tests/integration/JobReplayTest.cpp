@@ -25,6 +25,7 @@
 
 using Sygen::JSONFields;
 using Sygen::Test::HTTPReply;
+using Sygen::Test::processGone;
 using Sygen::Test::ServiceFixture;
 
 namespace {
@@ -42,18 +43,6 @@ std::string hooksFile(const std::vector<std::string>& ids)
 	std::string text = "{\"hooks\": [";
 	for (std::size_t i = 0; i < ids.size(); ++i) text += (i ? ", " : "") + hookJson(ids[i]);
 	return text + "]}\n";
-}
-
-bool processGone(int pid)
-	/// No such process, or only its zombie.
-{
-	if (pid <= 0) return true;
-	if (::kill(pid, 0) != 0) return errno == ESRCH;
-	std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-	std::string stat;
-	std::getline(in, stat);
-	std::size_t close = stat.rfind(')');
-	return close != std::string::npos && close + 2 < stat.size() && (stat[close + 2] == 'Z' || stat[close + 2] == 'X');
 }
 
 bool groupGone(int pgid)

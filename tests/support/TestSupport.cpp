@@ -8,7 +8,10 @@
 #include <Poco/FileStream.h>
 #include <Poco/Path.h>
 #include <Poco/StreamCopier.h>
+#include <cerrno>
+#include <csignal>
 #include <cstdlib>
+#include <fstream>
 #include <stdexcept>
 #include <unistd.h>
 
@@ -56,6 +59,36 @@ std::string readFile(const std::string& path)
 	std::string content;
 	Poco::StreamCopier::copyToString(in, content);
 	return content;
+}
+
+EnvGuard::EnvGuard(const char* name): _name(name)
+{
+	const char* old = std::getenv(name);
+	_had = old != nullptr;
+	if (_had) _old = old;
+}
+
+EnvGuard::EnvGuard(const char* name, const char* value): EnvGuard(name)
+{
+	if (value) ::setenv(name, value, 1);
+	else ::unsetenv(name);
+}
+
+EnvGuard::~EnvGuard()
+{
+	if (_had) ::setenv(_name.c_str(), _old.c_str(), 1);
+	else ::unsetenv(_name.c_str());
+}
+
+bool processGone(int pid)
+{
+	if (pid <= 0) return true;
+	if (::kill(pid, 0) != 0) return errno == ESRCH;
+	std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+	std::string stat;
+	std::getline(in, stat);
+	std::size_t close = stat.rfind(')');
+	return close != std::string::npos && close + 2 < stat.size() && (stat[close + 2] == 'Z' || stat[close + 2] == 'X');
 }
 
 } } // namespace Sygen::Test

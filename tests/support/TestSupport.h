@@ -35,6 +35,29 @@ void writeFile(const std::string& path, const std::string& content);
 std::string readFile(const std::string& path);
 	/// Returns the whole file. Throws Poco::FileNotFoundException when missing.
 
+class EnvGuard
+	/// Restores an environment variable of this (single-threaded) test process when
+	/// the guard goes out of scope.
+{
+public:
+	explicit EnvGuard(const char* name);
+		/// Saves the variable; the test may then change it.
+	EnvGuard(const char* name, const char* value);
+		/// Saves the variable, then sets it to value, or unsets it for nullptr.
+	~EnvGuard();
+	EnvGuard(const EnvGuard&) = delete;
+	EnvGuard& operator=(const EnvGuard&) = delete;
+
+private:
+	std::string _name;
+	std::string _old;
+	bool _had = false;
+};
+
+bool processGone(int pid);
+	/// No such process, or only its zombie (whose new parent, init in some
+	/// containers, may never reap it). True for pid <= 0.
+
 } } // namespace Sygen::Test
 
 #endif // Sygen_TestSupport_INCLUDED

@@ -12,6 +12,7 @@
 
 using Sygen::Config;
 using Sygen::ConfigError;
+using Sygen::Test::EnvGuard;
 using Sygen::Test::TempDir;
 using Sygen::Test::readFile;
 using Sygen::Test::writeFile;
@@ -24,31 +25,6 @@ mode_t modeOf(const std::string& path)
 	if (::stat(path.c_str(), &st) != 0) throw Poco::FileNotFoundException(path);
 	return st.st_mode & 07777;
 }
-
-class EnvGuard
-	/// Sets (or unsets, for nullptr) an environment variable for one test.
-{
-public:
-	EnvGuard(const char* name, const char* value): _name(name)
-	{
-		const char* old = std::getenv(name);
-		_had = old != nullptr;
-		if (_had) _old = old;
-		if (value) ::setenv(name, value, 1);
-		else ::unsetenv(name);
-	}
-
-	~EnvGuard()
-	{
-		if (_had) ::setenv(_name.c_str(), _old.c_str(), 1);
-		else ::unsetenv(_name.c_str());
-	}
-
-private:
-	std::string _name;
-	std::string _old;
-	bool _had = false;
-};
 
 } // namespace
 

@@ -25,35 +25,10 @@ using Sygen::Logging;
 using Sygen::LogTarget;
 using Sygen::StderrChannel;
 using Sygen::Test::DatagramListener;
+using Sygen::Test::EnvGuard;
 using Sygen::Test::StderrCapture;
 using Sygen::Test::field;
 using Sygen::Test::parseJournalEntry;
-
-namespace {
-
-class EnvGuard
-{
-public:
-	explicit EnvGuard(const char* name): _name(name)
-	{
-		const char* value = std::getenv(name);
-		_had = value != nullptr;
-		if (_had) _value = value;
-	}
-
-	~EnvGuard()
-	{
-		if (_had) ::setenv(_name, _value.c_str(), 1);
-		else ::unsetenv(_name);
-	}
-
-private:
-	const char* _name;
-	bool _had;
-	std::string _value;
-};
-
-} // namespace
 
 class LoggingTest: public CppUnit::TestFixture
 {

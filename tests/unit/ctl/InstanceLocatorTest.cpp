@@ -16,37 +16,9 @@
 
 using Sygen::CtlApp;
 using Sygen::InstanceLocator;
+using Sygen::Test::EnvGuard;
 using Sygen::Test::TempDir;
 using Sygen::Test::writeFile;
-
-namespace {
-
-class EnvGuard
-	/// Sets (or unsets, for nullptr) an environment variable for one test.
-{
-public:
-	EnvGuard(const char* name, const char* value): _name(name)
-	{
-		const char* old = std::getenv(name);
-		_had = old != nullptr;
-		if (_had) _old = old;
-		if (value) ::setenv(name, value, 1);
-		else ::unsetenv(name);
-	}
-
-	~EnvGuard()
-	{
-		if (_had) ::setenv(_name.c_str(), _old.c_str(), 1);
-		else ::unsetenv(_name.c_str());
-	}
-
-private:
-	std::string _name;
-	std::string _old;
-	bool _had = false;
-};
-
-} // namespace
 
 class InstanceLocatorTest: public CppUnit::TestFixture
 {

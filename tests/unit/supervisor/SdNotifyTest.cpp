@@ -15,33 +15,7 @@
 
 using Sygen::SdNotify;
 using Sygen::Test::DatagramListener;
-
-namespace {
-
-class EnvGuard
-	/// Restores an environment variable when the test ends.
-{
-public:
-	explicit EnvGuard(const char* name): _name(name)
-	{
-		const char* value = std::getenv(name);
-		_had = value != nullptr;
-		if (_had) _value = value;
-	}
-
-	~EnvGuard()
-	{
-		if (_had) ::setenv(_name, _value.c_str(), 1);
-		else ::unsetenv(_name);
-	}
-
-private:
-	const char* _name;
-	bool _had;
-	std::string _value;
-};
-
-} // namespace
+using Sygen::Test::EnvGuard;
 
 class SdNotifyTest: public CppUnit::TestFixture
 {
