@@ -14,6 +14,7 @@
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>
 #include <cppunit/extensions/HelperMacros.h>
+#include <climits>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -31,10 +32,18 @@ namespace {
 
 std::string cliFolder()
 	/// $SYGEN_REALCLI_DIR (scripts/cli-drift.sh points it at the latest versions),
-	/// else the build folder's install of the pinned versions.
+	/// else the build folder's install of the pinned versions. Resolved: as root,
+	/// scripts/install-realcli.sh links the build folder's entry to a world-readable
+	/// cache, which the sandbox user can reach even when the checkout is private.
 {
 	const char* dir = std::getenv("SYGEN_REALCLI_DIR");
-	return std::string(dir && *dir ? dir : SYGEN_REALCLI_DIR) + "/node_modules/.bin";
+	std::string folder(dir && *dir ? dir : SYGEN_REALCLI_DIR);
+	if (char* resolved = ::realpath(folder.c_str(), nullptr))
+	{
+		folder = resolved;
+		std::free(resolved);
+	}
+	return folder + "/node_modules/.bin";
 }
 
 const std::string CLI_BIN = cliFolder();
