@@ -7,6 +7,7 @@ set -euo pipefail
 PACKAGES=(
     build-essential cmake pkg-config
     libpoco-dev libcppunit-dev libsystemd-dev libssl-dev
+    libpq-dev postgresql-15
     curl ca-certificates
     prometheus
 )

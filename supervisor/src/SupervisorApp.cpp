@@ -15,6 +15,7 @@
 #include "workers/WorkerPool.h"
 #include "Sygen/Foundation/Logging.h"
 #include "SdNotify.h"
+#include "jobs/SchemaMigrator.h"
 #include <Poco/Path.h>
 #include "Sygen/Foundation/AtomicFile.h"
 #include "Sygen/Foundation/Config.h"
@@ -114,7 +115,7 @@ void SupervisorApp::showHelp() const
 	help.setFooter(
 		"Signals: SIGTERM/SIGINT stop gracefully (running jobs finish within "
 		"webhooks.shutdown_grace_seconds, queued jobs stay spooled); SIGHUP reloads webhooks.json. "
-		"Exit codes: 0 ok or webhooks disabled, 78 bad or missing configuration, 70 internal error.");
+		"Exit codes: 0 ok or webhooks disabled, 78 bad or missing configuration (or a database schema newer than this binary), 70 internal error.");
 	help.format(std::cout);
 }
 
@@ -195,6 +196,12 @@ int SupervisorApp::main(const std::vector<std::string>&)
 		logger().critical(exc.message());
 		return EXIT_CONFIG;
 	}
+	catch (SchemaTooNewError& exc)
+	{
+		// Not this binary's database to touch: an operator must upgrade the node.
+		logger().critical("cannot start: %s", exc.message());
+		return EXIT_CONFIG;
+	}
 	catch (Poco::Exception& exc)
 	{
 		logger().critical("cannot start: %s", exc.displayText());
@@ -237,7 +244,11 @@ int SupervisorApp::serve(SupervisorCore& service)
 
 	AdminServer admin(config.paths.adminSocket);
 	AdminCommands::addWorkerCommands(admin, pool);
-	AdminCommands::addJobCommands(admin, service.dispatcher(), AdminCommands::queriesOf(service.spool()));
+	JobStore& store = service.jobStore();
+	AdminCommands::JobQueries queries;
+	queries.find = [&store](const std::string& jobId) { return store.find(jobId); };
+	queries.list = [&store](std::size_t limit) { return store.list(limit); };
+	AdminCommands::addJobCommands(admin, service.dispatcher(), queries);
 	JobActionCommands::add(admin, service, pool);
 	HookAdminCommands::add(admin, service.hooks(), config.paths, HookAdminCommands::GlobalToken{
 		[&service]() { return service.globalToken(); },
@@ -292,7 +303,8 @@ int SupervisorApp::serve(SupervisorCore& service)
 	sink.waitIdle(Poco::Timespan(5, 0));
 	sink.stop();
 	service.hooks().flushTelemetry();
-	logger().information("stopped; %s unfinished jobs stay in the spool", std::to_string(service.spool().unfinishedCount()));
+	logger().information("stopped; %s unfinished jobs stay in the %s", std::to_string(store.unfinishedCount()),
+		std::string(store.name() == "spool" ? "spool" : "database"));
 	return EXIT_OK;
 }
 

@@ -12,6 +12,8 @@
 #include "Sygen/Foundation/PayloadParser.h"
 #include "Sygen/Auth/RequestView.h"
 #include "Sygen/Hooks/TemplateRenderer.h"
+#include "jobs/PostgresJobStore.h"
+#include "jobs/SpoolJobStore.h"
 #include <Poco/File.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/IPAddress.h>
@@ -30,6 +32,36 @@ Poco::Logger& logger()
 // than stored.
 const std::size_t MAX_DELIVERY_ID_LENGTH = 256;
 
+std::unique_ptr<JobStore> makeJobStore(const Config& config)
+{
+	const std::size_t history = static_cast<std::size_t>(config.webhooks.jobHistory);
+	if (config.webhooks.backend.postgres())
+	{
+		// The DSN's password must never reach a log line, whatever prints it.
+		Logging::addSecret(PostgresConnection::passwordOf(config.webhooks.backend.dsn));
+		std::unique_ptr<PostgresJobStore> store(new PostgresJobStore(config.webhooks.backend, history, config.webhooks.dedupeWindowSeconds));
+		store->setKeepsBodies(config.webhooks.keepPayloads);
+		return std::unique_ptr<JobStore>(store.release());
+	}
+	return std::unique_ptr<JobStore>(new SpoolJobStore(config.paths.stateDir + "/spool", history));
+}
+
+std::string clusterMetrics(const std::string& nodeId, std::size_t clusterQueue)
+{
+	std::string label;
+	for (char c: nodeId)
+	{
+		if (c == '\\' || c == '"') label += '\\';
+		if (c == '\n') label += "\\n";
+		else label += c;
+	}
+	return "# HELP sygen_webhook_node_info This node of the cluster.\n# TYPE sygen_webhook_node_info gauge\n"
+		"sygen_webhook_node_info{node_id=\"" + label + "\"} 1\n"
+		"# HELP sygen_webhook_cluster_queue_depth Jobs accepted by any node and not yet started.\n"
+		"# TYPE sygen_webhook_cluster_queue_depth gauge\n"
+		"sygen_webhook_cluster_queue_depth " + std::to_string(clusterQueue) + "\n";
+}
+
 bool isBearerMode(const Hook& hook)
 {
 	return hook.authMode != "hmac" && hook.authMode != "standard_webhooks";
@@ -42,15 +74,27 @@ SupervisorCore::SupervisorCore(const Config& config, Clock& clock):
 	_clock(clock),
 	_hooks(config.paths.hooksFile, clock),
 	_rateLimiter(static_cast<int>(config.webhooks.rateLimitPerMinute), static_cast<int>(config.webhooks.rateLimitPerIpPerMinute)),
-	_spool(config.paths.stateDir + "/spool", static_cast<std::size_t>(config.webhooks.jobHistory)),
+	_store(makeJobStore(config)),
 	_payloads(config.paths.stateDir + "/spool/payloads", static_cast<std::size_t>(config.webhooks.jobHistory)),
 	_dispatcher(*this, *this, static_cast<std::size_t>(config.webhooks.queueCapacity), clock)
 {
+	if (SpoolJobStore* spoolStore = dynamic_cast<SpoolJobStore*>(_store.get())) _spool = &spoolStore->spool();
+	_postgres = dynamic_cast<PostgresJobStore*>(_store.get());
+	if (_postgres)
+	{
+		_feeder.reset(new ClusterFeeder(*_postgres, _dispatcher, config.webhooks.workers));
+		_postgres->setWakeListener([this]() { _feeder->wake(); });
+		_postgres->setLostJobListener([this](const JobInfo& job) {
+			finishLost(job, "[Webhook job lost: its node stopped renewing its lease while it was running]");
+		});
+	}
 }
 
 SupervisorCore::~SupervisorCore()
 {
 	_hooks.stopPolling();
+	if (_postgres) _postgres->stopListening();
+	_feeder.reset();
 }
 
 void SupervisorCore::open()
@@ -61,30 +105,23 @@ void SupervisorCore::open()
 	maskHookSecrets();
 	_hooks.startPolling();
 	_replay.reset(new ReplayGuard(_config.paths.stateDir + "/dedupe.log", _config.webhooks.dedupeWindowSeconds, _clock.now()));
-	_spool.open();
-	_payloads.open();
-	// Retention turned off: what was kept before goes too.
-	if (!_config.webhooks.keepPayloads) _payloads.clear();
+	_store->open();
+	if (_spool)
+	{
+		_payloads.open();
+		// Retention turned off: what was kept before goes too.
+		if (!_config.webhooks.keepPayloads) _payloads.clear();
+	}
 }
 
 void SupervisorCore::recover()
 {
-	for (const JobInfo& job: _spool.interrupted())
+	for (const JobInfo& job: _store->interrupted())
 	{
 		// It may have had effects already: never run it again (SPEC §13).
-		std::shared_ptr<const Hook> hook = findHook(job.hookId);
-		WebhookResult result;
-		result.jobId = job.jobId;
-		result.hookId = job.hookId;
-		result.hookTitle = hook ? hook->title : "";
-		result.mode = hook ? hook->mode : "";
-		result.status = JobStatus::ERROR_WORKER_LOST;
-		result.resultText = "[Webhook job lost: the service stopped while it was running]";
-		if (job.startedAt) result.startedAt = IsoTime::format(*job.startedAt);
-		result.finishedAt = IsoTime::format(_clock.now());
-		jobFinished(result);
+		finishLost(job, "[Webhook job lost: the service stopped while it was running]");
 	}
-	for (const std::string& jobId: _spool.lostJobs())
+	for (const std::string& jobId: _spool ? _spool->lostJobs() : std::vector<std::string>())
 	{
 		// Accepted, but its record was damaged: its body is gone, it cannot run. It
 		// gets a result (GET /jobs/{id} answers instead of 404), never silence.
@@ -95,12 +132,32 @@ void SupervisorCore::recover()
 		result.finishedAt = IsoTime::format(_clock.now());
 		jobFinished(result);
 	}
-	for (const JobInfo& job: _spool.pending())
+	for (const JobInfo& job: _store->pending())
 	{
 		std::shared_ptr<const Hook> hook = findHook(job.hookId);
 		int maxConcurrent = hook ? hook->maxConcurrent.value_or(0) : 0;
 		_dispatcher.submit(QueuedJob{job.jobId, job.hookId, job.dependency, job.queuedAt, maxConcurrent});
 	}
+	if (_postgres)
+	{
+		_postgres->startReaping();
+		_feeder->start();
+	}
+}
+
+void SupervisorCore::finishLost(const JobInfo& job, const std::string& text)
+{
+	std::shared_ptr<const Hook> hook = findHook(job.hookId);
+	WebhookResult result;
+	result.jobId = job.jobId;
+	result.hookId = job.hookId;
+	result.hookTitle = hook ? hook->title : "";
+	result.mode = hook ? hook->mode : "";
+	result.status = JobStatus::ERROR_WORKER_LOST;
+	result.resultText = text;
+	if (job.startedAt) result.startedAt = IsoTime::format(*job.startedAt);
+	result.finishedAt = IsoTime::format(_clock.now());
+	jobFinished(result);
 }
 
 void SupervisorCore::setResultListener(ResultListener listener)
@@ -123,9 +180,9 @@ HookStore& SupervisorCore::hooks()
 	return _hooks;
 }
 
-JobSpool& SupervisorCore::spool()
+JobStore& SupervisorCore::jobStore()
 {
-	return _spool;
+	return *_store;
 }
 
 const Config& SupervisorCore::config() const
@@ -196,9 +253,10 @@ EnqueueOutcome SupervisorCore::enqueue(const Hook& hook, const Poco::Net::NameVa
 	std::string deliveryId;
 	if (hook.dedupeHeader && !hook.dedupeHeader->empty() && headers.has(*hook.dedupeHeader))
 		deliveryId = headers.get(*hook.dedupeHeader);
-	if (deliveryId.empty() || deliveryId.size() > MAX_DELIVERY_ID_LENGTH)
+	if (deliveryId.empty() || deliveryId.size() > MAX_DELIVERY_ID_LENGTH) deliveryId.clear();
+	if (deliveryId.empty() || _store->dedupesDeliveries())
 	{
-		spool(hook, jobId, body, outcome);
+		spool(hook, jobId, deliveryId, body, outcome);
 		return outcome;
 	}
 
@@ -220,7 +278,7 @@ EnqueueOutcome SupervisorCore::enqueue(const Hook& hook, const Poco::Net::NameVa
 	}
 	try
 	{
-		spool(hook, jobId, body, outcome);
+		spool(hook, jobId, deliveryId, body, outcome);
 	}
 	catch (...)
 	{
@@ -242,11 +300,30 @@ EnqueueOutcome SupervisorCore::enqueue(const Hook& hook, const Poco::Net::NameVa
 	return outcome;
 }
 
-void SupervisorCore::spool(const Hook& hook, const std::string& jobId, const std::string& body, EnqueueOutcome& outcome)
+void SupervisorCore::spool(const Hook& hook, const std::string& jobId, const std::string& deliveryId, const std::string& body, EnqueueOutcome& outcome)
 {
 	Poco::Timestamp now = _clock.now();
 	std::string dependency = hook.dependency.value_or("");
-	_spool.accept(jobId, hook.id, dependency, body, now);
+	NewJob job{jobId, hook.id, dependency, hook.maxConcurrent.value_or(0), body, now, deliveryId, ""};
+	JobAcceptance acceptance;
+	try
+	{
+		acceptance = _store->accept(job);
+	}
+	catch (BackendUnavailable&)
+	{
+		// No commit, no 202 (CLUSTER.md): the sender retries after the outage.
+		outcome.kind = EnqueueOutcome::BACKEND_UNAVAILABLE;
+		outcome.retryAfterSeconds = BACKEND_RETRY_SECONDS;
+		return;
+	}
+	if (acceptance.duplicate)
+	{
+		logger().information("duplicate delivery for hook %s: already accepted as job %s", hook.id, acceptance.jobId);
+		outcome.kind = EnqueueOutcome::DUPLICATE;
+		outcome.jobId = acceptance.jobId;
+		return;
+	}
 	outcome.kind = EnqueueOutcome::ACCEPTED;
 	outcome.jobId = jobId;
 	outcome.job = QueuedJob{jobId, hook.id, dependency, now, hook.maxConcurrent.value_or(0)};
@@ -254,12 +331,15 @@ void SupervisorCore::spool(const Hook& hook, const std::string& jobId, const std
 
 void SupervisorCore::dispatch(const EnqueueOutcome& accepted)
 {
-	if (accepted.kind == EnqueueOutcome::ACCEPTED && !accepted.job.jobId.empty()) _dispatcher.submit(accepted.job);
+	if (accepted.kind != EnqueueOutcome::ACCEPTED || accepted.job.jobId.empty()) return;
+	// Cluster mode: the job is in the cluster's queue; whichever node is free claims it.
+	if (_feeder) _feeder->wake();
+	else _dispatcher.submit(accepted.job);
 }
 
 std::optional<JobInfo> SupervisorCore::findJob(const std::string& jobId) const
 {
-	return _spool.find(jobId);
+	return _store->find(jobId);
 }
 
 bool SupervisorCore::mayReadJob(const JobInfo& job, const Poco::Net::NameValueCollection& headers) const
@@ -278,20 +358,25 @@ std::string SupervisorCore::metricsText() const
 	Metrics::Gauges gauges = _gauges ? _gauges() : Metrics::Gauges();
 	gauges.queueDepth = _dispatcher.queuedCount();
 	gauges.queueCapacity = _dispatcher.capacity();
-	gauges.journalWritable = _spool.writable();
-	gauges.journalWriteFailures = _spool.writeFailures();
-	gauges.journalDamagedRecords = _spool.damage().size();
-	gauges.unwrittenResults = _spool.unwrittenResults();
+	if (_spool)
+	{
+		gauges.journalWritable = _spool->writable();
+		gauges.journalWriteFailures = _spool->writeFailures();
+		gauges.journalDamagedRecords = _spool->damage().size();
+		gauges.unwrittenResults = _spool->unwrittenResults();
+	}
 	gauges.jobsHeld = !_dispatcher.holdReason().empty();
-	return _metrics.render(gauges);
+	std::string text = _metrics.render(gauges);
+	if (_postgres) text += clusterMetrics(_postgres->nodeId(), _postgres->queuedInCluster());
+	return text;
 }
 
 std::vector<std::pair<std::string, std::string>> SupervisorCore::healthProblems() const
 {
 	std::vector<std::pair<std::string, std::string>> problems;
-	if (!_spool.writable())
-		problems.emplace_back("journal", "the job journal cannot be written (" + _spool.lastWriteError() + "): new jobs get 503");
-	std::size_t unwritten = _spool.unwrittenResults();
+	if (_spool && !_spool->writable())
+		problems.emplace_back("journal", "the job journal cannot be written (" + _spool->lastWriteError() + "): new jobs get 503");
+	std::size_t unwritten = _spool ? _spool->unwrittenResults() : 0;
 	if (unwritten > 0)
 		problems.emplace_back("unwritten_results", std::to_string(unwritten) + " results are kept in memory until the journal takes them");
 	std::string held = _dispatcher.holdReason();
@@ -314,6 +399,16 @@ void SupervisorCore::countResponse(const std::string& route, int status)
 	_metrics.countResponse(route, status);
 }
 
+bool SupervisorCore::acceptsHooks() const
+{
+	return _config.webhooks.ingress;
+}
+
+std::string SupervisorCore::unavailableBackend() const
+{
+	return _store->available() ? std::string() : _store->name();
+}
+
 std::optional<WorkOrder> SupervisorCore::prepare(const QueuedJob& job, WebhookResult& failure)
 {
 	std::optional<Hook> hook = _hooks.get(job.hookId);
@@ -329,7 +424,7 @@ std::optional<WorkOrder> SupervisorCore::prepare(const QueuedJob& job, WebhookRe
 		return std::nullopt;
 	}
 	Poco::JSON::Object::Ptr payload;
-	if (PayloadParser::parse(_spool.readBody(job.jobId), payload) != PayloadParser::OK)
+	if (PayloadParser::parse(_store->readBody(job.jobId), payload) != PayloadParser::OK)
 		throw Poco::DataFormatException("spooled body of job " + job.jobId + " is no longer a JSON object");
 	return workOrder(job, *hook, TemplateRenderer::renderPrompt(*payload, hook->promptTemplate));
 }
@@ -350,7 +445,7 @@ void SupervisorCore::keepPayload(const std::string& jobId)
 	// Before the finished record: afterwards the journal may compact the body away.
 	try
 	{
-		_payloads.keep(jobId, _spool.readBody(jobId));
+		_payloads.keep(jobId, _spool->readBody(jobId));
 	}
 	catch (Poco::NotFoundException&)
 	{
@@ -362,9 +457,26 @@ void SupervisorCore::keepPayload(const std::string& jobId)
 	}
 }
 
+bool SupervisorCore::cancelInCluster(const std::string& jobId)
+{
+	if (!_postgres || !_postgres->claimOne(jobId)) return false;
+	// Claimed by this node, so no other takes it; its result ends it like a local cancel.
+	std::optional<JobInfo> job = _store->find(jobId);
+	WebhookResult result;
+	result.jobId = jobId;
+	result.hookId = job ? job->hookId : "";
+	std::shared_ptr<const Hook> hook = findHook(result.hookId);
+	result.hookTitle = hook ? hook->title : "";
+	result.mode = hook ? hook->mode : "";
+	result.status = JobStatus::CANCELLED;
+	result.finishedAt = IsoTime::format(_clock.now());
+	jobFinished(result);
+	return true;
+}
+
 JobInfo SupervisorCore::retry(const std::string& jobId)
 {
-	std::optional<JobInfo> original = _spool.find(jobId);
+	std::optional<JobInfo> original = _store->find(jobId);
 	if (!original) throw Poco::NotFoundException("no job " + jobId);
 	if (!original->result) throw Poco::IllegalStateException("job " + jobId + " is " + original->status + ": only finished jobs can be retried (cancel it first)");
 	std::string body = payload(jobId);
@@ -374,10 +486,12 @@ JobInfo SupervisorCore::retry(const std::string& jobId)
 	std::string newId = JobSpool::newJobId();
 	Poco::Timestamp now = _clock.now();
 	std::string dependency = hook->dependency.value_or("");
-	_spool.accept(newId, hook->id, dependency, body, now, jobId);
-	_dispatcher.submit(QueuedJob{newId, hook->id, dependency, now, hook->maxConcurrent.value_or(0)});
+	NewJob job{newId, hook->id, dependency, hook->maxConcurrent.value_or(0), body, now, "", jobId};
+	_store->accept(job);
+	if (_feeder) _feeder->wake();
+	else _dispatcher.submit(QueuedJob{newId, hook->id, dependency, now, hook->maxConcurrent.value_or(0)});
 	logger().notice("job %s: retried by an operator as job %s", jobId, newId);
-	std::optional<JobInfo> created = _spool.find(newId);
+	std::optional<JobInfo> created = _store->find(newId);
 	if (created) return *created;
 	JobInfo info;
 	info.jobId = newId;
@@ -390,27 +504,28 @@ JobInfo SupervisorCore::retry(const std::string& jobId)
 
 std::string SupervisorCore::payload(const std::string& jobId) const
 {
-	std::optional<JobInfo> job = _spool.find(jobId);
+	std::optional<JobInfo> job = _store->find(jobId);
 	if (!job) throw Poco::NotFoundException("no job " + jobId);
-	if (!job->result) return _spool.readBody(jobId);
+	if (!job->result) return _store->readBody(jobId);
 	if (!_config.webhooks.keepPayloads)
 		throw Poco::IllegalStateException("payload retention is off (webhooks.keep_payloads is false): the payload of job " + jobId + " was not kept");
-	std::optional<std::string> body = _payloads.read(jobId);
+	// PostgreSQL keeps a finished job's body in its row for as long as the row (job_history).
+	std::optional<std::string> body = _postgres ? _postgres->keptBody(jobId) : _payloads.read(jobId);
 	if (!body) throw Poco::NotFoundException("the payload of job " + jobId + " is no longer kept");
 	return *body;
 }
 
 void SupervisorCore::jobStarted(const std::string& jobId, int workerId, Poco::Timestamp at)
 {
-	_spool.markStarted(jobId, workerId, at);
+	_store->markStarted(jobId, workerId, at);
 }
 
 void SupervisorCore::jobFinished(const WebhookResult& result)
 {
-	if (_config.webhooks.keepPayloads) keepPayload(result.jobId);
+	if (_spool && _config.webhooks.keepPayloads) keepPayload(result.jobId);
 	try
 	{
-		_spool.markFinished(result);
+		_store->markFinished(result);
 	}
 	catch (Poco::Exception& exc)
 	{
@@ -425,6 +540,7 @@ void SupervisorCore::jobFinished(const WebhookResult& result)
 		"job " + result.jobId + " of hook " + result.hookId + " finished: " + result.status + " (" + std::to_string(result.durationMs) + " ms)",
 		{{LogFields::HOOK_ID, result.hookId}, {LogFields::JOB_ID, result.jobId}, {LogFields::STATUS, result.status}});
 	if (_resultListener) _resultListener(result);
+	if (_feeder) _feeder->wake();
 }
 
 } // namespace Sygen

@@ -13,6 +13,9 @@
 #include "jobs/PayloadStore.h"
 #include "jobs/JobPreparer.h"
 #include "jobs/JobSpool.h"
+#include "jobs/ClusterFeeder.h"
+#include "jobs/JobStore.h"
+#include "jobs/PostgresJobStore.h"
 #include "Metrics.h"
 #include "Sygen/Foundation/Clock.h"
 #include "Sygen/Foundation/Config.h"
@@ -55,8 +58,14 @@ public:
 
 	Dispatcher& dispatcher();
 	HookStore& hooks();
-	JobSpool& spool();
+	JobStore& jobStore();
+		/// Where jobs live: the spool, or PostgreSQL (webhooks.backend).
 	const Config& config() const;
+
+	bool cancelInCluster(const std::string& jobId);
+		/// Cluster mode: cancels a job still waiting in the cluster's queue (claimed
+		/// by no node), which ends "cancelled" and never runs. false when it is not
+		/// waiting there (or on a single node, where Dispatcher::cancel() does it all).
 
 	JobInfo retry(const std::string& jobId);
 		/// Accepts a new job with the payload and hook of the finished job jobId,
@@ -100,6 +109,8 @@ public:
 	std::vector<std::pair<std::string, std::string>> healthProblems() const override;
 	bool mayReadMetrics(const std::string& clientAddress, const Poco::Net::NameValueCollection& headers) const override;
 	void countResponse(const std::string& route, int status) override;
+	std::string unavailableBackend() const override;
+	bool acceptsHooks() const override;
 
 	// JobPreparer
 	std::optional<WorkOrder> prepare(const QueuedJob& job, WebhookResult& failure) override;
@@ -115,11 +126,13 @@ public:
 		/// take the same name, also when the hook was edited in between.
 
 	static const int QUEUE_FULL_RETRY_SECONDS = 5;
+	static const int BACKEND_RETRY_SECONDS = 5;
 
 private:
 	void recoverSpool();
 	void keepPayload(const std::string& jobId);
-	void spool(const Hook& hook, const std::string& jobId, const std::string& body, EnqueueOutcome& outcome);
+	void finishLost(const JobInfo& job, const std::string& text);
+	void spool(const Hook& hook, const std::string& jobId, const std::string& deliveryId, const std::string& body, EnqueueOutcome& outcome);
 
 	Config _config;
 	Clock& _clock;
@@ -127,14 +140,17 @@ private:
 	RateLimiter _rateLimiter;
 	std::unique_ptr<ReplayGuard> _replay;
 	std::atomic<bool> _replayLogFailing{false};
-	JobSpool _spool;
-	PayloadStore _payloads;
+	std::unique_ptr<JobStore> _store;
+	PayloadStore _payloads;   ///< Single node only: PostgreSQL keeps the bodies itself.
 	Dispatcher _dispatcher;
 	Metrics _metrics;
 	ResultListener _resultListener;
 	std::function<Metrics::Gauges()> _gauges;
 	std::shared_ptr<const HookSet> _maskedSnapshot;
 	std::shared_ptr<const std::string> _globalToken;  // std::atomic_load / atomic_store only
+	JobSpool* _spool = nullptr;              ///< The spool of _store on a single node, else null.
+	PostgresJobStore* _postgres = nullptr;   ///< _store in cluster mode, else null.
+	std::unique_ptr<ClusterFeeder> _feeder;  ///< Cluster mode: claims jobs for the dispatcher.
 };
 
 } // namespace Sygen

@@ -191,9 +191,23 @@ void readReferenceWebhooks(Config::Webhooks& w, const Section& s)
 	w.rateLimitPerMinute = s.integer("rate_limit_per_minute", w.rateLimitPerMinute, std::numeric_limits<long long>::min());
 }
 
+void readBackend(Config::Backend& b, const Section& s)
+{
+	b.type = s.string("type", b.type);
+	if (b.type != "spool" && b.type != "postgres") s.fail("type", "must be \"spool\" or \"postgres\"");
+	b.dsn = s.string("dsn", b.dsn);
+	if (b.postgres() && b.dsn.empty()) s.fail("dsn", "required when type is \"postgres\"");
+	b.nodeId = s.string("node_id", b.nodeId);
+	if (b.nodeId.empty()) b.nodeId = Poco::Environment::nodeName();
+	if (b.nodeId.size() > 128) s.fail("node_id", "must be at most 128 characters");
+	b.leaseSeconds = static_cast<int>(s.integer("lease_seconds", b.leaseSeconds, 5, 3600));
+	b.poolSize = static_cast<int>(s.integer("pool_size", b.poolSize, 1, 64));
+}
+
 void readBeyondWebhooks(Config::Webhooks& w, const Section& s)
 {
-	w.workers = static_cast<int>(s.integer("workers", w.workers, 1, 1024));
+	w.workers = static_cast<int>(s.integer("workers", w.workers, 0, 1024));
+	w.ingress = s.boolean("ingress", w.ingress);
 	w.queueCapacity = s.integer("queue_capacity", w.queueCapacity, 1);
 	w.rateLimitPerIpPerMinute = s.integer("rate_limit_per_ip_per_minute", w.rateLimitPerIpPerMinute, 0);
 	w.jobHistory = s.integer("job_history", w.jobHistory, 0);
@@ -214,6 +228,10 @@ void readBeyondWebhooks(Config::Webhooks& w, const Section& s)
 	w.resultCallback.url = callback.string("url", "");
 	w.resultCallback.secret = callback.string("secret", "");
 
+	readBackend(w.backend, s.section("backend"));
+	// Node roles only make sense in a cluster: a lone node must take hooks and run them.
+	if (w.workers == 0 && !w.backend.postgres()) s.fail("workers", "must be between 1 and 1024");
+	if (!w.ingress && !w.backend.postgres()) s.fail("ingress", "false needs a postgres backend (a worker host of a cluster)");
 	Section sandbox = s.section("sandbox");
 	w.sandbox.user = sandbox.string("user", w.sandbox.user);
 	w.sandbox.cpuSeconds = sandbox.integer("cpu_seconds", w.sandbox.cpuSeconds, 0);

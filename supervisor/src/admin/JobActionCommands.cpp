@@ -32,12 +32,12 @@ Poco::Timestamp finishedAt(const JobInfo& job)
 	return job.queuedAt;
 }
 
-std::vector<JobInfo> retryCandidates(const JobSpool& spool, const std::string& pattern, long long sinceSeconds)
+std::vector<JobInfo> retryCandidates(const JobStore& store, const std::string& pattern, long long sinceSeconds)
 {
 	Poco::Timestamp cutoff;
 	cutoff -= static_cast<Poco::Timestamp::TimeDiff>(sinceSeconds) * Poco::Timestamp::resolution();
 	std::vector<JobInfo> chosen;
-	for (const JobInfo& job: spool.list(std::numeric_limits<std::size_t>::max()))
+	for (const JobInfo& job: store.list(std::numeric_limits<std::size_t>::max()))
 	{
 		if (!job.result || !job.retriedBy.empty()) continue;
 		if (::fnmatch(pattern.c_str(), job.status.c_str(), 0) != 0) continue;
@@ -58,7 +58,7 @@ Poco::Dynamic::Var retryBatch(SupervisorCore& core, const Poco::JSON::Object& re
 	if (since < 1) throw Poco::InvalidArgumentException("since_seconds: must be at least 1");
 	Poco::JSON::Array::Ptr retried = new Poco::JSON::Array;
 	Poco::JSON::Array::Ptr failed = new Poco::JSON::Array;
-	for (const JobInfo& job: retryCandidates(core.spool(), pattern, since))
+	for (const JobInfo& job: retryCandidates(core.jobStore(), pattern, since))
 	{
 		Poco::JSON::Object::Ptr item = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 		item->set("job_id", job.jobId);
@@ -86,20 +86,23 @@ Poco::Dynamic::Var cancel(SupervisorCore& core, WorkerPool& pool, const Poco::JS
 	long long wait = JSONFields::integer(request, "wait_seconds", JobActionCommands::DEFAULT_CANCEL_WAIT_SECONDS);
 	if (wait < 0) throw Poco::InvalidArgumentException("wait_seconds: must not be negative");
 	Dispatcher::Cancellation outcome = core.dispatcher().cancel(jobId);
+	if (outcome.kind == Dispatcher::Cancellation::NOT_ACTIVE && core.cancelInCluster(jobId)) outcome.kind = Dispatcher::Cancellation::CANCELLED;
 	if (outcome.kind == Dispatcher::Cancellation::NOT_ACTIVE)
 	{
-		std::optional<JobInfo> job = core.spool().find(jobId);
+		std::optional<JobInfo> job = core.jobStore().find(jobId);
 		if (!job) throw Poco::NotFoundException("no job " + jobId);
+		if (!job->result && core.jobStore().name() != "spool")
+			throw Poco::IllegalStateException("job " + jobId + " is " + job->status + " on another node of the cluster: cancel it through the admin socket of the node that runs it");
 		throw Poco::IllegalStateException("job " + jobId + " is " + job->status + ": only queued or running jobs can be cancelled");
 	}
 	if (outcome.kind == Dispatcher::Cancellation::TERMINATING) pool.restart(outcome.workerId, true);
 	// The worker's exit is noticed by the pool's thread: wait for the result it records.
 	auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait);
-	std::optional<JobInfo> job = core.spool().find(jobId);
+	std::optional<JobInfo> job = core.jobStore().find(jobId);
 	while (job && !job->result && std::chrono::steady_clock::now() < deadline)
 	{
 		std::this_thread::sleep_for(std::chrono::milliseconds(50));
-		job = core.spool().find(jobId);
+		job = core.jobStore().find(jobId);
 	}
 	if (!job) throw Poco::NotFoundException("no job " + jobId);
 	return AdminCommands::toJSON(*job);

@@ -5,6 +5,7 @@
 #include "http/HTTPErrorMapper.h"
 #include "http/JSONResponse.h"
 #include "jobs/JobSpool.h"
+#include "jobs/JobStore.h"
 #include <Poco/Logger.h>
 #include <Poco/Net/NetException.h>
 
@@ -25,6 +26,12 @@ void HTTPErrorMapper::respond(const Poco::Exception& exc, Poco::Net::HTTPServerR
 	if (dynamic_cast<const Poco::TimeoutException*>(&exc))
 	{
 		JSONResponse::error(response, HTTPResponse::HTTP_REQUEST_TIMEOUT, "request_timeout");
+		return;
+	}
+	if (dynamic_cast<const BackendUnavailable*>(&exc))
+	{
+		// The database is down: logged once per outage by the pool, not per request.
+		JSONResponse::errorWithRetry(response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "backend_unavailable", 5);
 		return;
 	}
 	if (dynamic_cast<const Poco::Net::ConnectionResetException*>(&exc) || dynamic_cast<const Poco::Net::ConnectionAbortedException*>(&exc))

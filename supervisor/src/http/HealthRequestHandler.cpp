@@ -15,6 +15,15 @@ HealthRequestHandler::HealthRequestHandler(const IngressBackend& backend):
 void HealthRequestHandler::handleRequest(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response)
 {
 	Poco::JSON::Object body;
+	std::string unavailable = _backend.unavailableBackend();
+	if (!unavailable.empty())
+	{
+		// The job store is unreachable: a load balancer must send traffic elsewhere.
+		body.set("status", "unavailable");
+		body.set("backend", unavailable);
+		JSONResponse::send(response, Poco::Net::HTTPResponse::HTTP_SERVICE_UNAVAILABLE, body);
+		return;
+	}
 	std::vector<std::pair<std::string, std::string>> problems = _backend.healthProblems();
 	body.set("status", problems.empty() ? "ok" : "degraded");
 	if (!problems.empty())

@@ -3,6 +3,7 @@
 //
 
 #include "http/JobStatusRequestHandler.h"
+#include "http/HTTPErrorMapper.h"
 #include "http/JSONResponse.h"
 #include "Sygen/Foundation/IsoTime.h"
 #include <Poco/Net/HTTPServerRequest.h>
@@ -39,7 +40,18 @@ Poco::JSON::Object::Ptr JobStatusRequestHandler::describe(const JobInfo& job)
 
 void JobStatusRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response)
 {
-	std::optional<JobInfo> job = _backend.findJob(_jobId);
+	std::optional<JobInfo> job;
+	try
+	{
+		job = _backend.findJob(_jobId);
+	}
+	catch (Poco::Exception& exc)
+	{
+		// A database backend that cannot be reached answers 503 (HTTPErrorMapper).
+		HTTPErrorMapper::respond(exc, response);
+		_backend.countResponse("jobs", response.getStatus());
+		return;
+	}
 	if (!job)
 	{
 		JobInfo probe;

@@ -58,6 +58,7 @@ Poco::Net::HTTPRequestHandler* RequestHandlerFactory::createRequestHandler(const
 	if (std::find(r.methods.begin(), r.methods.end(), request.getMethod()) == r.methods.end())
 		return new ErrorRequestHandler(_backend, 405, "method_not_allowed", r.methods);
 	if (r.name == "health") return new HealthRequestHandler(_backend);
+	if (r.name == "hooks" && !_backend.acceptsHooks()) return new ErrorRequestHandler(_backend, 404, "not_found", {});
 	if (r.name == "hooks") return new WebhookRequestHandler(_backend, r.argument);
 	if (r.name == "jobs") return new JobStatusRequestHandler(_backend, r.argument);
 	return new MetricsRequestHandler(_backend);

@@ -239,6 +239,10 @@ void WebhookRequestHandler::accepted(Poco::Net::HTTPServerResponse& response, co
 		JSONResponse::errorWithRetry(response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "queue_full", outcome.retryAfterSeconds);
 		_backend.countResponse("hooks", 503);
 		return;
+	case EnqueueOutcome::BACKEND_UNAVAILABLE:
+		JSONResponse::errorWithRetry(response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "backend_unavailable", outcome.retryAfterSeconds);
+		_backend.countResponse("hooks", 503);
+		return;
 	case EnqueueOutcome::BUSY:
 		JSONResponse::errorWithRetry(response, HTTPResponse::HTTP_CONFLICT, "delivery_in_progress", outcome.retryAfterSeconds);
 		_backend.countResponse("hooks", 409);

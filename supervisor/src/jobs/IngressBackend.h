@@ -29,7 +29,8 @@ struct EnqueueOutcome
 		ACCEPTED,    ///< Spooled durably as jobId.
 		DUPLICATE,   ///< Same delivery id accepted before as jobId; not run again.
 		QUEUE_FULL,  ///< No room: retry after retryAfterSeconds.
-		BUSY         ///< The same delivery is being accepted right now: retry shortly.
+		BUSY,        ///< The same delivery is being accepted right now: retry shortly.
+		BACKEND_UNAVAILABLE   ///< The job store (PostgreSQL) cannot be reached: nothing recorded.
 	};
 	Kind kind = ACCEPTED;
 	std::string jobId;
@@ -80,6 +81,14 @@ public:
 
 	virtual void countResponse(const std::string& route, int status) = 0;
 		/// Request metrics.
+
+	virtual bool acceptsHooks() const { return true; }
+		/// false on a worker host of a cluster (webhooks.ingress false): POST /hooks/...
+		/// answers 404 there; /health, /metrics and /jobs stay.
+
+	virtual std::string unavailableBackend() const { return std::string(); }
+		/// The name of the job store when it cannot be reached now ("postgres"),
+		/// "" while it can: /health answers 503 then.
 };
 
 } // namespace Sygen

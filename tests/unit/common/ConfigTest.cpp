@@ -5,6 +5,7 @@
 #include "Sygen/Foundation/Config.h"
 #include "TestSupport.h"
 #include <Poco/File.h>
+#include <Poco/Environment.h>
 #include <cppunit/extensions/HelperMacros.h>
 #include <cstdlib>
 #include <sys/stat.h>
@@ -55,6 +56,9 @@ class ConfigTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testStateTokenIsReusedOnNextStart);
 	CPPUNIT_TEST(testEmptyStateTokenFileIsReplaced);
 	CPPUNIT_TEST(testMatrixConfiguredNeedsAllParts);
+	CPPUNIT_TEST(testBackendDefaultsToTheSpool);
+	CPPUNIT_TEST(testPostgresBackendAndNodeRoles);
+	CPPUNIT_TEST(testBadBackendMessagesNameTheKey);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -451,6 +455,46 @@ private:
 			return e.message();
 		}
 		return "no error";
+	}
+
+	void testBackendDefaultsToTheSpool()
+	{
+		TempDir dir;
+		writeFile(dir.file("config/config.json"), "{\"webhooks\": {}}");
+		Config c = Config::load(dir.path());
+		CPPUNIT_ASSERT_EQUAL(std::string("spool"), c.webhooks.backend.type);
+		CPPUNIT_ASSERT(!c.webhooks.backend.postgres());
+		CPPUNIT_ASSERT(c.webhooks.ingress);
+	}
+
+	void testPostgresBackendAndNodeRoles()
+	{
+		TempDir dir;
+		writeFile(dir.file("config/config.json"), "{\"webhooks\": {\"workers\": 0, \"ingress\": false, \"backend\": {\"type\": \"postgres\","
+			" \"dsn\": \"host=db1,db2 dbname=sygen target_session_attrs=read-write\", \"node_id\": \"n1\", \"lease_seconds\": 12, \"pool_size\": 8}}}");
+		Config c = Config::load(dir.path());
+		CPPUNIT_ASSERT(c.webhooks.backend.postgres());
+		CPPUNIT_ASSERT_EQUAL(std::string("host=db1,db2 dbname=sygen target_session_attrs=read-write"), c.webhooks.backend.dsn);
+		CPPUNIT_ASSERT_EQUAL(std::string("n1"), c.webhooks.backend.nodeId);
+		CPPUNIT_ASSERT_EQUAL(12, c.webhooks.backend.leaseSeconds);
+		CPPUNIT_ASSERT_EQUAL(8, c.webhooks.backend.poolSize);
+		CPPUNIT_ASSERT_EQUAL(0, c.webhooks.workers);
+		CPPUNIT_ASSERT(!c.webhooks.ingress);
+
+		writeFile(dir.file("config/config.json"), "{\"webhooks\": {\"backend\": {\"type\": \"postgres\", \"dsn\": \"dbname=x\"}}}");
+		CPPUNIT_ASSERT_EQUAL(Poco::Environment::nodeName(), Config::load(dir.path()).webhooks.backend.nodeId);
+	}
+
+	void testBadBackendMessagesNameTheKey()
+	{
+		assertError("{\"webhooks\": {\"backend\": {\"type\": \"redis\"}}}", "webhooks.backend.type: must be \"spool\" or \"postgres\"");
+		assertError("{\"webhooks\": {\"backend\": {\"type\": \"postgres\"}}}", "webhooks.backend.dsn: required when type is \"postgres\"");
+		assertError("{\"webhooks\": {\"backend\": {\"type\": \"postgres\", \"dsn\": \"x\", \"lease_seconds\": 1}}}",
+			"webhooks.backend.lease_seconds: must be between 5 and 3600");
+		assertError("{\"webhooks\": {\"backend\": {\"type\": \"postgres\", \"dsn\": \"x\", \"pool_size\": 0}}}",
+			"webhooks.backend.pool_size: must be between 1 and 64");
+		assertError("{\"webhooks\": {\"ingress\": false}}", "webhooks.ingress: false needs a postgres backend (a worker host of a cluster)");
+		assertError("{\"webhooks\": {\"backend\": \"postgres\"}}", "webhooks.backend: expected an object");
 	}
 
 	static void assertError(const std::string& json, const std::string& expected)

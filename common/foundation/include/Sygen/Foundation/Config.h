@@ -66,6 +66,17 @@ struct Config
 		bool landlock = true;
 	};
 
+	struct Backend
+		/// webhooks.backend: where jobs, history and delivery ids live (CLUSTER.md).
+	{
+		std::string type = "spool";                 ///< "spool" (one node, the default) or "postgres".
+		std::string dsn;                            ///< libpq connection string or URI; required for postgres.
+		std::string nodeId;                         ///< Unique in the cluster; default: the host name.
+		int leaseSeconds = 30;                      ///< 5-3600: a node silent this long is dead.
+		int poolSize = 4;                           ///< 1-64 database connections.
+		bool postgres() const { return type == "postgres"; }
+	};
+
 	struct Webhooks
 	{
 		// Reference keys.
@@ -76,7 +87,8 @@ struct Config
 		long long maxBodyBytes = 262144;            ///< >= 0
 		long long rateLimitPerMinute = 30;          ///< 0 or less rejects every request.
 		// [beyond]
-		int workers = 2;                            ///< >= 1
+		int workers = 2;                            ///< >= 1; 0 (an ingress-only node) with a postgres backend
+		bool ingress = true;                        ///< false: a worker host (no POST /hooks; cluster mode)
 		long long queueCapacity = 1000;             ///< >= 1
 		long long rateLimitPerIpPerMinute = 0;      ///< >= 0; 0 = off
 		long long jobHistory = 1000;                ///< >= 0
@@ -90,6 +102,7 @@ struct Config
 		std::vector<std::string> envPassthrough;
 		double readTimeoutSeconds = 10;             ///< > 0
 		double shutdownGraceSeconds = 30;           ///< >= 0
+		Backend backend;
 	};
 
 	// Top-level reference keys.

@@ -1,0 +1,616 @@
+//
+// PostgresJobStore.cpp
+//
+
+#include "jobs/PostgresJobStore.h"
+#include "jobs/SchemaMigrator.h"
+#include "Sygen/Foundation/JSONFields.h"
+#include <Poco/JSON/Parser.h>
+#include <Poco/Logger.h>
+#include <Poco/Thread.h>
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <poll.h>
+
+namespace Sygen {
+
+namespace {
+
+Poco::Logger& logger()
+{
+	return Poco::Logger::get("Backend");
+}
+
+using Params = std::vector<PostgresConnection::Param>;
+
+const Poco::Timestamp::TimeDiff MAINTENANCE_INTERVAL_US = 10 * 1000 * 1000;
+const long long CLAIM_LOCK_KEY = 0x5967656e436c6169LL;   // "SygenClai"
+
+const char* const JOB_COLUMNS = "job_id, hook_id, dependency, status, queued_us, started_us, worker_id, result::text, retry_of,"
+	" (SELECT r.job_id FROM sygen_jobs r WHERE r.retry_of = sygen_jobs.job_id ORDER BY r.seq DESC LIMIT 1)";
+
+std::string micros(Poco::Timestamp at)
+{
+	return std::to_string(at.epochMicroseconds());
+}
+
+// "($1,$2,$3),($4,$5,$6)": placeholders for rows of width columns.
+std::string placeholders(std::size_t rows, std::size_t width)
+{
+	std::string text;
+	std::size_t n = 0;
+	for (std::size_t row = 0; row < rows; ++row)
+	{
+		text += row ? ",(" : "(";
+		for (std::size_t column = 0; column < width; ++column)
+		{
+			if (column) text += ",";
+			text += "$" + std::to_string(++n);
+		}
+		text += ")";
+	}
+	return text;
+}
+
+JobInfo jobFromRow(const PostgresResult& rows, int row)
+{
+	JobInfo info;
+	info.jobId = rows.text(row, 0);
+	info.hookId = rows.text(row, 1);
+	info.dependency = rows.text(row, 2);
+	// Internal states: claimed (by a node, not started) reads as queued; lost (being
+	// finished as worker_lost by a survivor) as running.
+	info.status = rows.text(row, 3);
+	if (info.status == "claimed") info.status = "queued";
+	else if (info.status == "lost") info.status = "running";
+	info.queuedAt = Poco::Timestamp(rows.integer(row, 4));
+	if (!rows.isNull(row, 5)) info.startedAt = Poco::Timestamp(rows.integer(row, 5));
+	info.workerId = static_cast<int>(rows.integer(row, 6));
+	if (!rows.isNull(row, 7))
+	{
+		Poco::JSON::Object::Ptr object = Poco::JSON::Parser().parse(rows.text(row, 7)).extract<Poco::JSON::Object::Ptr>();
+		info.result = WebhookResult::fromJSON(*object);
+	}
+	info.retryOf = rows.text(row, 8);
+	if (!rows.isNull(row, 9)) info.retriedBy = rows.text(row, 9);
+	return info;
+}
+
+class Transaction
+	/// BEGIN now, ROLLBACK unless commit() was reached.
+{
+public:
+	explicit Transaction(PostgresConnection& connection):
+		_connection(connection)
+	{
+		_connection.execute("BEGIN");
+	}
+
+	~Transaction()
+	{
+		if (_committed || !_connection.ok()) return;
+		try
+		{
+			_connection.execute("ROLLBACK");
+		}
+		catch (...)
+		{
+			// The connection is dropped by the pool if it broke.
+		}
+	}
+
+	void commit()
+	{
+		_connection.execute("COMMIT");
+		_committed = true;
+	}
+
+private:
+	PostgresConnection& _connection;
+	bool _committed = false;
+};
+
+} // namespace
+
+PostgresJobStore::PostgresJobStore(const Config::Backend& settings, std::size_t historyLimit, long long dedupeWindowSeconds):
+	_settings(settings),
+	_historyLimit(historyLimit),
+	_dedupeWindowSeconds(dedupeWindowSeconds),
+	_pool(settings.dsn, settings.poolSize)
+{
+}
+
+PostgresJobStore::~PostgresJobStore()
+{
+	stopListening();
+	releaseClaims();
+	{
+		std::lock_guard<std::mutex> lock(_mutex);
+		_stopping = true;
+	}
+	_wanted.notify_all();
+	if (_flusher.joinable()) _flusher.join();
+	if (!_unwritten.empty())
+		logger().critical("%s results were never written to PostgreSQL (it stayed unreachable until shutdown)", std::to_string(_unwritten.size()));
+}
+
+void PostgresJobStore::setKeepsBodies(bool keep)
+{
+	_keepBodies = keep;
+}
+
+const std::string& PostgresJobStore::nodeId() const
+{
+	return _settings.nodeId;
+}
+
+std::string PostgresJobStore::name() const
+{
+	return "postgres";
+}
+
+bool PostgresJobStore::dedupesDeliveries() const
+{
+	return true;
+}
+
+bool PostgresJobStore::available() const
+{
+	return _pool.available();
+}
+
+void PostgresJobStore::open()
+{
+	_pool.with([this](PostgresConnection& connection) {
+		int from = SchemaMigrator::migrate(connection);
+		if (from != SchemaMigrator::CURRENT_VERSION)
+			logger().notice("PostgreSQL schema migrated from version %s to %s", std::to_string(from), std::to_string(SchemaMigrator::CURRENT_VERSION));
+		std::string now = micros(Poco::Timestamp());
+		connection.query("INSERT INTO sygen_nodes (node_id, started_us, heartbeat_us) VALUES ($1, $2, $2)"
+			" ON CONFLICT (node_id) DO UPDATE SET started_us = $2, heartbeat_us = $2", {_settings.nodeId, now});
+		// Claimed before a crash and never started: back to the cluster's queue.
+		connection.query("UPDATE sygen_jobs SET status = 'queued', node_id = NULL WHERE status = 'claimed' AND node_id = $1", {_settings.nodeId});
+		return 0;
+	});
+	if (_wake) _listener = std::thread([this] { runListener(); });
+	logger().information("jobs are kept in PostgreSQL (%s) as node %s", _pool.maskedDSN(), _settings.nodeId);
+	_flusher = std::thread([this] { runFlusher(); });
+}
+
+JobAcceptance PostgresJobStore::accept(const NewJob& job)
+{
+	Request request;
+	request.job = &job;
+	std::unique_lock<std::mutex> lock(_mutex);
+	if (_stopping) throw BackendUnavailable("the service is stopping");
+	_queue.push_back(&request);
+	_wanted.notify_one();
+	_written.wait(lock, [&request] { return request.done; });
+	if (request.error) std::rethrow_exception(request.error);
+	return request.acceptance;
+}
+
+void PostgresJobStore::runFlusher()
+{
+	std::unique_lock<std::mutex> lock(_mutex);
+	for (;;)
+	{
+		_wanted.wait_for(lock, std::chrono::seconds(1), [this] { return _stopping || !_queue.empty(); });
+		if (_stopping && _queue.empty()) return;
+		std::vector<Request*> batch;
+		while (!_queue.empty() && batch.size() < MAX_BATCH)
+		{
+			batch.push_back(_queue.front());
+			_queue.pop_front();
+		}
+		bool resultsWaiting = !_unwritten.empty();
+		lock.unlock();
+		if (!batch.empty()) writeBatch(batch);
+		lock.lock();
+		for (Request* request: batch) request->done = true;
+		if (!batch.empty()) _written.notify_all();
+		// While the database is down this also reconnects (at the pool's backoff), so
+		// /health recovers without traffic and kept results get written.
+		Poco::Timestamp::TimeDiff interval = std::min<Poco::Timestamp::TimeDiff>(MAINTENANCE_INTERVAL_US, _settings.leaseSeconds * 1000LL * 1000 / 3);
+		if (_lastMaintenance.elapsed() > interval || resultsWaiting || !_pool.available())
+		{
+			lock.unlock();
+			retryUnwrittenResults();
+			maintain();
+			lock.lock();
+		}
+	}
+}
+
+void PostgresJobStore::writeBatch(std::vector<Request*>& batch)
+{
+	try
+	{
+		_pool.with([&](PostgresConnection& connection) {
+			writeBatchOn(connection, batch);
+			return 0;
+		});
+	}
+	catch (...)
+	{
+		// Nobody in the batch gets a 202: the commit did not happen (or is unknown).
+		std::exception_ptr error = std::current_exception();
+		for (Request* request: batch) request->error = error;
+	}
+}
+
+void PostgresJobStore::writeBatchOn(PostgresConnection& connection, std::vector<Request*>& batch)
+{
+	Transaction transaction(connection);
+	std::vector<bool> duplicate(batch.size(), false);
+	claimDeliveries(connection, batch, duplicate);
+
+	Params params;
+	std::vector<bool> binary;
+	std::size_t rows = 0;
+	for (std::size_t i = 0; i < batch.size(); ++i)
+	{
+		if (duplicate[i]) continue;
+		const NewJob& job = *batch[i]->job;
+		params.insert(params.end(), {job.jobId, job.hookId, job.dependency, std::to_string(job.maxConcurrent), job.body,
+			micros(job.receivedAt), job.retryOf});
+		binary.insert(binary.end(), {false, false, false, false, true, false, false});
+		batch[i]->acceptance = JobAcceptance{false, job.jobId};
+		++rows;
+	}
+	if (rows > 0)
+	{
+		connection.queryBinary("INSERT INTO sygen_jobs (job_id, hook_id, dependency, max_concurrent, body, queued_us, retry_of) VALUES "
+			+ placeholders(rows, 7), params, binary);
+		connection.execute("NOTIFY sygen_jobs");
+	}
+	transaction.commit();
+}
+
+void PostgresJobStore::claimDeliveries(PostgresConnection& connection, std::vector<Request*>& batch, std::vector<bool>& duplicate)
+{
+	// The same id twice in one batch: the later ones are duplicates of the first.
+	std::map<std::pair<std::string, std::string>, std::size_t> first;
+	std::vector<std::size_t> claimed;
+	Params params;
+	for (std::size_t i = 0; i < batch.size(); ++i)
+	{
+		const NewJob& job = *batch[i]->job;
+		if (job.deliveryId.empty()) continue;
+		auto key = std::make_pair(job.hookId, job.deliveryId);
+		if (first.count(key))
+		{
+			duplicate[i] = true;
+			continue;
+		}
+		first[key] = i;
+		claimed.push_back(i);
+		params.insert(params.end(), {job.hookId, job.deliveryId, job.jobId, micros(job.receivedAt)});
+	}
+	if (claimed.empty()) return;
+
+	// A row older than the dedupe window is taken over by the new delivery.
+	Poco::Timestamp cutoff = Poco::Timestamp() - static_cast<Poco::Timestamp::TimeDiff>(_dedupeWindowSeconds) * 1000 * 1000;
+	params.push_back(micros(cutoff));
+	PostgresResult won = connection.query("INSERT INTO sygen_deliveries AS d (hook_id, delivery_id, job_id, accepted_us) VALUES "
+		+ placeholders(claimed.size(), 4) + " ON CONFLICT (hook_id, delivery_id) DO UPDATE SET job_id = EXCLUDED.job_id,"
+		" accepted_us = EXCLUDED.accepted_us WHERE d.accepted_us < $" + std::to_string(params.size()) + " RETURNING job_id", params);
+	std::map<std::string, bool> winners;
+	for (int row = 0; row < won.rows(); ++row) winners[won.text(row, 0)] = true;
+
+	std::map<std::pair<std::string, std::string>, std::string> earlier;
+	for (std::size_t i: claimed)
+	{
+		const NewJob& job = *batch[i]->job;
+		if (winners.count(job.jobId)) continue;
+		PostgresResult row = connection.query("SELECT job_id FROM sygen_deliveries WHERE hook_id = $1 AND delivery_id = $2",
+			{job.hookId, job.deliveryId});
+		earlier[std::make_pair(job.hookId, job.deliveryId)] = row.rows() ? row.text(0, 0) : std::string();
+		duplicate[i] = true;
+	}
+	for (std::size_t i = 0; i < batch.size(); ++i)
+	{
+		if (!duplicate[i]) continue;
+		const NewJob& job = *batch[i]->job;
+		auto key = std::make_pair(job.hookId, job.deliveryId);
+		auto found = earlier.find(key);
+		std::string jobId = found != earlier.end() ? found->second : batch[first[key]]->job->jobId;
+		batch[i]->acceptance = JobAcceptance{true, jobId};
+	}
+}
+
+void PostgresJobStore::markStarted(const std::string& jobId, int workerId, Poco::Timestamp at)
+{
+	_pool.with([&](PostgresConnection& connection) {
+		return connection.query("UPDATE sygen_jobs SET status = 'running', worker_id = $2, started_us = $3, node_id = $4 WHERE job_id = $1",
+			{jobId, std::to_string(workerId), micros(at), _settings.nodeId}).affected();
+	});
+}
+
+void PostgresJobStore::markFinished(const WebhookResult& result)
+{
+	if (writeResult(result)) return;
+	// Kept until the database is back: a result is never dropped for an outage.
+	std::lock_guard<std::mutex> lock(_mutex);
+	_unwritten.push_back(result);
+}
+
+bool PostgresJobStore::writeResult(const WebhookResult& result)
+{
+	try
+	{
+		_pool.with([&](PostgresConnection& connection) {
+			// webhooks.keep_payloads false: the body goes with the job's end, as on a single node.
+			return connection.query("UPDATE sygen_jobs SET status = $2, finished_us = $3, result = $4::jsonb,"
+				" body = CASE WHEN $5 THEN body ELSE ''::bytea END WHERE job_id = $1",
+				{result.jobId, result.status, micros(Poco::Timestamp()), JSONFields::compact(result.toJSON()), _keepBodies ? "true" : "false"}).affected();
+		});
+		return true;
+	}
+	catch (BackendUnavailable&)
+	{
+		return false;
+	}
+}
+
+void PostgresJobStore::retryUnwrittenResults()
+{
+	for (;;)
+	{
+		WebhookResult result;
+		{
+			std::lock_guard<std::mutex> lock(_mutex);
+			if (_unwritten.empty()) return;
+			result = _unwritten.front();
+		}
+		if (!writeResult(result)) return;
+		std::lock_guard<std::mutex> lock(_mutex);
+		_unwritten.pop_front();
+	}
+}
+
+std::size_t PostgresJobStore::unwrittenResults() const
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	return _unwritten.size();
+}
+
+void PostgresJobStore::maintain()
+{
+	_lastMaintenance.update();
+	std::vector<JobInfo> lost;
+	try
+	{
+		_pool.with([&](PostgresConnection& connection) {
+			std::string now = micros(Poco::Timestamp());
+			// An upsert: a node that was presumed dead (a long outage) rejoins.
+			connection.query("INSERT INTO sygen_nodes (node_id, started_us, heartbeat_us) VALUES ($1, $2, $2)"
+				" ON CONFLICT (node_id) DO UPDATE SET heartbeat_us = $2", {_settings.nodeId, now});
+			connection.query("DELETE FROM sygen_jobs WHERE seq IN (SELECT seq FROM sygen_jobs WHERE finished_us IS NOT NULL"
+				" ORDER BY finished_us DESC OFFSET $1)", {std::to_string(_historyLimit)});
+			Poco::Timestamp cutoff = Poco::Timestamp() - static_cast<Poco::Timestamp::TimeDiff>(_dedupeWindowSeconds) * 1000 * 1000;
+			connection.query("DELETE FROM sygen_deliveries WHERE accepted_us < $1", {micros(cutoff)});
+			lost = reapDeadNodes(connection);
+			return 0;
+		});
+	}
+	catch (Poco::Exception& exc)
+	{
+		// BackendUnavailable was logged by the pool; anything else is worth a line.
+		if (!dynamic_cast<BackendUnavailable*>(&exc)) logger().error("PostgreSQL maintenance failed: %s", exc.displayText());
+	}
+	// Outside the pool: finishing a job writes its result on a connection of its own.
+	for (const JobInfo& job: lost)
+	{
+		if (_lost) _lost(job);
+	}
+}
+
+void PostgresJobStore::startReaping()
+{
+	_reaping = true;
+}
+
+void PostgresJobStore::stopListening()
+{
+	_listenerStop = true;
+	if (_listener.joinable()) _listener.join();
+}
+
+std::vector<JobInfo> PostgresJobStore::reapDeadNodes(PostgresConnection& connection)
+{
+	if (!_reaping) return {};
+	Poco::Timestamp cutoff = Poco::Timestamp() - static_cast<Poco::Timestamp::TimeDiff>(_settings.leaseSeconds) * 1000 * 1000;
+	PostgresResult dead = connection.query("DELETE FROM sygen_nodes WHERE heartbeat_us < $1 AND node_id <> $2 RETURNING node_id",
+		{micros(cutoff), _settings.nodeId});
+	for (int row = 0; row < dead.rows(); ++row)
+		logger().warning("node %s stopped renewing its lease: its running jobs end worker_lost, its claimed ones return to the queue", dead.text(row, 0));
+	// Also jobs of nodes reaped earlier by a survivor that died before finishing them.
+	connection.query("UPDATE sygen_jobs SET status = 'queued', node_id = NULL WHERE status = 'claimed'"
+		" AND node_id NOT IN (SELECT node_id FROM sygen_nodes)");
+	PostgresResult lost = connection.query(std::string("UPDATE sygen_jobs SET status = 'lost', node_id = $1 WHERE status IN ('running', 'lost')"
+		" AND node_id NOT IN (SELECT node_id FROM sygen_nodes) RETURNING ") + JOB_COLUMNS, {_settings.nodeId});
+	std::vector<JobInfo> jobs;
+	for (int row = 0; row < lost.rows(); ++row) jobs.push_back(jobFromRow(lost, row));
+	if (lost.rows() > 0 || dead.rows() > 0) connection.execute("NOTIFY sygen_jobs");
+	return jobs;
+}
+
+std::vector<QueuedJob> PostgresJobStore::claim(std::size_t limit)
+{
+	if (limit == 0) return {};
+	return _pool.with([&](PostgresConnection& connection) {
+		Transaction transaction(connection);
+		connection.query("SELECT pg_advisory_xact_lock($1)", {std::to_string(CLAIM_LOCK_KEY)});
+		PostgresResult rows = connection.query(
+			"UPDATE sygen_jobs SET status = 'claimed', node_id = $1 WHERE seq IN ("
+			" SELECT j.seq FROM sygen_jobs j WHERE j.status = 'queued'"
+			"  AND (j.dependency = '' OR NOT EXISTS (SELECT 1 FROM sygen_jobs e WHERE e.dependency = j.dependency"
+			"   AND e.finished_us IS NULL AND e.status <> 'queued' AND e.node_id <> $1))"
+			"  AND (j.dependency = '' OR NOT EXISTS (SELECT 1 FROM sygen_jobs e WHERE e.dependency = j.dependency"
+			"   AND e.status = 'queued' AND e.seq < j.seq))"
+			"  AND (j.max_concurrent = 0 OR (SELECT count(*) FROM sygen_jobs e WHERE e.hook_id = j.hook_id"
+			"   AND e.status IN ('claimed', 'running') AND e.node_id <> $1) < j.max_concurrent)"
+			" ORDER BY j.seq LIMIT $2 FOR UPDATE SKIP LOCKED)"
+			" RETURNING seq, job_id, hook_id, dependency, queued_us, max_concurrent",
+			{_settings.nodeId, std::to_string(limit)});
+		transaction.commit();
+		std::vector<std::pair<long long, QueuedJob>> claimed;
+		for (int row = 0; row < rows.rows(); ++row)
+		{
+			QueuedJob job{rows.text(row, 1), rows.text(row, 2), rows.text(row, 3), Poco::Timestamp(rows.integer(row, 4)),
+				static_cast<int>(rows.integer(row, 5))};
+			claimed.emplace_back(rows.integer(row, 0), job);
+		}
+		// RETURNING gives no order: arrival order is what the dispatcher keeps.
+		std::sort(claimed.begin(), claimed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+		std::vector<QueuedJob> jobs;
+		for (auto& entry: claimed) jobs.push_back(entry.second);
+		return jobs;
+	});
+}
+
+void PostgresJobStore::setWakeListener(std::function<void()> listener)
+{
+	_wake = std::move(listener);
+}
+
+void PostgresJobStore::setLostJobListener(std::function<void(const JobInfo&)> listener)
+{
+	_lost = std::move(listener);
+}
+
+void PostgresJobStore::runListener()
+{
+	while (!_listenerStop)
+	{
+		try
+		{
+			std::unique_ptr<PostgresConnection> connection = _pool.connect();
+			connection->execute("LISTEN sygen_jobs");
+			_wake();   // whatever was accepted while not listening
+			while (!_listenerStop)
+			{
+				pollfd descriptor{connection->socket(), POLLIN, 0};
+				int ready = ::poll(&descriptor, 1, 250);
+				if (ready > 0 && !connection->notifications().empty()) _wake();
+			}
+		}
+		catch (Poco::Exception&)
+		{
+			// Down: the pool logged it; the periodic claim still runs. Retry shortly.
+			for (int i = 0; i < 4 && !_listenerStop; ++i) Poco::Thread::sleep(250);
+		}
+	}
+}
+
+void PostgresJobStore::releaseClaims()
+{
+	try
+	{
+		_pool.with([&](PostgresConnection& connection) {
+			return connection.query("UPDATE sygen_jobs SET status = 'queued', node_id = NULL WHERE status = 'claimed' AND node_id = $1",
+				{_settings.nodeId}).affected();
+		});
+	}
+	catch (Poco::Exception&)
+	{
+		// open() of the next start, or a survivor's reaping, releases them.
+	}
+}
+
+std::size_t PostgresJobStore::queuedInCluster() const
+{
+	try
+	{
+		return static_cast<std::size_t>(_pool.with([&](PostgresConnection& connection) {
+			return connection.query("SELECT count(*) FROM sygen_jobs WHERE status IN ('queued', 'claimed')").integer(0, 0);
+		}));
+	}
+	catch (Poco::Exception&)
+	{
+		return 0;
+	}
+}
+
+std::string PostgresJobStore::readBody(const std::string& jobId) const
+{
+	return _pool.with([&](PostgresConnection& connection) {
+		PostgresResult row = connection.query("SELECT body FROM sygen_jobs WHERE job_id = $1 AND finished_us IS NULL", {jobId});
+		if (row.rows() == 0) throw Poco::NotFoundException("job " + jobId + " has no body in PostgreSQL");
+		return row.bytes(0, 0);
+	});
+}
+
+std::optional<std::string> PostgresJobStore::keptBody(const std::string& jobId) const
+{
+	return _pool.with([&](PostgresConnection& connection) {
+		PostgresResult row = connection.query("SELECT body FROM sygen_jobs WHERE job_id = $1", {jobId});
+		return row.rows() == 0 ? std::optional<std::string>() : std::optional<std::string>(row.bytes(0, 0));
+	});
+}
+
+bool PostgresJobStore::claimOne(const std::string& jobId)
+{
+	return _pool.with([&](PostgresConnection& connection) {
+		return connection.query("UPDATE sygen_jobs SET status = 'claimed', node_id = $2 WHERE job_id = $1 AND status = 'queued'",
+			{jobId, _settings.nodeId}).affected();
+	}) > 0;
+}
+
+std::vector<JobInfo> PostgresJobStore::jobsWhere(const std::string& condition, const Params& params) const
+{
+	return _pool.with([&](PostgresConnection& connection) {
+		PostgresResult rows = connection.query(std::string("SELECT ") + JOB_COLUMNS + " FROM sygen_jobs WHERE " + condition, params);
+		std::vector<JobInfo> jobs;
+		for (int row = 0; row < rows.rows(); ++row) jobs.push_back(jobFromRow(rows, row));
+		return jobs;
+	});
+}
+
+std::optional<JobInfo> PostgresJobStore::find(const std::string& jobId) const
+{
+	std::vector<JobInfo> jobs = jobsWhere("job_id = $1", {jobId});
+	if (jobs.empty()) return std::nullopt;
+	return jobs.front();
+}
+
+std::vector<JobInfo> PostgresJobStore::list(std::size_t limit) const
+{
+	// LIMIT takes a bigint: "everything" (SIZE_MAX) must not overflow it.
+	limit = std::min<std::size_t>(limit, static_cast<std::size_t>(std::numeric_limits<long long>::max()));
+	std::string count = std::to_string(limit);
+	std::vector<JobInfo> jobs = jobsWhere("finished_us IS NULL ORDER BY seq LIMIT $1", {count});
+	if (jobs.size() >= limit) return jobs;
+	std::vector<JobInfo> finished = jobsWhere("finished_us IS NOT NULL ORDER BY finished_us DESC LIMIT $1", {std::to_string(limit - jobs.size())});
+	jobs.insert(jobs.end(), finished.begin(), finished.end());
+	return jobs;
+}
+
+std::vector<JobInfo> PostgresJobStore::pending() const
+{
+	// Queued jobs belong to the cluster: claim() hands them out.
+	return {};
+}
+
+std::vector<JobInfo> PostgresJobStore::interrupted() const
+{
+	return jobsWhere("status IN ('running', 'lost') AND node_id = $1 ORDER BY seq", {_settings.nodeId});
+}
+
+std::size_t PostgresJobStore::unfinishedCount() const
+{
+	try
+	{
+		return static_cast<std::size_t>(_pool.with([&](PostgresConnection& connection) {
+			return connection.query("SELECT count(*) FROM sygen_jobs WHERE finished_us IS NULL AND node_id = $1", {_settings.nodeId}).integer(0, 0);
+		}));
+	}
+	catch (Poco::Exception&)
+	{
+		return 0;
+	}
+}
+
+} // namespace Sygen
