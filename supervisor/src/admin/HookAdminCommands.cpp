@@ -22,7 +22,7 @@ namespace {
 
 const Poco::Timespan TEST_TIMEOUT(30, 0);
 
-void maskSecretsOf(HookStore& hooks, const std::string& id)
+void maskSecretsOf(HookRepository& hooks, const std::string& id)
 {
 	std::optional<Hook> hook = hooks.get(id);
 	if (!hook) return;
@@ -78,7 +78,7 @@ std::string locationName(GlobalTokenStore::Location location)
 
 } // namespace
 
-void HookAdminCommands::add(AdminServer& server, HookStore& hooks, const Config::Paths& paths, const GlobalToken& token)
+void HookAdminCommands::add(AdminServer& server, HookRepository& hooks, const Config::Paths& paths, const GlobalToken& token)
 {
 	auto operations = std::make_shared<HookOperations>(hooks, paths.cronTasksDir);
 	for (const auto& command: HookOperations::commands())
@@ -91,6 +91,11 @@ void HookAdminCommands::add(AdminServer& server, HookStore& hooks, const Config:
 			{
 				Poco::JSON::Object::Ptr hook = result.extract<Poco::JSON::Object::Ptr>()->getObject("hook");
 				if (hook) maskSecretsOf(hooks, hook->getValue<std::string>("id"));
+			}
+			if (name == "hooks.import")
+			{
+				Poco::JSON::Array::Ptr ids = result.extract<Poco::JSON::Object::Ptr>()->getArray("ids");
+				for (std::size_t i = 0; ids && i < ids->size(); ++i) maskSecretsOf(hooks, ids->getElement<std::string>(static_cast<unsigned>(i)));
 			}
 			return result;
 		});

@@ -9,7 +9,7 @@
 
 #include "admin/AdminServer.h"
 #include "Sygen/Foundation/Config.h"
-#include "Sygen/Hooks/HookStore.h"
+#include "Sygen/Hooks/HookRepository.h"
 #include <functional>
 #include <string>
 
@@ -19,7 +19,7 @@ class HookAdminCommands
 	/// Registers on an AdminServer:
 	///
 	///   hooks.list, hooks.get, hooks.add, hooks.update, hooks.remove,
-	///   hooks.rotate_token     HookOperations on the service's HookStore (the same
+	///   hooks.rotate_token     HookOperations on the service's HookRepository (the same
 	///                          code the ctl runs itself when no supervisor runs)
 	///   hooks.test {id, payload?}
 	///                          → {url, status, reason, body, job_id}: signs payload
@@ -47,7 +47,7 @@ public:
 		std::function<void(const std::string&)> set;   ///< Swaps it; thread-safe.
 	};
 
-	static void add(AdminServer& server, HookStore& hooks, const Config::Paths& paths, const GlobalToken& token);
+	static void add(AdminServer& server, HookRepository& hooks, const Config::Paths& paths, const GlobalToken& token);
 		/// The referenced objects must outlive the server.
 };
 
