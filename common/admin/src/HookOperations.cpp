@@ -6,6 +6,7 @@
 #include "Sygen/Auth/HMACDigest.h"
 #include "Sygen/Hooks/HookIdSanitizer.h"
 #include "Sygen/Admin/HookPreset.h"
+#include "Sygen/Foundation/IsoTime.h"
 #include "Sygen/Foundation/JSONFields.h"
 #include "Sygen/Auth/StandardWebhooksAuthenticator.h"
 #include "Sygen/Hooks/TaskFolderScaffold.h"
@@ -358,6 +359,12 @@ Poco::JSON::Object::Ptr HookOperations::exportHooks() const
 Poco::JSON::Object::Ptr HookOperations::importHooks(const std::string& document)
 {
 	std::vector<Hook> hooks = HookRepository::parseDocument(document);
+	// As a load would give them: an entry without created_at is created now.
+	const std::string now = IsoTime::format(Poco::Timestamp());
+	for (Hook& hook: hooks)
+	{
+		if (hook.createdAt.empty()) hook.createdAt = now;
+	}
 	HookRepository::ImportCount count = _store.importHooks(hooks);
 	Poco::JSON::Object::Ptr result = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 	result->set("location", _store.location());

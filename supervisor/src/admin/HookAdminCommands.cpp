@@ -76,6 +76,18 @@ std::string locationName(GlobalTokenStore::Location location)
 	return "none";
 }
 
+Poco::JSON::Object::Ptr clusterTokenAnswer(const std::string& current, const std::string& stored)
+	/// token.show's answer in cluster mode: the token is kept in the database.
+{
+	Poco::JSON::Object::Ptr result = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+	result->set("set", !current.empty());
+	result->set("fingerprint", GlobalTokenStore::fingerprint(current));
+	result->set("location", std::string("database"));
+	result->set("path", std::string("PostgreSQL (sygen_settings)"));
+	result->set("stored_matches", stored == current);
+	return result;
+}
+
 } // namespace
 
 void HookAdminCommands::add(AdminServer& server, HookRepository& hooks, const Config::Paths& paths, const GlobalToken& token)
@@ -139,6 +151,7 @@ void HookAdminCommands::add(AdminServer& server, HookRepository& hooks, const Co
 	server.addCommand("token.show", "where the global token is kept and its fingerprint (never the token)",
 		[tokenPaths, token](const Poco::JSON::Object&)
 	{
+		if (token.stored) return Poco::Dynamic::Var(clusterTokenAnswer(token.get(), token.stored()));
 		GlobalTokenStore store(tokenPaths);
 		GlobalTokenStore::Location location = store.locate();
 		const std::string current = token.get();
@@ -154,6 +167,16 @@ void HookAdminCommands::add(AdminServer& server, HookRepository& hooks, const Co
 	server.addCommand("token.rotate", "generate a new global token, store it and use it at once",
 		[tokenPaths, token](const Poco::JSON::Object&)
 	{
+		if (token.rotate)
+		{
+			std::string fresh = token.rotate();
+			Logging::addSecret(fresh);
+			token.set(fresh);
+			Poco::JSON::Object::Ptr result = clusterTokenAnswer(fresh, fresh);
+			result->set("token", fresh);
+			result->set("applied", true);
+			return Poco::Dynamic::Var(result);
+		}
 		GlobalTokenStore store(tokenPaths);
 		std::string fresh = store.rotate();
 		Logging::addSecret(fresh);
