@@ -42,6 +42,7 @@ std::unique_ptr<JobStore> makeJobStore(const Config& config)
 		Logging::addSecret(PostgresConnection::passwordOf(config.webhooks.backend.dsn));
 		std::unique_ptr<PostgresJobStore> store(new PostgresJobStore(config.webhooks.backend, history, config.webhooks.dedupeWindowSeconds));
 		store->setKeepsBodies(config.webhooks.keepPayloads);
+		store->setBacklogFile(config.paths.stateDir + "/unwritten-results.json");
 		return std::unique_ptr<JobStore>(store.release());
 	}
 	return std::unique_ptr<JobStore>(new SpoolJobStore(config.paths.stateDir + "/spool", history));

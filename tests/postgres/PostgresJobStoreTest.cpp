@@ -4,6 +4,9 @@
 
 #include "jobs/PostgresJobStore.h"
 #include "PostgresServer.h"
+#include "TestSupport.h"
+#include <Poco/File.h>
+#include <Poco/TemporaryFile.h>
 #include <Poco/Thread.h>
 #include <cppunit/extensions/HelperMacros.h>
 #include <atomic>
@@ -34,6 +37,8 @@ class PostgresJobStoreTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testDatabaseDownIsUnavailableThenRecovers);
 	CPPUNIT_TEST(testResultsWrittenWhileDownArriveLater);
 	CPPUNIT_TEST(testHistoryIsPrunedToTheLimit);
+	CPPUNIT_TEST(testStartAndResultNeedTheNodesClaim);
+	CPPUNIT_TEST(testResultsKeptOnDiskSurviveARestartDuringTheOutage);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -49,6 +54,7 @@ public:
 		CPPUNIT_ASSERT_EQUAL(body, store.readBody("j1"));
 		CPPUNIT_ASSERT_EQUAL(std::string("queued"), store.find("j1")->status);
 
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), store.claim(1).size());
 		store.markStarted("j1", 2, Poco::Timestamp());
 		std::optional<JobInfo> running = store.find("j1");
 		CPPUNIT_ASSERT_EQUAL(std::string("running"), running->status);
@@ -277,6 +283,7 @@ public:
 		PostgresJobStore store(settings(server, "a"), 100, 3600);
 		store.open();
 		store.accept(job("j", "hook", "{}"));
+		store.claim(1);
 		store.markStarted("j", 1, Poco::Timestamp());
 		server.stop();
 		Sygen::WebhookResult result;
@@ -300,6 +307,7 @@ public:
 		{
 			std::string id = "h" + std::to_string(i);
 			store.accept(job(id, "hook", "{}"));
+			store.claim(1);
 			Sygen::WebhookResult result;
 			result.jobId = id;
 			result.status = "success";
@@ -318,6 +326,66 @@ public:
 		CPPUNIT_ASSERT(store.find("open"));
 		CPPUNIT_ASSERT(store.find("h4"));
 		CPPUNIT_ASSERT(!store.find("h0"));
+	}
+
+	void testStartAndResultNeedTheNodesClaim()
+	{
+		PostgresServer server;
+		PostgresJobStore nodeA(settings(server, "a"), 100, 3600);
+		PostgresJobStore nodeB(settings(server, "b"), 100, 3600);
+		nodeA.open();
+		nodeB.open();
+		nodeA.accept(job("taken", "hook", "{}"));
+		nodeA.accept(job("lost", "hook", "{}"));
+		CPPUNIT_ASSERT_EQUAL(std::string("taken lost"), ids(nodeA.claim(2)));
+		nodeA.markStarted("lost", 1, Poco::Timestamp());
+		// Node a presumed dead (what a survivor's reaping does): its claim goes back to
+		// the queue and node b takes it; its running job is ended by node b.
+		PostgresConnection connection(server.dsn());
+		connection.execute("UPDATE sygen_jobs SET status = 'queued', node_id = NULL WHERE job_id = 'taken'");
+		connection.execute("UPDATE sygen_jobs SET status = 'lost', node_id = 'b' WHERE job_id = 'lost'");
+		CPPUNIT_ASSERT_EQUAL(std::string("taken"), ids(nodeB.claim(5)));
+		CPPUNIT_ASSERT_THROW(nodeA.markStarted("taken", 1, Poco::Timestamp()), Sygen::JobTakenException);
+		nodeB.markStarted("taken", 1, Poco::Timestamp());
+		finish(nodeB, "taken", "success");
+		finish(nodeB, "lost", "error:worker_lost");
+		// Node a's late results change nothing: the first final status stands.
+		finish(nodeA, "taken", "error:timeout");
+		finish(nodeA, "lost", "success");
+		CPPUNIT_ASSERT_EQUAL(std::string("success"), nodeA.find("taken")->status);
+		CPPUNIT_ASSERT_EQUAL(std::string("error:worker_lost"), nodeA.find("lost")->status);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(0), nodeA.unwrittenResults());
+	}
+
+	void testResultsKeptOnDiskSurviveARestartDuringTheOutage()
+	{
+		PostgresServer server;
+		Poco::TemporaryFile folder;
+		folder.createDirectories();
+		std::string backlog = folder.path() + "/unwritten-results.json";
+		{
+			PostgresJobStore store(settings(server, "a"), 100, 3600);
+			store.setBacklogFile(backlog);
+			store.open();
+			store.accept(job("j", "hook", "{}"));
+			store.claim(1);
+			store.markStarted("j", 1, Poco::Timestamp());
+			server.stop();
+			finish(store, "j", "success");
+			CPPUNIT_ASSERT_EQUAL(std::size_t(1), store.unwrittenResults());
+			// On disk at once, not only in memory: the node may stop before the database is back.
+			CPPUNIT_ASSERT(Poco::File(backlog).exists());
+			std::string text = Sygen::Test::readFile(backlog);
+			CPPUNIT_ASSERT_MESSAGE(text, text.find("\"job_id\":\"j\"") != std::string::npos);
+		}
+		CPPUNIT_ASSERT(Poco::File(backlog).exists());
+		server.start();
+		PostgresJobStore store(settings(server, "a"), 100, 3600);
+		store.setBacklogFile(backlog);
+		store.open();
+		CPPUNIT_ASSERT_EQUAL(std::string("success"), store.find("j")->status);
+		CPPUNIT_ASSERT(store.interrupted().empty());
+		CPPUNIT_ASSERT(!Poco::File(backlog).exists());
 	}
 
 private:
@@ -349,11 +417,11 @@ private:
 		return text;
 	}
 
-	static void finish(PostgresJobStore& store, const std::string& jobId)
+	static void finish(PostgresJobStore& store, const std::string& jobId, const std::string& status = "success")
 	{
 		Sygen::WebhookResult result;
 		result.jobId = jobId;
-		result.status = "success";
+		result.status = status;
 		store.markFinished(result);
 	}
 };

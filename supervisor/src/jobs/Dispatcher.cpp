@@ -12,6 +12,7 @@
 namespace Sygen {
 
 POCO_IMPLEMENT_EXCEPTION(JobNotReadyException, Poco::Exception, "Job not ready")
+POCO_IMPLEMENT_EXCEPTION(JobTakenException, Poco::Exception, "Job taken by another node")
 
 namespace {
 
@@ -225,11 +226,18 @@ void Dispatcher::pumpOnce(std::unique_lock<std::mutex>& lock, std::vector<Webhoo
 		_queue.erase(_queue.begin() + static_cast<std::ptrdiff_t>(i));
 
 		bool recorded = true;
+		bool taken = false;
 		bool sent = false;
 		lock.unlock();
 		try
 		{
 			_observer.jobStarted(job.jobId, workerId, running.startedAt);
+		}
+		catch (JobTakenException& e)
+		{
+			logger().warning("job " + job.jobId + ": not started here: " + e.message());
+			recorded = false;
+			taken = true;
 		}
 		catch (Poco::Exception& e)
 		{
@@ -251,6 +259,12 @@ void Dispatcher::pumpOnce(std::unique_lock<std::mutex>& lock, std::vector<Webhoo
 		// Not started after all: back to its place in the queue.
 		_running.erase(job.jobId);
 		markDone(job);
+		if (taken)
+		{
+			// Another node owns it now and reports its result; it is not ours to end.
+			_cancelling.erase(job.jobId);
+			continue;
+		}
 		if (_cancelling.erase(job.jobId))
 		{
 			// Cancelled while its dispatch was under way: it ends here, unrun.

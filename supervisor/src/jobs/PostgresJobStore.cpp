@@ -135,6 +135,11 @@ PostgresJobStore::~PostgresJobStore()
 		logger().critical("%s results were never written to PostgreSQL (it stayed unreachable until shutdown)", std::to_string(_unwritten.size()));
 }
 
+void PostgresJobStore::setBacklogFile(const std::string& path)
+{
+	_backlog.reset(new ResultBacklog(path));
+}
+
 void PostgresJobStore::setKeepsBodies(bool keep)
 {
 	_keepBodies = keep;
@@ -178,6 +183,17 @@ void PostgresJobStore::open()
 		connection.query("UPDATE sygen_jobs SET status = 'queued', node_id = NULL WHERE status = 'claimed' AND node_id = $1", {_settings.nodeId});
 		return 0;
 	});
+	if (_backlog)
+	{
+		std::deque<WebhookResult> left = _backlog->load();
+		if (!left.empty())
+		{
+			logger().notice("%s results kept on disk while PostgreSQL was unreachable: writing them now", std::to_string(left.size()));
+			std::lock_guard<std::mutex> lock(_mutex);
+			_unwritten = left;
+		}
+		retryUnwrittenResults();
+	}
 	if (_wake) _listener = std::thread([this] { runListener(); });
 	logger().information("jobs are kept in PostgreSQL (%s) as node %s", _pool.maskedDSN(), _settings.nodeId);
 	_flusher = std::thread([this] { runFlusher(); });
@@ -327,10 +343,14 @@ void PostgresJobStore::claimDeliveries(PostgresConnection& connection, std::vect
 
 void PostgresJobStore::markStarted(const std::string& jobId, int workerId, Poco::Timestamp at)
 {
-	_pool.with([&](PostgresConnection& connection) {
-		return connection.query("UPDATE sygen_jobs SET status = 'running', worker_id = $2, started_us = $3, node_id = $4 WHERE job_id = $1",
+	// Only a job this node still holds: a claim handed to another node while this
+	// one was presumed dead (lease expired) must not run here too.
+	int affected = _pool.with([&](PostgresConnection& connection) {
+		return connection.query("UPDATE sygen_jobs SET status = 'running', worker_id = $2, started_us = $3"
+			" WHERE job_id = $1 AND node_id = $4 AND status IN ('claimed', 'running')",
 			{jobId, std::to_string(workerId), micros(at), _settings.nodeId}).affected();
 	});
+	if (affected == 0) throw JobTakenException("its claim by node " + _settings.nodeId + " was given up (lease expired) or it is gone");
 }
 
 void PostgresJobStore::markFinished(const WebhookResult& result)
@@ -339,6 +359,21 @@ void PostgresJobStore::markFinished(const WebhookResult& result)
 	// Kept until the database is back: a result is never dropped for an outage.
 	std::lock_guard<std::mutex> lock(_mutex);
 	_unwritten.push_back(result);
+	saveBacklog();
+}
+
+void PostgresJobStore::saveBacklog()
+{
+	if (!_backlog) return;
+	try
+	{
+		_backlog->save(_unwritten);
+	}
+	catch (Poco::Exception& exc)
+	{
+		// Still in memory: written when the database is back unless the node stops first.
+		logger().critical("results waiting for PostgreSQL not saved to %s: %s", _backlog->path(), exc.displayText());
+	}
 }
 
 bool PostgresJobStore::writeResult(const WebhookResult& result)
@@ -347,9 +382,16 @@ bool PostgresJobStore::writeResult(const WebhookResult& result)
 	{
 		_pool.with([&](PostgresConnection& connection) {
 			// webhooks.keep_payloads false: the body goes with the job's end, as on a single node.
-			return connection.query("UPDATE sygen_jobs SET status = $2, finished_us = $3, result = $4::jsonb,"
-				" body = CASE WHEN $5 THEN body ELSE ''::bytea END WHERE job_id = $1",
-				{result.jobId, result.status, micros(Poco::Timestamp()), JSONFields::compact(result.toJSON()), _keepBodies ? "true" : "false"}).affected();
+			// Only while this node holds the job: the first final status stands (a survivor
+			// may have ended it worker_lost while this node was cut off).
+			int affected = connection.query("UPDATE sygen_jobs SET status = $2, finished_us = $3, result = $4::jsonb,"
+				" body = CASE WHEN $5 THEN body ELSE ''::bytea END WHERE job_id = $1 AND node_id = $6 AND finished_us IS NULL",
+				{result.jobId, result.status, micros(Poco::Timestamp()), JSONFields::compact(result.toJSON()), _keepBodies ? "true" : "false",
+					_settings.nodeId}).affected();
+			if (affected == 0)
+				logger().warning("job %s: result %s not recorded: the job is no longer this node's (finished, or taken over after this node's lease expired)",
+					result.jobId, result.status);
+			return affected;
 		});
 		return true;
 	}
@@ -372,6 +414,7 @@ void PostgresJobStore::retryUnwrittenResults()
 		if (!writeResult(result)) return;
 		std::lock_guard<std::mutex> lock(_mutex);
 		_unwritten.pop_front();
+		saveBacklog();
 	}
 }
 
@@ -402,6 +445,7 @@ void PostgresJobStore::maintain()
 	}
 	catch (Poco::Exception& exc)
 	{
+		_connected = false;
 		// BackendUnavailable was logged by the pool; anything else is worth a line.
 		if (!dynamic_cast<BackendUnavailable*>(&exc)) logger().error("PostgreSQL maintenance failed: %s", exc.displayText());
 	}
@@ -426,6 +470,14 @@ void PostgresJobStore::stopListening()
 std::vector<JobInfo> PostgresJobStore::reapDeadNodes(PostgresConnection& connection)
 {
 	if (!_reaping) return {};
+	// Back from an outage that may have silenced every node: give the others a
+	// lease to renew theirs before judging them dead by a stale heartbeat.
+	if (!_connected)
+	{
+		_connected = true;
+		_connectedSince.update();
+	}
+	if (_connectedSince.elapsed() < static_cast<Poco::Timestamp::TimeDiff>(_settings.leaseSeconds) * 1000 * 1000) return {};
 	Poco::Timestamp cutoff = Poco::Timestamp() - static_cast<Poco::Timestamp::TimeDiff>(_settings.leaseSeconds) * 1000 * 1000;
 	PostgresResult dead = connection.query("DELETE FROM sygen_nodes WHERE heartbeat_us < $1 AND node_id <> $2 RETURNING node_id",
 		{micros(cutoff), _settings.nodeId});
@@ -601,7 +653,13 @@ std::vector<JobInfo> PostgresJobStore::pending() const
 
 std::vector<JobInfo> PostgresJobStore::interrupted() const
 {
-	return jobsWhere("status IN ('running', 'lost') AND node_id = $1 ORDER BY seq", {_settings.nodeId});
+	std::vector<JobInfo> jobs = jobsWhere("status IN ('running', 'lost') AND node_id = $1 ORDER BY seq", {_settings.nodeId});
+	// A job whose result waits in the backlog did finish: it is not lost.
+	std::lock_guard<std::mutex> lock(_mutex);
+	jobs.erase(std::remove_if(jobs.begin(), jobs.end(), [this](const JobInfo& job) {
+		return std::any_of(_unwritten.begin(), _unwritten.end(), [&job](const WebhookResult& result) { return result.jobId == job.jobId; });
+	}), jobs.end());
+	return jobs;
 }
 
 std::size_t PostgresJobStore::unfinishedCount() const

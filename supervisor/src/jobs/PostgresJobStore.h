@@ -7,9 +7,12 @@
 #ifndef Sygen_PostgresJobStore_INCLUDED
 #define Sygen_PostgresJobStore_INCLUDED
 
+#include "jobs/JobObserver.h"
 #include "jobs/JobStore.h"
 #include "jobs/PostgresPool.h"
 #include "jobs/QueuedJob.h"
+#include "jobs/ResultBacklog.h"
+#include <memory>
 #include "Sygen/Foundation/Config.h"
 #include <condition_variable>
 #include <deque>
@@ -38,6 +41,11 @@ public:
 
 	PostgresJobStore(const Config::Backend& settings, std::size_t historyLimit, long long dedupeWindowSeconds);
 	~PostgresJobStore() override;
+
+	void setBacklogFile(const std::string& path);
+		/// Where results finished while the database is unreachable are kept on disk
+		/// (ResultBacklog) until they are written; without one they wait in memory
+		/// only. Set before open(), which writes what a previous run left there.
 
 	void setKeepsBodies(bool keep);
 		/// false (webhooks.keep_payloads false): a job's body is dropped when its result
@@ -118,6 +126,7 @@ private:
 	void claimDeliveries(PostgresConnection& connection, std::vector<Request*>& batch, std::vector<bool>& duplicate);
 	bool writeResult(const WebhookResult& result);
 	void retryUnwrittenResults();
+	void saveBacklog();
 	void maintain();
 	std::vector<JobInfo> reapDeadNodes(PostgresConnection& connection);
 	void runListener();
@@ -142,6 +151,9 @@ private:
 	std::atomic<bool> _listenerStop{false};
 	std::atomic<bool> _reaping{false};
 	bool _keepBodies = true;
+	std::unique_ptr<ResultBacklog> _backlog;   ///< Mirrors _unwritten on disk; guarded by _mutex.
+	Poco::Timestamp _connectedSince;           ///< Since when maintenance has reached the database.
+	bool _connected = false;
 	std::thread _listener;
 };
 
