@@ -4,24 +4,20 @@
 // The real claude CLI (pinned in tests/package.json, installed by the test command
 // into the build folder) through the real service and sandbox: jobs as an
 // unprivileged sandbox user with Landlock on, against AnthropicStub instead of the
-// model API (RealCliFixture). Skipped, with a message, when the CLI is not installed.
+// model API (RealCliTest, RealCliFixture). Skipped, with a message, when the CLI is
+// not installed.
 //
 
 #include "AnthropicStub.h"
-#include "RealCliFixture.h"
-#include <cppunit/extensions/HelperMacros.h>
-#include <memory>
+#include "RealCliTest.h"
 
 using Sygen::Test::AnthropicStub;
 using Sygen::Test::RealCliFixture;
 using Sygen::Test::RecordedRequest;
 
-class RealClaudeTest: public CppUnit::TestFixture
+class RealClaudeTest: public Sygen::Test::RealCliTest
 {
-	CPPUNIT_TEST_SUITE(RealClaudeTest);
-	CPPUNIT_TEST(testBypassPermissionsSucceeds);
-	CPPUNIT_TEST(testDefaultPermissionModeSucceeds);
-	CPPUNIT_TEST(testSecondWakeResumesTheFirstSession);
+	CPPUNIT_TEST_SUB_SUITE(RealClaudeTest, RealCliTest);
 	CPPUNIT_TEST(testApiErrorIsAnErrorResult);
 	CPPUNIT_TEST(testAuthErrorIsAnErrorResult);
 	CPPUNIT_TEST_SUITE_END();
@@ -46,27 +42,6 @@ public:
 			"CLAUDE_CODE_MAX_RETRIES=1\n");
 	}
 
-	void tearDown() override
-	{
-		_cli.reset();
-		_stub.reset();
-	}
-
-	void testBypassPermissionsSucceeds()
-	{
-		if (_cli) checkSuccess("bypassPermissions");
-	}
-
-	void testDefaultPermissionModeSucceeds()
-	{
-		if (_cli) checkSuccess("default");
-	}
-
-	void testSecondWakeResumesTheFirstSession()
-	{
-		if (_cli) _cli->checkWakeResumes();
-	}
-
 	void testApiErrorIsAnErrorResult()
 	{
 		if (!_cli) return;
@@ -89,16 +64,12 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("Invalid API key \xC2\xB7 Fix external API key"), job->getValue<std::string>("result_text"));
 	}
 
-private:
-	void checkSuccess(const std::string& permissionMode)
+protected:
+	void checkModelRequest(const RecordedRequest& request) override
 	{
-		RecordedRequest request = _cli->checkSuccess(permissionMode);
 		CPPUNIT_ASSERT_EQUAL(std::string("sk-ant-fake"), request.headers.get("x-api-key", ""));
 		CPPUNIT_ASSERT_MESSAGE(request.uri, request.uri == "/v1/messages" || request.uri == "/v1/messages?beta=true");
 	}
-
-	std::unique_ptr<AnthropicStub> _stub;
-	std::unique_ptr<RealCliFixture> _cli;
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(RealClaudeTest);

@@ -3,26 +3,21 @@
 //
 // The real codex CLI (pinned in tests/package.json) through the real service and
 // sandbox, against OpenAIStub (a custom model provider in $CODEX_HOME/config.toml)
-// instead of the OpenAI API (RealCliFixture). Skipped, with a message, when the CLI
-// is not installed.
+// instead of the OpenAI API (RealCliTest, RealCliFixture). Skipped, with a message,
+// when the CLI is not installed.
 //
 
 #include "OpenAIStub.h"
-#include "RealCliFixture.h"
+#include "RealCliTest.h"
 #include "TestSupport.h"
-#include <cppunit/extensions/HelperMacros.h>
-#include <memory>
 
 using Sygen::Test::OpenAIStub;
 using Sygen::Test::RealCliFixture;
 using Sygen::Test::RecordedRequest;
 
-class RealCodexTest: public CppUnit::TestFixture
+class RealCodexTest: public Sygen::Test::RealCliTest
 {
-	CPPUNIT_TEST_SUITE(RealCodexTest);
-	CPPUNIT_TEST(testBypassPermissionsSucceeds);
-	CPPUNIT_TEST(testDefaultPermissionModeSucceeds);
-	CPPUNIT_TEST(testSecondWakeResumesTheFirstSession);
+	CPPUNIT_TEST_SUB_SUITE(RealCodexTest, RealCliTest);
 	CPPUNIT_TEST(testApiErrorIsAnErrorResult);
 	CPPUNIT_TEST(testAuthErrorIsAnErrorResult);
 	CPPUNIT_TEST_SUITE_END();
@@ -52,28 +47,8 @@ public:
 		_cli->setEnvFile("OPENAI_API_KEY=sk-openai-fake\n");
 	}
 
-	void tearDown() override
-	{
-		_cli.reset();
-		_stub.reset();
-	}
-
-	void testBypassPermissionsSucceeds()
-	{
-		if (_cli) checkSuccess("bypassPermissions");
-	}
-
-	void testDefaultPermissionModeSucceeds()
-	{
-		// codex runs with --sandbox workspace-write here (SPEC §10 step 7).
-		if (_cli) checkSuccess("default");
-	}
-
-	void testSecondWakeResumesTheFirstSession()
-	{
-		// The second turn is `codex exec ... resume <thread_id> -- <prompt>`.
-		if (_cli) _cli->checkWakeResumes();
-	}
+	// The default permission mode runs codex with --sandbox workspace-write (SPEC
+	// §10 step 7); a wake's second turn is `codex exec ... resume <thread_id>`.
 
 	void testApiErrorIsAnErrorResult()
 	{
@@ -89,14 +64,14 @@ public:
 		checkFailure("codex_auth");
 	}
 
-private:
-	void checkSuccess(const std::string& permissionMode)
+protected:
+	void checkModelRequest(const RecordedRequest& request) override
 	{
-		RecordedRequest request = _cli->checkSuccess(permissionMode);
 		CPPUNIT_ASSERT_EQUAL(std::string("Bearer sk-openai-fake"), request.headers.get("Authorization", ""));
 		CPPUNIT_ASSERT_EQUAL(std::string("/v1/responses"), request.uri);
 	}
 
+private:
 	void checkFailure(const std::string& id)
 	{
 		Poco::JSON::Object::Ptr job = _cli->runJob(id, "bypassPermissions");
@@ -107,9 +82,6 @@ private:
 		CPPUNIT_ASSERT_EQUAL(std::string(""), job->getValue<std::string>("result_text"));
 		CPPUNIT_ASSERT_MESSAGE(_cli->log(), !_stub->modelRequests().empty());
 	}
-
-	std::unique_ptr<OpenAIStub> _stub;
-	std::unique_ptr<RealCliFixture> _cli;
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(RealCodexTest);

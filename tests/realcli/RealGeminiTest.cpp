@@ -3,25 +3,21 @@
 //
 // The real gemini CLI (pinned in tests/package.json) through the real service and
 // sandbox, against GeminiStub (GOOGLE_GEMINI_BASE_URL) instead of the Gemini API
-// (RealCliFixture). Skipped, with a message, when the CLI is not installed.
+// (RealCliTest, RealCliFixture). Skipped, with a message, when the CLI is not
+// installed.
 //
 
 #include "GeminiStub.h"
-#include "RealCliFixture.h"
+#include "RealCliTest.h"
 #include "TestSupport.h"
-#include <cppunit/extensions/HelperMacros.h>
-#include <memory>
 
 using Sygen::Test::GeminiStub;
 using Sygen::Test::RealCliFixture;
 using Sygen::Test::RecordedRequest;
 
-class RealGeminiTest: public CppUnit::TestFixture
+class RealGeminiTest: public Sygen::Test::RealCliTest
 {
-	CPPUNIT_TEST_SUITE(RealGeminiTest);
-	CPPUNIT_TEST(testBypassPermissionsSucceeds);
-	CPPUNIT_TEST(testDefaultPermissionModeSucceeds);
-	CPPUNIT_TEST(testSecondWakeResumesTheFirstSession);
+	CPPUNIT_TEST_SUB_SUITE(RealGeminiTest, RealCliTest);
 	CPPUNIT_TEST(testApiErrorIsAnErrorResult);
 	CPPUNIT_TEST(testAuthErrorIsAnErrorResult);
 	CPPUNIT_TEST_SUITE_END();
@@ -47,28 +43,8 @@ public:
 			"GOOGLE_GEMINI_BASE_URL=" + _stub->baseUrl() + "\n");
 	}
 
-	void tearDown() override
-	{
-		_cli.reset();
-		_stub.reset();
-	}
-
-	void testBypassPermissionsSucceeds()
-	{
-		if (_cli) checkSuccess("bypassPermissions");
-	}
-
-	void testDefaultPermissionModeSucceeds()
-	{
-		// Runs at all only because the worker trusts the folder (GeminiCommand):
-		// gemini 0.61 exits 55 in an untrusted one.
-		if (_cli) checkSuccess("default");
-	}
-
-	void testSecondWakeResumesTheFirstSession()
-	{
-		if (_cli) _cli->checkWakeResumes();
-	}
+	// The default permission mode runs at all only because the worker trusts the
+	// folder (GeminiCommand): gemini 0.61 exits 55 in an untrusted one.
 
 	void testApiErrorIsAnErrorResult()
 	{
@@ -85,14 +61,14 @@ public:
 		checkFailure("gemini_auth", "error:exit_145", "API key not valid");
 	}
 
-private:
-	void checkSuccess(const std::string& permissionMode)
+protected:
+	void checkModelRequest(const RecordedRequest& request) override
 	{
-		RecordedRequest request = _cli->checkSuccess(permissionMode);
 		CPPUNIT_ASSERT_EQUAL(std::string("gemini-fake-key"), request.headers.get("x-goog-api-key", ""));
 		CPPUNIT_ASSERT_MESSAGE(request.uri, request.uri.find(":streamGenerateContent?alt=sse") != std::string::npos);
 	}
 
+private:
 	void checkFailure(const std::string& id, const std::string& status, const std::string& stubText)
 	{
 		Poco::JSON::Object::Ptr job = _cli->runJob(id, "bypassPermissions");
@@ -102,9 +78,6 @@ private:
 		std::string text = job->getValue<std::string>("result_text");
 		CPPUNIT_ASSERT_MESSAGE(text + "\n" + _cli->log(), text.find(stubText) != std::string::npos);
 	}
-
-	std::unique_ptr<GeminiStub> _stub;
-	std::unique_ptr<RealCliFixture> _cli;
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(RealGeminiTest);

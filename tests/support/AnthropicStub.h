@@ -21,7 +21,7 @@ class AnthropicStub: public ModelAPIStub
 public:
 	AnthropicStub();
 
-	void replyError(int status, const std::string& type, const std::string& message);
+	void replyError(int status, const std::string& type, const std::string& message) override;
 		/// Every later model request gets {"type": "error", "error": {type, message}}
 		/// with this HTTP status (401 authentication_error, 500 api_error, ...).
 

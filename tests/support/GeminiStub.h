@@ -23,7 +23,7 @@ class GeminiStub: public ModelAPIStub
 public:
 	GeminiStub();
 
-	void replyError(int status, const std::string& code, const std::string& message);
+	void replyError(int status, const std::string& code, const std::string& message) override;
 		/// Every later model request gets {"error": {code: status, message, status:
 		/// code}} with this HTTP status (400 INVALID_ARGUMENT, 401 UNAUTHENTICATED, ...).
 

@@ -30,6 +30,10 @@ public:
 	void replyText(const std::string& text);
 		/// Every later model request gets this assistant text.
 
+	virtual void replyError(int status, const std::string& kind, const std::string& message) = 0;
+		/// Every later model request gets the API's error body with this HTTP
+		/// status, kind being the API's name for the error (its type or status).
+
 	std::string baseUrl() const;             ///< "http://127.0.0.1:<port>"
 
 	std::vector<RecordedRequest> modelRequests() const;

@@ -21,7 +21,7 @@ class OpenAIStub: public ModelAPIStub
 public:
 	OpenAIStub();
 
-	void replyError(int status, const std::string& type, const std::string& message);
+	void replyError(int status, const std::string& type, const std::string& message) override;
 		/// Every later model request gets {"error": {message, type, param, code}}
 		/// with this HTTP status (400 invalid_request_error, 401 invalid_api_key, ...).
 
