@@ -90,6 +90,7 @@ std::string RealCliFixture::stateFolder(const std::string& name)
 	std::string path = _service->home() + "/" + name;
 	Poco::File(path).createDirectories();
 	handToSandboxUser(path);
+	_stateFolders.push_back(path);
 	return path;
 }
 
@@ -133,6 +134,12 @@ RecordedRequest RealCliFixture::checkSuccess(const std::string& permissionMode)
 		CPPUNIT_ASSERT_MESSAGE(r.body, contains(r.body, "END EXTERNAL WEBHOOK PAYLOAD"));
 		CPPUNIT_ASSERT_MESSAGE(r.body, contains(r.body, "Read the " + id + "_MEMORY.md file"));
 		CPPUNIT_ASSERT_MESSAGE(r.body, contains(r.body, "The final answer is delivered to Telegram automatically by sygen."));
+		if (::geteuid() == 0)
+		{
+			bool wrote = false;
+			for (const std::string& folder: _stateFolders) wrote = wrote || sandboxUserWrote(folder);
+			CPPUNIT_ASSERT_MESSAGE("the CLI wrote no state file as the sandbox user", wrote);
+		}
 		return r;
 	}
 	CPPUNIT_FAIL("no model request carried the prompt\n" + log());
@@ -173,6 +180,23 @@ void RealCliFixture::checkWakeResumes()
 	CPPUNIT_ASSERT_MESSAGE(log(), resumed);
 	CPPUNIT_ASSERT(telegram.waitForRequests(2));
 	CPPUNIT_ASSERT_EQUAL(std::string("second answer"), telegram.requests().at(1).json()->getValue<std::string>("text"));
+}
+
+bool RealCliFixture::sandboxUserWrote(const std::string& folder) const
+{
+	// Only the sandbox user can own a file it made: the folders were handed to it,
+	// but nothing in them.
+	struct passwd* pw = ::getpwnam("nobody");
+	std::vector<Poco::File> entries;
+	Poco::File(folder).list(entries);
+	for (const Poco::File& entry: entries)
+	{
+		struct stat st;
+		if (::lstat(entry.path().c_str(), &st) != 0) continue;
+		if (S_ISDIR(st.st_mode) && sandboxUserWrote(entry.path())) return true;
+		if (S_ISREG(st.st_mode) && pw && st.st_uid == pw->pw_uid) return true;
+	}
+	return false;
 }
 
 Poco::JSON::Object::Ptr RealCliFixture::wake(const std::string& alert)

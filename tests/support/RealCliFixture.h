@@ -16,6 +16,7 @@
 #include <Poco/JSON/Object.h>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace Sygen {
 namespace Test {
@@ -59,7 +60,8 @@ public:
 		/// Runs a job (hook "<provider>_ok") while the stub answers a text: asserts
 		/// status success, that text as result_text, and that a model request
 		/// carries the prompt (payload markers, rendered payload, task
-		/// instructions). Returns that request.
+		/// instructions); as root, that the CLI wrote its state as the sandbox
+		/// user. Returns that request.
 
 	void checkWakeResumes();
 		/// A wake hook with one Telegram chat gets two messages: both end success,
@@ -71,6 +73,9 @@ public:
 
 private:
 	Poco::JSON::Object::Ptr wake(const std::string& alert);
+	bool sandboxUserWrote(const std::string& folder) const;
+
+	std::vector<std::string> _stateFolders;
 
 	std::string _provider;
 	ModelAPIStub& _stub;
