@@ -23,22 +23,22 @@ std::string seconds(double value)
 void printStatus(std::ostream& out, const Poco::JSON::Object& status)
 {
 	out << "database:       " << status.getValue<std::string>("dsn") << "\n"
-		<< "schema version: " << status.getValue<int>("schema_version") << " (this binary: "
-		<< status.getValue<int>("binary_schema_version") << ")\n"
-		<< "queue:          " << status.getValue<Poco::UInt64>("queued") << " queued, "
-		<< status.getValue<Poco::UInt64>("running") << " running\n"
-		<< "asked node:     " << status.getValue<std::string>("node_id") << " (lease " << status.getValue<int>("lease_seconds") << " s)\n\n";
-	out << std::left << std::setw(24) << "NODE" << std::setw(12) << "LEASE AGE" << std::setw(7) << "ALIVE"
-		<< std::setw(9) << "INGRESS" << std::setw(9) << "WORKERS" << "STARTED\n";
+		<< "schema version: " << status.getValue<int>("schema_version")
+		<< " (this binary: " << status.getValue<int>("binary_schema_version") << ")\n"
+		<< "queue:          " << status.getValue<Poco::UInt64>("queued") << " queued, " << status.getValue<Poco::UInt64>("running")
+		<< " running\n"
+		<< "asked node:     " << status.getValue<std::string>("node_id") << " (lease " << status.getValue<int>("lease_seconds")
+		<< " s)\n\n";
+	out << std::left << std::setw(24) << "NODE" << std::setw(12) << "LEASE AGE" << std::setw(7) << "ALIVE" << std::setw(9) << "INGRESS"
+		<< std::setw(9) << "WORKERS"
+		<< "STARTED\n";
 	Poco::JSON::Array::Ptr nodes = status.getArray("nodes");
 	for (std::size_t i = 0; nodes && i < nodes->size(); ++i)
 	{
 		Poco::JSON::Object::Ptr node = nodes->getObject(static_cast<unsigned>(i));
-		out << std::left << std::setw(24) << node->getValue<std::string>("node_id")
-			<< std::setw(12) << seconds(node->getValue<double>("lease_age_seconds"))
-			<< std::setw(7) << (node->getValue<bool>("alive") ? "yes" : "no")
-			<< std::setw(9) << (node->getValue<bool>("ingress") ? "yes" : "no")
-			<< std::setw(9) << node->getValue<int>("workers")
+		out << std::left << std::setw(24) << node->getValue<std::string>("node_id") << std::setw(12)
+			<< seconds(node->getValue<double>("lease_age_seconds")) << std::setw(7) << (node->getValue<bool>("alive") ? "yes" : "no")
+			<< std::setw(9) << (node->getValue<bool>("ingress") ? "yes" : "no") << std::setw(9) << node->getValue<int>("workers")
 			<< node->getValue<std::string>("started_at") << "\n";
 	}
 }
@@ -51,8 +51,10 @@ int dbStatus(CtlApp& app, const std::vector<std::string>& args)
 	Poco::JSON::Object request;
 	request.set("cmd", "db.status");
 	Poco::Dynamic::Var result = app.callResult(request);
-	if (app.json()) app.printJSON(result);
-	else printStatus(app.out(), *result.extract<Poco::JSON::Object::Ptr>());
+	if (app.json())
+		app.printJSON(result);
+	else
+		printStatus(app.out(), *result.extract<Poco::JSON::Object::Ptr>());
 	return CtlApp::EXIT_OK;
 }
 

@@ -6,8 +6,8 @@
 //
 
 #include "cluster/ClusterRateLimiter.h"
-#include "jobs/SchemaMigrator.h"
 #include "PostgresServer.h"
+#include "jobs/SchemaMigrator.h"
 #include <Poco/Thread.h>
 #include <cppunit/extensions/HelperMacros.h>
 #include <memory>
@@ -28,7 +28,7 @@ RateLimiter::Decision allow()
 }
 
 int admitAll(ClusterRateLimiter& limiter, const std::string& client, int attempts = 100)
-	/// Requests until the first refusal; how many were admitted.
+/// Requests until the first refusal; how many were admitted.
 {
 	int admitted = 0;
 	while (admitted < attempts && limiter.admit(client, allow).allowed) ++admitted;

@@ -7,10 +7,10 @@
 // Real sygen-webhookd nodes and a real PostgreSQL.
 //
 
-#include "jobs/PostgresConnection.h"
 #include "PostgresServer.h"
 #include "ServiceFixture.h"
 #include "Sygen/Hooks/HookRepository.h"
+#include "jobs/PostgresConnection.h"
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
@@ -63,10 +63,7 @@ class ClusterSharedTest: public CppUnit::TestFixture
 	CPPUNIT_TEST_SUITE_END();
 
 public:
-	void setUp() override
-	{
-		_db.reset(new PostgresServer);
-	}
+	void setUp() override { _db.reset(new PostgresServer); }
 
 	void tearDown() override
 	{
@@ -83,8 +80,9 @@ public:
 		CPPUNIT_ASSERT_EQUAL(404, b.postHook("live", "{}").status);
 
 		std::string output;
-		CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 0, a.ctl({"hooks", "add", "live", "--mode", "cron_task", "--prompt", "Live {{event}}",
-			"--task-folder", "quick", "--global-token"}, output));
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 0,
+			a.ctl({"hooks", "add", "live", "--mode", "cron_task", "--prompt", "Live {{event}}", "--task-folder", "quick", "--global-token"},
+				output));
 		Poco::Timestamp added;
 		HTTPReply reply;
 		do reply = b.postHook("live", R"({"event": "e"})");
@@ -140,19 +138,22 @@ public:
 			CPPUNIT_ASSERT_EQUAL(std::string("success"), node->waitForJob(jobId)->getValue<std::string>("status"));
 		}
 		PostgresConnection connection(_db->dsn());
-		CPPUNIT_ASSERT(a.waitFor([&]() {
-			return connection.query("SELECT trigger_count FROM sygen_hooks WHERE hook_id = 'quick'").integer(0, 0) == 2; }));
-		Sygen::PostgresResult row = connection.query("SELECT last_triggered_at, last_error IS NULL FROM sygen_hooks WHERE hook_id = 'quick'");
+		CPPUNIT_ASSERT(a.waitFor(
+			[&]() { return connection.query("SELECT trigger_count FROM sygen_hooks WHERE hook_id = 'quick'").integer(0, 0) == 2; }));
+		Sygen::PostgresResult row =
+			connection.query("SELECT last_triggered_at, last_error IS NULL FROM sygen_hooks WHERE hook_id = 'quick'");
 		CPPUNIT_ASSERT(!row.isNull(0, 0));
 		CPPUNIT_ASSERT_EQUAL(std::string("t"), row.text(0, 1));
 		// Each node shows the cluster's count, not only its own runs.
 		for (ServiceFixture* node: {&a, &b})
 		{
-			CPPUNIT_ASSERT(node->waitFor([node]() {
-				std::string output;
-				node->ctl({"hooks", "show", "quick", "--json"}, output);
-				return parseObject(output)->getValue<int>("trigger_count") == 2;
-			}, Poco::Timespan(20, 0)));
+			CPPUNIT_ASSERT(node->waitFor(
+				[node]() {
+					std::string output;
+					node->ctl({"hooks", "show", "quick", "--json"}, output);
+					return parseObject(output)->getValue<int>("trigger_count") == 2;
+				},
+				Poco::Timespan(20, 0)));
 		}
 	}
 
@@ -174,12 +175,13 @@ public:
 		std::vector<Sygen::Hook> hooks = Sygen::HookRepository::parseDocument(Sygen::Test::readFile(file));
 		CPPUNIT_ASSERT_EQUAL(std::size_t(3), hooks.size());
 		CPPUNIT_ASSERT_EQUAL(std::string("signed"), hooks[2].id);
-		CPPUNIT_ASSERT_EQUAL(std::size_t(43), hooks[2].token.size());   // secrets included
+		CPPUNIT_ASSERT_EQUAL(std::size_t(43), hooks[2].token.size()); // secrets included
 
 		// Back in through node A, changed: one replaced, one added; live on node B.
 		std::string document = Sygen::Test::readFile(file);
 		document.replace(document.find("\"Quick\""), 7, "\"Renamed\"");
-		document.insert(document.find("[") + 1, R"({"id": "fresh", "title": "Fresh", "mode": "cron_task", "prompt_template": "f", "task_folder": "quick"},)");
+		document.insert(document.find("[") + 1,
+			R"({"id": "fresh", "title": "Fresh", "mode": "cron_task", "prompt_template": "f", "task_folder": "quick"},)");
 		Sygen::Test::writeFile(file, document);
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 0, a.ctl({"hooks", "import", file}, output));
 		CPPUNIT_ASSERT_MESSAGE(output, contains(output, "imported 4 hooks into PostgreSQL: 1 added, 3 replaced"));
@@ -211,7 +213,8 @@ public:
 		CPPUNIT_ASSERT_EQUAL(202, b.postHook("quick", "{}").status);
 		CPPUNIT_ASSERT_EQUAL(401, b.postHook("quick", "{}", "node-b-token-that-loses").status);
 		PostgresConnection connection(_db->dsn());
-		CPPUNIT_ASSERT_EQUAL(ServiceFixture::TOKEN, connection.query("SELECT value FROM sygen_settings WHERE name = 'global_token'").text(0, 0));
+		CPPUNIT_ASSERT_EQUAL(
+			ServiceFixture::TOKEN, connection.query("SELECT value FROM sygen_settings WHERE name = 'global_token'").text(0, 0));
 
 		std::string output;
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 0, b.ctl({"token", "rotate", "--json"}, output));
@@ -238,7 +241,8 @@ public:
 		for (int i = 0; i < 24; ++i)
 		{
 			HTTPReply reply = (i % 2 ? b : a).postHook("quick", R"({"event": "e"})");
-			if (reply.status == 202) ++accepted;
+			if (reply.status == 202)
+				++accepted;
 			else
 			{
 				CPPUNIT_ASSERT_EQUAL_MESSAGE(reply.body, 429, reply.status);

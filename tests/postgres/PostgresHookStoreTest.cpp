@@ -6,10 +6,10 @@
 //
 
 #include "cluster/PostgresHookStore.h"
-#include "jobs/JobStore.h"
-#include "jobs/SchemaMigrator.h"
 #include "PostgresServer.h"
 #include "TestSupport.h"
+#include "jobs/JobStore.h"
+#include "jobs/SchemaMigrator.h"
 #include <Poco/JSON/Parser.h>
 #include <Poco/Thread.h>
 #include <cppunit/extensions/HelperMacros.h>
@@ -84,7 +84,7 @@ public:
 
 		Hook added = a.add(hook("one"));
 		CPPUNIT_ASSERT(!added.createdAt.empty());
-		CPPUNIT_ASSERT(a.snapshot()->find("one"));   // the answer shows it at once
+		CPPUNIT_ASSERT(a.snapshot()->find("one")); // the answer shows it at once
 		CPPUNIT_ASSERT_THROW(a.add(hook("one")), Poco::ExistsException);
 		// Node B has not been told (no notifier here), but a claimed job's hook is
 		// looked up on a miss.
@@ -105,7 +105,7 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), count.replaced);
 		std::vector<Hook> exported = HookRepository::parseDocument(b.exportDocument());
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), exported.size());
-		CPPUNIT_ASSERT_EQUAL(std::string("one"), exported[0].id);   // kept its place
+		CPPUNIT_ASSERT_EQUAL(std::string("one"), exported[0].id); // kept its place
 		CPPUNIT_ASSERT_EQUAL(std::string("imported"), exported[0].promptTemplate);
 		CPPUNIT_ASSERT_EQUAL(std::string("two"), exported[1].id);
 
@@ -129,12 +129,13 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), a.snapshot()->size());
 		CPPUNIT_ASSERT_EQUAL(5LL, a.get("good")->triggerCount);
 		PostgresConnection connection(_server->dsn());
-		CPPUNIT_ASSERT(connection.query("SELECT value FROM sygen_settings WHERE name = 'hooks_imported'").text(0, 0).find("(2 hooks)")
-			!= std::string::npos);
+		CPPUNIT_ASSERT(connection.query("SELECT value FROM sygen_settings WHERE name = 'hooks_imported'").text(0, 0).find("(2 hooks)") !=
+			std::string::npos);
 
 		// Another node's file, and a later start after every hook was removed: no import.
 		TempDir other;
-		Sygen::Test::writeFile(other.file("webhooks.json"), R"({"hooks": [{"id": "theirs", "title": "T", "mode": "wake", "prompt_template": "p"}]})");
+		Sygen::Test::writeFile(
+			other.file("webhooks.json"), R"({"hooks": [{"id": "theirs", "title": "T", "mode": "wake", "prompt_template": "p"}]})");
 		PostgresHookStore b(*_poolB, other.file("webhooks.json"));
 		b.load();
 		CPPUNIT_ASSERT(!b.snapshot()->find("theirs"));
@@ -173,7 +174,7 @@ public:
 		CPPUNIT_ASSERT(!b.recordTrigger("unknown", "success", now));
 		CPPUNIT_ASSERT(a.flushTelemetry());
 		CPPUNIT_ASSERT(b.flushTelemetry());
-		CPPUNIT_ASSERT(!b.flushTelemetry());   // nothing pending
+		CPPUNIT_ASSERT(!b.flushTelemetry()); // nothing pending
 		// B flushed last: it shows the cluster's total and its own last status.
 		CPPUNIT_ASSERT_EQUAL(3LL, b.snapshot()->find("h")->triggerCount);
 		CPPUNIT_ASSERT_EQUAL(std::string("error:timeout"), *b.snapshot()->find("h")->lastError);
@@ -182,7 +183,7 @@ public:
 		CPPUNIT_ASSERT(a.recordTrigger("h", "error:cli", now));
 		CPPUNIT_ASSERT(!a.flushTelemetry());
 		CPPUNIT_ASSERT_THROW(a.add(hook("during")), BackendUnavailable);
-		CPPUNIT_ASSERT(a.snapshot()->find("h"));   // the hooks in memory stay in use
+		CPPUNIT_ASSERT(a.snapshot()->find("h")); // the hooks in memory stay in use
 		CPPUNIT_ASSERT(a.recordTrigger("h", "success", now));
 		_server->start();
 		Poco::Timestamp start;
@@ -190,7 +191,7 @@ public:
 		PostgresConnection connection(_server->dsn());
 		Sygen::PostgresResult row = connection.query("SELECT trigger_count, last_error IS NULL FROM sygen_hooks WHERE hook_id = 'h'");
 		CPPUNIT_ASSERT_EQUAL(5LL, row.integer(0, 0));
-		CPPUNIT_ASSERT_EQUAL(std::string("t"), row.text(0, 1));   // the later run's status won
+		CPPUNIT_ASSERT_EQUAL(std::string("t"), row.text(0, 1)); // the later run's status won
 		CPPUNIT_ASSERT(!connection.query("SELECT 1 FROM sygen_hooks WHERE hook_id = 'during'").rows());
 	}
 

@@ -16,7 +16,7 @@ namespace {
 using Params = std::vector<PostgresConnection::Param>;
 
 const long long WINDOW_SECONDS = RateLimiter::WINDOW_SECONDS;
-const std::size_t ROWS_PER_INSERT = 1000;   // 4 parameters a row; PostgreSQL takes 65,535 at most
+const std::size_t ROWS_PER_INSERT = 1000; // 4 parameters a row; PostgreSQL takes 65,535 at most
 
 long long nowSecond()
 {
@@ -130,7 +130,8 @@ void ClusterRateLimiter::write(PostgresConnection& connection, const std::map<st
 		for (std::size_t row = 0; row < ROWS_PER_INSERT && next != counts.end(); ++row, ++next)
 		{
 			std::size_t n = params.size();
-			sql += (row ? ",($" : "($") + std::to_string(n + 1) + ",$" + std::to_string(n + 2) + ",$" + std::to_string(n + 3) + ",$" + std::to_string(n + 4) + ")";
+			sql += (row ? ",($" : "($") + std::to_string(n + 1) + ",$" + std::to_string(n + 2) + ",$" + std::to_string(n + 3) + ",$" +
+				std::to_string(n + 4) + ")";
 			params.insert(params.end(), {_nodeId, std::to_string(second), next->first, std::to_string(next->second)});
 		}
 		connection.query(sql + " ON CONFLICT (node_id, at_second, client) DO UPDATE SET count = sygen_rate.count + EXCLUDED.count", params);
@@ -142,16 +143,19 @@ ClusterRateLimiter::View ClusterRateLimiter::read(PostgresConnection& connection
 {
 	View view;
 	PostgresResult rows = connection.query("SELECT client, sum(count)::bigint, min(at_second) FROM sygen_rate WHERE at_second > $1"
-		" AND ($2 OR client = '') GROUP BY client", {std::to_string(second - WINDOW_SECONDS), _perIpPerMinute > 0 ? "true" : "false"});
+										   " AND ($2 OR client = '') GROUP BY client",
+		{std::to_string(second - WINDOW_SECONDS), _perIpPerMinute > 0 ? "true" : "false"});
 	for (int row = 0; row < rows.rows(); ++row)
 	{
 		Seen seen{rows.integer(row, 1), rows.integer(row, 2)};
-		if (rows.text(row, 0).empty()) view.total = seen;
-		else view.clients[rows.text(row, 0)] = seen;
+		if (rows.text(row, 0).empty())
+			view.total = seen;
+		else
+			view.clients[rows.text(row, 0)] = seen;
 	}
 	long long leaseCutoff = Poco::Timestamp().epochMicroseconds() - static_cast<long long>(_leaseSeconds) * 1000 * 1000;
-	view.nodes = std::max(1LL, connection.query("SELECT count(*) FROM sygen_nodes WHERE heartbeat_us > $1",
-		{std::to_string(leaseCutoff)}).integer(0, 0));
+	view.nodes = std::max(
+		1LL, connection.query("SELECT count(*) FROM sygen_nodes WHERE heartbeat_us > $1", {std::to_string(leaseCutoff)}).integer(0, 0));
 	return view;
 }
 

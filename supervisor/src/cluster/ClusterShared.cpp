@@ -3,8 +3,8 @@
 //
 
 #include "cluster/ClusterShared.h"
-#include "cluster/ClusterStatus.h"
 #include "Sygen/Foundation/Logging.h"
+#include "cluster/ClusterStatus.h"
 #include <Poco/Logger.h>
 
 namespace Sygen {

@@ -3,8 +3,8 @@
 //
 
 #include "cluster/ClusterStatus.h"
-#include "jobs/SchemaMigrator.h"
 #include "Sygen/Foundation/IsoTime.h"
+#include "jobs/SchemaMigrator.h"
 #include <Poco/JSON/Array.h>
 
 namespace Sygen {
@@ -36,8 +36,10 @@ Poco::JSON::Array::Ptr nodesOf(PostgresConnection& connection, int leaseSeconds)
 void ClusterStatus::announce(PostgresPool& pool, const std::string& nodeId, bool ingress, int workers)
 {
 	pool.with([&](PostgresConnection& connection) {
-		return connection.query("UPDATE sygen_nodes SET ingress = $2, workers = $3 WHERE node_id = $1",
-			{nodeId, ingress ? "true" : "false", std::to_string(workers)}).affected();
+		return connection
+			.query("UPDATE sygen_nodes SET ingress = $2, workers = $3 WHERE node_id = $1",
+				{nodeId, ingress ? "true" : "false", std::to_string(workers)})
+			.affected();
 	});
 }
 
@@ -51,7 +53,7 @@ Poco::JSON::Object::Ptr ClusterStatus::read(PostgresPool& pool, const Config::Ba
 		status->set("node_id", settings.nodeId);
 		status->set("lease_seconds", settings.leaseSeconds);
 		PostgresResult queue = connection.query("SELECT count(*) FILTER (WHERE status IN ('queued', 'claimed')),"
-			" count(*) FILTER (WHERE status IN ('running', 'lost')) FROM sygen_jobs");
+												" count(*) FILTER (WHERE status IN ('running', 'lost')) FROM sygen_jobs");
 		status->set("queued", static_cast<Poco::UInt64>(queue.integer(0, 0)));
 		status->set("running", static_cast<Poco::UInt64>(queue.integer(0, 1)));
 		status->set("nodes", nodesOf(connection, settings.leaseSeconds));

@@ -3,8 +3,8 @@
 //
 
 #include "cluster/ClusterToken.h"
-#include "cluster/PostgresTransaction.h"
 #include "Sygen/Foundation/TokenGenerator.h"
+#include "cluster/PostgresTransaction.h"
 
 namespace Sygen {
 
@@ -38,7 +38,8 @@ std::string ClusterToken::rotate()
 	_pool.with([&](PostgresConnection& connection) {
 		PostgresTransaction transaction(connection);
 		connection.query("INSERT INTO sygen_settings (name, value) VALUES ('global_token', $1)"
-			" ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value", {fresh});
+						 " ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value",
+			{fresh});
 		connection.execute("NOTIFY sygen_token");
 		transaction.commit();
 		return 0;

@@ -3,11 +3,11 @@
 //
 
 #include "cluster/PostgresHookStore.h"
-#include "cluster/PostgresTransaction.h"
-#include "jobs/JobStore.h"
 #include "Sygen/Foundation/IsoTime.h"
 #include "Sygen/Foundation/JSONWriter.h"
 #include "Sygen/Hooks/HookStore.h"
+#include "cluster/PostgresTransaction.h"
+#include "jobs/JobStore.h"
 #include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>
@@ -27,17 +27,17 @@ Poco::Logger& logger()
 
 using Params = std::vector<PostgresConnection::Param>;
 
-const long long HOOKS_LOCK_KEY = 0x5967656e486f6f6bLL;   // "SygenHook"
+const long long HOOKS_LOCK_KEY = 0x5967656e486f6f6bLL; // "SygenHook"
 const char* const HOOK_COLUMNS = "hook_id, definition, trigger_count, last_triggered_at, last_error";
 const char* const UPSERT = "INSERT INTO sygen_hooks (hook_id, definition, trigger_count, last_triggered_at, last_error, updated_us)"
-	" VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (hook_id) DO UPDATE SET definition = EXCLUDED.definition,"
-	" trigger_count = EXCLUDED.trigger_count, last_triggered_at = EXCLUDED.last_triggered_at,"
-	" last_error = EXCLUDED.last_error, updated_us = EXCLUDED.updated_us RETURNING (xmax = 0)";
+						   " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (hook_id) DO UPDATE SET definition = EXCLUDED.definition,"
+						   " trigger_count = EXCLUDED.trigger_count, last_triggered_at = EXCLUDED.last_triggered_at,"
+						   " last_error = EXCLUDED.last_error, updated_us = EXCLUDED.updated_us RETURNING (xmax = 0)";
 // Every change of a definition: the revision other nodes compare, the mark that the
 // cluster has hooks of its own now (no import from a file after this), the wake-up.
 const char* const CHANGED = "UPDATE sygen_settings SET value = (value::bigint + 1)::text WHERE name = 'hooks_revision';"
-	"INSERT INTO sygen_settings (name, value) VALUES ('hooks_imported', 'edited') ON CONFLICT (name) DO NOTHING;"
-	"NOTIFY sygen_hooks";
+							"INSERT INTO sygen_settings (name, value) VALUES ('hooks_imported', 'edited') ON CONFLICT (name) DO NOTHING;"
+							"NOTIFY sygen_hooks";
 
 PostgresConnection::Param optionalText(const std::optional<std::string>& value)
 {
@@ -128,7 +128,8 @@ void PostgresHookStore::load()
 	}
 	catch (Poco::Exception& exc)
 	{
-		if (!dynamic_cast<BackendUnavailable*>(&exc)) logger().error("importing %s into PostgreSQL failed: %s", _importFile, exc.displayText());
+		if (!dynamic_cast<BackendUnavailable*>(&exc))
+			logger().error("importing %s into PostgreSQL failed: %s", _importFile, exc.displayText());
 	}
 	reload();
 }
@@ -144,7 +145,8 @@ void PostgresHookStore::importFileOnce(PostgresConnection& connection)
 	{
 		bool firstLoad = !problem().empty();
 		if (fileThere && firstLoad)
-			logger().information("hooks are kept in PostgreSQL: %s is not read (sygen-webhookctl hooks import adds its hooks)", _importFile);
+			logger().information(
+				"hooks are kept in PostgreSQL: %s is not read (sygen-webhookctl hooks import adds its hooks)", _importFile);
 		return;
 	}
 	// Read as a single node reads it: a broken entry is logged and skipped, not fatal.
@@ -222,7 +224,7 @@ void PostgresHookStore::publish(std::vector<HookSet::HookPtr> hooks)
 	std::atomic_store(&_snapshot, std::shared_ptr<const HookSet>(std::make_shared<const HookSet>(std::move(hooks))));
 }
 
-template <typename Change>
+template<typename Change>
 void PostgresHookStore::write(Change change)
 {
 	_pool.with([&](PostgresConnection& connection) {
@@ -263,7 +265,8 @@ Hook PostgresHookStore::update(const std::string& id, const Poco::JSON::Object& 
 	Hook updated;
 	write([&](PostgresConnection& connection) {
 		// FOR UPDATE: another node's telemetry increment waits instead of being overwritten.
-		PostgresResult row = connection.query(std::string("SELECT ") + HOOK_COLUMNS + " FROM sygen_hooks WHERE hook_id = $1 FOR UPDATE", {id});
+		PostgresResult row =
+			connection.query(std::string("SELECT ") + HOOK_COLUMNS + " FROM sygen_hooks WHERE hook_id = $1 FOR UPDATE", {id});
 		if (row.rows() == 0) throw Poco::NotFoundException("Hook '" + id + "' not found");
 		updated = changed(hookFromRow(row, 0), changes);
 		connection.query(UPSERT, rowOf(updated));
@@ -322,7 +325,8 @@ bool PostgresHookStore::flushTelemetry()
 			for (const auto& entry: pending)
 			{
 				// Increments: every node adds its own runs to the same row.
-				PostgresResult row = connection.query("UPDATE sygen_hooks SET trigger_count = trigger_count + $2, last_triggered_at = $3,"
+				PostgresResult row = connection.query(
+					"UPDATE sygen_hooks SET trigger_count = trigger_count + $2, last_triggered_at = $3,"
 					" last_error = $4 WHERE hook_id = $1 RETURNING trigger_count, last_triggered_at, last_error",
 					{entry.first, std::to_string(entry.second.count), entry.second.lastTriggeredAt, optionalText(entry.second.lastError)});
 				if (row.rows() > 0) totals[entry.first] = Telemetry{row.integer(0, 0), row.text(0, 1), optionalColumn(row, 0, 2)};
@@ -370,7 +374,8 @@ void PostgresHookStore::applyTelemetry(const std::map<std::string, Telemetry>& t
 	{
 		auto total = totals.find(hook->id);
 		if (total == totals.end()) continue;
-		std::optional<std::string> at = total->second.lastTriggeredAt.empty() ? std::nullopt : std::optional<std::string>(total->second.lastTriggeredAt);
+		std::optional<std::string> at =
+			total->second.lastTriggeredAt.empty() ? std::nullopt : std::optional<std::string>(total->second.lastTriggeredAt);
 		if (sameTelemetry(*hook, total->second.count, at, total->second.lastError)) continue;
 		Hook copy = *hook;
 		copy.triggerCount = total->second.count;
@@ -404,8 +409,10 @@ void PostgresHookStore::poll()
 	}
 	// A changed revision whose notification was lost: read everything; otherwise
 	// only the other nodes' telemetry.
-	if (current != known) reload();
-	else refreshTelemetry();
+	if (current != known)
+		reload();
+	else
+		refreshTelemetry();
 }
 
 void PostgresHookStore::startPolling(Poco::Timespan reloadInterval, Poco::Timespan flushInterval)

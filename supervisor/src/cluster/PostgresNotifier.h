@@ -17,27 +17,27 @@
 namespace Sygen {
 
 class PostgresNotifier
-	/// One connection of its own (PostgresPool::connect) LISTENs on every channel a
-	/// callback was registered for; a thread calls the channel's callback for each
-	/// notification that arrives. After every (re)connection all callbacks are called
-	/// once, since notifications sent while not listening are lost: the callbacks
-	/// re-read what they watch. While the database is down the thread retries once a
-	/// second (the pool logs the outage once).
+/// One connection of its own (PostgresPool::connect) LISTENs on every channel a
+/// callback was registered for; a thread calls the channel's callback for each
+/// notification that arrives. After every (re)connection all callbacks are called
+/// once, since notifications sent while not listening are lost: the callbacks
+/// re-read what they watch. While the database is down the thread retries once a
+/// second (the pool logs the outage once).
 {
 public:
 	explicit PostgresNotifier(PostgresPool& pool);
 	~PostgresNotifier();
-		/// Stops the thread.
+	/// Stops the thread.
 
 	PostgresNotifier(const PostgresNotifier&) = delete;
 	PostgresNotifier& operator=(const PostgresNotifier&) = delete;
 
 	void on(const std::string& channel, std::function<void()> callback);
-		/// Registers callback for channel (a plain identifier). Before start() only.
+	/// Registers callback for channel (a plain identifier). Before start() only.
 
 	void start();
 	void stop();
-		/// Idempotent; no callback runs after stop() returns.
+	/// Idempotent; no callback runs after stop() returns.
 
 private:
 	void run();

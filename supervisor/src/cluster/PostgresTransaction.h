@@ -12,8 +12,8 @@
 namespace Sygen {
 
 class PostgresTransaction
-	/// A transaction for a scope: rolled back when the scope is left by an exception
-	/// (a broken connection is left to the pool, which drops it).
+/// A transaction for a scope: rolled back when the scope is left by an exception
+/// (a broken connection is left to the pool, which drops it).
 {
 public:
 	explicit PostgresTransaction(PostgresConnection& connection):
@@ -45,7 +45,7 @@ public:
 	}
 
 	void lock(long long key)
-		/// pg_advisory_xact_lock(key): held until the end of the transaction.
+	/// pg_advisory_xact_lock(key): held until the end of the transaction.
 	{
 		_connection.query("SELECT pg_advisory_xact_lock($1)", {std::to_string(key)});
 	}
