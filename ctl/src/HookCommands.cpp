@@ -730,7 +730,13 @@ void HookCommands::addTo(CtlApp& app)
 			expectArguments(args, 0, 0, "");
 			Poco::Dynamic::Var result = app.callResult(*request("reload"));
 			if (app.json()) app.printJSON(result);
-			else app.out() << "reloaded webhooks.json: " << text(*result.extract<Poco::JSON::Object::Ptr>(), "hooks") << " hooks\n";
+			else
+			{
+				// A cluster's hooks are in the database, not in this node's webhooks.json.
+				Poco::JSON::Object::Ptr answer = result.extract<Poco::JSON::Object::Ptr>();
+				bool database = text(*answer, "location") == "PostgreSQL";
+				app.out() << (database ? "reloaded the hooks from PostgreSQL: " : "reloaded webhooks.json: ") << text(*answer, "hooks") << " hooks\n";
+			}
 			return CtlApp::EXIT_OK;
 		}});
 }

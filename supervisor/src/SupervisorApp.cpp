@@ -268,6 +268,7 @@ int SupervisorApp::serve(SupervisorCore& service)
 		service.reloadHooks();
 		Poco::JSON::Object::Ptr result = new Poco::JSON::Object;
 		result->set("hooks", static_cast<Poco::UInt64>(service.hooks().snapshot()->size()));
+		result->set("location", service.hooks().location());
 		return Poco::Dynamic::Var(result);
 	});
 	admin.start();

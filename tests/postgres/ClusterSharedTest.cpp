@@ -290,6 +290,8 @@ public:
 		CPPUNIT_ASSERT(second->getValue<bool>("alive") && !second->getValue<bool>("ingress"));
 		CPPUNIT_ASSERT_EQUAL(0, second->getValue<int>("workers"));
 
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 0, b.ctl({"reload"}, output));
+		CPPUNIT_ASSERT_MESSAGE(output, contains(output, "reloaded the hooks from PostgreSQL: 2 hooks"));
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 0, b.ctl({"db", "status"}, output));
 		CPPUNIT_ASSERT_MESSAGE(output, contains(output, "3 queued") && contains(output, "node-a") && contains(output, "LEASE AGE"));
 	}
