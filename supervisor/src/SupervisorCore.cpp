@@ -329,7 +329,8 @@ void SupervisorCore::spool(const Hook& hook, const std::string& jobId, const std
 {
 	Poco::Timestamp now = _clock.now();
 	std::string dependency = hook.dependency.value_or("");
-	NewJob job{jobId, hook.id, dependency, hook.maxConcurrent.value_or(0), body, now, deliveryId, ""};
+	NewJob job = newJob(hook, jobId, body, now);
+	job.deliveryId = deliveryId;
 	JobAcceptance acceptance;
 	try
 	{
@@ -352,6 +353,22 @@ void SupervisorCore::spool(const Hook& hook, const std::string& jobId, const std
 	outcome.kind = EnqueueOutcome::ACCEPTED;
 	outcome.jobId = jobId;
 	outcome.job = QueuedJob{jobId, hook.id, dependency, now, hook.maxConcurrent.value_or(0)};
+}
+
+NewJob SupervisorCore::newJob(const Hook& hook, const std::string& jobId, const std::string& body, Poco::Timestamp receivedAt)
+{
+	NewJob job;
+	job.jobId = jobId;
+	job.hookId = hook.id;
+	job.dependency = hook.dependency.value_or("");
+	job.maxConcurrent = hook.maxConcurrent.value_or(0);
+	job.body = body;
+	job.receivedAt = receivedAt;
+	job.runOn = hook.runOn;
+	// A wake continues the chats' sessions of its provider, kept by the node that ran
+	// the last one: the cluster sends it there (CLUSTER.md, wake affinity).
+	if (hook.mode == "wake") job.sessionKey = "wake:" + hook.provider.value_or("");
+	return job;
 }
 
 void SupervisorCore::dispatch(const EnqueueOutcome& accepted)
@@ -511,7 +528,8 @@ JobInfo SupervisorCore::retry(const std::string& jobId)
 	std::string newId = JobSpool::newJobId();
 	Poco::Timestamp now = _clock.now();
 	std::string dependency = hook->dependency.value_or("");
-	NewJob job{newId, hook->id, dependency, hook->maxConcurrent.value_or(0), body, now, "", jobId};
+	NewJob job = newJob(*hook, newId, body, now);
+	job.retryOf = jobId;
 	_store->accept(job);
 	if (_feeder) _feeder->wake();
 	else _dispatcher.submit(QueuedJob{newId, hook->id, dependency, now, hook->maxConcurrent.value_or(0)});

@@ -136,6 +136,7 @@ public:
 
 private:
 	void recoverSpool();
+	static NewJob newJob(const Hook& hook, const std::string& jobId, const std::string& body, Poco::Timestamp receivedAt);
 	void keepPayload(const std::string& jobId);
 	void finishLost(const JobInfo& job, const std::string& text);
 	void openCluster();

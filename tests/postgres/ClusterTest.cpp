@@ -6,12 +6,15 @@
 //
 
 #include "jobs/PostgresConnection.h"
+#include "jobs/SchemaMigrator.h"
+#include "Sygen/Foundation/IsoTime.h"
 #include "PostgresServer.h"
 #include "ServiceFixture.h"
 #include "Sygen/Foundation/JSONFields.h"
 #include <Poco/Thread.h>
 #include <cppunit/extensions/HelperMacros.h>
 #include <Poco/File.h>
+#include <algorithm>
 #include <map>
 #include <memory>
 
@@ -25,6 +28,12 @@ namespace {
 const char* HOOKS = R"json({"hooks": [
   {"id": "quick", "title": "Quick", "mode": "cron_task", "prompt_template": "Event {{event}}", "task_folder": "quick"},
   {"id": "once", "title": "Once", "mode": "cron_task", "prompt_template": "x", "task_folder": "quick", "dedupe_header": "X-Delivery"}
+]}
+)json";
+
+const char* TWO_HOOKS = R"json({"hooks": [
+  {"id": "quick", "title": "Quick", "mode": "cron_task", "prompt_template": "Event {{event}}", "task_folder": "quick"},
+  {"id": "slow", "title": "Slow", "mode": "cron_task", "prompt_template": "x", "task_folder": "slow"}
 ]}
 )json";
 
@@ -49,6 +58,11 @@ class ClusterTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testMetricsShowNodeAndClusterQueue);
 	CPPUNIT_TEST(testWorkerHostAndIngressOnlyNode);
 	CPPUNIT_TEST(testRetryPayloadAndCancelAcrossNodes);
+	CPPUNIT_TEST(testClaimedButUnstartedJobsReturnWhenTheirNodeIsKilled);
+	CPPUNIT_TEST(testDependencyFifoMaxConcurrentAndRunOnAcrossNodes);
+	CPPUNIT_TEST(testWakeFollowsItsSessionAndMovesWhenItsNodeIsGone);
+	CPPUNIT_TEST(testDatabaseStoppedUnderLoadLosesNoAcceptedJob);
+	CPPUNIT_TEST(testFailoverToTheNextHostOfTheDSN);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -297,6 +311,200 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("cancelled"), connection.query("SELECT status FROM sygen_jobs WHERE job_id = $1", {running}).text(0, 0));
 	}
 
+	void testClaimedButUnstartedJobsReturnWhenTheirNodeIsKilled()
+	{
+		ServiceFixture& a = addNode("node-a", 5);
+		ServiceFixture& c = addNode("node-c", 5);
+		a.taskFolder("slow", R"({"result": "slow done", "sleep": 120, "started_log": "started.log"})");
+		a.writeHooks(R"json({"hooks": [{"id": "slow", "title": "Slow", "mode": "cron_task", "prompt_template": "x", "task_folder": "slow"}]})json");
+		c.writeHooks(TWO_HOOKS);
+		a.webhooks().set("workers", 2);
+		c.webhooks().set("workers", 0);
+		a.start();
+		c.start();
+		std::string running = jobIdOf(c.postHook("slow", "{}"));
+		CPPUNIT_ASSERT(a.waitFor([&]() { return a.workerRunning(running) != 0; }));
+		// A hook file node a cannot read: a job of a hook it does not know waits there,
+		// claimed and never started (the hook may exist in the file it cannot read).
+		a.writeHooks("{not json");
+		CPPUNIT_ASSERT(a.waitFor([&]() { return a.log().find("not valid JSON") != std::string::npos; }));
+		std::string held = jobIdOf(c.postHook("quick", R"({"event": "held"})"));
+		CPPUNIT_ASSERT(a.waitFor([&]() { return row(held, "status") == "claimed" && row(held, "node_id") == "node-a"; }));
+
+		a.stop(9);
+		ServiceFixture& b = addNode("node-b", 5);
+		b.writeHooks(TWO_HOOKS);
+		b.taskFolder("slow", R"({"result": "slow done", "sleep": 120, "started_log": "started.log"})");
+		b.start();
+		// The running job is never run twice: it ends worker_lost. The claim returns to
+		// the queue and runs on the survivor.
+		CPPUNIT_ASSERT_EQUAL(std::string("error:worker_lost"), b.waitForJob(running, Poco::Timespan(60, 0))->getValue<std::string>("status"));
+		CPPUNIT_ASSERT_EQUAL(std::string("success"), b.waitForJob(held, Poco::Timespan(60, 0))->getValue<std::string>("status"));
+		CPPUNIT_ASSERT_EQUAL(std::string("node-b"), row(held, "node_id"));
+		CPPUNIT_ASSERT(!Poco::File(b.home() + "/workspace/cron_tasks/slow/started.log").exists());
+		// Whichever survivor noticed first (node c has no workers, but judges leases too).
+		CPPUNIT_ASSERT((b.log() + c.log()).find("node node-a stopped renewing its lease") != std::string::npos);
+	}
+
+	void testDependencyFifoMaxConcurrentAndRunOnAcrossNodes()
+	{
+		ServiceFixture& a = addNode("node-a");
+		ServiceFixture& b = addNode("node-b");
+		const char* hooks = R"json({"hooks": [
+  {"id": "serial-a", "title": "A", "mode": "cron_task", "prompt_template": "x", "task_folder": "step", "dependency": "d", "run_on": ["node-a"]},
+  {"id": "serial-b", "title": "B", "mode": "cron_task", "prompt_template": "x", "task_folder": "step", "dependency": "d", "run_on": ["node-b"]},
+  {"id": "limited", "title": "L", "mode": "cron_task", "prompt_template": "x", "task_folder": "step", "max_concurrent": 1},
+  {"id": "nowhere", "title": "N", "mode": "cron_task", "prompt_template": "x", "task_folder": "step", "run_on": ["node-x"]}
+]})json";
+		for (ServiceFixture* node: {&a, &b})
+		{
+			node->taskFolder("step", R"({"result": "step done", "sleep": 0.7})");
+			node->writeHooks(hooks);
+			node->webhooks().set("workers", 2);
+			node->start();
+		}
+		std::string nowhere = jobIdOf(a.postHook("nowhere", "{}"));
+		// The dependency chain alternates between the nodes (run_on) and is posted to both.
+		std::vector<std::string> serial;
+		for (int i = 0; i < 4; ++i) serial.push_back(jobIdOf((i % 2 ? b : a).postHook(i % 2 ? "serial-b" : "serial-a", "{}")));
+		std::vector<std::string> limited;
+		for (int i = 0; i < 4; ++i) limited.push_back(jobIdOf((i % 2 ? a : b).postHook("limited", "{}")));
+		for (const std::string& jobId: serial) CPPUNIT_ASSERT_EQUAL(std::string("success"), a.waitForJob(jobId, Poco::Timespan(60, 0))->getValue<std::string>("status"));
+		for (const std::string& jobId: limited) CPPUNIT_ASSERT_EQUAL(std::string("success"), a.waitForJob(jobId, Poco::Timespan(60, 0))->getValue<std::string>("status"));
+
+		// FIFO: each link started after the previous one finished, in arrival order, on its node.
+		for (std::size_t i = 0; i < serial.size(); ++i)
+		{
+			CPPUNIT_ASSERT_EQUAL(std::string(i % 2 ? "node-b" : "node-a"), row(serial[i], "node_id"));
+			if (i > 0) CPPUNIT_ASSERT_MESSAGE("link " + std::to_string(i) + " overlapped", resultTime(serial[i], "started_at") >= resultTime(serial[i - 1], "finished_at"));
+		}
+		// max_concurrent 1 across both nodes: no two ran at once, though both had idle workers.
+		std::vector<std::pair<Poco::Timestamp, Poco::Timestamp>> spans;
+		for (const std::string& jobId: limited) spans.emplace_back(resultTime(jobId, "started_at"), resultTime(jobId, "finished_at"));
+		std::sort(spans.begin(), spans.end());
+		for (std::size_t i = 1; i < spans.size(); ++i) CPPUNIT_ASSERT_MESSAGE("limited jobs overlapped", spans[i].first >= spans[i - 1].second);
+		// run_on naming no live node: nobody claims it.
+		CPPUNIT_ASSERT_EQUAL(std::string("queued"), row(nowhere, "status"));
+	}
+
+	void testWakeFollowsItsSessionAndMovesWhenItsNodeIsGone()
+	{
+		const char* hooks = R"json({"hooks": [
+  {"id": "wake", "title": "Wake", "mode": "wake", "prompt_template": "Alert {{event}}"},
+  {"id": "slow", "title": "Slow", "mode": "cron_task", "prompt_template": "x", "task_folder": "slow", "run_on": ["node-a"]}
+]})json";
+		ServiceFixture& a = addNode("node-a", 5);
+		ServiceFixture& b = addNode("node-b", 5);
+		for (ServiceFixture* node: {&a, &b})
+		{
+			node->taskFolder("slow", R"({"result": "slow done", "sleep": 3})");
+			node->writeHooks(hooks);
+			node->webhooks().set("workers", 1);
+		}
+		a.start();
+		// No chat transport here: the wake ends error:no_wake_handler, but where it ran is
+		// what this checks (the session itself is WakeTest's).
+		std::string first = jobIdOf(a.postHook("wake", R"({"event": "1"})"));
+		a.waitForJob(first);
+		CPPUNIT_ASSERT_EQUAL(std::string("node-a"), row(first, "node_id"));
+		b.start();
+		// Node a busy, node b idle: the next wake still waits for node a, which holds the session.
+		std::string busy = jobIdOf(b.postHook("slow", "{}"));
+		CPPUNIT_ASSERT(a.waitFor([&]() { return row(busy, "status") == "running"; }));
+		std::string second = jobIdOf(b.postHook("wake", R"({"event": "2"})"));
+		a.waitForJob(second);
+		CPPUNIT_ASSERT_EQUAL(std::string("node-a"), row(second, "node_id"));
+		CPPUNIT_ASSERT(resultTime(second, "started_at") >= resultTime(busy, "finished_at"));
+
+		a.stop(9);
+		std::string third = jobIdOf(b.postHook("wake", R"({"event": "3"})"));
+		b.waitForJob(third, Poco::Timespan(60, 0));
+		CPPUNIT_ASSERT_EQUAL(std::string("node-b"), row(third, "node_id"));
+		CPPUNIT_ASSERT(b.log().find("session wake: was held by node node-a, which is gone: a new session starts on node node-b") != std::string::npos);
+	}
+
+	void testDatabaseStoppedUnderLoadLosesNoAcceptedJob()
+	{
+		ServiceFixture& a = addNode("node-a");
+		ServiceFixture& b = addNode("node-b");
+		for (ServiceFixture* node: {&a, &b})
+		{
+			node->taskFolder("step", R"({"result": "step done", "sleep": 2, "started_log": "started.log"})");
+			node->writeHooks(R"json({"hooks": [{"id": "step", "title": "Step", "mode": "cron_task", "prompt_template": "Event {{event}}.", "task_folder": "step"}]})json");
+			node->webhooks().set("workers", 2);
+			node->start();
+		}
+		std::vector<std::string> accepted;
+		int refused = 0;
+		auto post = [&](int i) {
+			HTTPReply reply = (i % 2 ? b : a).postHook("step", "{\"event\": \"e" + std::to_string(i) + "\"}");
+			if (reply.status == 202) accepted.push_back(reply.json()->getValue<std::string>("job_id"));
+			else
+			{
+				CPPUNIT_ASSERT_EQUAL_MESSAGE(reply.body, 503, reply.status);
+				CPPUNIT_ASSERT_EQUAL(std::string("backend_unavailable"), reply.json()->getValue<std::string>("error"));
+				++refused;
+			}
+		};
+		int i = 0;
+		for (; i < 8; ++i) post(i);
+		// Jobs are running when the database stops: their results finish during the outage.
+		CPPUNIT_ASSERT(a.waitFor([&]() { return countWhere("status = 'running'") >= 2; }));
+		_db->stop();
+		Poco::Timestamp down;
+		bool keptOnDisk = false;
+		while (down.elapsed() < 10 * Poco::Timestamp::resolution())
+		{
+			post(i++);
+			keptOnDisk = keptOnDisk || Poco::File(a.stateDir() + "/unwritten-results.json").exists()
+				|| Poco::File(b.stateDir() + "/unwritten-results.json").exists();
+			Poco::Thread::sleep(100);
+		}
+		CPPUNIT_ASSERT_MESSAGE("no result finished during the outage was kept on disk", keptOnDisk);
+		_db->start();
+		for (int more = 0; more < 6; ++more)
+		{
+			CPPUNIT_ASSERT(a.waitFor([&]() { return (more % 2 ? b : a).request("GET", "/health").status == 200; }));
+			post(i++);
+		}
+		CPPUNIT_ASSERT(refused > 0);
+		for (const std::string& jobId: accepted)
+			CPPUNIT_ASSERT_EQUAL(std::string("success"), a.waitForJob(jobId, Poco::Timespan(120, 0))->getValue<std::string>("status"));
+		CPPUNIT_ASSERT(a.running() && b.running());
+		CPPUNIT_ASSERT(!Poco::File(a.stateDir() + "/unwritten-results.json").exists());
+		CPPUNIT_ASSERT(!Poco::File(b.stateDir() + "/unwritten-results.json").exists());
+		// Every accepted job ran exactly once, and nothing the 503s refused was kept.
+		CPPUNIT_ASSERT_EQUAL(static_cast<long long>(accepted.size()), countWhere("TRUE"));
+		std::string started = readIfExists(a.home() + "/workspace/cron_tasks/step/started.log")
+			+ readIfExists(b.home() + "/workspace/cron_tasks/step/started.log");
+		CPPUNIT_ASSERT_EQUAL(accepted.size(), static_cast<std::size_t>(std::count(started.begin(), started.end(), '\n')));
+	}
+
+	void testFailoverToTheNextHostOfTheDSN()
+	{
+		// Two servers stand for a primary and the standby promoted after it; the DSN
+		// names both, as with Patroni or pg_auto_failover.
+		PostgresServer standby;
+		{
+			PostgresConnection connection(standby.dsn());
+			Sygen::SchemaMigrator::migrate(connection);
+		}
+		ServiceFixture& node = addNode("node-a");
+		Poco::JSON::Object::Ptr backend = node.webhooks().getObject("backend");
+		backend->set("dsn", "host=" + _db->socketDir() + "," + standby.socketDir() + " port=" + std::to_string(_db->port()) + ","
+			+ std::to_string(standby.port()) + " dbname=postgres user=sygen target_session_attrs=read-write");
+		node.start();
+		std::string before = jobIdOf(node.postHook("quick", R"({"event": "before"})"));
+		CPPUNIT_ASSERT_EQUAL(std::string("success"), node.waitForJob(before)->getValue<std::string>("status"));
+		_db->stop();
+		// The first host is gone: the node carries on with the second, without a restart.
+		CPPUNIT_ASSERT(node.waitFor([&]() { return node.postHook("quick", R"({"event": "after"})").status == 202; }, Poco::Timespan(30, 0)));
+		PostgresConnection connection(standby.dsn());
+		CPPUNIT_ASSERT(node.waitFor([&]() {
+			return connection.query("SELECT count(*) FROM sygen_jobs WHERE status = 'success'").integer(0, 0) >= 1; }));
+		CPPUNIT_ASSERT(node.running());
+	}
+
 private:
 	static Poco::JSON::Object::Ptr ctlJSON(ServiceFixture& node, std::vector<std::string> args)
 	{
@@ -305,6 +513,26 @@ private:
 		int code = node.ctl(args, output);
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 0, code);
 		return Sygen::JSONFields::parseObject(output);
+	}
+
+	std::string row(const std::string& jobId, const std::string& column)
+	{
+		PostgresConnection connection(_db->dsn());
+		Sygen::PostgresResult result = connection.query("SELECT " + column + " FROM sygen_jobs WHERE job_id = $1", {jobId});
+		return result.rows() && !result.isNull(0, 0) ? result.text(0, 0) : std::string();
+	}
+
+	long long countWhere(const std::string& condition)
+	{
+		PostgresConnection connection(_db->dsn());
+		return connection.query("SELECT count(*) FROM sygen_jobs WHERE " + condition).integer(0, 0);
+	}
+
+	Poco::Timestamp resultTime(const std::string& jobId, const std::string& field)
+	{
+		std::string text = row(jobId, "result->>'" + field + "'");
+		CPPUNIT_ASSERT_MESSAGE(jobId + " has no " + field, !text.empty());
+		return Sygen::IsoTime::parse(text);
 	}
 
 	static std::string readIfExists(const std::string& path)

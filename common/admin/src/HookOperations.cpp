@@ -230,6 +230,10 @@ void HookOperations::validate(const Hook& hook, bool checkTaskFolderName)
 	checkHour("quiet_start", hook.quietStart);
 	checkHour("quiet_end", hook.quietEnd);
 	if (hook.maxConcurrent && *hook.maxConcurrent < 1) throw Poco::InvalidArgumentException("max_concurrent: must be at least 1");
+	for (const std::string& node: hook.runOn)
+	{
+		if (node.empty()) throw Poco::InvalidArgumentException("run_on: a node id must not be empty");
+	}
 	if (hook.provider && *hook.provider != "claude" && *hook.provider != "codex" && *hook.provider != "gemini")
 		throw Poco::InvalidArgumentException("provider: must be claude, codex or gemini, not '" + *hook.provider + "'");
 }

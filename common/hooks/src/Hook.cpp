@@ -23,7 +23,7 @@ const char* const REFERENCE_FIELDS[] = {
 };
 
 const char* const BEYOND_FIELDS[] = {
-	"hmac_tolerance_seconds", "dedupe_header", "max_concurrent"
+	"hmac_tolerance_seconds", "dedupe_header", "max_concurrent", "run_on"
 };
 
 void readCredentials(Hook& h, const Poco::JSON::Object& obj)
@@ -59,6 +59,7 @@ void readExecution(Hook& h, const Poco::JSON::Object& obj)
 	h.hmacToleranceSeconds = JSONFields::optionalInteger(obj, "hmac_tolerance_seconds");
 	h.dedupeHeader = JSONFields::optionalString(obj, "dedupe_header");
 	h.maxConcurrent = JSONFields::optionalInt(obj, "max_concurrent");
+	h.runOn = JSONFields::stringList(obj, "run_on");
 }
 
 } // namespace
@@ -127,6 +128,12 @@ Poco::JSON::Object::Ptr Hook::toJSON() const
 	if (hmacToleranceSeconds) obj->set("hmac_tolerance_seconds", static_cast<Poco::Int64>(*hmacToleranceSeconds));
 	if (dedupeHeader) obj->set("dedupe_header", *dedupeHeader);
 	if (maxConcurrent) obj->set("max_concurrent", *maxConcurrent);
+	if (!runOn.empty())
+	{
+		Poco::JSON::Array::Ptr nodes = new Poco::JSON::Array;
+		for (const std::string& node: runOn) nodes->add(node);
+		obj->set("run_on", nodes);
+	}
 	if (extra)
 	{
 		for (const std::string& name: extra->getNames())

@@ -36,6 +36,8 @@ struct NewJob
 	Poco::Timestamp receivedAt;
 	std::string deliveryId;   ///< The hook's dedupe header value; "" when none.
 	std::string retryOf;      ///< The finished job this one replays (jobs retry); "" when none.
+	std::vector<std::string> runOn;   ///< Cluster mode: the nodes that may run it (hook run_on); empty = any.
+	std::string sessionKey;   ///< Cluster mode: wake jobs follow the node holding this session; "" = none.
 };
 
 struct JobAcceptance

@@ -5,6 +5,7 @@
 #include "jobs/PostgresJobStore.h"
 #include "jobs/SchemaMigrator.h"
 #include "Sygen/Foundation/JSONFields.h"
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
 #include <Poco/Thread.h>
@@ -12,6 +13,7 @@
 #include <limits>
 #include <map>
 #include <poll.h>
+#include <sstream>
 
 namespace Sygen {
 
@@ -51,6 +53,17 @@ std::string placeholders(std::size_t rows, std::size_t width)
 		text += ")";
 	}
 	return text;
+}
+
+// run_on as jsonb text: NULL (any node) when empty.
+std::optional<std::string> nodeList(const std::vector<std::string>& nodes)
+{
+	if (nodes.empty()) return std::nullopt;
+	Poco::JSON::Array array;
+	for (const std::string& node: nodes) array.add(node);
+	std::ostringstream text;
+	array.stringify(text);
+	return text.str();
 }
 
 JobInfo jobFromRow(const PostgresResult& rows, int row)
@@ -275,15 +288,15 @@ void PostgresJobStore::writeBatchOn(PostgresConnection& connection, std::vector<
 		if (duplicate[i]) continue;
 		const NewJob& job = *batch[i]->job;
 		params.insert(params.end(), {job.jobId, job.hookId, job.dependency, std::to_string(job.maxConcurrent), job.body,
-			micros(job.receivedAt), job.retryOf});
-		binary.insert(binary.end(), {false, false, false, false, true, false, false});
+			micros(job.receivedAt), job.retryOf, nodeList(job.runOn), job.sessionKey});
+		binary.insert(binary.end(), {false, false, false, false, true, false, false, false, false});
 		batch[i]->acceptance = JobAcceptance{false, job.jobId};
 		++rows;
 	}
 	if (rows > 0)
 	{
-		connection.queryBinary("INSERT INTO sygen_jobs (job_id, hook_id, dependency, max_concurrent, body, queued_us, retry_of) VALUES "
-			+ placeholders(rows, 7), params, binary);
+		connection.queryBinary("INSERT INTO sygen_jobs (job_id, hook_id, dependency, max_concurrent, body, queued_us, retry_of, run_on, session_key) VALUES "
+			+ placeholders(rows, 9), params, binary);
 		connection.execute("NOTIFY sygen_jobs");
 	}
 	transaction.commit();
@@ -509,9 +522,16 @@ std::vector<QueuedJob> PostgresJobStore::claim(std::size_t limit)
 			"   AND e.status = 'queued' AND e.seq < j.seq))"
 			"  AND (j.max_concurrent = 0 OR (SELECT count(*) FROM sygen_jobs e WHERE e.hook_id = j.hook_id"
 			"   AND e.status IN ('claimed', 'running') AND e.node_id <> $1) < j.max_concurrent)"
+			"  AND (j.run_on IS NULL OR j.run_on ? $1)"
+			"  AND (j.session_key = '' OR NOT EXISTS (SELECT 1 FROM sygen_sessions s JOIN sygen_nodes n ON n.node_id = s.node_id"
+			"   WHERE s.session_key = j.session_key AND s.node_id <> $1))"
 			" ORDER BY j.seq LIMIT $2 FOR UPDATE SKIP LOCKED)"
-			" RETURNING seq, job_id, hook_id, dependency, queued_us, max_concurrent",
+			" RETURNING seq, job_id, hook_id, dependency, queued_us, max_concurrent, session_key",
 			{_settings.nodeId, std::to_string(limit)});
+		for (int row = 0; row < rows.rows(); ++row)
+		{
+			if (!rows.text(row, 6).empty()) holdSession(connection, rows.text(row, 6));
+		}
 		transaction.commit();
 		std::vector<std::pair<long long, QueuedJob>> claimed;
 		for (int row = 0; row < rows.rows(); ++row)
@@ -526,6 +546,17 @@ std::vector<QueuedJob> PostgresJobStore::claim(std::size_t limit)
 		for (auto& entry: claimed) jobs.push_back(entry.second);
 		return jobs;
 	});
+}
+
+void PostgresJobStore::holdSession(PostgresConnection& connection, const std::string& sessionKey)
+{
+	// Under the claim lock: no other node moves the session in between.
+	PostgresResult held = connection.query("SELECT node_id FROM sygen_sessions WHERE session_key = $1", {sessionKey});
+	std::string previous = held.rows() ? held.text(0, 0) : std::string();
+	if (!previous.empty() && previous != _settings.nodeId)
+		logger().warning("session %s was held by node %s, which is gone: a new session starts on node %s", sessionKey, previous, _settings.nodeId);
+	connection.query("INSERT INTO sygen_sessions (session_key, node_id, updated_us) VALUES ($1, $2, $3)"
+		" ON CONFLICT (session_key) DO UPDATE SET node_id = $2, updated_us = $3", {sessionKey, _settings.nodeId, micros(Poco::Timestamp())});
 }
 
 void PostgresJobStore::setWakeListener(std::function<void()> listener)

@@ -88,7 +88,9 @@ public:
 		/// Cluster dispatch: takes up to limit of the oldest runnable unclaimed jobs for
 		/// this node, in arrival order. Runnable: no earlier unfinished job of the same
 		/// dependency on another node or unclaimed, and fewer than the hook's
-		/// max_concurrent claimed or running on the other nodes. Claims are serialised
+		/// max_concurrent claimed or running on the other nodes; this node among the
+		/// hook's run_on (when set); and for a wake job, its session held by no other
+		/// live node (a claim takes the session over). Claims are serialised
 		/// cluster-wide by an advisory transaction lock, so two nodes never both take
 		/// the last free slot. Throws BackendUnavailable.
 
@@ -129,6 +131,7 @@ private:
 	void saveBacklog();
 	void maintain();
 	std::vector<JobInfo> reapDeadNodes(PostgresConnection& connection);
+	void holdSession(PostgresConnection& connection, const std::string& sessionKey);
 	void runListener();
 	void releaseClaims();
 	std::vector<JobInfo> jobsWhere(const std::string& condition, const std::vector<PostgresConnection::Param>& params) const;

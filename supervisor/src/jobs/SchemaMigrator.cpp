@@ -27,7 +27,9 @@ const char* const MIGRATIONS[] = {
 	"  started_us bigint,"
 	"  finished_us bigint,"
 	"  result jsonb,"
-	"  retry_of text NOT NULL DEFAULT '');"
+	"  retry_of text NOT NULL DEFAULT '',"
+	"  run_on jsonb,"
+	"  session_key text NOT NULL DEFAULT '');"
 	"CREATE INDEX sygen_jobs_retry_of ON sygen_jobs (retry_of) WHERE retry_of <> '';"
 	"CREATE INDEX sygen_jobs_queued ON sygen_jobs (seq) WHERE status = 'queued';"
 	"CREATE INDEX sygen_jobs_running ON sygen_jobs (node_id) WHERE status = 'running';"
@@ -42,7 +44,11 @@ const char* const MIGRATIONS[] = {
 	"  node_id text PRIMARY KEY,"
 	"  started_us bigint NOT NULL,"
 	"  heartbeat_us bigint NOT NULL,"
-	"  workers integer NOT NULL DEFAULT 0);",
+	"  workers integer NOT NULL DEFAULT 0);"
+	"CREATE TABLE sygen_sessions ("
+	"  session_key text PRIMARY KEY,"
+	"  node_id text NOT NULL,"
+	"  updated_us bigint NOT NULL);",
 	// 2: what the nodes share besides the jobs: hook definitions and their telemetry
 	// (PostgresHookStore), settings (the global token, the hooks' revision), the
 	// rate limit's counts (ClusterRateLimiter), and the nodes' ingress role.

@@ -193,6 +193,7 @@ public:
 			R"({"mode": "wake", "prompt_template": "p", "provider": "gpt"})",
 			R"({"mode": "nap", "prompt_template": "p"})",
 			R"({"mode": "wake", "prompt_template": " "})",
+			R"({"mode": "wake", "prompt_template": "p", "run_on": ["node-a", ""]})",
 		};
 		for (const char* fields: broken)
 			CPPUNIT_ASSERT_THROW_MESSAGE(fields, _ops->add("x", *object(fields)), Poco::InvalidArgumentException);
@@ -200,7 +201,8 @@ public:
 		_ops->add("named", *object(R"J({"mode": "wake", "prompt_template": "p", "auth_mode": "hmac", "hmac_secret": "s", "hmac_header": "X", "hmac_sig_regex": "(?<sig>[a-f0-9]+)"})J"));
 		CPPUNIT_ASSERT_THROW(_ops->add("look", *object(R"J({"mode": "wake", "prompt_template": "p", "auth_mode": "hmac", "hmac_secret": "s", "hmac_header": "X", "hmac_sig_regex": "(?=v1)\\(x\\)"})J")),
 			Poco::InvalidArgumentException);
-		CPPUNIT_ASSERT_EQUAL(std::size_t(1), _store->list().size());
+		_ops->add("pinned", *object(R"({"mode": "wake", "prompt_template": "p", "run_on": ["node-a"]})"));
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), _store->list().size());
 	}
 
 	void testReservedFieldsCannotBeSet()

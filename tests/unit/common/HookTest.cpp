@@ -162,6 +162,14 @@ public:
 		std::string text = JSONWriter::compact(h.toJSON());
 		CPPUNIT_ASSERT(text.find("\"dependency\":null,\"hmac_tolerance_seconds\":300,\"max_concurrent\":3}") != std::string::npos);
 		CPPUNIT_ASSERT(text.find("dedupe_header") == std::string::npos);
+		CPPUNIT_ASSERT(text.find("run_on") == std::string::npos);
+
+		Hook pinned = Hook::fromJSON(*parse(MINIMAL + ",\"run_on\":[\"node-a\",\"node-b\"]}"));
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), pinned.runOn.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("node-b"), pinned.runOn[1]);
+		CPPUNIT_ASSERT(JSONWriter::compact(pinned.toJSON()).find("\"run_on\":[\"node-a\",\"node-b\"]") != std::string::npos);
+		CPPUNIT_ASSERT(Hook::isField("run_on"));
+		CPPUNIT_ASSERT_THROW(Hook::fromJSON(*parse(MINIMAL + ",\"run_on\":\"node-a\"}")), Poco::Exception);
 	}
 
 	void testUnknownKeysRoundTripInOrderAfterKnownFields()

@@ -53,6 +53,7 @@ struct Hook
 	std::optional<long long> hmacToleranceSeconds;
 	std::optional<std::string> dedupeHeader;
 	std::optional<int> maxConcurrent;
+	std::vector<std::string> runOn;   ///< Cluster mode: the node ids that may run its jobs; empty = any.
 
 	Poco::JSON::Object::Ptr extra;    ///< Unknown keys, kept on rewrite. May be null.
 
