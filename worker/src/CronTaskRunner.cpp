@@ -4,12 +4,10 @@
 
 #include "CronTaskRunner.h"
 #include "Sygen/Protocol/JobStatus.h"
-#include "ClaudeCommand.h"
 #include "CliLauncher.h"
-#include "CodexCommand.h"
+#include "CliProviders.h"
 #include "CronTaskPrompt.h"
 #include "DependencyLock.h"
-#include "GeminiCommand.h"
 #include "OutputParser.h"
 #include "QuietHours.h"
 #include "TaskFolderResolver.h"
@@ -80,10 +78,7 @@ JobOutcome CronTaskRunner::execute(const WorkOrder& order, const std::string& fo
 
 CliCommand CronTaskRunner::command(const ExecutionConfig& config, const std::string& prompt)
 {
-	std::string provider = config.commandProvider();
-	if (provider == "codex") return CodexCommand::build(config, prompt);
-	if (provider == "gemini") return GeminiCommand::build(config, prompt);
-	return ClaudeCommand::build(config, prompt);
+	return config.cliProvider().command(config, prompt);
 }
 
 JobOutcome CronTaskRunner::runCli(const WorkOrder& order, const CliCommand& command, const std::string& folder) const
@@ -99,7 +94,7 @@ JobOutcome CronTaskRunner::runCli(const WorkOrder& order, const CliCommand& comm
 		return {JobStatus::ERROR_TIMEOUT, "[Webhook cron_task timed out after " + std::to_string(_settings.cliTimeoutSeconds) + "s]"};
 	}
 	int code = outcome.status.code();
-	std::string text = OutputParser::parse(command.provider, outcome.stdoutText, outcome.stderrTail, code);
+	std::string text = CliProviders::find(command.provider).parseOutput(outcome.stdoutText, outcome.stderrTail, code);
 	if (outcome.status.success()) return {JobStatus::SUCCESS, text};
 	_logger.warning("job %s: %s ended with %s; stderr tail: %s", order.jobId, command.provider,
 		outcome.status.toString(), logTail(outcome.stderrTail));

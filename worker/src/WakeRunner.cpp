@@ -6,13 +6,11 @@
 #include "Sygen/Protocol/JobStatus.h"
 #include "DependencyLock.h"
 #include "CliLauncher.h"
-#include "OutputParser.h"
+#include "CliProviders.h"
 #include "ReplyDeliverer.h"
 #include "QuietHours.h"
-#include "SessionIdParser.h"
 #include "SessionStore.h"
 #include "TimeZone.h"
-#include "WakeCommand.h"
 #include "Sygen/Protocol/DeliveryMessage.h"
 #include "Sygen/Foundation/LogFields.h"
 #include "Sygen/Foundation/Logging.h"
@@ -126,16 +124,17 @@ std::optional<std::string> WakeRunner::runChat(const WorkOrder& order, const Exe
 {
 	DependencyLock lock(_settings.stateDir + "/locks", chat.lockName);
 	SessionStore sessions(_settings.stateDir + "/sessions.json", _clock);
-	const std::string provider = config.commandProvider();
+	const CliProvider& cli = config.cliProvider();
+	const std::string provider = cli.name();
 	std::optional<std::string> session = sessions.get(chat.key, provider);
 
-	Turn turn = runTurn(WakeCommand::build(config, order.prompt, session.value_or("")), workspace);
+	Turn turn = runTurn(cli.wakeCommand(config, order.prompt, session.value_or("")), workspace);
 	if (!turn.ok && session && turn.unknownSession)
 	{
 		log(Poco::Message::PRIO_WARNING, order, "wake: " + provider + " no longer knows session " + *session
 			+ " of " + chat.key + "; starting a new one");
 		sessions.forget(chat.key, provider);
-		turn = runTurn(WakeCommand::build(config, order.prompt, ""), workspace);
+		turn = runTurn(cli.wakeCommand(config, order.prompt, ""), workspace);
 	}
 	if (!turn.ok)
 	{
@@ -190,6 +189,7 @@ WakeRunner::Turn WakeRunner::runTurn(const CliCommand& command, const std::strin
 		return turn;
 	}
 	const CliOutcome& outcome = launch.outcome;
+	const CliProvider& cli = CliProviders::find(command.provider);
 	if (outcome.timedOut)
 	{
 		turn.failure = command.provider + " timed out after " + std::to_string(_settings.cliTimeoutSeconds) + "s; stderr: " + tail(outcome.stderrTail);
@@ -197,13 +197,13 @@ WakeRunner::Turn WakeRunner::runTurn(const CliCommand& command, const std::strin
 	}
 	if (!outcome.status.success())
 	{
-		turn.unknownSession = SessionIdParser::isUnknownSession(command.provider, outcome.stdoutText, outcome.stderrTail);
+		turn.unknownSession = cli.isUnknownSession(outcome.stdoutText, outcome.stderrTail);
 		turn.failure = command.provider + " ended with " + outcome.status.toString() + "; stderr: " + tail(outcome.stderrTail);
 		return turn;
 	}
 	turn.ok = true;
-	turn.reply = OutputParser::parse(command.provider, outcome.stdoutText, outcome.stderrTail, outcome.status.code());
-	turn.sessionId = SessionIdParser::parse(command.provider, outcome.stdoutText, outcome.stderrTail);
+	turn.reply = cli.parseOutput(outcome.stdoutText, outcome.stderrTail, outcome.status.code());
+	turn.sessionId = cli.sessionId(outcome.stdoutText, outcome.stderrTail);
 	return turn;
 }
 

@@ -5,6 +5,7 @@
 #include "Sygen/Admin/HookOperations.h"
 #include "Sygen/Auth/HMACDigest.h"
 #include "Sygen/Hooks/HookIdSanitizer.h"
+#include "Sygen/Hooks/ProviderNames.h"
 #include "Sygen/Admin/HookPreset.h"
 #include "Sygen/Foundation/JSONFields.h"
 #include "Sygen/Auth/StandardWebhooksAuthenticator.h"
@@ -225,8 +226,8 @@ void HookOperations::validate(const Hook& hook, bool checkTaskFolderName)
 	checkHour("quiet_start", hook.quietStart);
 	checkHour("quiet_end", hook.quietEnd);
 	if (hook.maxConcurrent && *hook.maxConcurrent < 1) throw Poco::InvalidArgumentException("max_concurrent: must be at least 1");
-	if (hook.provider && *hook.provider != "claude" && *hook.provider != "codex" && *hook.provider != "gemini")
-		throw Poco::InvalidArgumentException("provider: must be claude, codex or gemini, not '" + *hook.provider + "'");
+	if (hook.provider && !ProviderNames::isKnown(*hook.provider))
+		throw Poco::InvalidArgumentException("provider: must be " + ProviderNames::listed() + ", not '" + *hook.provider + "'");
 }
 
 std::string HookOperations::newStandardWebhooksSecret()

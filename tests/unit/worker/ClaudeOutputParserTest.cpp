@@ -2,11 +2,11 @@
 // ClaudeOutputParserTest.cpp
 //
 
-#include "ClaudeOutputParser.h"
+#include "ClaudeProvider.h"
 #include "WorkerTestSupport.h"
 #include <cppunit/extensions/HelperMacros.h>
 
-using Sygen::ClaudeOutputParser;
+using Sygen::ClaudeProvider;
 
 class ClaudeOutputParserTest: public CppUnit::TestFixture
 {
@@ -23,20 +23,20 @@ public:
 	void testNotLoggedInSampleGivesItsResultText()
 	{
 		std::string sample = Sygen::Test::sampleFile("claude-not-logged-in.stdout.json");
-		CPPUNIT_ASSERT_EQUAL(std::string("Not logged in \xC2\xB7 Please run /login"), ClaudeOutputParser::parse(sample));
+		CPPUNIT_ASSERT_EQUAL(std::string("Not logged in \xC2\xB7 Please run /login"), ClaudeProvider::parse(sample));
 	}
 
 	void testSuccessObjectGivesResult()
 	{
 		CPPUNIT_ASSERT_EQUAL(std::string("Report sent.\n\nAll good."),
-			ClaudeOutputParser::parse("{\"type\":\"result\",\"is_error\":false,\"result\":\"  Report sent.\\n\\nAll good.\\n\"}\n"));
+			ClaudeProvider::parse("{\"type\":\"result\",\"is_error\":false,\"result\":\"  Report sent.\\n\\nAll good.\\n\"}\n"));
 	}
 
 	void testMissingOrNullResultIsEmpty()
 	{
-		CPPUNIT_ASSERT_EQUAL(std::string(), ClaudeOutputParser::parse("{\"type\":\"result\"}"));
-		CPPUNIT_ASSERT_EQUAL(std::string(), ClaudeOutputParser::parse("{\"result\":null}"));
-		CPPUNIT_ASSERT_EQUAL(std::string(), ClaudeOutputParser::parse(""));
+		CPPUNIT_ASSERT_EQUAL(std::string(), ClaudeProvider::parse("{\"type\":\"result\"}"));
+		CPPUNIT_ASSERT_EQUAL(std::string(), ClaudeProvider::parse("{\"result\":null}"));
+		CPPUNIT_ASSERT_EQUAL(std::string(), ClaudeProvider::parse(""));
 	}
 
 	void testTextThatIsNotJsonIsCutTo2000Characters()
@@ -44,22 +44,22 @@ public:
 		std::string e = "\xC3\xA9";
 		std::string raw;
 		for (int i = 0; i < 2500; ++i) raw += e;
-		std::string parsed = ClaudeOutputParser::parse("\n" + raw + "\n");
+		std::string parsed = ClaudeProvider::parse("\n" + raw + "\n");
 		CPPUNIT_ASSERT_EQUAL(size_t(4000), parsed.size());
-		CPPUNIT_ASSERT_EQUAL(std::string("Error: boom"), ClaudeOutputParser::parse("Error: boom\n"));
-		CPPUNIT_ASSERT_EQUAL(std::string("[1,2]"), ClaudeOutputParser::parse("[1,2]"));
+		CPPUNIT_ASSERT_EQUAL(std::string("Error: boom"), ClaudeProvider::parse("Error: boom\n"));
+		CPPUNIT_ASSERT_EQUAL(std::string("[1,2]"), ClaudeProvider::parse("[1,2]"));
 	}
 
 	void testInvalidUtf8IsReplacedBeforeParsing()
 	{
-		CPPUNIT_ASSERT_EQUAL(std::string("a\xEF\xBF\xBD" "b"), ClaudeOutputParser::parse("{\"result\":\"a\xFF" "b\"}"));
+		CPPUNIT_ASSERT_EQUAL(std::string("a\xEF\xBF\xBD" "b"), ClaudeProvider::parse("{\"result\":\"a\xFF" "b\"}"));
 	}
 
 	void testAbsurdlyDeepOutputIsRawTextNotACrash()
 	{
 		// Deep enough to exhaust a recursive parser's stack; the result is the raw text, cut.
 		std::string deep = "{\"result\": " + std::string(200000, '[') + std::string(200000, ']') + "}";
-		std::string parsed = ClaudeOutputParser::parse(deep);
+		std::string parsed = ClaudeProvider::parse(deep);
 		CPPUNIT_ASSERT_EQUAL(std::string("{\"result\": ") + std::string(2000 - 11, '['), parsed);
 	}
 };

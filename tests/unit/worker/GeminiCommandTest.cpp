@@ -2,12 +2,12 @@
 // GeminiCommandTest.cpp
 //
 
-#include "GeminiCommand.h"
+#include "GeminiProvider.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::CliCommand;
 using Sygen::ExecutionConfig;
-using Sygen::GeminiCommand;
+using Sygen::GeminiProvider;
 
 class GeminiCommandTest: public CppUnit::TestFixture
 {
@@ -25,7 +25,7 @@ public:
 		c.model = "flash";
 		c.permissionMode = "bypassPermissions";
 		c.cliParameters = {"--sandbox"};
-		CliCommand cmd = GeminiCommand::build(c, "the prompt");
+		CliCommand cmd = GeminiProvider().command(c, "the prompt");
 		std::vector<std::string> expected = {"gemini", "-p", "", "--output-format", "json", "--include-directories", ".",
 			"--model", "flash", "--approval-mode", "yolo", "--sandbox"};
 		CPPUNIT_ASSERT(expected == cmd.argv);
@@ -36,7 +36,7 @@ public:
 	{
 		ExecutionConfig c;
 		c.permissionMode = "default";
-		CliCommand cmd = GeminiCommand::build(c, "p");
+		CliCommand cmd = GeminiProvider().command(c, "p");
 		std::vector<std::string> expected = {"gemini", "-p", "", "--output-format", "json", "--include-directories", "."};
 		CPPUNIT_ASSERT(expected == cmd.argv);
 	}
@@ -45,10 +45,10 @@ public:
 	{
 		ExecutionConfig c;
 		c.permissionMode = "bypassPermissions";
-		CliCommand bypass = GeminiCommand::build(c, "p");
+		CliCommand bypass = GeminiProvider().command(c, "p");
 		CPPUNIT_ASSERT(bypass.environment == std::vector<std::string>{"GEMINI_CLI_TRUST_WORKSPACE=true"});
 		c.permissionMode = "default";
-		CPPUNIT_ASSERT(GeminiCommand::build(c, "p").environment.empty());
+		CPPUNIT_ASSERT(GeminiProvider().command(c, "p").environment.empty());
 	}
 };
 

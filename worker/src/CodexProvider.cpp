@@ -1,15 +1,59 @@
 //
-// CodexOutputParser.cpp
+// CodexProvider.cpp
 //
 
-#include "CodexOutputParser.h"
+#include "CodexProvider.h"
 #include "OutputParser.h"
 #include <Poco/JSON/Array.h>
 #include <sstream>
 
 namespace Sygen {
 
-std::string CodexOutputParser::parse(const std::string& stdoutBytes)
+std::string CodexProvider::name() const
+{
+	return "codex";
+}
+
+CliCommand CodexProvider::command(const ExecutionConfig& config, const std::string& prompt) const
+{
+	CliCommand c;
+	c.provider = name();
+	c.argv = {"codex", "exec", "--json", "--color", "never", "--skip-git-repo-check"};
+	if (config.permissionMode == "bypassPermissions")
+	{
+		c.argv.push_back("--dangerously-bypass-approvals-and-sandbox");
+	}
+	else
+	{
+		c.argv.push_back("--sandbox");
+		c.argv.push_back("workspace-write");
+	}
+	c.argv.push_back("--model");
+	c.argv.push_back(config.model);
+	if (!config.reasoningEffort.empty() && config.reasoningEffort != "medium")
+	{
+		c.argv.push_back("-c");
+		c.argv.push_back("model_reasoning_effort=" + config.reasoningEffort);
+	}
+	c.argv.insert(c.argv.end(), config.cliParameters.begin(), config.cliParameters.end());
+	c.argv.push_back("--");
+	c.argv.push_back(prompt);
+	return c;
+}
+
+CliCommand CodexProvider::wakeCommand(const ExecutionConfig& config, const std::string& prompt, const std::string& sessionId) const
+{
+	CliCommand c = command(config, prompt);
+	if (!sessionId.empty()) c.argv.insert(c.promptSeparator(), {"resume", sessionId});
+	return c;
+}
+
+std::string CodexProvider::parseOutput(const std::string& stdoutBytes, const std::string&, int) const
+{
+	return parse(stdoutBytes);
+}
+
+std::string CodexProvider::parse(const std::string& stdoutBytes)
 {
 	std::string text = OutputParser::clean(stdoutBytes);
 	std::vector<std::string> texts;
@@ -51,7 +95,7 @@ std::string CodexOutputParser::parse(const std::string& stdoutBytes)
 	return OutputParser::trim(joined);
 }
 
-void CodexOutputParser::collectMessage(const Poco::JSON::Object& event, std::vector<std::string>& texts)
+void CodexProvider::collectMessage(const Poco::JSON::Object& event, std::vector<std::string>& texts)
 {
 	if (event.optValue<std::string>("role", "") != "assistant") return;
 	if (!event.has("content")) return;
@@ -72,10 +116,32 @@ void CodexOutputParser::collectMessage(const Poco::JSON::Object& event, std::vec
 	}
 }
 
-bool CodexOutputParser::isToolItem(const std::string& type)
+bool CodexProvider::isToolItem(const std::string& type)
 {
 	return type == "command_execution" || type == "file_change" || type == "web_search"
 		|| type == "todo_list" || type == "mcp_tool_call";
+}
+
+std::string CodexProvider::sessionId(const std::string& stdoutBytes, const std::string&) const
+{
+	std::istringstream lines(stdoutBytes);
+	std::string line;
+	while (std::getline(lines, line))
+	{
+		Poco::Dynamic::Var event = OutputParser::parseJson(line);
+		if (OutputParser::stringField(event, "type") == "thread.started") return OutputParser::stringField(event, "thread_id");
+	}
+	return "";
+}
+
+bool CodexProvider::isUnknownSession(const std::string& stdoutBytes, const std::string& stderrBytes) const
+{
+	return OutputParser::containsIgnoringCase(stdoutBytes + "\n" + stderrBytes, "no rollout found");
+}
+
+bool CodexProvider::isModelValid(const std::string& model) const
+{
+	return !model.empty();
 }
 
 } // namespace Sygen
