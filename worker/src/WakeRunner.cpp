@@ -5,20 +5,15 @@
 #include "WakeRunner.h"
 #include "Sygen/Protocol/JobStatus.h"
 #include "DependencyLock.h"
+#include "JobPipeline.h"
 #include "CliLauncher.h"
 #include "CliProviders.h"
 #include "ReplyDeliverer.h"
-#include "QuietHours.h"
 #include "SessionStore.h"
-#include "TimeZone.h"
 #include "Sygen/Protocol/DeliveryMessage.h"
 #include "Sygen/Foundation/LogFields.h"
 #include "Sygen/Foundation/Logging.h"
 #include <Poco/File.h>
-#include <algorithm>
-#include <cerrno>
-#include <cstdlib>
-#include <memory>
 
 namespace Sygen {
 
@@ -38,11 +33,6 @@ WakeRunner::WakeRunner(const WorkerSettings& settings, const Clock& clock, const
 	_retry(retry),
 	_logger(Poco::Logger::get("Sygen.WakeRunner"))
 {
-}
-
-std::string WakeRunner::workspaceDir(const std::string& home)
-{
-	return home + "/workspace";
 }
 
 std::vector<WakeRunner::Chat> WakeRunner::chats() const
@@ -67,34 +57,28 @@ void WakeRunner::log(Poco::Message::Priority prio, const WorkOrder& order, const
 
 JobOutcome WakeRunner::run(const WorkOrder& order) const
 {
-	const JobSpec& hook = order.spec;
 	if (!_settings.delivery.telegramConfigured() && !_settings.delivery.matrixConfigured())
 	{
 		log(Poco::Message::PRIO_WARNING, order, "wake: no transport configured (telegram_token, webhooks.matrix)");
 		return {JobStatus::ERROR_NO_WAKE_HANDLER, "", true};
 	}
-	std::unique_ptr<DependencyLock> dependency;
-	if (hook.dependency && !hook.dependency->empty())
-	{
-		dependency = std::make_unique<DependencyLock>(_settings.stateDir + "/locks", *hook.dependency);
-	}
-	QuietHours quiet(hook.quietStart, hook.quietEnd);
-	if (quiet.isQuiet(_clock.now(), TimeZone::resolve(_settings.userTimezone))) return {JobStatus::SKIPPED_QUIET_HOURS, "", true};
+	JobPipeline::FolderGate workspace = [this, &order](const JobSpec&) {
+		const std::string& path = _settings.paths.workspaceDir;
+		Poco::File folder(path);
+		if (folder.exists() && folder.isDirectory()) return JobPipeline::Folder{"", path};
+		log(Poco::Message::PRIO_ERROR, order, "wake: workspace " + path + " is missing");
+		return JobPipeline::Folder{JobStatus::ERROR_FOLDER_MISSING, ""};
+	};
+	JobOutcome outcome = JobPipeline(_settings, _clock).run(order, workspace, [&](const std::string& path, const ExecutionConfig& config) {
+		return runChats(order, config, path);
+	});
+	// Replies went to the chats: a wake result is never broadcast again.
+	outcome.delivered = true;
+	return outcome;
+}
 
-	const std::string workspace = workspaceDir(_settings.home);
-	Poco::File folder(workspace);
-	if (!folder.exists() || !folder.isDirectory())
-	{
-		log(Poco::Message::PRIO_ERROR, order, "wake: workspace " + workspace + " is missing");
-		return {JobStatus::ERROR_FOLDER_MISSING, "", true};
-	}
-	ExecutionConfig config = ExecutionConfig::resolve(hook, _settings);
-	if (!config.isModelValid())
-	{
-		log(Poco::Message::PRIO_WARNING, order, "wake: model \"" + config.model + "\" is not valid for provider " + config.provider);
-		return {JobStatus::ERROR_INVALID_MODEL, "", true};
-	}
-
+JobOutcome WakeRunner::runChats(const WorkOrder& order, const ExecutionConfig& config, const std::string& workspace) const
+{
 	std::vector<std::string> replies;
 	for (const Chat& chat: chats())
 	{
@@ -113,17 +97,17 @@ JobOutcome WakeRunner::run(const WorkOrder& order) const
 		}
 		if (reply) replies.push_back(*reply);
 	}
-	if (replies.empty()) return {JobStatus::ERROR_NO_RESPONSE, "", true};
+	if (replies.empty()) return {JobStatus::ERROR_NO_RESPONSE, ""};
 	std::string text;
 	for (const std::string& reply: replies) text += (text.empty() ? "" : "\n\n") + reply;
-	return {JobStatus::SUCCESS, text, true};
+	return {JobStatus::SUCCESS, text};
 }
 
 std::optional<std::string> WakeRunner::runChat(const WorkOrder& order, const ExecutionConfig& config,
 	const Chat& chat, const std::string& workspace) const
 {
-	DependencyLock lock(_settings.stateDir + "/locks", chat.lockName);
-	SessionStore sessions(_settings.stateDir + "/sessions.json", _clock);
+	DependencyLock lock(JobPipeline(_settings, _clock).locksDir(), chat.lockName);
+	SessionStore sessions(_settings.paths.stateDir + "/sessions.json", _clock);
 	const CliProvider& cli = config.cliProvider();
 	const std::string provider = cli.name();
 	std::optional<std::string> session = sessions.get(chat.key, provider);

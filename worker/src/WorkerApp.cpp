@@ -85,8 +85,7 @@ WorkerApp::HandlerFactory WorkerApp::defaultHandlerFactory()
 WorkerSettings WorkerApp::settingsFrom(const Config& config)
 {
 	WorkerSettings s;
-	s.home = config.paths.home;
-	s.stateDir = config.paths.stateDir;
+	s.paths = config.paths;
 	s.provider = config.provider;
 	s.model = config.model;
 	s.reasoningEffort = config.reasoningEffort;

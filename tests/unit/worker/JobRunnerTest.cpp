@@ -277,7 +277,7 @@ public:
 		hook.dependency = std::string("db");
 		hook.quietStart = 0;
 		hook.quietEnd = 23;
-		LockObservingClock clock(_f->settings.stateDir + "/locks/db.lock", MORNING);
+		LockObservingClock clock(_f->settings.paths.stateDir + "/locks/db.lock", MORNING);
 		WebhookResult r = JobRunner(_f->settings, clock).run(CronFixture::order(hook));
 		CPPUNIT_ASSERT_EQUAL(std::string("skipped:quiet_hours"), r.status);
 		// started_at, the quiet-hours check (under the lock), finished_at.
@@ -288,7 +288,7 @@ public:
 	{
 		Hook hook = CronFixture::cronHook("report");
 		hook.dependency = std::string("nightly/db");
-		std::string lock = _f->settings.stateDir + "/locks/" + DependencyLock::fileName("nightly/db");
+		std::string lock = _f->settings.paths.stateDir + "/locks/" + DependencyLock::fileName("nightly/db");
 		_f->control("report", "{\"probe_lock\":\"" + lock + "\"}");
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), run(hook).status);
 		CPPUNIT_ASSERT(_f->record("report")->getValue<bool>("lock_held"));
