@@ -10,11 +10,9 @@
 //
 
 #include "FuzzSupport.h"
-#include "ClaudeProvider.h"
 #include "CliProviders.h"
 #include "OutputParser.h"
 
-using Sygen::ClaudeProvider;
 using Sygen::CliProviders;
 using Sygen::OutputParser;
 
@@ -27,7 +25,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
 	std::string out(reinterpret_cast<const char*>(data), size);
-	std::string text = ClaudeProvider::parse(out);
+	std::string text = CliProviders::find("claude").parseOutput(out, "", 0);
 	if (CliProviders::find("claude").parseOutput(out, "", 1) != text) Sygen::Fuzz::fail("CliProviders::find(claude).parseOutput differs");
 	if (OutputParser::parseJson(out).isEmpty() && !Sygen::Fuzz::isValidUtf8(text))
 		Sygen::Fuzz::fail("fallback text is not valid UTF-8");

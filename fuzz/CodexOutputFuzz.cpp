@@ -8,10 +8,8 @@
 //
 
 #include "FuzzSupport.h"
-#include "CodexProvider.h"
 #include "CliProviders.h"
 
-using Sygen::CodexProvider;
 using Sygen::CliProviders;
 
 extern "C" int LLVMFuzzerInitialize(int*, char***)
@@ -23,7 +21,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
 	std::string out(reinterpret_cast<const char*>(data), size);
-	std::string text = CodexProvider::parse(out);
+	std::string text = CliProviders::find("codex").parseOutput(out, "", 0);
 	if (CliProviders::find("codex").parseOutput(out, "", 0) != text) Sygen::Fuzz::fail("CliProviders::find(codex).parseOutput differs");
 	return 0;
 }

@@ -1,8 +1,11 @@
 //
 // ClaudeProvider.cpp
 //
+// Claude Code (claude 2.1), see docs/CLI-NOTES.md. The class is private to this file: the
+// worker reaches it through CliProviders, whose table lists claudeProvider().
+//
 
-#include "ClaudeProvider.h"
+#include "CliProviders.h"
 #include "OutputParser.h"
 #include <Poco/JSON/Object.h>
 #include <algorithm>
@@ -11,71 +14,81 @@ namespace Sygen {
 
 namespace {
 
-bool startsWith(const std::string& s, const std::string& prefix)
+class ClaudeProvider: public CliProvider
+	/// Also runs any provider name the table does not know (CliProviders::find).
 {
-	return s.size() > prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
-}
+public:
+	std::string name() const override
+		/// "claude"
+	{
+		return "claude";
+	}
+
+	CliCommand command(const ExecutionConfig& config, const std::string& prompt) const override
+		/// claude -p --output-format json --model <m> --permission-mode <pm>
+		/// --no-session-persistence <cli_parameters…> -- <prompt>; stdin /dev/null.
+	{
+		CliCommand c;
+		c.provider = name();
+		c.argv = {"claude", "-p", "--output-format", "json", "--model", config.model,
+			"--permission-mode", config.permissionMode, "--no-session-persistence"};
+		appendPrompt(c, config, prompt);
+		return c;
+	}
+
+	CliCommand wakeCommand(const ExecutionConfig& config, const std::string& prompt,
+		const std::string& sessionId) const override
+		/// command() without its own --no-session-persistence (a session that is not
+		/// saved cannot be resumed); "--resume <id>" before the "--" separator.
+	{
+		CliCommand c = command(config, prompt);
+		// Only the builder's own flag, which comes before the hook's cli_parameters.
+		auto flag = std::find(c.argv.begin(), c.promptSeparator(), std::string("--no-session-persistence"));
+		if (flag != c.promptSeparator()) c.argv.erase(flag);
+		if (!sessionId.empty()) c.argv.insert(c.promptSeparator(), {"--resume", sessionId});
+		return c;
+	}
+
+	std::string parseOutput(const std::string& stdoutBytes, const std::string&, int) const override
+		/// The "result" field of the JSON object claude prints with
+		/// --output-format json (also when "is_error" is true; missing or null: "").
+		/// Output that is not a JSON object: the cleaned text cut to 2000 characters.
+	{
+		std::string text = OutputParser::clean(stdoutBytes);
+		Poco::Dynamic::Var json = OutputParser::parseJson(text);
+		if (json.type() == typeid(Poco::JSON::Object::Ptr))
+		{
+			Poco::JSON::Object::Ptr obj = json.extract<Poco::JSON::Object::Ptr>();
+			return obj->has("result") ? OutputParser::trim(OutputParser::textOf(obj->get("result"))) : "";
+		}
+		return OutputParser::firstCharacters(text, OutputParser::RAW_TEXT_LIMIT);
+	}
+
+	std::string sessionId(const std::string& stdoutBytes, const std::string&) const override
+		/// "session_id" of the JSON result object on stdout.
+	{
+		return OutputParser::sessionIdOfObject(stdoutBytes);
+	}
+
+	bool isUnknownSession(const std::string& stdoutBytes, const std::string& stderrBytes) const override
+		/// "No conversation found with session ID" in either stream.
+	{
+		return OutputParser::containsIgnoringCase(stdoutBytes + "\n" + stderrBytes, "No conversation found with session ID");
+	}
+
+	bool isModelValid(const std::string& model) const override
+		/// haiku, sonnet, opus or "claude-…".
+	{
+		return model == "haiku" || model == "sonnet" || model == "opus" || hasPrefix(model, "claude-");
+	}
+};
 
 } // namespace
 
-std::string ClaudeProvider::name() const
+const CliProvider& claudeProvider()
 {
-	return "claude";
-}
-
-CliCommand ClaudeProvider::command(const ExecutionConfig& config, const std::string& prompt) const
-{
-	CliCommand c;
-	c.provider = name();
-	c.argv = {"claude", "-p", "--output-format", "json", "--model", config.model,
-		"--permission-mode", config.permissionMode, "--no-session-persistence"};
-	c.argv.insert(c.argv.end(), config.cliParameters.begin(), config.cliParameters.end());
-	// "--" keeps a prompt that starts with '-' from being read as an option.
-	c.argv.push_back("--");
-	c.argv.push_back(prompt);
-	return c;
-}
-
-CliCommand ClaudeProvider::wakeCommand(const ExecutionConfig& config, const std::string& prompt, const std::string& sessionId) const
-{
-	CliCommand c = command(config, prompt);
-	// Only the builder's own flag, which comes before the hook's cli_parameters.
-	auto flag = std::find(c.argv.begin(), c.promptSeparator(), std::string("--no-session-persistence"));
-	if (flag != c.promptSeparator()) c.argv.erase(flag);
-	if (!sessionId.empty()) c.argv.insert(c.promptSeparator(), {"--resume", sessionId});
-	return c;
-}
-
-std::string ClaudeProvider::parseOutput(const std::string& stdoutBytes, const std::string&, int) const
-{
-	return parse(stdoutBytes);
-}
-
-std::string ClaudeProvider::parse(const std::string& stdoutBytes)
-{
-	std::string text = OutputParser::clean(stdoutBytes);
-	Poco::Dynamic::Var json = OutputParser::parseJson(text);
-	if (json.type() == typeid(Poco::JSON::Object::Ptr))
-	{
-		Poco::JSON::Object::Ptr obj = json.extract<Poco::JSON::Object::Ptr>();
-		return obj->has("result") ? OutputParser::trim(OutputParser::textOf(obj->get("result"))) : "";
-	}
-	return OutputParser::firstCharacters(text, OutputParser::RAW_TEXT_LIMIT);
-}
-
-std::string ClaudeProvider::sessionId(const std::string& stdoutBytes, const std::string&) const
-{
-	return OutputParser::sessionIdOfObject(stdoutBytes);
-}
-
-bool ClaudeProvider::isUnknownSession(const std::string& stdoutBytes, const std::string& stderrBytes) const
-{
-	return OutputParser::containsIgnoringCase(stdoutBytes + "\n" + stderrBytes, "No conversation found with session ID");
-}
-
-bool ClaudeProvider::isModelValid(const std::string& model) const
-{
-	return model == "haiku" || model == "sonnet" || model == "opus" || startsWith(model, "claude-");
+	static const ClaudeProvider provider;
+	return provider;
 }
 
 } // namespace Sygen

@@ -20,8 +20,6 @@ class CliProvider
 	/// Implementations hold no state; thread-safe.
 {
 public:
-	virtual ~CliProvider() = default;
-
 	virtual std::string name() const = 0;
 		/// The provider's name in config.json and hooks, also the program looked up
 		/// on the PATH and the suffix of error:cli_not_found_<name>.
@@ -50,6 +48,16 @@ public:
 	virtual bool searchesNvm() const;
 		/// Whether the CLI is also looked for in the newest ~/.nvm/versions/node/*/bin
 		/// of the CLI's user and of the worker (CliLauncher). False by default.
+
+	virtual ~CliProvider() = default;
+
+protected:
+	static void appendPrompt(CliCommand& command, const ExecutionConfig& config, const std::string& prompt);
+		/// Appends the hook's cli_parameters, then "--" and the prompt as the last
+		/// argument ("--" keeps a prompt that starts with '-' from being read as an option).
+
+	static bool hasPrefix(const std::string& s, const std::string& prefix);
+		/// True when s starts with prefix and is longer (for model families: "claude-…").
 };
 
 } // namespace Sygen

@@ -3,36 +3,28 @@
 //
 
 #include "CliProviders.h"
-#include "ClaudeProvider.h"
-#include "CodexProvider.h"
-#include "GeminiProvider.h"
-#include <memory>
 
 namespace Sygen {
 
+// Each defined in its own <Name>Provider.cpp.
+const CliProvider& claudeProvider();
+const CliProvider& codexProvider();
+const CliProvider& geminiProvider();
+
 namespace {
 
-using Table = std::vector<std::unique_ptr<const CliProvider>>;
-
-const Table& table()
+const std::vector<const CliProvider*>& table()
 {
 	// The first entry is the fallback for unknown names.
-	static const Table providers = [] {
-		Table t;
-		t.emplace_back(new ClaudeProvider);
-		t.emplace_back(new CodexProvider);
-		t.emplace_back(new GeminiProvider);
-		return t;
-	}();
+	static const std::vector<const CliProvider*> providers = {
+		&claudeProvider(),
+		&codexProvider(),
+		&geminiProvider(),
+	};
 	return providers;
 }
 
 } // namespace
-
-bool CliProvider::searchesNvm() const
-{
-	return false;
-}
 
 const CliProvider& CliProviders::find(const std::string& name)
 {
@@ -42,9 +34,9 @@ const CliProvider& CliProviders::find(const std::string& name)
 
 const CliProvider* CliProviders::lookup(const std::string& name)
 {
-	for (const auto& provider: table())
+	for (const CliProvider* provider: table())
 	{
-		if (provider->name() == name) return provider.get();
+		if (provider->name() == name) return provider;
 	}
 	return nullptr;
 }
@@ -52,7 +44,7 @@ const CliProvider* CliProviders::lookup(const std::string& name)
 std::vector<std::string> CliProviders::names()
 {
 	std::vector<std::string> out;
-	for (const auto& provider: table()) out.push_back(provider->name());
+	for (const CliProvider* provider: table()) out.push_back(provider->name());
 	return out;
 }
 

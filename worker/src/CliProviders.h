@@ -4,9 +4,10 @@
 // Library: Sygen/worker
 //
 // The table of CLI providers: the one place that maps a provider name onto its
-// CliProvider. A new CLI is one new CliProvider subclass and one line in the
-// table (CliProviders.cpp); ProviderNames (the hook validation of the admin
-// library) lists the same names, which CliProvidersTest checks.
+// CliProvider. Each provider is a class private to its own file
+// (ClaudeProvider.cpp, ...), listed in the table in CliProviders.cpp;
+// ProviderNames (the hook validation of the admin library) lists the same names,
+// which CliProvidersTest checks.
 //
 
 #ifndef Sygen_CliProviders_INCLUDED

@@ -85,12 +85,11 @@ WorkerApp::HandlerFactory WorkerApp::defaultHandlerFactory()
 WorkerSettings WorkerApp::settingsFrom(const Config& config)
 {
 	WorkerSettings s;
-	s.paths = config.paths;
+	s.cliTimeoutSeconds = static_cast<int>(config.cliTimeout + 0.999);
 	s.provider = config.provider;
 	s.model = config.model;
 	s.reasoningEffort = config.reasoningEffort;
 	s.permissionMode = config.permissionMode;
-	s.cliTimeoutSeconds = static_cast<int>(config.cliTimeout + 0.999);
 	s.userTimezone = config.userTimezone;
 	s.sandbox.user = config.webhooks.sandbox.user;
 	s.sandbox.landlock = config.webhooks.sandbox.landlock;
@@ -99,6 +98,7 @@ WorkerSettings WorkerApp::settingsFrom(const Config& config)
 	s.sandbox.fileSizeBytes = limitOf(config.webhooks.sandbox.maxFileSizeBytes);
 	s.envPassthrough = config.webhooks.envPassthrough;
 	s.envFile = config.webhooks.envFile;
+	s.paths = config.paths;
 	s.delivery = DeliverySettings::fromConfig(config);
 	s.deliverProgram = siblingProgram("sygen-webhook-deliver");
 	return s;

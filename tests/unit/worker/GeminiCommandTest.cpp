@@ -2,12 +2,12 @@
 // GeminiCommandTest.cpp
 //
 
-#include "GeminiProvider.h"
+#include "CliProviders.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::CliCommand;
 using Sygen::ExecutionConfig;
-using Sygen::GeminiProvider;
+using Sygen::CliProviders;
 
 class GeminiCommandTest: public CppUnit::TestFixture
 {
@@ -25,7 +25,7 @@ public:
 		c.model = "flash";
 		c.permissionMode = "bypassPermissions";
 		c.cliParameters = {"--sandbox"};
-		CliCommand cmd = GeminiProvider().command(c, "the prompt");
+		CliCommand cmd = CliProviders::find("gemini").command(c, "the prompt");
 		std::vector<std::string> expected = {"gemini", "-p", "", "--output-format", "json", "--include-directories", ".",
 			"--model", "flash", "--approval-mode", "yolo", "--sandbox"};
 		CPPUNIT_ASSERT(expected == cmd.argv);
@@ -36,7 +36,7 @@ public:
 	{
 		ExecutionConfig c;
 		c.permissionMode = "default";
-		CliCommand cmd = GeminiProvider().command(c, "p");
+		CliCommand cmd = CliProviders::find("gemini").command(c, "p");
 		std::vector<std::string> expected = {"gemini", "-p", "", "--output-format", "json", "--include-directories", "."};
 		CPPUNIT_ASSERT(expected == cmd.argv);
 	}
@@ -45,10 +45,10 @@ public:
 	{
 		ExecutionConfig c;
 		c.permissionMode = "bypassPermissions";
-		CliCommand bypass = GeminiProvider().command(c, "p");
+		CliCommand bypass = CliProviders::find("gemini").command(c, "p");
 		CPPUNIT_ASSERT(bypass.environment == std::vector<std::string>{"GEMINI_CLI_TRUST_WORKSPACE=true"});
 		c.permissionMode = "default";
-		CPPUNIT_ASSERT(GeminiProvider().command(c, "p").environment.empty());
+		CPPUNIT_ASSERT(CliProviders::find("gemini").command(c, "p").environment.empty());
 	}
 };
 
