@@ -538,7 +538,7 @@ public:
 			// What the allowlist passes does arrive.
 			CPPUNIT_ASSERT_EQUAL(std::string("UTC"), env->getValue<std::string>("TZ"));
 			CPPUNIT_ASSERT_EQUAL(_service->home(), env->getValue<std::string>("HOME"));
-			// gemini alone is told to trust its folder, so that yolo stays yolo.
+			// gemini alone is told to trust its folder (else it refuses to run headless).
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(name, std::string(name) == "env_gemini", env->has("GEMINI_CLI_TRUST_WORKSPACE"));
 		}
 	}

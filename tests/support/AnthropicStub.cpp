@@ -46,15 +46,8 @@ Poco::JSON::Object::Ptr message(const std::string& model)
 
 } // namespace
 
-AnthropicStub::AnthropicStub(): _server([this](const RecordedRequest& r) { return answer(r); })
+AnthropicStub::AnthropicStub(): ModelAPIStub(&AnthropicStub::isModelRequest, &AnthropicStub::answer)
 {
-}
-
-void AnthropicStub::replyText(const std::string& text)
-{
-	std::lock_guard<std::mutex> lock(_mutex);
-	_text = text;
-	_errorStatus = 0;
 }
 
 void AnthropicStub::replyError(int status, const std::string& type, const std::string& message)
@@ -63,25 +56,13 @@ void AnthropicStub::replyError(int status, const std::string& type, const std::s
 	error->set("message", message);
 	Poco::JSON::Object::Ptr body = object("error");
 	body->set("error", error);
-	std::lock_guard<std::mutex> lock(_mutex);
-	_errorStatus = status;
-	_errorBody = JSONWriter::compact(body);
+	replyErrorBody(status, JSONWriter::compact(body));
 }
 
-std::string AnthropicStub::baseUrl() const
+bool AnthropicStub::isModelRequest(const RecordedRequest& request)
 {
-	return _server.baseUrl();
-}
-
-std::vector<RecordedRequest> AnthropicStub::modelRequests() const
-{
-	std::vector<RecordedRequest> out;
-	for (const RecordedRequest& r: _server.requests())
-	{
-		if (r.method == "POST" && r.uri.compare(0, 12, "/v1/messages") == 0 && r.uri.find("count_tokens") == std::string::npos)
-			out.push_back(r);
-	}
-	return out;
+	return request.method == "POST" && request.uri.compare(0, 12, "/v1/messages") == 0
+		&& request.uri.find("count_tokens") == std::string::npos;
 }
 
 std::string AnthropicStub::sse(const std::string& model, const std::string& text)
@@ -110,29 +91,21 @@ std::string AnthropicStub::sse(const std::string& model, const std::string& text
 		+ event("content_block_stop", blockStop) + event("message_delta", messageDelta) + event("message_stop", object("message_stop"));
 }
 
-FakeReply AnthropicStub::answer(const RecordedRequest& request)
+FakeReply AnthropicStub::answer(const RecordedRequest& request, const std::string& text)
 {
 	FakeReply reply;
-	if (request.method != "POST" || request.uri.compare(0, 12, "/v1/messages") != 0)
+	reply.headers["request-id"] = "req_stub";
+	if (request.method == "POST" && request.uri.compare(0, 25, "/v1/messages/count_tokens") == 0)
+	{
+		reply.body = R"({"input_tokens":10})";
+		reply.headers["Content-Type"] = "application/json";
+		return reply;
+	}
+	if (!isModelRequest(request))
 	{
 		// Anything else the CLI may ask (feature flags, telemetry) is not the model.
 		reply.status = 404;
 		reply.body = R"({"type":"error","error":{"type":"not_found_error","message":"not here"}})";
-		return reply;
-	}
-	std::lock_guard<std::mutex> lock(_mutex);
-	reply.headers["request-id"] = "req_stub";
-	if (_errorStatus != 0)
-	{
-		reply.status = _errorStatus;
-		reply.body = _errorBody;
-		reply.headers["Content-Type"] = "application/json";
-		return reply;
-	}
-	if (request.uri.find("count_tokens") != std::string::npos)
-	{
-		reply.body = R"({"input_tokens":10})";
-		reply.headers["Content-Type"] = "application/json";
 		return reply;
 	}
 	Poco::JSON::Object::Ptr body;
@@ -150,13 +123,13 @@ FakeReply AnthropicStub::answer(const RecordedRequest& request)
 	if (body->optValue<bool>("stream", false))
 	{
 		reply.headers["Content-Type"] = "text/event-stream";
-		reply.body = sse(model, _text);
+		reply.body = sse(model, text);
 		return reply;
 	}
 	Poco::JSON::Object::Ptr m = message(model);
 	Poco::JSON::Array::Ptr content = new Poco::JSON::Array;
 	Poco::JSON::Object::Ptr block = object("text");
-	block->set("text", _text);
+	block->set("text", text);
 	content->add(block);
 	m->set("content", content);
 	m->set("stop_reason", "end_turn");

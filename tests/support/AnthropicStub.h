@@ -9,40 +9,28 @@
 #ifndef Sygen_AnthropicStub_INCLUDED
 #define Sygen_AnthropicStub_INCLUDED
 
-#include "FakeHTTPServer.h"
+#include "ModelAPIStub.h"
 #include <string>
 
 namespace Sygen {
 namespace Test {
 
-class AnthropicStub
-	/// Thread-safe (FakeHTTPServer). The destructor stops the server.
+class AnthropicStub: public ModelAPIStub
+	/// Thread-safe. The model requests are POST /v1/messages (count_tokens aside).
 {
 public:
 	AnthropicStub();
 
-	void replyText(const std::string& text);
-		/// Every later model request gets this assistant text (end_turn).
-
-	void replyError(int status, const std::string& type, const std::string& message);
+	void replyError(int status, const std::string& type, const std::string& message) override;
 		/// Every later model request gets {"type": "error", "error": {type, message}}
 		/// with this HTTP status (401 authentication_error, 500 api_error, ...).
-
-	std::string baseUrl() const;
-	std::vector<RecordedRequest> modelRequests() const;
-		/// The POST /v1/messages requests received, in order.
 
 	static std::string sse(const std::string& model, const std::string& text);
 		/// The event stream of one assistant text message.
 
 private:
-	FakeReply answer(const RecordedRequest& request);
-
-	FakeHTTPServer _server;
-	mutable std::mutex _mutex;
-	std::string _text = "stub answer";
-	int _errorStatus = 0;
-	std::string _errorBody;
+	static bool isModelRequest(const RecordedRequest& request);
+	static FakeReply answer(const RecordedRequest& request, const std::string& text);
 };
 
 } } // namespace Sygen::Test

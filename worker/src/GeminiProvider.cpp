@@ -52,11 +52,11 @@ public:
 		{
 			c.argv.push_back("--approval-mode");
 			c.argv.push_back("yolo");
-			// gemini turns yolo back into "default" in a folder it does not trust, and a
-			// headless run cannot answer its approval prompts. The operator chose the task
-			// folder and bypassPermissions; this variable trusts the folder for this run only.
-			c.environment.push_back("GEMINI_CLI_TRUST_WORKSPACE=true");
 		}
+		// gemini 0.61 refuses a headless run in a folder it does not trust (exit 55), and
+		// turns yolo back into "default" there. The operator chose the folder (task folder
+		// or workspace); this variable trusts it for this run only, in either mode.
+		c.environment.push_back("GEMINI_CLI_TRUST_WORKSPACE=true");
 		c.argv.insert(c.argv.end(), config.cliParameters.begin(), config.cliParameters.end());
 		c.stdinText = prompt;
 		return c;

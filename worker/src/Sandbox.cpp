@@ -27,7 +27,7 @@ namespace {
 const char* const CREDENTIAL_VARIABLES[] = {
 	"ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN", "CLAUDE_CONFIG_DIR",
 	"OPENAI_API_KEY", "CODEX_API_KEY", "CODEX_HOME",
-	"GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_GENAI_USE_VERTEXAI", "GOOGLE_GENAI_USE_GCA",
+	"GEMINI_API_KEY", "GEMINI_CLI_HOME", "GOOGLE_API_KEY", "GOOGLE_GENAI_USE_VERTEXAI", "GOOGLE_GENAI_USE_GCA",
 	"GOOGLE_CLOUD_PROJECT", "GOOGLE_CLOUD_LOCATION", "GOOGLE_APPLICATION_CREDENTIALS",
 };
 
@@ -44,7 +44,7 @@ const char* const HOME_STATE_FOLDERS[] = {
 };
 
 // Variables that move a CLI's state elsewhere; their folders stay writable.
-const char* const STATE_DIR_VARIABLES[] = {"CLAUDE_CONFIG_DIR", "CODEX_HOME"};
+const char* const STATE_DIR_VARIABLES[] = {"CLAUDE_CONFIG_DIR", "CODEX_HOME", "GEMINI_CLI_HOME"};
 
 const char* const DEVICES[] = {"/dev/null", "/dev/zero", "/dev/full", "/dev/tty", "/dev/pts"};
 

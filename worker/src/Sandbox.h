@@ -68,15 +68,17 @@ public:
 	std::vector<std::string> writablePaths(const std::string& workDir) const;
 		/// What Landlock leaves writable for a run in workDir: workDir, the CLI state
 		/// folders of HOME (.claude, .codex, .gemini, .cache, .config, .npm, .local)
-		/// and the file ~/.claude.json, $CLAUDE_CONFIG_DIR and $CODEX_HOME when set,
-		/// sandbox.writablePaths and a few devices (/dev/null, /dev/tty, ...).
+		/// and the file ~/.claude.json, $CLAUDE_CONFIG_DIR, $CODEX_HOME and
+		/// $GEMINI_CLI_HOME when set, sandbox.writablePaths and a few devices
+		/// (/dev/null, /dev/tty, ...).
 
 	static bool isAllowlisted(const std::string& name);
 		/// PATH, HOME, LANG, LANGUAGE, LC_*, TZ, USER, the providers' credential
 		/// variables (ANTHROPIC_API_KEY, OPENAI_API_KEY, GEMINI_API_KEY, ...) and
-		/// their state-folder variables (CLAUDE_CONFIG_DIR, CODEX_HOME), and the
-		/// proxy and CA variables (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, ALL_PROXY and
-		/// their lowercase forms, NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, SSL_CERT_DIR).
+		/// their state-folder variables (CLAUDE_CONFIG_DIR, CODEX_HOME,
+		/// GEMINI_CLI_HOME), and the proxy and CA variables (HTTP_PROXY, HTTPS_PROXY,
+		/// NO_PROXY, ALL_PROXY and their lowercase forms, NODE_EXTRA_CA_CERTS,
+		/// SSL_CERT_FILE, SSL_CERT_DIR).
 
 	static std::vector<std::pair<std::string, std::string>> readEnvFile(const std::string& path);
 		/// KEY=VALUE lines; blank lines, '#' comments and an "export " prefix are

@@ -3,6 +3,7 @@
 //
 
 #include "CliProviders.h"
+#include <algorithm>
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::CliCommand;
@@ -14,7 +15,7 @@ class GeminiCommandTest: public CppUnit::TestFixture
 	CPPUNIT_TEST_SUITE(GeminiCommandTest);
 	CPPUNIT_TEST(testPromptGoesToStdinNotArgv);
 	CPPUNIT_TEST(testNoYoloOutsideBypassAndNoEmptyModel);
-	CPPUNIT_TEST(testBypassTrustsTheFolderThroughTheEnvironmentOnly);
+	CPPUNIT_TEST(testEveryModeTrustsTheFolderThroughTheEnvironmentOnly);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -41,14 +42,18 @@ public:
 		CPPUNIT_ASSERT(expected == cmd.argv);
 	}
 
-	void testBypassTrustsTheFolderThroughTheEnvironmentOnly()
+	void testEveryModeTrustsTheFolderThroughTheEnvironmentOnly()
 	{
+		// Without it gemini 0.61 exits 55 in an untrusted folder (default mode) or
+		// downgrades yolo (bypass mode).
 		ExecutionConfig c;
-		c.permissionMode = "bypassPermissions";
-		CliCommand bypass = CliProviders::find("gemini").command(c, "p");
-		CPPUNIT_ASSERT(bypass.environment == std::vector<std::string>{"GEMINI_CLI_TRUST_WORKSPACE=true"});
-		c.permissionMode = "default";
-		CPPUNIT_ASSERT(CliProviders::find("gemini").command(c, "p").environment.empty());
+		for (const char* mode: {"bypassPermissions", "default", "plan"})
+		{
+			c.permissionMode = mode;
+			CliCommand cmd = CliProviders::find("gemini").command(c, "p");
+			CPPUNIT_ASSERT_MESSAGE(mode, cmd.environment == std::vector<std::string>{"GEMINI_CLI_TRUST_WORKSPACE=true"});
+			CPPUNIT_ASSERT_MESSAGE(mode, std::find(cmd.argv.begin(), cmd.argv.end(), "--skip-trust") == cmd.argv.end());
+		}
 	}
 };
 

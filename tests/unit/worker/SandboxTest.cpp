@@ -248,13 +248,16 @@ public:
 		ScopedEnv env;
 		env.set("CLAUDE_CONFIG_DIR", "/srv/claude-state");
 		env.set("CODEX_HOME", "/srv/codex-state");
+		env.set("GEMINI_CLI_HOME", "/srv/gemini-state");
 		Sandbox sandbox{WorkerSettings()};
 		std::vector<std::string> e = sandbox.environment();
 		CPPUNIT_ASSERT(contains(e, "CLAUDE_CONFIG_DIR=/srv/claude-state"));
 		CPPUNIT_ASSERT(contains(e, "CODEX_HOME=/srv/codex-state"));
+		CPPUNIT_ASSERT(contains(e, "GEMINI_CLI_HOME=/srv/gemini-state"));
 		std::vector<std::string> paths = sandbox.writablePaths("/srv/task");
 		CPPUNIT_ASSERT(contains(paths, "/srv/claude-state"));
 		CPPUNIT_ASSERT(contains(paths, "/srv/codex-state"));
+		CPPUNIT_ASSERT(contains(paths, "/srv/gemini-state"));
 	}
 
 	void testUnknownSandboxUserIsAnError()
