@@ -60,6 +60,8 @@ public:
 	HookStore& hooks();
 	JobStore& jobStore();
 		/// Where jobs live: the spool, or PostgreSQL (webhooks.backend).
+	JobSpool* spool();
+		/// The spool behind jobStore() on a single node; null in cluster mode.
 	const Config& config() const;
 
 	bool cancelInCluster(const std::string& jobId);
