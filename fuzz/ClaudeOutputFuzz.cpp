@@ -10,10 +10,10 @@
 //
 
 #include "FuzzSupport.h"
-#include "ClaudeOutputParser.h"
+#include "CliProviders.h"
 #include "OutputParser.h"
 
-using Sygen::ClaudeOutputParser;
+using Sygen::CliProviders;
 using Sygen::OutputParser;
 
 extern "C" int LLVMFuzzerInitialize(int*, char***)
@@ -25,8 +25,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
 	std::string out(reinterpret_cast<const char*>(data), size);
-	std::string text = ClaudeOutputParser::parse(out);
-	if (OutputParser::parse("claude", out, "", 1) != text) Sygen::Fuzz::fail("OutputParser::parse(claude) differs");
+	std::string text = CliProviders::find("claude").parseOutput(out, "", 0);
+	if (CliProviders::find("claude").parseOutput(out, "", 1) != text) Sygen::Fuzz::fail("CliProviders::find(claude).parseOutput differs");
 	if (OutputParser::parseJson(out).isEmpty() && !Sygen::Fuzz::isValidUtf8(text))
 		Sygen::Fuzz::fail("fallback text is not valid UTF-8");
 	return 0;

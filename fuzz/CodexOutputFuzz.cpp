@@ -8,11 +8,9 @@
 //
 
 #include "FuzzSupport.h"
-#include "CodexOutputParser.h"
-#include "OutputParser.h"
+#include "CliProviders.h"
 
-using Sygen::CodexOutputParser;
-using Sygen::OutputParser;
+using Sygen::CliProviders;
 
 extern "C" int LLVMFuzzerInitialize(int*, char***)
 {
@@ -23,7 +21,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
 	std::string out(reinterpret_cast<const char*>(data), size);
-	std::string text = CodexOutputParser::parse(out);
-	if (OutputParser::parse("codex", out, "", 0) != text) Sygen::Fuzz::fail("OutputParser::parse(codex) differs");
+	std::string text = CliProviders::find("codex").parseOutput(out, "", 0);
+	if (CliProviders::find("codex").parseOutput(out, "", 0) != text) Sygen::Fuzz::fail("CliProviders::find(codex).parseOutput differs");
 	return 0;
 }

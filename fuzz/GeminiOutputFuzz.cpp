@@ -9,11 +9,9 @@
 //
 
 #include "FuzzSupport.h"
-#include "GeminiOutputParser.h"
-#include "OutputParser.h"
+#include "CliProviders.h"
 
-using Sygen::GeminiOutputParser;
-using Sygen::OutputParser;
+using Sygen::CliProviders;
 
 extern "C" int LLVMFuzzerInitialize(int*, char***)
 {
@@ -27,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 	const int exitCode = data[0];
 	std::vector<std::string> parts = Sygen::Fuzz::split(data + 1, size - 1, 2);
 	parts.resize(2);
-	std::string text = GeminiOutputParser::parse(parts[0], parts[1], exitCode);
-	if (OutputParser::parse("gemini", parts[0], parts[1], exitCode) != text) Sygen::Fuzz::fail("OutputParser::parse(gemini) differs");
+	std::string text = CliProviders::find("gemini").parseOutput(parts[0], parts[1], exitCode);
+	if (CliProviders::find("gemini").parseOutput(parts[0], parts[1], exitCode) != text) Sygen::Fuzz::fail("CliProviders::find(gemini).parseOutput differs");
 	return 0;
 }

@@ -44,7 +44,7 @@ public:
 	}
 
 	// The default permission mode runs at all only because the worker trusts the
-	// folder (GeminiCommand): gemini 0.61 exits 55 in an untrusted one.
+	// folder (GeminiProvider.cpp): gemini 0.61 exits 55 in an untrusted one.
 
 	void testApiErrorIsAnErrorResult()
 	{

@@ -3,6 +3,7 @@
 //
 
 #include "CliLauncher.h"
+#include "CliProviders.h"
 #include "ExecutableFinder.h"
 #include "Sandbox.h"
 #include <algorithm>
@@ -19,7 +20,7 @@ CliLaunch CliLauncher::launch(const CliCommand& command, const std::string& work
 {
 	CliLaunch launch;
 	Sandbox sandbox(_settings);
-	std::vector<std::string> extraDirs = command.provider == "gemini" ? nvmBinDirs(sandbox) : std::vector<std::string>();
+	std::vector<std::string> extraDirs = CliProviders::find(command.provider).searchesNvm() ? nvmBinDirs(sandbox) : std::vector<std::string>();
 	std::string path = _settings.searchPath;
 	if (path.empty() && std::getenv("PATH")) path = std::getenv("PATH");
 	std::optional<std::string> executable = ExecutableFinder::find(command.argv[0], path, extraDirs);

@@ -25,7 +25,7 @@ struct CliLaunch
 
 class CliLauncher
 	/// Looks the command's program up on the worker's PATH (or settings.searchPath),
-	/// for gemini also in the newest ~/.nvm/versions/node/*/bin of the CLI's user and
+	/// for a provider that searchesNvm() (gemini) also in the newest ~/.nvm/versions/node/*/bin of the CLI's user and
 	/// of the worker, prepares the sandbox (clean environment plus the command's own
 	/// variables, rlimits, Landlock, user drop) in the given working folder, and runs
 	/// it with the timeout and output bounds of the settings. Stateless; thread-safe.

@@ -3,9 +3,9 @@
 //
 // Library: Sygen/worker
 //
-// One cron_task job (SPEC §10): the gates in order (task folder set, dependency
-// lock, quiet hours, task folder usable), the execution config, the prompt, the
-// command line, the sandboxed run and the parsed result.
+// One cron_task job (SPEC §10): the task folder set, then the JobPipeline gates
+// (dependency lock, quiet hours, task folder usable, execution config), the
+// prompt, the command line, the sandboxed run and the parsed result.
 //
 
 #ifndef Sygen_CronTaskRunner_INCLUDED
@@ -39,8 +39,6 @@ public:
 		/// The command line for config's provider (claude for unknown providers).
 
 private:
-	JobOutcome runLocked(const WorkOrder& order) const;
-	JobOutcome execute(const WorkOrder& order, const std::string& folder) const;
 	JobOutcome runCli(const WorkOrder& order, const CliCommand& command, const std::string& folder) const;
 
 	WorkerSettings _settings;

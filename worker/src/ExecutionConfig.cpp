@@ -3,6 +3,7 @@
 //
 
 #include "ExecutionConfig.h"
+#include "CliProviders.h"
 
 namespace Sygen {
 
@@ -11,11 +12,6 @@ namespace {
 std::string pick(const std::optional<std::string>& hookValue, const std::string& fallback)
 {
 	return hookValue && !hookValue->empty() ? *hookValue : fallback;
-}
-
-bool startsWith(const std::string& s, const std::string& prefix)
-{
-	return s.size() > prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
 }
 
 } // namespace
@@ -31,22 +27,19 @@ ExecutionConfig ExecutionConfig::resolve(const JobSpec& hook, const WorkerSettin
 	return c;
 }
 
+const CliProvider& ExecutionConfig::cliProvider() const
+{
+	return CliProviders::find(provider);
+}
+
 std::string ExecutionConfig::commandProvider() const
 {
-	if (provider == "codex" || provider == "gemini") return provider;
-	return "claude";
+	return cliProvider().name();
 }
 
 bool ExecutionConfig::isModelValid() const
 {
-	std::string p = commandProvider();
-	if (p == "codex") return !model.empty();
-	if (p == "gemini")
-	{
-		return model == "auto" || model == "pro" || model == "flash" || model == "flash-lite"
-			|| startsWith(model, "gemini-") || startsWith(model, "auto-gemini-");
-	}
-	return model == "haiku" || model == "sonnet" || model == "opus" || startsWith(model, "claude-");
+	return cliProvider().isModelValid(model);
 }
 
 } // namespace Sygen

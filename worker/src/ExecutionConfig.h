@@ -16,9 +16,11 @@
 
 namespace Sygen {
 
+class CliProvider;
+
 struct ExecutionConfig
 {
-	std::string provider;          ///< as configured, e.g. "claude", "codex", "gemini" or unknown.
+	std::string provider;          ///< as configured: a CliProviders name or unknown.
 	std::string model;
 	std::string reasoningEffort;   ///< codex only.
 	std::string permissionMode;
@@ -28,14 +30,15 @@ struct ExecutionConfig
 		/// provider, model and reasoning effort each from the hook when set and
 		/// non-empty, else from the settings; cli_parameters from the hook as given.
 
+	const CliProvider& cliProvider() const;
+		/// The provider whose command line is used: CliProviders::find(provider)
+		/// (claude for an unknown provider).
+
 	std::string commandProvider() const;
-		/// The provider whose command line is used: "codex", "gemini", or "claude"
-		/// for claude and any unknown provider.
+		/// The name of cliProvider().
 
 	bool isModelValid() const;
-		/// claude (and unknown providers): haiku, sonnet, opus or "claude-…";
-		/// gemini: auto, pro, flash, flash-lite, "gemini-…" or "auto-gemini-…";
-		/// codex: any non-empty name.
+		/// cliProvider().isModelValid(model).
 };
 
 } // namespace Sygen

@@ -27,35 +27,53 @@ void JobRunner::setWakeHandler(WakeHandler handler)
 
 WebhookResult JobRunner::run(const WorkOrder& order) const
 {
+	WebhookResult result = complete(order, [&] {
+		JobOutcome outcome = dispatch(order);
+		WebhookResult r;
+		r.status = outcome.status;
+		r.resultText = outcome.text;
+		r.delivered = outcome.delivered;
+		return r;
+	}, _clock);
+	log(order, result);
+	return result;
+}
+
+WebhookResult JobRunner::complete(const WorkOrder& order, const std::function<WebhookResult()>& handle, const Clock& clock)
+{
+	Poco::Timestamp started = clock.now();
 	WebhookResult result;
-	result.jobId = order.jobId;
-	result.hookId = order.spec.id;
-	result.hookTitle = order.spec.title;
-	result.mode = order.spec.mode;
-	Poco::Timestamp started = _clock.now();
-	result.startedAt = IsoTime::format(started);
-	JobOutcome outcome;
+	std::string failure;
 	try
 	{
-		outcome = dispatch(order);
+		result = handle();
 	}
 	catch (Poco::Exception& exc)
 	{
-		_logger.error("job %s (hook %s) failed: %s", order.jobId, order.spec.id, exc.displayText());
-		outcome = {JobStatus::ERROR_EXCEPTION, "", false};
+		failure = exc.displayText();
 	}
 	catch (std::exception& exc)
 	{
-		_logger.error("job %s (hook %s) failed: %s", order.jobId, order.spec.id, std::string(exc.what()));
-		outcome = {JobStatus::ERROR_EXCEPTION, "", false};
+		failure = exc.what();
 	}
-	Poco::Timestamp finished = _clock.now();
-	result.status = outcome.status;
-	result.resultText = outcome.text;
-	result.delivered = outcome.delivered;
-	result.finishedAt = IsoTime::format(finished);
-	result.durationMs = (finished - started) / 1000;
-	log(order, result);
+	if (!failure.empty())
+	{
+		Poco::Logger::get("Sygen.JobRunner").error("job %s (hook %s) failed: %s", order.jobId, order.spec.id, failure);
+		result = WebhookResult();
+	}
+	if (result.status.empty()) result.status = JobStatus::ERROR_EXCEPTION;
+	// The supervisor matches results by job id; never let a handler get that wrong.
+	result.jobId = order.jobId;
+	if (result.hookId.empty()) result.hookId = order.spec.id;
+	if (result.hookTitle.empty()) result.hookTitle = order.spec.title;
+	if (result.mode.empty()) result.mode = order.spec.mode;
+	if (result.startedAt.empty()) result.startedAt = IsoTime::format(started);
+	if (result.finishedAt.empty())
+	{
+		Poco::Timestamp finished = clock.now();
+		result.finishedAt = IsoTime::format(finished);
+		if (result.durationMs == 0) result.durationMs = (finished - started) / 1000;
+	}
 	return result;
 }
 

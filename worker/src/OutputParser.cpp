@@ -4,12 +4,10 @@
 
 #include "OutputParser.h"
 #include "Sygen/Foundation/PayloadParser.h"
-#include "ClaudeOutputParser.h"
-#include "CodexOutputParser.h"
-#include "GeminiOutputParser.h"
 #include "Sygen/Foundation/JSONFields.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/String.h>
 
 namespace Sygen {
 
@@ -53,14 +51,6 @@ size_t acceptedPrefix(const std::string& s, size_t i, int need, unsigned char lo
 }
 
 } // namespace
-
-std::string OutputParser::parse(const std::string& provider, const std::string& stdoutBytes,
-	const std::string& stderrBytes, int exitCode)
-{
-	if (provider == "codex") return CodexOutputParser::parse(stdoutBytes);
-	if (provider == "gemini") return GeminiOutputParser::parse(stdoutBytes, stderrBytes, exitCode);
-	return ClaudeOutputParser::parse(stdoutBytes);
-}
 
 std::string OutputParser::clean(const std::string& bytes)
 {
@@ -156,6 +146,28 @@ std::string OutputParser::textOf(const Poco::Dynamic::Var& value)
 	if (value.isEmpty()) return "";
 	if (value.isString()) return value.extract<std::string>();
 	return JSONFields::compact(value);
+}
+
+std::string OutputParser::stringField(const Poco::Dynamic::Var& value, const std::string& key)
+{
+	if (value.type() != typeid(Poco::JSON::Object::Ptr)) return "";
+	Poco::JSON::Object::Ptr obj = value.extract<Poco::JSON::Object::Ptr>();
+	if (!obj || !obj->has(key)) return "";
+	Poco::Dynamic::Var field = obj->get(key);
+	return field.isString() ? field.extract<std::string>() : std::string();
+}
+
+std::string OutputParser::sessionIdOfObject(const std::string& text)
+{
+	std::string id = stringField(parseJson(trim(text)), "session_id");
+	if (!id.empty()) return id;
+	std::size_t brace = text.find("\n{");
+	return brace == std::string::npos ? "" : stringField(parseJson(trim(text.substr(brace + 1))), "session_id");
+}
+
+bool OutputParser::containsIgnoringCase(const std::string& haystack, const std::string& needle)
+{
+	return Poco::toLower(haystack).find(Poco::toLower(needle)) != std::string::npos;
 }
 
 } // namespace Sygen

@@ -3,8 +3,7 @@
 //
 // Library: Sygen/worker
 //
-// The result text of a CLI run (SPEC §10 step 9), chosen by provider, plus the
-// text helpers the provider parsers share.
+// The text helpers the CLI providers' output parsers share (SPEC §10 step 9, §11).
 //
 
 #ifndef Sygen_OutputParser_INCLUDED
@@ -21,11 +20,6 @@ class OutputParser
 {
 public:
 	static const size_t RAW_TEXT_LIMIT = 2000; ///< characters of raw text kept when output is not understood.
-
-	static std::string parse(const std::string& provider, const std::string& stdoutBytes,
-		const std::string& stderrBytes, int exitCode);
-		/// codex and gemini use their parsers; claude and any other provider the
-		/// claude parser. Runs on failed and timed-out runs too.
 
 	static std::string clean(const std::string& bytes);
 		/// UTF-8 with each invalid sequence replaced by U+FFFD, then trimmed.
@@ -48,6 +42,15 @@ public:
 
 	static std::string textOf(const Poco::Dynamic::Var& value);
 		/// A string as it is; an empty Var or JSON null as ""; anything else as compact JSON.
+
+	static std::string stringField(const Poco::Dynamic::Var& value, const std::string& key);
+		/// The string member key of a JSON object value; "" otherwise.
+
+	static std::string sessionIdOfObject(const std::string& text);
+		/// "session_id" of the JSON object text is, or of the one that starts a later
+		/// line (gemini may print a warning line first); "" when there is none.
+
+	static bool containsIgnoringCase(const std::string& haystack, const std::string& needle);
 };
 
 } // namespace Sygen

@@ -33,11 +33,6 @@ TaskFolderResolver::TaskFolderResolver(const std::string& cronTasksDir):
 {
 }
 
-std::string TaskFolderResolver::cronTasksDir(const std::string& home)
-{
-	return home + "/workspace/cron_tasks";
-}
-
 TaskFolderResolver::Resolution TaskFolderResolver::resolve(const std::optional<std::string>& taskFolder) const
 {
 	if (!taskFolder || taskFolder->empty()) return {JobStatus::ERROR_NO_TASK_FOLDER, ""};

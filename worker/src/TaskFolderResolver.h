@@ -26,9 +26,7 @@ public:
 	};
 
 	explicit TaskFolderResolver(const std::string& cronTasksDir);
-		/// cronTasksDir is <home>/workspace/cron_tasks.
-
-	static std::string cronTasksDir(const std::string& home);
+		/// cronTasksDir is Config::Paths::cronTasksDir, <home>/workspace/cron_tasks.
 
 	Resolution resolve(const std::optional<std::string>& taskFolder) const;
 		/// null or empty: error:no_task_folder. Absolute, or with a ".." component:

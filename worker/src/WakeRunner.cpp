@@ -5,22 +5,15 @@
 #include "WakeRunner.h"
 #include "Sygen/Protocol/JobStatus.h"
 #include "DependencyLock.h"
+#include "JobPipeline.h"
 #include "CliLauncher.h"
-#include "OutputParser.h"
+#include "CliProviders.h"
 #include "ReplyDeliverer.h"
-#include "QuietHours.h"
-#include "SessionIdParser.h"
 #include "SessionStore.h"
-#include "TimeZone.h"
-#include "WakeCommand.h"
 #include "Sygen/Protocol/DeliveryMessage.h"
 #include "Sygen/Foundation/LogFields.h"
 #include "Sygen/Foundation/Logging.h"
 #include <Poco/File.h>
-#include <algorithm>
-#include <cerrno>
-#include <cstdlib>
-#include <memory>
 
 namespace Sygen {
 
@@ -40,11 +33,6 @@ WakeRunner::WakeRunner(const WorkerSettings& settings, const Clock& clock, const
 	_retry(retry),
 	_logger(Poco::Logger::get("Sygen.WakeRunner"))
 {
-}
-
-std::string WakeRunner::workspaceDir(const std::string& home)
-{
-	return home + "/workspace";
 }
 
 std::vector<WakeRunner::Chat> WakeRunner::chats() const
@@ -69,34 +57,28 @@ void WakeRunner::log(Poco::Message::Priority prio, const WorkOrder& order, const
 
 JobOutcome WakeRunner::run(const WorkOrder& order) const
 {
-	const JobSpec& hook = order.spec;
 	if (!_settings.delivery.telegramConfigured() && !_settings.delivery.matrixConfigured())
 	{
 		log(Poco::Message::PRIO_WARNING, order, "wake: no transport configured (telegram_token, webhooks.matrix)");
 		return {JobStatus::ERROR_NO_WAKE_HANDLER, "", true};
 	}
-	std::unique_ptr<DependencyLock> dependency;
-	if (hook.dependency && !hook.dependency->empty())
-	{
-		dependency = std::make_unique<DependencyLock>(_settings.stateDir + "/locks", *hook.dependency);
-	}
-	QuietHours quiet(hook.quietStart, hook.quietEnd);
-	if (quiet.isQuiet(_clock.now(), TimeZone::resolve(_settings.userTimezone))) return {JobStatus::SKIPPED_QUIET_HOURS, "", true};
+	JobPipeline::FolderGate workspace = [this, &order](const JobSpec&) {
+		const std::string& path = _settings.paths.workspaceDir;
+		Poco::File folder(path);
+		if (folder.exists() && folder.isDirectory()) return JobPipeline::Folder{"", path};
+		log(Poco::Message::PRIO_ERROR, order, "wake: workspace " + path + " is missing");
+		return JobPipeline::Folder{JobStatus::ERROR_FOLDER_MISSING, ""};
+	};
+	JobOutcome outcome = JobPipeline(_settings, _clock).run(order, workspace, [&](const std::string& path, const ExecutionConfig& config) {
+		return runChats(order, config, path);
+	});
+	// Replies went to the chats: a wake result is never broadcast again.
+	outcome.delivered = true;
+	return outcome;
+}
 
-	const std::string workspace = workspaceDir(_settings.home);
-	Poco::File folder(workspace);
-	if (!folder.exists() || !folder.isDirectory())
-	{
-		log(Poco::Message::PRIO_ERROR, order, "wake: workspace " + workspace + " is missing");
-		return {JobStatus::ERROR_FOLDER_MISSING, "", true};
-	}
-	ExecutionConfig config = ExecutionConfig::resolve(hook, _settings);
-	if (!config.isModelValid())
-	{
-		log(Poco::Message::PRIO_WARNING, order, "wake: model \"" + config.model + "\" is not valid for provider " + config.provider);
-		return {JobStatus::ERROR_INVALID_MODEL, "", true};
-	}
-
+JobOutcome WakeRunner::runChats(const WorkOrder& order, const ExecutionConfig& config, const std::string& workspace) const
+{
 	std::vector<std::string> replies;
 	for (const Chat& chat: chats())
 	{
@@ -115,27 +97,28 @@ JobOutcome WakeRunner::run(const WorkOrder& order) const
 		}
 		if (reply) replies.push_back(*reply);
 	}
-	if (replies.empty()) return {JobStatus::ERROR_NO_RESPONSE, "", true};
+	if (replies.empty()) return {JobStatus::ERROR_NO_RESPONSE, ""};
 	std::string text;
 	for (const std::string& reply: replies) text += (text.empty() ? "" : "\n\n") + reply;
-	return {JobStatus::SUCCESS, text, true};
+	return {JobStatus::SUCCESS, text};
 }
 
 std::optional<std::string> WakeRunner::runChat(const WorkOrder& order, const ExecutionConfig& config,
 	const Chat& chat, const std::string& workspace) const
 {
-	DependencyLock lock(_settings.stateDir + "/locks", chat.lockName);
-	SessionStore sessions(_settings.stateDir + "/sessions.json", _clock);
-	const std::string provider = config.commandProvider();
+	DependencyLock lock(JobPipeline(_settings, _clock).locksDir(), chat.lockName);
+	SessionStore sessions(_settings.paths.stateDir + "/sessions.json", _clock);
+	const CliProvider& cli = config.cliProvider();
+	const std::string provider = cli.name();
 	std::optional<std::string> session = sessions.get(chat.key, provider);
 
-	Turn turn = runTurn(WakeCommand::build(config, order.prompt, session.value_or("")), workspace);
+	Turn turn = runTurn(cli.wakeCommand(config, order.prompt, session.value_or("")), workspace);
 	if (!turn.ok && session && turn.unknownSession)
 	{
 		log(Poco::Message::PRIO_WARNING, order, "wake: " + provider + " no longer knows session " + *session
 			+ " of " + chat.key + "; starting a new one");
 		sessions.forget(chat.key, provider);
-		turn = runTurn(WakeCommand::build(config, order.prompt, ""), workspace);
+		turn = runTurn(cli.wakeCommand(config, order.prompt, ""), workspace);
 	}
 	if (!turn.ok)
 	{
@@ -190,6 +173,7 @@ WakeRunner::Turn WakeRunner::runTurn(const CliCommand& command, const std::strin
 		return turn;
 	}
 	const CliOutcome& outcome = launch.outcome;
+	const CliProvider& cli = CliProviders::find(command.provider);
 	if (outcome.timedOut)
 	{
 		turn.failure = command.provider + " timed out after " + std::to_string(_settings.cliTimeoutSeconds) + "s; stderr: " + tail(outcome.stderrTail);
@@ -197,13 +181,13 @@ WakeRunner::Turn WakeRunner::runTurn(const CliCommand& command, const std::strin
 	}
 	if (!outcome.status.success())
 	{
-		turn.unknownSession = SessionIdParser::isUnknownSession(command.provider, outcome.stdoutText, outcome.stderrTail);
+		turn.unknownSession = cli.isUnknownSession(outcome.stdoutText, outcome.stderrTail);
 		turn.failure = command.provider + " ended with " + outcome.status.toString() + "; stderr: " + tail(outcome.stderrTail);
 		return turn;
 	}
 	turn.ok = true;
-	turn.reply = OutputParser::parse(command.provider, outcome.stdoutText, outcome.stderrTail, outcome.status.code());
-	turn.sessionId = SessionIdParser::parse(command.provider, outcome.stdoutText, outcome.stderrTail);
+	turn.reply = cli.parseOutput(outcome.stdoutText, outcome.stderrTail, outcome.status.code());
+	turn.sessionId = cli.sessionId(outcome.stdoutText, outcome.stderrTail);
 	return turn;
 }
 

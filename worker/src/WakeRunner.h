@@ -35,7 +35,7 @@ class WakeRunner
 	///      chat-matrix-<room id>, percent-encoded as DependencyLock does), so two
 	///      wakes never interleave in one conversation;
 	///   2. the resolved provider (hook's or config's, as for cron_task) runs in
-	///      <home>/workspace/ with the cron_task sandbox (the workspace is its
+	///      paths.workspaceDir with the cron_task sandbox (the workspace is its
 	///      writable folder), given the wrapped prompt and the chat's session from
 	///      SessionStore (<state>/sessions.json, keyed "telegram:<id>" /
 	///      "matrix:<room>" and provider); a resume the CLI rejects as unknown is
@@ -47,10 +47,10 @@ class WakeRunner
 	///      not sent). Any failure (exit, timeout, CLI missing,
 	///      delivery) is logged with the hook and job ids and the next chat runs.
 	///
-	/// Before the chats, the gates of cron_task that apply: no transport configured
-	/// gives error:no_wake_handler; then the hook's dependency lock, its quiet hours
-	/// (skipped:quiet_hours), a missing workspace (error:folder_missing) and an
-	/// invalid model (error:invalid_model).
+	/// Before the chats: no transport configured gives error:no_wake_handler; then
+	/// the JobPipeline gates cron_task passes too: the hook's dependency lock, its
+	/// quiet hours (skipped:quiet_hours), a missing workspace (error:folder_missing)
+	/// and an invalid model (error:invalid_model).
 	///
 	/// Result: success with the non-empty replies joined by a blank line, else
 	/// error:no_response (also when there is no chat). delivered is always true: a
@@ -74,9 +74,6 @@ public:
 	std::vector<Chat> chats() const;
 		/// The chats of the delivery settings, in order.
 
-	static std::string workspaceDir(const std::string& home);
-		/// <home>/workspace
-
 private:
 	struct Turn
 	{
@@ -87,6 +84,7 @@ private:
 		bool unknownSession = false;
 	};
 
+	JobOutcome runChats(const WorkOrder& order, const ExecutionConfig& config, const std::string& workspace) const;
 	std::optional<std::string> runChat(const WorkOrder& order, const ExecutionConfig& config, const Chat& chat, const std::string& workspace) const;
 	Turn runTurn(const CliCommand& command, const std::string& workspace) const;
 	bool deliver(const WorkOrder& order, const Chat& chat, const std::string& reply) const;

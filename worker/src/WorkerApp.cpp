@@ -85,13 +85,11 @@ WorkerApp::HandlerFactory WorkerApp::defaultHandlerFactory()
 WorkerSettings WorkerApp::settingsFrom(const Config& config)
 {
 	WorkerSettings s;
-	s.home = config.paths.home;
-	s.stateDir = config.paths.stateDir;
+	s.cliTimeoutSeconds = static_cast<int>(config.cliTimeout + 0.999);
 	s.provider = config.provider;
 	s.model = config.model;
 	s.reasoningEffort = config.reasoningEffort;
 	s.permissionMode = config.permissionMode;
-	s.cliTimeoutSeconds = static_cast<int>(config.cliTimeout + 0.999);
 	s.userTimezone = config.userTimezone;
 	s.sandbox.user = config.webhooks.sandbox.user;
 	s.sandbox.landlock = config.webhooks.sandbox.landlock;
@@ -100,6 +98,7 @@ WorkerSettings WorkerApp::settingsFrom(const Config& config)
 	s.sandbox.fileSizeBytes = limitOf(config.webhooks.sandbox.maxFileSizeBytes);
 	s.envPassthrough = config.webhooks.envPassthrough;
 	s.envFile = config.webhooks.envFile;
+	s.paths = config.paths;
 	s.delivery = DeliverySettings::fromConfig(config);
 	s.deliverProgram = siblingProgram("sygen-webhook-deliver");
 	return s;
@@ -432,39 +431,7 @@ int WorkerApp::serve(WorkerChannel& channel, JobHandler& handler, Poco::Timespan
 
 WebhookResult WorkerApp::runJob(JobHandler& handler, const WorkOrder& order)
 {
-	Poco::Logger& log = Poco::Logger::get("Sygen.WorkerApp");
-	Poco::Timestamp started;
-	WebhookResult result;
-	try
-	{
-		result = handler.handle(order);
-	}
-	catch (Poco::Exception& e)
-	{
-		log.error("job " + order.jobId + " failed: " + e.displayText());
-		result = WebhookResult();
-		result.status = JobStatus::ERROR_EXCEPTION;
-	}
-	catch (std::exception& e)
-	{
-		log.error("job " + order.jobId + " failed: " + std::string(e.what()));
-		result = WebhookResult();
-		result.status = JobStatus::ERROR_EXCEPTION;
-	}
-	// The supervisor matches results by job id; never let a handler get that wrong.
-	result.jobId = order.jobId;
-	if (result.hookId.empty()) result.hookId = order.spec.id;
-	if (result.hookTitle.empty()) result.hookTitle = order.spec.title;
-	if (result.mode.empty()) result.mode = order.spec.mode;
-	if (result.status.empty()) result.status = JobStatus::ERROR_EXCEPTION;
-	if (result.startedAt.empty()) result.startedAt = IsoTime::format(started);
-	if (result.finishedAt.empty())
-	{
-		Poco::Timestamp finished;
-		result.finishedAt = IsoTime::format(finished);
-		if (result.durationMs == 0) result.durationMs = (finished - started) / 1000;
-	}
-	return result;
+	return JobRunner::complete(order, [&] { return handler.handle(order); });
 }
 
 void WorkerApp::heartbeatLoop(WorkerChannel& channel, Poco::Timespan interval)

@@ -10,6 +10,7 @@
 #ifndef Sygen_WorkerSettings_INCLUDED
 #define Sygen_WorkerSettings_INCLUDED
 
+#include "Sygen/Foundation/Config.h"
 #include "Sygen/Protocol/DeliverySettings.h"
 #include <Poco/Timespan.h>
 #include <sys/resource.h>
@@ -48,8 +49,9 @@ struct SandboxSettings
 struct WorkerSettings
 	/// Plain value; copy freely.
 {
-	std::string home;                    ///< sygen home (SPEC §1).
-	std::string stateDir;                ///< <home>/webhook-state unless configured (empty: that default).
+	Config::Paths paths;
+		/// home, workspace, cron_tasks and state folders as Config resolved them
+		/// (SPEC §1, §2); tests take Config::Paths::underHome().
 	std::string provider = "claude";
 	std::string model = "opus";
 	std::string reasoningEffort = "medium";

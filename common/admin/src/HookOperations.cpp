@@ -5,6 +5,7 @@
 #include "Sygen/Admin/HookOperations.h"
 #include "Sygen/Auth/HMACDigest.h"
 #include "Sygen/Hooks/HookIdSanitizer.h"
+#include "Sygen/Hooks/ProviderNames.h"
 #include "Sygen/Admin/HookPreset.h"
 #include "Sygen/Foundation/JSONFields.h"
 #include "Sygen/Auth/StandardWebhooksAuthenticator.h"
@@ -229,8 +230,8 @@ void HookOperations::validate(const Hook& hook, bool checkTaskFolderName)
 	{
 		if (node.empty()) throw Poco::InvalidArgumentException("run_on: a node id must not be empty");
 	}
-	if (hook.provider && *hook.provider != "claude" && *hook.provider != "codex" && *hook.provider != "gemini")
-		throw Poco::InvalidArgumentException("provider: must be claude, codex or gemini, not '" + *hook.provider + "'");
+	if (hook.provider && !ProviderNames::isKnown(*hook.provider))
+		throw Poco::InvalidArgumentException("provider: must be " + ProviderNames::listed() + ", not '" + *hook.provider + "'");
 }
 
 std::string HookOperations::newStandardWebhooksSecret()

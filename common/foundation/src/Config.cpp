@@ -322,6 +322,21 @@ Config Config::load(const std::string& homeOption, const std::string& configOpti
 	return config;
 }
 
+Config::Paths Config::Paths::underHome(const std::string& home)
+{
+	Paths p;
+	p.home = home;
+	p.configFile = home + "/config/config.json";
+	p.hooksFile = home + "/webhooks.json";
+	p.workspaceDir = home + "/workspace";
+	p.cronTasksDir = p.workspaceDir + "/cron_tasks";
+	p.stateDir = home + "/webhook-state";
+	p.workerSocket = p.stateDir + "/worker.sock";
+	p.adminSocket = p.stateDir + "/admin.sock";
+	p.tokenFile = p.stateDir + "/token";
+	return p;
+}
+
 Config Config::fromJSON(const Poco::JSON::Object& obj, const Paths& basePaths)
 {
 	Config c;
@@ -332,11 +347,8 @@ Config Config::fromJSON(const Poco::JSON::Object& obj, const Paths& basePaths)
 	readBeyondWebhooks(c.webhooks, webhooks);
 
 	Paths& p = c.paths;
-	p.home = basePaths.home;
+	p = Paths::underHome(basePaths.home);
 	p.configFile = basePaths.configFile;
-	p.hooksFile = p.home + "/webhooks.json";
-	p.workspaceDir = p.home + "/workspace";
-	p.cronTasksDir = p.workspaceDir + "/cron_tasks";
 	p.stateDir = resolvePath(webhooks.string("state_dir", "webhook-state"), p.home);
 	p.workerSocket = resolvePath(webhooks.string("worker_socket", p.stateDir + "/worker.sock"), p.home);
 	p.adminSocket = resolvePath(webhooks.string("admin_socket", p.stateDir + "/admin.sock"), p.home);

@@ -2,10 +2,10 @@
 // ClaudeCommandTest.cpp
 //
 
-#include "ClaudeCommand.h"
+#include "CliProviders.h"
 #include <cppunit/extensions/HelperMacros.h>
 
-using Sygen::ClaudeCommand;
+using Sygen::CliProviders;
 using Sygen::CliCommand;
 using Sygen::ExecutionConfig;
 
@@ -24,7 +24,7 @@ public:
 		c.model = "sonnet";
 		c.permissionMode = "bypassPermissions";
 		c.cliParameters = {"--max-turns", "5"};
-		CliCommand cmd = ClaudeCommand::build(c, "do it");
+		CliCommand cmd = CliProviders::find("claude").command(c, "do it");
 		std::vector<std::string> expected = {"claude", "-p", "--output-format", "json", "--model", "sonnet",
 			"--permission-mode", "bypassPermissions", "--no-session-persistence", "--max-turns", "5", "--", "do it"};
 		CPPUNIT_ASSERT(expected == cmd.argv);
@@ -37,7 +37,7 @@ public:
 		ExecutionConfig c;
 		c.model = "opus";
 		c.permissionMode = "default";
-		CliCommand cmd = ClaudeCommand::build(c, "--help me");
+		CliCommand cmd = CliProviders::find("claude").command(c, "--help me");
 		CPPUNIT_ASSERT_EQUAL(std::string("--"), cmd.argv[cmd.argv.size() - 2]);
 		CPPUNIT_ASSERT_EQUAL(std::string("--help me"), cmd.argv.back());
 		CPPUNIT_ASSERT_EQUAL(std::string("default"), cmd.argv[7]);

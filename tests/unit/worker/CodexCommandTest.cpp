@@ -2,11 +2,11 @@
 // CodexCommandTest.cpp
 //
 
-#include "CodexCommand.h"
+#include "CliProviders.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::CliCommand;
-using Sygen::CodexCommand;
+using Sygen::CliProviders;
 using Sygen::ExecutionConfig;
 
 namespace {
@@ -36,7 +36,7 @@ public:
 	{
 		ExecutionConfig c = codex("bypassPermissions", "medium");
 		c.cliParameters = {"--profile", "ci"};
-		CliCommand cmd = CodexCommand::build(c, "task");
+		CliCommand cmd = CliProviders::find("codex").command(c, "task");
 		std::vector<std::string> expected = {"codex", "exec", "--json", "--color", "never", "--skip-git-repo-check",
 			"--dangerously-bypass-approvals-and-sandbox", "--model", "gpt-5", "--profile", "ci", "--", "task"};
 		CPPUNIT_ASSERT(expected == cmd.argv);
@@ -45,7 +45,7 @@ public:
 
 	void testOtherModesUseWorkspaceWriteSandboxNotFullAuto()
 	{
-		CliCommand cmd = CodexCommand::build(codex("acceptEdits", "high"), "task");
+		CliCommand cmd = CliProviders::find("codex").command(codex("acceptEdits", "high"), "task");
 		std::vector<std::string> expected = {"codex", "exec", "--json", "--color", "never", "--skip-git-repo-check",
 			"--sandbox", "workspace-write", "--model", "gpt-5", "-c", "model_reasoning_effort=high", "--", "task"};
 		CPPUNIT_ASSERT(expected == cmd.argv);
@@ -53,7 +53,7 @@ public:
 
 	void testEmptyEffortAddsNoOverride()
 	{
-		CliCommand cmd = CodexCommand::build(codex("bypassPermissions", ""), "task");
+		CliCommand cmd = CliProviders::find("codex").command(codex("bypassPermissions", ""), "task");
 		for (const std::string& a: cmd.argv) CPPUNIT_ASSERT(a != "-c");
 	}
 };

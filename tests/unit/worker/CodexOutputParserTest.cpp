@@ -2,11 +2,21 @@
 // CodexOutputParserTest.cpp
 //
 
-#include "CodexOutputParser.h"
+#include "CliProviders.h"
 #include "WorkerTestSupport.h"
 #include <cppunit/extensions/HelperMacros.h>
 
-using Sygen::CodexOutputParser;
+using Sygen::CliProviders;
+
+namespace {
+
+std::string parse(const std::string& stdoutBytes)
+	/// The result text of a run that printed stdoutBytes (the exit code does not matter to codex).
+{
+	return CliProviders::find("codex").parseOutput(stdoutBytes, "", 0);
+}
+
+} // namespace
 
 class CodexOutputParserTest: public CppUnit::TestFixture
 {
@@ -22,7 +32,7 @@ class CodexOutputParserTest: public CppUnit::TestFixture
 public:
 	void testNoNetworkSampleIsASilentEmptyResult()
 	{
-		CPPUNIT_ASSERT_EQUAL(std::string(), CodexOutputParser::parse(Sygen::Test::sampleFile("codex-no-network.stdout.jsonl")));
+		CPPUNIT_ASSERT_EQUAL(std::string(), parse(Sygen::Test::sampleFile("codex-no-network.stdout.jsonl")));
 	}
 
 	void testAgentMessagesAreJoinedWithNewline()
@@ -33,7 +43,7 @@ public:
 			"{\"type\":\"item.completed\",\"item\":{\"id\":\"2\",\"type\":\"reasoning\",\"text\":\"thinking\"}}\n"
 			"{\"type\":\"item.completed\",\"item\":{\"id\":\"3\",\"type\":\"agent_message\",\"text\":\"second\"}}\n"
 			"{\"type\":\"turn.completed\"}\n";
-		CPPUNIT_ASSERT_EQUAL(std::string("first\nsecond"), CodexOutputParser::parse(out));
+		CPPUNIT_ASSERT_EQUAL(std::string("first\nsecond"), parse(out));
 	}
 
 	void testToolItemStartedClearsEarlierText()
@@ -44,12 +54,12 @@ public:
 				"{\"type\":\"item.completed\",\"item\":{\"type\":\"agent_message\",\"text\":\"Let me look.\"}}\n"
 				"{\"type\":\"item.started\",\"item\":{\"type\":\"" + std::string(tool) + "\"}}\n"
 				"{\"type\":\"item.completed\",\"item\":{\"type\":\"agent_message\",\"text\":\"Done.\"}}\n";
-			CPPUNIT_ASSERT_EQUAL_MESSAGE(tool, std::string("Done."), CodexOutputParser::parse(out));
+			CPPUNIT_ASSERT_EQUAL_MESSAGE(tool, std::string("Done."), parse(out));
 		}
 		std::string reasoning =
 			"{\"type\":\"item.completed\",\"item\":{\"type\":\"agent_message\",\"text\":\"kept\"}}\n"
 			"{\"type\":\"item.started\",\"item\":{\"type\":\"reasoning\"}}\n";
-		CPPUNIT_ASSERT_EQUAL(std::string("kept"), CodexOutputParser::parse(reasoning));
+		CPPUNIT_ASSERT_EQUAL(std::string("kept"), parse(reasoning));
 	}
 
 	void testAssistantMessageEventsContributeTextBlocks()
@@ -58,7 +68,7 @@ public:
 			"{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"prompt\"}]}\n"
 			"{\"type\":\"message\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"a\"},"
 			"{\"type\":\"image\"},{\"type\":\"text\",\"text\":\"b\"}]}\n";
-		CPPUNIT_ASSERT_EQUAL(std::string("a\nb"), CodexOutputParser::parse(out));
+		CPPUNIT_ASSERT_EQUAL(std::string("a\nb"), parse(out));
 	}
 
 	void testNonJsonLinesAreSkipped()
@@ -66,14 +76,14 @@ public:
 		std::string out = "WARNING: something\n"
 			"{\"type\":\"item.completed\",\"item\":{\"type\":\"agent_message\",\"text\":\"answer\"}}\n"
 			"[1,2]\n";
-		CPPUNIT_ASSERT_EQUAL(std::string("answer"), CodexOutputParser::parse(out));
+		CPPUNIT_ASSERT_EQUAL(std::string("answer"), parse(out));
 	}
 
 	void testNothingUnderstoodGivesRawText()
 	{
 		CPPUNIT_ASSERT_EQUAL(std::string("error: unexpected argument '--full-auto'"),
-			CodexOutputParser::parse("error: unexpected argument '--full-auto'\n"));
-		CPPUNIT_ASSERT_EQUAL(std::string(), CodexOutputParser::parse(""));
+			parse("error: unexpected argument '--full-auto'\n"));
+		CPPUNIT_ASSERT_EQUAL(std::string(), parse(""));
 	}
 };
 

@@ -2,13 +2,13 @@
 // GeminiCommandTest.cpp
 //
 
-#include "GeminiCommand.h"
+#include "CliProviders.h"
 #include <algorithm>
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::CliCommand;
 using Sygen::ExecutionConfig;
-using Sygen::GeminiCommand;
+using Sygen::CliProviders;
 
 class GeminiCommandTest: public CppUnit::TestFixture
 {
@@ -26,7 +26,7 @@ public:
 		c.model = "flash";
 		c.permissionMode = "bypassPermissions";
 		c.cliParameters = {"--sandbox"};
-		CliCommand cmd = GeminiCommand::build(c, "the prompt");
+		CliCommand cmd = CliProviders::find("gemini").command(c, "the prompt");
 		std::vector<std::string> expected = {"gemini", "-p", "", "--output-format", "json", "--include-directories", ".",
 			"--model", "flash", "--approval-mode", "yolo", "--sandbox"};
 		CPPUNIT_ASSERT(expected == cmd.argv);
@@ -37,7 +37,7 @@ public:
 	{
 		ExecutionConfig c;
 		c.permissionMode = "default";
-		CliCommand cmd = GeminiCommand::build(c, "p");
+		CliCommand cmd = CliProviders::find("gemini").command(c, "p");
 		std::vector<std::string> expected = {"gemini", "-p", "", "--output-format", "json", "--include-directories", "."};
 		CPPUNIT_ASSERT(expected == cmd.argv);
 	}
@@ -50,7 +50,7 @@ public:
 		for (const char* mode: {"bypassPermissions", "default", "plan"})
 		{
 			c.permissionMode = mode;
-			CliCommand cmd = GeminiCommand::build(c, "p");
+			CliCommand cmd = CliProviders::find("gemini").command(c, "p");
 			CPPUNIT_ASSERT_MESSAGE(mode, cmd.environment == std::vector<std::string>{"GEMINI_CLI_TRUST_WORKSPACE=true"});
 			CPPUNIT_ASSERT_MESSAGE(mode, std::find(cmd.argv.begin(), cmd.argv.end(), "--skip-trust") == cmd.argv.end());
 		}

@@ -19,6 +19,7 @@
 #include <climits>
 #include <cstdlib>
 #include <set>
+#include <stdexcept>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -98,6 +99,8 @@ class JobRunnerTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testQuietHoursAreEvaluatedAfterTheDependencyIsFree);
 	CPPUNIT_TEST(testDependencyLockIsHeldWhileTheCliRuns);
 	CPPUNIT_TEST(testCliNotFoundForEachProvider);
+	CPPUNIT_TEST(testCompleteCatchesEveryExceptionInOnePlace);
+	CPPUNIT_TEST(testCompleteFillsWhatAHandlerLeftEmpty);
 	CPPUNIT_TEST(testGeminiIsAlsoFoundInTheNewestNvmFolder);
 	CPPUNIT_TEST(testNonZeroExitIsErrorExitWithParsedText);
 	CPPUNIT_TEST(testClaudeErrorResultIsExit1WithItsText);
@@ -277,7 +280,7 @@ public:
 		hook.dependency = std::string("db");
 		hook.quietStart = 0;
 		hook.quietEnd = 23;
-		LockObservingClock clock(_f->settings.stateDir + "/locks/db.lock", MORNING);
+		LockObservingClock clock(_f->settings.paths.stateDir + "/locks/db.lock", MORNING);
 		WebhookResult r = JobRunner(_f->settings, clock).run(CronFixture::order(hook));
 		CPPUNIT_ASSERT_EQUAL(std::string("skipped:quiet_hours"), r.status);
 		// started_at, the quiet-hours check (under the lock), finished_at.
@@ -288,7 +291,7 @@ public:
 	{
 		Hook hook = CronFixture::cronHook("report");
 		hook.dependency = std::string("nightly/db");
-		std::string lock = _f->settings.stateDir + "/locks/" + DependencyLock::fileName("nightly/db");
+		std::string lock = _f->settings.paths.stateDir + "/locks/" + DependencyLock::fileName("nightly/db");
 		_f->control("report", "{\"probe_lock\":\"" + lock + "\"}");
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), run(hook).status);
 		CPPUNIT_ASSERT(_f->record("report")->getValue<bool>("lock_held"));
@@ -505,6 +508,43 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("error:exception"), r.status);
 		CPPUNIT_ASSERT_EQUAL(std::string(), r.resultText);
 		CPPUNIT_ASSERT(!_f->hasRecord("report"));
+	}
+
+	void testCompleteCatchesEveryExceptionInOnePlace()
+	{
+		WorkOrder order = CronFixture::order(CronFixture::cronHook("report"));
+		ManualClock clock(MORNING);
+		WebhookResult poco = JobRunner::complete(order, []() -> WebhookResult { throw Poco::IOException("disk"); }, clock);
+		WebhookResult standard = JobRunner::complete(order, []() -> WebhookResult { throw std::runtime_error("boom"); }, clock);
+		for (const WebhookResult& r: {poco, standard})
+		{
+			CPPUNIT_ASSERT_EQUAL(std::string("error:exception"), r.status);
+			CPPUNIT_ASSERT_EQUAL(std::string(), r.resultText);
+			CPPUNIT_ASSERT_EQUAL(order.jobId, r.jobId);
+			CPPUNIT_ASSERT_EQUAL(order.spec.id, r.hookId);
+			CPPUNIT_ASSERT_EQUAL(order.spec.mode, r.mode);
+			CPPUNIT_ASSERT_EQUAL(IsoTime::format(MORNING), r.startedAt);
+			CPPUNIT_ASSERT_EQUAL(IsoTime::format(MORNING), r.finishedAt);
+		}
+	}
+
+	void testCompleteFillsWhatAHandlerLeftEmpty()
+	{
+		WorkOrder order = CronFixture::order(CronFixture::cronHook("report"));
+		ManualClock clock(MORNING);
+		WebhookResult r = JobRunner::complete(order, [] {
+			WebhookResult partial;
+			partial.jobId = "someone-else";
+			partial.resultText = "kept";
+			partial.startedAt = "2026-01-01T00:00:00.000000+00:00";
+			return partial;
+		}, clock);
+		CPPUNIT_ASSERT_EQUAL(order.jobId, r.jobId);
+		CPPUNIT_ASSERT_EQUAL(std::string("error:exception"), r.status);
+		CPPUNIT_ASSERT_EQUAL(std::string("kept"), r.resultText);
+		CPPUNIT_ASSERT_EQUAL(std::string("Nightly report"), r.hookTitle);
+		CPPUNIT_ASSERT_EQUAL(std::string("2026-01-01T00:00:00.000000+00:00"), r.startedAt);
+		CPPUNIT_ASSERT_EQUAL(IsoTime::format(MORNING), r.finishedAt);
 	}
 
 private:

@@ -3,6 +3,7 @@
 //
 
 #include "OutputParser.h"
+#include "CliProviders.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::OutputParser;
@@ -65,7 +66,7 @@ public:
 
 	void testUnknownProviderUsesClaudeParser()
 	{
-		CPPUNIT_ASSERT_EQUAL(std::string("r"), OutputParser::parse("mistral", "{\"result\":\"r\"}", "", 0));
+		CPPUNIT_ASSERT_EQUAL(std::string("r"), Sygen::CliProviders::find("mistral").parseOutput("{\"result\":\"r\"}", "", 0));
 	}
 };
 

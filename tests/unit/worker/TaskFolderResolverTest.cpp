@@ -2,6 +2,7 @@
 // TaskFolderResolverTest.cpp
 //
 
+#include "Sygen/Foundation/Config.h"
 #include "TaskFolderResolver.h"
 #include "TestSupport.h"
 #include <Poco/File.h>
@@ -31,7 +32,7 @@ public:
 	void setUp()
 	{
 		_dir.reset(new Sygen::Test::TempDir);
-		_cron = TaskFolderResolver::cronTasksDir(_dir->path() + "/home");
+		_cron = Sygen::Config::Paths::underHome(_dir->path() + "/home").cronTasksDir;
 		Poco::File(_cron + "/report").createDirectories();
 	}
 

@@ -2,12 +2,11 @@
 // WakeCommandTest.cpp
 //
 
-#include "WakeCommand.h"
+#include "CliProvider.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::CliCommand;
 using Sygen::ExecutionConfig;
-using Sygen::WakeCommand;
 
 namespace {
 
@@ -30,6 +29,12 @@ void assertArgv(const std::vector<std::string>& expected, const CliCommand& comm
 	for (std::size_t i = 0; i < expected.size(); ++i) CPPUNIT_ASSERT_EQUAL_MESSAGE(shown, expected[i], command.argv[i]);
 }
 
+CliCommand wake(const ExecutionConfig& c, const std::string& prompt, const std::string& sessionId)
+	/// The wake command line of the provider the config names.
+{
+	return c.cliProvider().wakeCommand(c, prompt, sessionId);
+}
+
 } // namespace
 
 class WakeCommandTest: public CppUnit::TestFixture
@@ -47,7 +52,7 @@ class WakeCommandTest: public CppUnit::TestFixture
 public:
 	void testClaudeFirstTurnPersistsTheSession()
 	{
-		CliCommand c = WakeCommand::build(config("claude", "opus"), "PROMPT", "");
+		CliCommand c = wake(config("claude", "opus"), "PROMPT", "");
 		CPPUNIT_ASSERT_EQUAL(std::string("claude"), c.provider);
 		assertArgv({"claude", "-p", "--output-format", "json", "--model", "opus", "--permission-mode", "bypassPermissions",
 			"--", "PROMPT"}, c);
@@ -56,7 +61,7 @@ public:
 
 	void testClaudeResumes()
 	{
-		CliCommand c = WakeCommand::build(config("claude", "sonnet", {"--max-turns", "3"}), "PROMPT", "sess-1");
+		CliCommand c = wake(config("claude", "sonnet", {"--max-turns", "3"}), "PROMPT", "sess-1");
 		assertArgv({"claude", "-p", "--output-format", "json", "--model", "sonnet", "--permission-mode", "bypassPermissions",
 			"--max-turns", "3", "--resume", "sess-1", "--", "PROMPT"}, c);
 	}
@@ -64,14 +69,14 @@ public:
 	void testClaudeKeepsAHookParameterOfTheSameName()
 	{
 		// A hook that asks for no persistence gets it (and loses the continuity).
-		CliCommand c = WakeCommand::build(config("claude", "opus", {"--no-session-persistence"}), "P", "");
+		CliCommand c = wake(config("claude", "opus", {"--no-session-persistence"}), "P", "");
 		assertArgv({"claude", "-p", "--output-format", "json", "--model", "opus", "--permission-mode", "bypassPermissions",
 			"--no-session-persistence", "--", "P"}, c);
 	}
 
 	void testCodexFirstTurn()
 	{
-		CliCommand c = WakeCommand::build(config("codex", "gpt-5"), "PROMPT", "");
+		CliCommand c = wake(config("codex", "gpt-5"), "PROMPT", "");
 		assertArgv({"codex", "exec", "--json", "--color", "never", "--skip-git-repo-check",
 			"--dangerously-bypass-approvals-and-sandbox", "--model", "gpt-5", "-c", "model_reasoning_effort=high", "--", "PROMPT"}, c);
 	}
@@ -80,25 +85,25 @@ public:
 	{
 		ExecutionConfig cfg = config("codex", "gpt-5", {"--add-dir", "/srv"});
 		cfg.permissionMode = "default";
-		CliCommand c = WakeCommand::build(cfg, "PROMPT", "thread-9");
+		CliCommand c = wake(cfg, "PROMPT", "thread-9");
 		assertArgv({"codex", "exec", "--json", "--color", "never", "--skip-git-repo-check", "--sandbox", "workspace-write",
 			"--model", "gpt-5", "-c", "model_reasoning_effort=high", "--add-dir", "/srv", "resume", "thread-9", "--", "PROMPT"}, c);
 	}
 
 	void testGeminiResumesWithThePromptOnStdin()
 	{
-		CliCommand c = WakeCommand::build(config("gemini", "flash"), "PROMPT", "g-7");
+		CliCommand c = wake(config("gemini", "flash"), "PROMPT", "g-7");
 		assertArgv({"gemini", "-p", "", "--output-format", "json", "--include-directories", ".", "--model", "flash",
 			"--approval-mode", "yolo", "--resume", "g-7"}, c);
 		CPPUNIT_ASSERT(c.stdinText);
 		CPPUNIT_ASSERT_EQUAL(std::string("PROMPT"), *c.stdinText);
-		CliCommand first = WakeCommand::build(config("gemini", "flash"), "PROMPT", "");
+		CliCommand first = wake(config("gemini", "flash"), "PROMPT", "");
 		CPPUNIT_ASSERT_EQUAL(std::string("yolo"), first.argv.back());
 	}
 
 	void testUnknownProviderUsesClaude()
 	{
-		CliCommand c = WakeCommand::build(config("llama", "opus"), "P", "s");
+		CliCommand c = wake(config("llama", "opus"), "P", "s");
 		CPPUNIT_ASSERT_EQUAL(std::string("claude"), c.argv[0]);
 		CPPUNIT_ASSERT_EQUAL(std::string("--resume"), c.argv[c.argv.size() - 4]);
 	}

@@ -184,7 +184,7 @@ public:
 		CPPUNIT_ASSERT(!hasArg(argv, "--resume"));
 		CPPUNIT_ASSERT(!hasArg(argv, "--no-session-persistence"));
 		CPPUNIT_ASSERT_EQUAL(CronFixture::wrapped("Ping"), argv.back());
-		SessionStore sessions(f.settings.stateDir + "/sessions.json");
+		SessionStore sessions(f.settings.paths.stateDir + "/sessions.json");
 		CPPUNIT_ASSERT_EQUAL(std::string("claude-session-1"), *sessions.get("telegram:1001", "claude"));
 		CPPUNIT_ASSERT_EQUAL(std::string("claude-session-2"), *sessions.get("telegram:1002", "claude"));
 	}
@@ -221,7 +221,7 @@ public:
 		CPPUNIT_ASSERT(log.contains("telegram:1001"));
 		CPPUNIT_ASSERT(log.contains("job_id=job-1"));
 		CPPUNIT_ASSERT(log.contains("hook_id=wake-hook"));
-		SessionStore sessions(f.settings.stateDir + "/sessions.json");
+		SessionStore sessions(f.settings.paths.stateDir + "/sessions.json");
 		CPPUNIT_ASSERT(!sessions.get("telegram:1001", "claude"));
 	}
 
@@ -248,7 +248,7 @@ public:
 	{
 		WakeFixture f;
 		f.settings.delivery.allowedUserIds = {"1001"};
-		SessionStore(f.settings.stateDir + "/sessions.json").set("telegram:1001", "claude", "gone");
+		SessionStore(f.settings.paths.stateDir + "/sessions.json").set("telegram:1001", "claude", "gone");
 		f.wakeControl("{\"new_sessions\": true, \"unknown_sessions\": [\"gone\"], \"result\": \"fresh {session}\", " + f.startedLog() + "}");
 		JobOutcome o = f.wake();
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), o.status);
@@ -257,14 +257,14 @@ public:
 		CPPUNIT_ASSERT(hasArgs(argvOf(runs[0]), "--resume", "gone"));
 		CPPUNIT_ASSERT(!hasArg(argvOf(runs[1]), "--resume"));
 		CPPUNIT_ASSERT_EQUAL(std::string("fresh claude-session-2"), o.text);
-		CPPUNIT_ASSERT_EQUAL(std::string("claude-session-2"), *SessionStore(f.settings.stateDir + "/sessions.json").get("telegram:1001", "claude"));
+		CPPUNIT_ASSERT_EQUAL(std::string("claude-session-2"), *SessionStore(f.settings.paths.stateDir + "/sessions.json").get("telegram:1001", "claude"));
 	}
 
 	void testRunsInTheWorkspaceHoldingTheChatLock()
 	{
 		WakeFixture f;
 		f.settings.delivery.allowedUserIds = {"1001"};
-		const std::string lock = f.settings.stateDir + "/locks/chat-1001.lock";
+		const std::string lock = f.settings.paths.stateDir + "/locks/chat-1001.lock";
 		f.wakeControl("{\"probe_lock\": \"" + lock + "\"}");
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), f.wake().status);
 		Poco::JSON::Object::Ptr record = Sygen::Test::parseObject(Sygen::Test::readFile(f.workspace() + "/fakecli-record.json"));
@@ -318,10 +318,10 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("hello claude-session-1"), sent[0].json()->getValue<std::string>("body"));
 		CPPUNIT_ASSERT(sent[1].uri.find("/rooms/%21two%3Aexample.org/") != std::string::npos);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(0), f.telegram.count());
-		SessionStore sessions(f.settings.stateDir + "/sessions.json");
+		SessionStore sessions(f.settings.paths.stateDir + "/sessions.json");
 		CPPUNIT_ASSERT_EQUAL(std::string("claude-session-2"), *sessions.get("matrix:!two:example.org", "claude"));
-		CPPUNIT_ASSERT(Poco::File(f.settings.stateDir + "/locks/chat-matrix-%21two%3Aexample.org.lock").exists()
-			|| Poco::File(f.settings.stateDir + "/locks").exists());
+		CPPUNIT_ASSERT(Poco::File(f.settings.paths.stateDir + "/locks/chat-matrix-%21two%3Aexample.org.lock").exists()
+			|| Poco::File(f.settings.paths.stateDir + "/locks").exists());
 	}
 
 	void testCodexThreadIsResumed()

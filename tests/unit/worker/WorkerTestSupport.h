@@ -96,8 +96,7 @@ public:
 	{
 		home = dir.path() + "/home";
 		Poco::File(cronTasks()).createDirectories();
-		settings.home = home;
-		settings.stateDir = home + "/webhook-state";
+		settings.paths = Config::Paths::underHome(home);
 		settings.searchPath = fakeCliDir() + ":/usr/bin:/bin";
 		settings.cliTimeoutSeconds = 10;
 		settings.killGrace = Poco::Timespan(0, 300000);

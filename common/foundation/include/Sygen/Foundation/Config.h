@@ -41,6 +41,10 @@ struct Config
 		std::string workerSocket;  ///< webhooks.worker_socket, else <state>/worker.sock
 		std::string adminSocket;   ///< webhooks.admin_socket, else <state>/admin.sock
 		std::string tokenFile;     ///< <state>/token
+
+		static Paths underHome(const std::string& home);
+			/// Every path at its default under home (no config file read): what a
+			/// config without webhooks.state_dir and the socket keys gives.
 	};
 
 	struct Matrix
