@@ -245,9 +245,14 @@ int SupervisorApp::serve(SupervisorCore& service)
 	AdminServer admin(config.paths.adminSocket);
 	AdminCommands::addWorkerCommands(admin, pool);
 	JobStore& store = service.jobStore();
+	// A single node answers from its spool, journal status included; a cluster node from PostgreSQL.
 	AdminCommands::JobQueries queries;
-	queries.find = [&store](const std::string& jobId) { return store.find(jobId); };
-	queries.list = [&store](std::size_t limit) { return store.list(limit); };
+	if (service.spool()) queries = AdminCommands::queriesOf(*service.spool());
+	else
+	{
+		queries.find = [&store](const std::string& jobId) { return store.find(jobId); };
+		queries.list = [&store](std::size_t limit) { return store.list(limit); };
+	}
 	AdminCommands::addJobCommands(admin, service.dispatcher(), queries);
 	JobActionCommands::add(admin, service, pool);
 	HookAdminCommands::GlobalToken tokenAccess;

@@ -207,6 +207,11 @@ JobStore& SupervisorCore::jobStore()
 	return *_store;
 }
 
+JobSpool* SupervisorCore::spool()
+{
+	return _spool;
+}
+
 const Config& SupervisorCore::config() const
 {
 	return _config;

@@ -65,6 +65,8 @@ public:
 		/// What the nodes share besides the jobs (token, rate limit, status); null on a single node.
 	JobStore& jobStore();
 		/// Where jobs live: the spool, or PostgreSQL (webhooks.backend).
+	JobSpool* spool();
+		/// The spool behind jobStore() on a single node; null in cluster mode.
 	const Config& config() const;
 
 	bool cancelInCluster(const std::string& jobId);

@@ -144,7 +144,10 @@ PostgresJobStore::~PostgresJobStore()
 	}
 	_wanted.notify_all();
 	if (_flusher.joinable()) _flusher.join();
-	if (!_unwritten.empty())
+	if (!_unwritten.empty() && _backlog)
+		logger().warning("%s results not yet written to PostgreSQL (unreachable until shutdown): kept in %s for the next start",
+			std::to_string(_unwritten.size()), _backlog->path());
+	else if (!_unwritten.empty())
 		logger().critical("%s results were never written to PostgreSQL (it stayed unreachable until shutdown)", std::to_string(_unwritten.size()));
 }
 
