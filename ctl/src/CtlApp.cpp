@@ -4,6 +4,7 @@
 
 #include "CtlApp.h"
 #include "CtlError.h"
+#include "DbCommands.h"
 #include "HookCommands.h"
 #include "InstanceLocator.h"
 #include "Sygen/Foundation/Config.h"
@@ -141,6 +142,7 @@ CtlApp::CtlApp(std::ostream& out, std::ostream& err):
 {
 	addBuiltins();
 	HookCommands::addTo(*this);
+	DbCommands::addTo(*this);
 }
 
 void CtlApp::addCommand(const Command& command)

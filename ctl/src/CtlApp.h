@@ -20,7 +20,7 @@ namespace Sygen {
 class CtlApp
 	/// Commands live in one table (group, name, usage, summary, handler); a command
 	/// with an empty name is one word ("reload"). The hooks, token and reload
-	/// commands are added by HookCommands.
+	/// commands are added by HookCommands, the db ones by DbCommands.
 	///
 	/// Global options, accepted anywhere on the line: --admin-socket PATH,
 	/// --home DIR, --config FILE (the socket is then webhooks.admin_socket, by

@@ -8,6 +8,7 @@
 #include "Sygen/Auth/GlobalTokenStore.h"
 #include "Sygen/Admin/HookOperations.h"
 #include "Sygen/Hooks/HookStore.h"
+#include "Sygen/Foundation/AtomicFile.h"
 #include "Sygen/Foundation/JSONFields.h"
 #include <Poco/Exception.h>
 #include <Poco/File.h>
@@ -51,6 +52,15 @@ void dropToHomeOwner(const std::string& home)
 	if (::stat(home.c_str(), &st) != 0 || st.st_uid == 0) return;
 	if (::setgroups(0, nullptr) != 0 || ::setgid(st.st_gid) != 0 || ::setuid(st.st_uid) != 0)
 		throw CtlError("cannot switch to the owner (uid " + std::to_string(st.st_uid) + ") of " + home);
+}
+
+void refuseOfflineInCluster(const Config& config)
+	/// In cluster mode the hooks and the global token live in PostgreSQL: editing the
+	/// files would change nothing the service reads, so only a running node may.
+{
+	if (!config.webhooks.backend.postgres()) return;
+	throw SupervisorUnreachable("sygen-webhookd is not running here, and this instance keeps its hooks and global token in "
+		"PostgreSQL (webhooks.backend): start it, or name a running node's socket with --admin-socket");
 }
 
 // ---- the command line of hooks add / edit --------------------------------------
@@ -327,6 +337,7 @@ std::string locationText(const Poco::JSON::Object& result)
 	std::string location = text(result, "location");
 	if (location == "config") return text(result, "path") + " (webhooks.token)";
 	if (location == "state") return text(result, "path");
+	if (location == "database") return "PostgreSQL, shared by every node of the cluster";
 	return "nowhere yet (sygen-webhookd generates it at its first start)";
 }
 
@@ -354,6 +365,7 @@ Poco::JSON::Object::Ptr tokenRequest(CtlApp& app, const std::string& cmd, bool& 
 		offline = true;
 	}
 	Config config = app.config();
+	refuseOfflineInCluster(config);
 	dropToHomeOwner(config.paths.home);
 	GlobalTokenStore store(config.paths);
 	Poco::JSON::Object::Ptr result = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -386,6 +398,7 @@ int rotateGlobalToken(CtlApp& app)
 	out << "new global token (shown once, store it now):\n" << result->getValue<std::string>("token") << "\n"
 		<< "stored in: " << locationText(*result) << "\n";
 	if (offline) out << "sygen-webhookd is not running; it uses the new token from its next start.\n";
+	else if (text(*result, "location") == "database") out << "every node uses it within a second; the old token no longer works.\n";
 	else out << "sygen-webhookd uses it now; the old token no longer works.\n";
 	return CtlApp::EXIT_OK;
 }
@@ -473,6 +486,89 @@ int hooksTest(CtlApp& app, const std::vector<std::string>& args)
 	return status >= 200 && status < 300 ? CtlApp::EXIT_OK : CtlApp::EXIT_FAILED;
 }
 
+std::string readDocument(const std::string& path)
+	/// FILE, or standard input for "-".
+{
+	std::string document;
+	if (path == "-")
+	{
+		Poco::StreamCopier::copyToString(std::cin, document);
+		return document;
+	}
+	try
+	{
+		Poco::FileInputStream in(path);
+		Poco::StreamCopier::copyToString(in, document);
+	}
+	catch (Poco::Exception& e)
+	{
+		throw CtlError("cannot read " + path + ": " + e.message());
+	}
+	return document;
+}
+
+int hooksExport(CtlApp& app, const std::vector<std::string>& args)
+{
+	std::vector<std::string> positional;
+	std::string output;
+	for (std::size_t i = 0; i < args.size(); ++i)
+	{
+		if (args[i] == "--output" || args[i] == "-o")
+		{
+			if (i + 1 >= args.size()) throw UsageError(args[i] + " needs a FILE");
+			output = args[++i];
+		}
+		else if (args[i].compare(0, 9, "--output=") == 0) output = args[i].substr(9);
+		else positional.push_back(args[i]);
+	}
+	expectArguments(positional, 0, 0, "");
+	bool offline = false;
+	Poco::JSON::Object::Ptr result = HookCommands::hooksRequest(app, *request("hooks.export"), &offline).extract<Poco::JSON::Object::Ptr>();
+	const std::string document = result->getValue<std::string>("document");
+	if (output.empty() || output == "-")
+	{
+		if (app.json()) app.printJSON(result);
+		else app.out() << document;
+		return CtlApp::EXIT_OK;
+	}
+	try
+	{
+		// 0600: the document holds every hook's token and signing secret.
+		AtomicFile::write(output, document, 0600);
+	}
+	catch (Poco::Exception& e)
+	{
+		throw CtlError("cannot write " + output + ": " + e.message());
+	}
+	if (app.json())
+	{
+		result->remove("document");
+		result->set("output", output);
+		app.printJSON(result);
+	}
+	else app.out() << "exported " << text(*result, "hooks") << " hooks from " << text(*result, "location") << " to " << output << " (mode 0600: it holds their secrets)\n";
+	return CtlApp::EXIT_OK;
+}
+
+int hooksImport(CtlApp& app, const std::vector<std::string>& args)
+{
+	if (args.size() == 1 && args[0] != "-" && args[0].compare(0, 1, "-") == 0) throw UsageError("unknown option '" + args[0] + "'");
+	if (args.empty()) throw UsageError("a FILE is required (- reads standard input)");
+	if (args.size() > 1) throw UsageError("unexpected argument '" + args[1] + "'");
+	Poco::JSON::Object::Ptr req = request("hooks.import");
+	req->set("document", readDocument(args[0]));
+	bool offline = false;
+	Poco::JSON::Object::Ptr result = HookCommands::hooksRequest(app, *req, &offline).extract<Poco::JSON::Object::Ptr>();
+	if (app.json()) app.printJSON(result);
+	else
+	{
+		app.out() << "imported " << result->getArray("ids")->size() << " hooks into " << text(*result, "location") << ": "
+			<< text(*result, "added") << " added, " << text(*result, "replaced") << " replaced\n";
+		if (offline) app.err() << "note: sygen-webhookd is not running; webhooks.json was changed directly\n";
+	}
+	return CtlApp::EXIT_OK;
+}
+
 } // namespace
 
 Poco::Dynamic::Var HookCommands::hooksRequest(CtlApp& app, const Poco::JSON::Object& req, bool* offline)
@@ -488,6 +584,7 @@ Poco::Dynamic::Var HookCommands::hooksRequest(CtlApp& app, const Poco::JSON::Obj
 	}
 	if (offline) *offline = true;
 	Config config = app.config();
+	refuseOfflineInCluster(config);
 	dropToHomeOwner(config.paths.home);
 	HookStore store(config.paths.hooksFile);
 	store.load();
@@ -582,6 +679,22 @@ void HookCommands::addTo(CtlApp& app)
 		"delivery id when the hook has a dedupe header, and POSTs it to its own address.\n"
 		"Prints the HTTP status, the job id and the answer; exits 1 unless the status is 2xx.\n"});
 
+	app.addCommand({"hooks", "export", "[--output FILE]",
+		"write every hook, secrets and telemetry included, in the webhooks.json format", hooksExport,
+		"Writes the document to standard output, or atomically to FILE (mode 0600: it holds\n"
+		"every hook's token and signing secret). The format is the reference's webhooks.json,\n"
+		"so the file can be imported elsewhere (hooks import) or used as a single node's\n"
+		"webhooks.json. In cluster mode (webhooks.backend postgres) the hooks come from\n"
+		"PostgreSQL through any running node.\n\n"
+		"Options:\n"
+		"  --output FILE, -o FILE    write to FILE instead of standard output\n"});
+	app.addCommand({"hooks", "import", "FILE", "add or replace hooks from a webhooks.json document (- reads standard input)", hooksImport,
+		"Every entry must be a valid hook (the first invalid one refuses the whole file, nothing\n"
+		"is changed). Hooks whose id is already known are replaced whole (telemetry included),\n"
+		"the others added; hooks not in FILE are kept. Task folders are not created. In cluster\n"
+		"mode the change goes to PostgreSQL through any running node and is live on every node\n"
+		"within a second; on a single node it is written to webhooks.json.\n"});
+
 	app.addCommand({"token", "show", "", "where the global token is kept and its fingerprint (never the token)",
 		[](CtlApp& app, const std::vector<std::string>& args)
 		{
@@ -598,7 +711,8 @@ void HookCommands::addTo(CtlApp& app)
 			out << "global token: " << (set ? "set (" + text(*result, "fingerprint") + ")" : std::string("unset")) << "\n"
 				<< "stored in: " << locationText(*result) << "\n";
 			if (result->has("stored_matches") && !result->optValue<bool>("stored_matches", true))
-				out << "note: the file holds another token; sygen-webhookd uses it after a restart\n";
+				out << (text(*result, "location") == "database" ? "note: this node has not picked up the database's token yet\n"
+					: "note: the file holds another token; sygen-webhookd uses it after a restart\n");
 			out << "The token itself is never printed: read it from that file, or make a new one\n"
 				"with sygen-webhookctl token rotate (printed once).\n";
 			return CtlApp::EXIT_OK;
@@ -616,7 +730,13 @@ void HookCommands::addTo(CtlApp& app)
 			expectArguments(args, 0, 0, "");
 			Poco::Dynamic::Var result = app.callResult(*request("reload"));
 			if (app.json()) app.printJSON(result);
-			else app.out() << "reloaded webhooks.json: " << text(*result.extract<Poco::JSON::Object::Ptr>(), "hooks") << " hooks\n";
+			else
+			{
+				// A cluster's hooks are in the database, not in this node's webhooks.json.
+				Poco::JSON::Object::Ptr answer = result.extract<Poco::JSON::Object::Ptr>();
+				bool database = text(*answer, "location") == "PostgreSQL";
+				app.out() << (database ? "reloaded the hooks from PostgreSQL: " : "reloaded webhooks.json: ") << text(*answer, "hooks") << " hooks\n";
+			}
 			return CtlApp::EXIT_OK;
 		}});
 }

@@ -255,13 +255,25 @@ int SupervisorApp::serve(SupervisorCore& service)
 	}
 	AdminCommands::addJobCommands(admin, service.dispatcher(), queries);
 	JobActionCommands::add(admin, service, pool);
-	HookAdminCommands::add(admin, service.hooks(), config.paths, HookAdminCommands::GlobalToken{
-		[&service]() { return service.globalToken(); },
-		[&service](const std::string& token) { service.setGlobalToken(token); }});
+	HookAdminCommands::GlobalToken tokenAccess;
+	tokenAccess.get = [&service]() { return service.globalToken(); };
+	tokenAccess.set = [&service](const std::string& token) { service.setGlobalToken(token); };
+	if (ClusterShared* cluster = service.cluster())
+	{
+		tokenAccess.stored = [cluster]() { return cluster->token().read(); };
+		tokenAccess.rotate = [cluster]() { return cluster->token().rotate(); };
+	}
+	HookAdminCommands::add(admin, service.hooks(), config.paths, tokenAccess);
+	admin.addCommand("db.status", "the cluster's database: schema version, nodes, queue", [&service](const Poco::JSON::Object&) {
+		if (!service.cluster())
+			throw Poco::IllegalStateException("this instance keeps its jobs in the file spool (webhooks.backend is not \"postgres\"): it has no database");
+		return Poco::Dynamic::Var(service.cluster()->status());
+	});
 	admin.addCommand("reload", "re-read webhooks.json now", [&service](const Poco::JSON::Object&) {
 		service.reloadHooks();
 		Poco::JSON::Object::Ptr result = new Poco::JSON::Object;
 		result->set("hooks", static_cast<Poco::UInt64>(service.hooks().snapshot()->size()));
+		result->set("location", service.hooks().location());
 		return Poco::Dynamic::Var(result);
 	});
 	admin.start();

@@ -14,6 +14,7 @@
 #include "Sygen/Hooks/TemplateRenderer.h"
 #include "jobs/PostgresJobStore.h"
 #include "jobs/SpoolJobStore.h"
+#include "Sygen/Hooks/HookStore.h"
 #include <Poco/File.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/IPAddress.h>
@@ -73,7 +74,6 @@ bool isBearerMode(const Hook& hook)
 SupervisorCore::SupervisorCore(const Config& config, Clock& clock):
 	_config(config),
 	_clock(clock),
-	_hooks(config.paths.hooksFile, clock),
 	_rateLimiter(static_cast<int>(config.webhooks.rateLimitPerMinute), static_cast<int>(config.webhooks.rateLimitPerIpPerMinute)),
 	_store(makeJobStore(config)),
 	_payloads(config.paths.stateDir + "/spool/payloads", static_cast<std::size_t>(config.webhooks.jobHistory)),
@@ -81,8 +81,12 @@ SupervisorCore::SupervisorCore(const Config& config, Clock& clock):
 {
 	if (SpoolJobStore* spoolStore = dynamic_cast<SpoolJobStore*>(_store.get())) _spool = &spoolStore->spool();
 	_postgres = dynamic_cast<PostgresJobStore*>(_store.get());
+	if (!_postgres) _hooks.reset(new HookStore(config.paths.hooksFile, clock));
 	if (_postgres)
 	{
+		std::unique_ptr<PostgresHookStore> hooks(new PostgresHookStore(_postgres->pool(), config.paths.hooksFile, clock));
+		_cluster.reset(new ClusterShared(_postgres->pool(), *hooks, _config));
+		_hooks = std::move(hooks);
 		_feeder.reset(new ClusterFeeder(*_postgres, _dispatcher, config.webhooks.workers));
 		_postgres->setWakeListener([this]() { _feeder->wake(); });
 		_postgres->setLostJobListener([this](const JobInfo& job) {
@@ -93,7 +97,8 @@ SupervisorCore::SupervisorCore(const Config& config, Clock& clock):
 
 SupervisorCore::~SupervisorCore()
 {
-	_hooks.stopPolling();
+	if (_cluster) _cluster->stop();
+	_hooks->stopPolling();
 	if (_postgres) _postgres->stopListening();
 	_feeder.reset();
 }
@@ -102,11 +107,14 @@ void SupervisorCore::open()
 {
 	Poco::File(_config.paths.stateDir).createDirectories();
 	::chmod(_config.paths.stateDir.c_str(), 0700);
-	_hooks.load();
+	// A cluster's hooks are in the database: it must be open (and migrated) first.
+	if (_postgres) _store->open();
+	_hooks->load();
 	maskHookSecrets();
-	_hooks.startPolling();
+	_hooks->startPolling();
 	_replay.reset(new ReplayGuard(_config.paths.stateDir + "/dedupe.log", _config.webhooks.dedupeWindowSeconds, _clock.now()));
-	_store->open();
+	if (!_postgres) _store->open();
+	if (_cluster) openCluster();
 	if (_spool)
 	{
 		_payloads.open();
@@ -176,9 +184,22 @@ Dispatcher& SupervisorCore::dispatcher()
 	return _dispatcher;
 }
 
-HookStore& SupervisorCore::hooks()
+HookRepository& SupervisorCore::hooks()
 {
-	return _hooks;
+	return *_hooks;
+}
+
+ClusterShared* SupervisorCore::cluster()
+{
+	return _cluster.get();
+}
+
+void SupervisorCore::openCluster()
+{
+	std::string token = _cluster->open(_config.webhooks.token,
+		[this](const std::string& rotated) { setGlobalToken(rotated); },
+		[this]() { maskHookSecrets(); });
+	setGlobalToken(token);
 }
 
 JobStore& SupervisorCore::jobStore()
@@ -198,7 +219,7 @@ const Config& SupervisorCore::config() const
 
 void SupervisorCore::reloadHooks()
 {
-	_hooks.load();
+	_hooks->load();
 	maskHookSecrets();
 }
 
@@ -215,7 +236,8 @@ void SupervisorCore::setGlobalToken(const std::string& token)
 
 void SupervisorCore::maskHookSecrets()
 {
-	std::shared_ptr<const HookSet> snapshot = _hooks.snapshot();
+	std::lock_guard<std::mutex> lock(_maskMutex);
+	std::shared_ptr<const HookSet> snapshot = _hooks->snapshot();
 	if (snapshot == _maskedSnapshot) return;
 	for (const HookSet::HookPtr& hook: snapshot->hooks())
 	{
@@ -227,6 +249,8 @@ void SupervisorCore::maskHookSecrets()
 
 RateLimiter::Decision SupervisorCore::admit(const std::string& clientAddress)
 {
+	// A cluster: this node's share of the cluster's room first, then its own window.
+	if (_cluster) return _cluster->admit(clientAddress, [&]() { return _rateLimiter.check(clientAddress, _clock.now()); });
 	return _rateLimiter.check(clientAddress, _clock.now());
 }
 
@@ -237,7 +261,7 @@ std::size_t SupervisorCore::maxBodyBytes() const
 
 std::shared_ptr<const Hook> SupervisorCore::findHook(const std::string& id) const
 {
-	return _hooks.snapshot()->findPtr(id);
+	return _hooks->snapshot()->findPtr(id);
 }
 
 bool SupervisorCore::authenticate(const Hook& hook, const Poco::Net::NameValueCollection& headers, const std::string& body) const
@@ -434,11 +458,11 @@ std::string SupervisorCore::unavailableBackend() const
 
 std::optional<WorkOrder> SupervisorCore::prepare(const QueuedJob& job, WebhookResult& failure)
 {
-	std::optional<Hook> hook = _hooks.get(job.hookId);
+	std::optional<Hook> hook = _hooks->get(job.hookId);
 	if (!hook)
 	{
 		// Not found in a file that cannot be trusted: the hook may well exist. Wait.
-		std::string problem = _hooks.problem();
+		std::string problem = _hooks->problem();
 		if (!problem.empty()) throw JobNotReadyException(problem);
 		failure.jobId = job.jobId;
 		failure.hookId = job.hookId;
@@ -557,7 +581,7 @@ void SupervisorCore::jobFinished(const WebhookResult& result)
 	}
 	if (result.status != JobStatus::ERROR_NOT_FOUND)
 	{
-		_hooks.recordTrigger(result.hookId, result.status, _clock.now());
+		_hooks->recordTrigger(result.hookId, result.status, _clock.now());
 	}
 	_metrics.countJob(result.status, result.durationMs);
 	Logging::log(logger(), Poco::Message::PRIO_INFORMATION,

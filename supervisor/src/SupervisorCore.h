@@ -19,12 +19,14 @@
 #include "Metrics.h"
 #include "Sygen/Foundation/Clock.h"
 #include "Sygen/Foundation/Config.h"
-#include "Sygen/Hooks/HookStore.h"
+#include "Sygen/Hooks/HookRepository.h"
+#include "cluster/ClusterShared.h"
 #include "http/RateLimiter.h"
 #include "http/ReplayGuard.h"
 #include <functional>
 #include <atomic>
 #include <memory>
+#include <mutex>
 
 namespace Sygen {
 
@@ -57,7 +59,10 @@ public:
 		/// Called for every finished job after it is recorded (delivery goes here).
 
 	Dispatcher& dispatcher();
-	HookStore& hooks();
+	HookRepository& hooks();
+		/// webhooks.json on a single node, PostgreSQL in a cluster.
+	ClusterShared* cluster();
+		/// What the nodes share besides the jobs (token, rate limit, status); null on a single node.
 	JobStore& jobStore();
 		/// Where jobs live: the spool, or PostgreSQL (webhooks.backend).
 	JobSpool* spool();
@@ -81,7 +86,7 @@ public:
 		/// or Poco::IllegalStateException (payload retention off).
 
 	void reloadHooks();
-		/// SIGHUP: re-reads webhooks.json now.
+		/// SIGHUP: re-reads webhooks.json (in a cluster: PostgreSQL) now.
 
 	std::string globalToken() const;
 		/// The global bearer token requests are checked against now. Thread-safe.
@@ -93,7 +98,8 @@ public:
 	void maskHookSecrets();
 		/// Registers every hook's token and HMAC secret with the log filter, so that
 		/// no log line can ever show one. Cheap when the hooks did not change; the
-		/// application calls it after every (re)load and on its periodic tick.
+		/// application calls it after every (re)load and on its periodic tick, a
+		/// cluster also when another node changed the hooks. Thread-safe.
 
 	void setGaugeSource(std::function<Metrics::Gauges()> source);
 		/// Where /metrics reads worker states from.
@@ -135,21 +141,24 @@ private:
 	static NewJob newJob(const Hook& hook, const std::string& jobId, const std::string& body, Poco::Timestamp receivedAt);
 	void keepPayload(const std::string& jobId);
 	void finishLost(const JobInfo& job, const std::string& text);
+	void openCluster();
 	void spool(const Hook& hook, const std::string& jobId, const std::string& deliveryId, const std::string& body, EnqueueOutcome& outcome);
 
 	Config _config;
 	Clock& _clock;
-	HookStore _hooks;
 	RateLimiter _rateLimiter;
 	std::unique_ptr<ReplayGuard> _replay;
 	std::atomic<bool> _replayLogFailing{false};
 	std::unique_ptr<JobStore> _store;
+	std::unique_ptr<HookRepository> _hooks;   ///< After _store: in a cluster it uses the store's connections.
+	std::unique_ptr<ClusterShared> _cluster;
 	PayloadStore _payloads;   ///< Single node only: PostgreSQL keeps the bodies itself.
 	Dispatcher _dispatcher;
 	Metrics _metrics;
 	ResultListener _resultListener;
 	std::function<Metrics::Gauges()> _gauges;
-	std::shared_ptr<const HookSet> _maskedSnapshot;
+	std::shared_ptr<const HookSet> _maskedSnapshot;   ///< Guarded by _maskMutex.
+	std::mutex _maskMutex;
 	std::shared_ptr<const std::string> _globalToken;  // std::atomic_load / atomic_store only
 	JobSpool* _spool = nullptr;              ///< The spool of _store on a single node, else null.
 	PostgresJobStore* _postgres = nullptr;   ///< _store in cluster mode, else null.

@@ -29,8 +29,10 @@ expect() { # expect "EXPECTED WORDS" WORD...: the completions of the line WORD..
     fi
 }
 
-expect "hooks jobs reload token workers" ""
-expect "list show add edit remove rotate-token test" hooks ""
+expect "db hooks jobs reload token workers" ""
+expect "list show add edit remove rotate-token test export import" hooks ""
+expect "status" db ""
+expect "--output" hooks export --out
 expect "restart" workers r
 expect "workers" --json wo
 expect "--mode --model" hooks add x --mo
@@ -39,4 +41,7 @@ expect "--json" jobs list --js
 "$ctl" hooks add nightly-report --mode wake --prompt x >/dev/null 2>&1 || { echo "FAIL: hooks add"; exit 1; }
 expect "nightly-report" hooks show ""
 expect "" hooks list ""
+touch "$home/hooks-export.json"
+expect "$home/hooks-export.json" hooks import "$home/hooks-ex"
+expect "$home/hooks-export.json" hooks export --output "$home/hooks-ex"
 exit $failed

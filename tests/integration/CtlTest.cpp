@@ -83,6 +83,7 @@ class CtlTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testTokenShowNeverPrintsTheToken);
 	CPPUNIT_TEST(testReloadJobsAndWorkers);
 	CPPUNIT_TEST(testSystemInstanceWritesWhileStoppedKeepTheHomeOwnersFiles);
+	CPPUNIT_TEST(testExportImportAndDbStatusOnASingleNode);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -122,7 +123,7 @@ public:
 			{"hooks", "list"}, {"hooks", "show"}, {"hooks", "add"}, {"hooks", "edit"}, {"hooks", "remove"},
 			{"hooks", "rotate-token"}, {"hooks", "test"}, {"token", "show"}, {"token", "rotate"}, {"reload"},
 			{"jobs", "list"}, {"jobs", "show"}, {"workers", "list"}, {"workers", "restart"}, {"workers", "stop"},
-			{"workers", "start"}};
+			{"workers", "start"}, {"hooks", "export"}, {"hooks", "import"}, {"db", "status"}};
 		for (std::vector<std::string> command: commands)
 		{
 			std::string name = command[0] + (command.size() > 1 ? " " + command[1] : "");
@@ -155,6 +156,47 @@ public:
 		expectExit(EXIT_USAGE, {"hooks", "add", "x", "--quiet", "7"}, output);
 		expectExit(EXIT_USAGE, {"reload", "now"}, output);
 		expectExit(EXIT_USAGE, {"token", "show", "extra"}, output);
+		expectExit(EXIT_USAGE, {"hooks", "import"}, output);
+		CPPUNIT_ASSERT_MESSAGE(output, contains(output, "FILE is required"));
+		expectExit(EXIT_USAGE, {"hooks", "export", "--output"}, output);
+		expectExit(EXIT_USAGE, {"db", "status", "--all"}, output);
+	}
+
+	void testExportImportAndDbStatusOnASingleNode()
+	{
+		_service->writeConfig();
+		std::string output;
+		expectExit(EXIT_OK, {"hooks", "add", "first", "--mode", "wake", "--prompt", "p"}, output);
+		const std::string token = lineAfter(output, "token (shown once");
+
+		// Standard output: the document itself, the same as webhooks.json.
+		expectExit(EXIT_OK, {"hooks", "export"}, output);
+		CPPUNIT_ASSERT_EQUAL(readFile(_service->home() + "/webhooks.json"), output);
+		CPPUNIT_ASSERT(contains(output, token));
+		const std::string file = _service->home() + "/exported.json";
+		expectExit(EXIT_OK, {"hooks", "export", "-o", file}, output);
+		CPPUNIT_ASSERT_MESSAGE(output, contains(output, "exported 1 hooks from"));
+		struct stat st;
+		CPPUNIT_ASSERT_EQUAL(0, ::stat(file.c_str(), &st));
+		CPPUNIT_ASSERT_EQUAL(0600, static_cast<int>(st.st_mode & 0777));
+
+		std::string document = readFile(file);
+		document.insert(document.find("[") + 1, R"({"id": "second", "title": "Second", "mode": "wake", "prompt_template": "q"},)");
+		writeFile(file, document);
+		expectExit(EXIT_OK, {"hooks", "import", file}, output);
+		CPPUNIT_ASSERT_MESSAGE(output, contains(output, "imported 2 hooks into") && contains(output, "1 added, 1 replaced"));
+		CPPUNIT_ASSERT(_service->hookOnDisk("second"));
+		CPPUNIT_ASSERT_EQUAL(token, _service->hookOnDisk("first")->getValue<std::string>("token"));
+
+		expectExit(EXIT_FAILED, {"hooks", "import", _service->home() + "/missing.json"}, output);
+		CPPUNIT_ASSERT_MESSAGE(output, contains(output, "cannot read"));
+		writeFile(file, "{\"hooks\": 3}");
+		expectExit(EXIT_FAILED, {"hooks", "import", file}, output);
+		CPPUNIT_ASSERT_MESSAGE(output, contains(output, "\"hooks\" array"));
+
+		// A single node has no database: said clearly, without asking the service.
+		expectExit(EXIT_FAILED, {"db", "status"}, output);
+		CPPUNIT_ASSERT_MESSAGE(output, contains(output, "file spool") && contains(output, "no database"));
 	}
 
 	void testOfflineAddCronTaskScaffoldsTheTaskFolderAndRemoveKeepsIt()

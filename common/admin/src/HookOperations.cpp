@@ -7,6 +7,7 @@
 #include "Sygen/Hooks/HookIdSanitizer.h"
 #include "Sygen/Hooks/ProviderNames.h"
 #include "Sygen/Admin/HookPreset.h"
+#include "Sygen/Foundation/IsoTime.h"
 #include "Sygen/Foundation/JSONFields.h"
 #include "Sygen/Auth/StandardWebhooksAuthenticator.h"
 #include "Sygen/Hooks/TaskFolderScaffold.h"
@@ -107,7 +108,7 @@ Poco::JSON::Object::Ptr fieldsOf(const Poco::JSON::Object& request)
 
 } // namespace
 
-HookOperations::HookOperations(HookStore& store, const std::string& cronTasksDir):
+HookOperations::HookOperations(HookRepository& store, const std::string& cronTasksDir):
 	_store(store),
 	_cronTasksDir(cronTasksDir)
 {
@@ -122,6 +123,8 @@ const std::vector<std::pair<std::string, std::string>>& HookOperations::commands
 		{"hooks.update", "change named fields of a hook {id, fields, preset, use_global_token}"},
 		{"hooks.remove", "remove a hook {id}; its task folder is kept"},
 		{"hooks.rotate_token", "new token (bearer) or secret (standard_webhooks) for a hook {id}"},
+		{"hooks.export", "every hook, secrets and telemetry included, in the webhooks.json format"},
+		{"hooks.import", "add or replace the hooks of a webhooks.json document {document}"},
 	};
 	return COMMANDS;
 }
@@ -142,6 +145,8 @@ Poco::Dynamic::Var HookOperations::execute(const std::string& command, const Poc
 	}
 	if (command == "hooks.remove") return remove(JSONFields::requireString(request, "id"));
 	if (command == "hooks.rotate_token") return rotateToken(JSONFields::requireString(request, "id"));
+	if (command == "hooks.export") return exportHooks();
+	if (command == "hooks.import") return importHooks(JSONFields::requireString(request, "document"));
 	throw Poco::NotFoundException("unknown command " + command);
 }
 
@@ -274,7 +279,7 @@ Poco::JSON::Object::Ptr HookOperations::add(const std::string& name, const Poco:
 	}
 	validate(hook, true);
 	// Checked before the folder is scaffolded, so a refused add leaves no trace;
-	// HookStore::add() checks again under its lock.
+	// The store checks again under its lock.
 	if (_store.get(id)) throw Poco::ExistsException("Hook '" + id + "' already exists");
 	Poco::JSON::Object::Ptr folder;
 	if (hook.mode == "cron_task") folder = scaffold(hook);
@@ -344,6 +349,35 @@ Poco::JSON::Object::Ptr HookOperations::remove(const std::string& id)
 		result->set("task_folder", _cronTasksDir + "/" + *current->taskFolder);
 	else
 		result->set("task_folder", Poco::Dynamic::Var());
+	return result;
+}
+
+Poco::JSON::Object::Ptr HookOperations::exportHooks() const
+{
+	Poco::JSON::Object::Ptr result = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+	result->set("location", _store.location());
+	result->set("hooks", static_cast<Poco::UInt64>(_store.snapshot()->size()));
+	result->set("document", _store.exportDocument());
+	return result;
+}
+
+Poco::JSON::Object::Ptr HookOperations::importHooks(const std::string& document)
+{
+	std::vector<Hook> hooks = HookRepository::parseDocument(document);
+	// As a load would give them: an entry without created_at is created now.
+	const std::string now = IsoTime::format(Poco::Timestamp());
+	for (Hook& hook: hooks)
+	{
+		if (hook.createdAt.empty()) hook.createdAt = now;
+	}
+	HookRepository::ImportCount count = _store.importHooks(hooks);
+	Poco::JSON::Object::Ptr result = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+	result->set("location", _store.location());
+	result->set("added", static_cast<Poco::UInt64>(count.added));
+	result->set("replaced", static_cast<Poco::UInt64>(count.replaced));
+	Poco::JSON::Array::Ptr ids = new Poco::JSON::Array;
+	for (const Hook& hook: hooks) ids->add(hook.id);
+	result->set("ids", ids);
 	return result;
 }
 

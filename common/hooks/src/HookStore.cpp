@@ -97,21 +97,9 @@ std::shared_ptr<const HookSet> HookStore::snapshot() const
 	return std::atomic_load(&_snapshot);
 }
 
-std::optional<Hook> HookStore::get(const std::string& id) const
+std::string HookStore::location() const
 {
-	std::shared_ptr<const HookSet> set = snapshot();
-	const Hook* hook = set->find(id);
-	if (!hook) return std::nullopt;
-	return *hook;
-}
-
-std::vector<Hook> HookStore::list() const
-{
-	std::shared_ptr<const HookSet> set = snapshot();
-	std::vector<Hook> result;
-	result.reserve(set->size());
-	for (const HookSet::HookPtr& hook: set->hooks()) result.push_back(*hook);
-	return result;
+	return _path;
 }
 
 namespace {
@@ -424,24 +412,48 @@ void HookStore::remove(const std::string& id)
 
 Hook HookStore::update(const std::string& id, const Poco::JSON::Object& changes)
 {
-	for (const std::string& name: changes.getNames())
-	{
-		if (!Hook::isField(name)) throw Poco::InvalidArgumentException("unknown hook field '" + name + "'");
-		if (name == "id" && !(changes.get(name).isString() && changes.get(name).extract<std::string>() == id))
-			throw Poco::InvalidArgumentException("id cannot be changed");
-	}
+	checkChanges(id, changes);
 	HookSet::HookPtr updated;
 	commit([&](Entries& entries)
 	{
 		std::size_t index = indexOf(entries, id);
 		if (index == NOT_FOUND) throw Poco::NotFoundException("Hook '" + id + "' not found");
-		Poco::JSON::Object::Ptr merged = entries[index].hook->toJSON();
-		for (const std::string& name: changes.getNames()) merged->set(name, changes.get(name));
-		updated = std::make_shared<const Hook>(Hook::fromJSON(*merged));
+		updated = std::make_shared<const Hook>(changed(*entries[index].hook, changes));
 		entries[index].hook = updated;
 		return true;
 	});
 	return *updated;
+}
+
+HookRepository::ImportCount HookStore::importHooks(const std::vector<Hook>& hooks)
+{
+	ImportCount count;
+	commit([&](Entries& entries)
+	{
+		for (const Hook& hook: hooks)
+		{
+			HookSet::HookPtr stored = std::make_shared<const Hook>(hook);
+			std::size_t index = indexOf(entries, hook.id);
+			if (index == NOT_FOUND)
+			{
+				entries.push_back(Entry {stored, Poco::Dynamic::Var()});
+				++count.added;
+			}
+			else
+			{
+				entries[index].hook = stored;
+				++count.replaced;
+			}
+		}
+		return true;
+	});
+	return count;
+}
+
+std::string HookStore::exportDocument() const
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	return serialise(_entries);
 }
 
 bool HookStore::recordTrigger(const std::string& id, const std::string& status, const Poco::Timestamp& when)

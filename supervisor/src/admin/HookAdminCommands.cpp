@@ -22,7 +22,7 @@ namespace {
 
 const Poco::Timespan TEST_TIMEOUT(30, 0);
 
-void maskSecretsOf(HookStore& hooks, const std::string& id)
+void maskSecretsOf(HookRepository& hooks, const std::string& id)
 {
 	std::optional<Hook> hook = hooks.get(id);
 	if (!hook) return;
@@ -76,9 +76,21 @@ std::string locationName(GlobalTokenStore::Location location)
 	return "none";
 }
 
+Poco::JSON::Object::Ptr clusterTokenAnswer(const std::string& current, const std::string& stored)
+	/// token.show's answer in cluster mode: the token is kept in the database.
+{
+	Poco::JSON::Object::Ptr result = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+	result->set("set", !current.empty());
+	result->set("fingerprint", GlobalTokenStore::fingerprint(current));
+	result->set("location", std::string("database"));
+	result->set("path", std::string("PostgreSQL (sygen_settings)"));
+	result->set("stored_matches", stored == current);
+	return result;
+}
+
 } // namespace
 
-void HookAdminCommands::add(AdminServer& server, HookStore& hooks, const Config::Paths& paths, const GlobalToken& token)
+void HookAdminCommands::add(AdminServer& server, HookRepository& hooks, const Config::Paths& paths, const GlobalToken& token)
 {
 	auto operations = std::make_shared<HookOperations>(hooks, paths.cronTasksDir);
 	for (const auto& command: HookOperations::commands())
@@ -91,6 +103,11 @@ void HookAdminCommands::add(AdminServer& server, HookStore& hooks, const Config:
 			{
 				Poco::JSON::Object::Ptr hook = result.extract<Poco::JSON::Object::Ptr>()->getObject("hook");
 				if (hook) maskSecretsOf(hooks, hook->getValue<std::string>("id"));
+			}
+			if (name == "hooks.import")
+			{
+				Poco::JSON::Array::Ptr ids = result.extract<Poco::JSON::Object::Ptr>()->getArray("ids");
+				for (std::size_t i = 0; ids && i < ids->size(); ++i) maskSecretsOf(hooks, ids->getElement<std::string>(static_cast<unsigned>(i)));
 			}
 			return result;
 		});
@@ -134,6 +151,7 @@ void HookAdminCommands::add(AdminServer& server, HookStore& hooks, const Config:
 	server.addCommand("token.show", "where the global token is kept and its fingerprint (never the token)",
 		[tokenPaths, token](const Poco::JSON::Object&)
 	{
+		if (token.stored) return Poco::Dynamic::Var(clusterTokenAnswer(token.get(), token.stored()));
 		GlobalTokenStore store(tokenPaths);
 		GlobalTokenStore::Location location = store.locate();
 		const std::string current = token.get();
@@ -149,6 +167,16 @@ void HookAdminCommands::add(AdminServer& server, HookStore& hooks, const Config:
 	server.addCommand("token.rotate", "generate a new global token, store it and use it at once",
 		[tokenPaths, token](const Poco::JSON::Object&)
 	{
+		if (token.rotate)
+		{
+			std::string fresh = token.rotate();
+			Logging::addSecret(fresh);
+			token.set(fresh);
+			Poco::JSON::Object::Ptr result = clusterTokenAnswer(fresh, fresh);
+			result->set("token", fresh);
+			result->set("applied", true);
+			return Poco::Dynamic::Var(result);
+		}
 		GlobalTokenStore store(tokenPaths);
 		std::string fresh = store.rotate();
 		Logging::addSecret(fresh);

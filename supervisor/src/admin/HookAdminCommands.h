@@ -9,7 +9,7 @@
 
 #include "admin/AdminServer.h"
 #include "Sygen/Foundation/Config.h"
-#include "Sygen/Hooks/HookStore.h"
+#include "Sygen/Hooks/HookRepository.h"
 #include <functional>
 #include <string>
 
@@ -19,7 +19,7 @@ class HookAdminCommands
 	/// Registers on an AdminServer:
 	///
 	///   hooks.list, hooks.get, hooks.add, hooks.update, hooks.remove,
-	///   hooks.rotate_token     HookOperations on the service's HookStore (the same
+	///   hooks.rotate_token     HookOperations on the service's HookRepository (the same
 	///                          code the ctl runs itself when no supervisor runs)
 	///   hooks.test {id, payload?}
 	///                          → {url, status, reason, body, job_id}: signs payload
@@ -30,7 +30,8 @@ class HookAdminCommands
 	///                          Signing happens here so that no secret ever leaves the
 	///                          service.
 	///   token.show             → {set, fingerprint, location, path, stored_matches}:
-	///                          never the token itself
+	///                          never the token itself; location "database" in
+	///                          cluster mode
 	///   token.rotate           → {token, location, path, applied}: a new global token,
 	///                          stored where the old one was (GlobalTokenStore), then
 	///                          swapped into the running service, so the old token stops
@@ -45,9 +46,14 @@ public:
 	{
 		std::function<std::string()> get;              ///< The token requests are checked against now.
 		std::function<void(const std::string&)> set;   ///< Swaps it; thread-safe.
+		std::function<std::string()> stored;
+			///< Cluster mode: the token the database holds now. Empty: the files (GlobalTokenStore).
+		std::function<std::string()> rotate;
+			///< Cluster mode: stores a new token in the database, announces it to every
+			///< node and returns it. Empty: the files (GlobalTokenStore).
 	};
 
-	static void add(AdminServer& server, HookStore& hooks, const Config::Paths& paths, const GlobalToken& token);
+	static void add(AdminServer& server, HookRepository& hooks, const Config::Paths& paths, const GlobalToken& token);
 		/// The referenced objects must outlive the server.
 };
 

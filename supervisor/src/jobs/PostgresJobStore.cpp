@@ -166,6 +166,11 @@ const std::string& PostgresJobStore::nodeId() const
 	return _settings.nodeId;
 }
 
+PostgresPool& PostgresJobStore::pool()
+{
+	return _pool;
+}
+
 std::string PostgresJobStore::name() const
 {
 	return "postgres";

@@ -53,6 +53,10 @@ public:
 
 	const std::string& nodeId() const;
 
+	PostgresPool& pool();
+		/// The store's connections, shared with what else the cluster keeps in the
+		/// database (supervisor/src/cluster), so an outage is seen and logged once.
+
 	std::string name() const override;
 	void open() override;
 		/// Throws SchemaTooNewError (exit 78), PostgresError / BackendUnavailable when

@@ -49,6 +49,29 @@ const char* const MIGRATIONS[] = {
 	"  session_key text PRIMARY KEY,"
 	"  node_id text NOT NULL,"
 	"  updated_us bigint NOT NULL);",
+	// 2: what the nodes share besides the jobs: hook definitions and their telemetry
+	// (PostgresHookStore), settings (the global token, the hooks' revision), the
+	// rate limit's counts (ClusterRateLimiter), and the nodes' ingress role.
+	"CREATE TABLE sygen_hooks ("
+	"  hook_id text PRIMARY KEY,"
+	"  ordinal bigserial NOT NULL,"
+	"  definition text NOT NULL,"
+	"  trigger_count bigint NOT NULL DEFAULT 0,"
+	"  last_triggered_at text,"
+	"  last_error text,"
+	"  updated_us bigint NOT NULL);"
+	"CREATE TABLE sygen_settings ("
+	"  name text PRIMARY KEY,"
+	"  value text NOT NULL);"
+	"INSERT INTO sygen_settings (name, value) VALUES ('hooks_revision', '0');"
+	"CREATE TABLE sygen_rate ("
+	"  node_id text NOT NULL,"
+	"  at_second bigint NOT NULL,"
+	"  client text NOT NULL,"
+	"  count bigint NOT NULL,"
+	"  PRIMARY KEY (node_id, at_second, client));"
+	"CREATE INDEX sygen_rate_at_second ON sygen_rate (at_second);"
+	"ALTER TABLE sygen_nodes ADD COLUMN ingress boolean NOT NULL DEFAULT true;",
 };
 
 const int MIGRATION_COUNT = static_cast<int>(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0]));

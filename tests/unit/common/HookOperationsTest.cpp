@@ -48,6 +48,9 @@ class HookOperationsTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testRotateTokenPerAuthMode);
 	CPPUNIT_TEST(testRemoveKeepsTheTaskFolder);
 	CPPUNIT_TEST(testExecuteDispatchesByName);
+	CPPUNIT_TEST(testExportWritesTheFileFormatWithSecretsAndTelemetry);
+	CPPUNIT_TEST(testImportAddsAndReplacesAndKeepsTheRest);
+	CPPUNIT_TEST(testImportRefusesAnInvalidDocumentWhole);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -280,7 +283,83 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("T"), _store->get("e")->title);
 		CPPUNIT_ASSERT_THROW(_ops->execute("hooks.add", *object(R"({"fields": {}})")), Poco::DataFormatException);
 		CPPUNIT_ASSERT_THROW(_ops->execute("hooks.fly", Poco::JSON::Object()), Poco::NotFoundException);
-		CPPUNIT_ASSERT_EQUAL(std::size_t(6), HookOperations::commands().size());
+		CPPUNIT_ASSERT_EQUAL(std::size_t(8), HookOperations::commands().size());
+	}
+
+	void testExportWritesTheFileFormatWithSecretsAndTelemetry()
+	{
+		std::string token = _ops->add("a", *object(R"({"mode": "wake", "prompt_template": "p"})"))->getValue<std::string>("token");
+		_store->recordTrigger("a", "error:timeout", Poco::Timestamp());
+		_store->flushTelemetry();
+		Poco::JSON::Object::Ptr result = _ops->execute("hooks.export", Poco::JSON::Object()).extract<Poco::JSON::Object::Ptr>();
+		CPPUNIT_ASSERT_EQUAL(_dir->file("webhooks.json"), result->getValue<std::string>("location"));
+		CPPUNIT_ASSERT_EQUAL(1, result->getValue<int>("hooks"));
+		const std::string document = result->getValue<std::string>("document");
+		// Byte for byte what the file holds: the reference's format.
+		CPPUNIT_ASSERT_EQUAL(readFile(_dir->file("webhooks.json")), document);
+		std::vector<Hook> hooks = Sygen::HookRepository::parseDocument(document);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), hooks.size());
+		CPPUNIT_ASSERT_EQUAL(token, hooks[0].token);
+		CPPUNIT_ASSERT_EQUAL(1LL, hooks[0].triggerCount);
+		CPPUNIT_ASSERT_EQUAL(std::string("error:timeout"), *hooks[0].lastError);
+	}
+
+	void testImportAddsAndReplacesAndKeepsTheRest()
+	{
+		_ops->add("keep", *object(R"({"mode": "wake", "prompt_template": "k"})"));
+		_ops->add("swap", *object(R"({"mode": "wake", "prompt_template": "old"})"));
+		Poco::JSON::Object request;
+		request.set("document", std::string(R"({"hooks": [
+			{"id": "swap", "title": "Swapped", "mode": "wake", "prompt_template": "new", "token": "t-swap", "trigger_count": 7},
+			{"id": "fresh", "title": "Fresh", "mode": "cron_task", "prompt_template": "f", "task_folder": "fresh"}]})"));
+		Poco::JSON::Object::Ptr result = _ops->execute("hooks.import", request).extract<Poco::JSON::Object::Ptr>();
+		CPPUNIT_ASSERT_EQUAL(1, result->getValue<int>("added"));
+		CPPUNIT_ASSERT_EQUAL(1, result->getValue<int>("replaced"));
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), result->getArray("ids")->size());
+		CPPUNIT_ASSERT_EQUAL(std::string("k"), _store->get("keep")->promptTemplate);
+		CPPUNIT_ASSERT_EQUAL(std::string("new"), _store->get("swap")->promptTemplate);
+		CPPUNIT_ASSERT_EQUAL(std::string("t-swap"), _store->get("swap")->token);
+		CPPUNIT_ASSERT_EQUAL(7LL, _store->get("swap")->triggerCount);
+		CPPUNIT_ASSERT(_store->get("fresh"));
+		// Written to the file, in order: the known ones where they were, the new one last.
+		HookStore reread(_dir->file("webhooks.json"));
+		reread.load();
+		std::vector<Hook> hooks = reread.list();
+		CPPUNIT_ASSERT_EQUAL(std::size_t(3), hooks.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("keep"), hooks[0].id);
+		CPPUNIT_ASSERT_EQUAL(std::string("swap"), hooks[1].id);
+		CPPUNIT_ASSERT_EQUAL(std::string("fresh"), hooks[2].id);
+		// Not scaffolded: an import carries definitions only.
+		CPPUNIT_ASSERT(!Poco::File(_dir->file("cron_tasks/fresh")).exists());
+	}
+
+	void testImportRefusesAnInvalidDocumentWhole()
+	{
+		_ops->add("keep", *object(R"({"mode": "wake", "prompt_template": "k"})"));
+		const std::string before = readFile(_dir->file("webhooks.json"));
+		const std::vector<std::pair<std::string, std::string>> cases = {
+			{"not json", "not valid JSON"},
+			{R"([1, 2])", "\"hooks\" array"},
+			{R"({"hooks": [{"id": "ok", "title": "T", "mode": "wake", "prompt_template": "p"}, {"id": "bad", "mode": "wake"}]})", "hook entry 1: title"},
+			{R"({"hooks": [7]})", "hook entry 0: expected an object"},
+			{R"({"hooks": [{"id": "d", "title": "T", "mode": "wake", "prompt_template": "p"}, {"id": "d", "title": "T", "mode": "wake", "prompt_template": "p"}]})", "duplicate 'd'"},
+		};
+		for (const auto& c: cases)
+		{
+			Poco::JSON::Object request;
+			request.set("document", c.first);
+			try
+			{
+				_ops->execute("hooks.import", request);
+				CPPUNIT_FAIL("accepted: " + c.first);
+			}
+			catch (Poco::DataFormatException& e)
+			{
+				CPPUNIT_ASSERT_MESSAGE(e.message(), e.message().find(c.second) != std::string::npos);
+			}
+		}
+		CPPUNIT_ASSERT_EQUAL(before, readFile(_dir->file("webhooks.json")));
+		CPPUNIT_ASSERT(!_store->get("ok"));
 	}
 
 private:

@@ -12,7 +12,7 @@
 #define Sygen_Admin_HookOperations_INCLUDED
 
 #include "Sygen/Hooks/Hook.h"
-#include "Sygen/Hooks/HookStore.h"
+#include "Sygen/Hooks/HookRepository.h"
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -35,6 +35,8 @@ class HookOperations
 	///                                                → {hook, token?, hmac_secret?, task_folder?}
 	///   hooks.remove {id}                            → {id, removed, task_folder}
 	///   hooks.rotate_token {id}                      → {hook, token | hmac_secret}
+	///   hooks.export                                 → {location, hooks, document}
+	///   hooks.import {document}                      → {location, added, replaced, ids}
 	///
 	/// hook is the entry as stored with its secrets redacted: "token" and
 	/// "hmac_secret" are "set" or "unset". A secret appears in a result only when
@@ -62,10 +64,16 @@ class HookOperations
 	/// Poco::ExistsException ("Hook '<id>' already exists"), Poco::FileException.
 	/// Messages never contain a secret.
 	///
-	/// Thread-safe as far as the HookStore is (every write goes through it).
+	/// export: the document is the reference's webhooks.json, secrets and telemetry
+	/// included (the caller writes it where only the operator can read it).
+	/// import: a strict parse (HookRepository::parseDocument: the first bad entry
+	/// refuses the whole document), then one change adding the new ids and
+	/// replacing the known ones whole; task folders are not scaffolded.
+	///
+	/// Thread-safe as far as the HookRepository is (every write goes through it).
 {
 public:
-	HookOperations(HookStore& store, const std::string& cronTasksDir);
+	HookOperations(HookRepository& store, const std::string& cronTasksDir);
 
 	static const std::vector<std::pair<std::string, std::string>>& commands();
 		/// The command names above with a one-line summary each.
@@ -82,6 +90,8 @@ public:
 		const std::string& preset = "", bool useGlobalToken = false);
 	Poco::JSON::Object::Ptr remove(const std::string& id);
 	Poco::JSON::Object::Ptr rotateToken(const std::string& id);
+	Poco::JSON::Object::Ptr exportHooks() const;
+	Poco::JSON::Object::Ptr importHooks(const std::string& document);
 
 	static Poco::JSON::Object::Ptr redacted(const Hook& hook);
 		/// hook.toJSON() with token and hmac_secret replaced by "set" / "unset".
@@ -101,7 +111,7 @@ private:
 	static void checkFields(const Poco::JSON::Object& fields);
 	Poco::JSON::Object::Ptr scaffold(const Hook& hook);
 
-	HookStore& _store;
+	HookRepository& _store;
 	const std::string _cronTasksDir;
 };
 

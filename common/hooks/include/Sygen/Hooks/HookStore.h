@@ -12,6 +12,7 @@
 
 #include "Sygen/Foundation/Clock.h"
 #include "Sygen/Hooks/Hook.h"
+#include "Sygen/Hooks/HookRepository.h"
 #include "Sygen/Hooks/HookSet.h"
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Object.h>
@@ -31,8 +32,8 @@
 
 namespace Sygen {
 
-class HookStore
-	/// The hook definitions of <home>/webhooks.json ({"hooks": [...]}).
+class HookStore: public HookRepository
+	/// The hook definitions of <home>/webhooks.json (the single-node HookRepository) ({"hooks": [...]}).
 	///
 	/// Reading: snapshot() returns the current immutable HookSet without taking any
 	/// lock (std::atomic_load of a shared_ptr); get() and list() are conveniences on it.
@@ -63,13 +64,13 @@ public:
 	explicit HookStore(const std::string& path, Clock& clock = Clock::system());
 		/// A store for the file at path. Loads nothing yet: call load().
 
-	~HookStore();
+	~HookStore() override;
 		/// Stops polling and flushes pending telemetry (errors are logged).
 
 	HookStore(const HookStore&) = delete;
 	HookStore& operator=(const HookStore&) = delete;
 
-	void load();
+	void load() override;
 		/// Reads the file now (same rules as reloadIfChanged(), but unconditionally).
 		/// Never throws for file content problems; they are logged.
 
@@ -77,41 +78,35 @@ public:
 		/// Reloads when the file's mtime, size or inode changed since it was last
 		/// read. Returns true when a new set was published from the file.
 
-	std::shared_ptr<const HookSet> snapshot() const;
+	std::shared_ptr<const HookSet> snapshot() const override;
 		/// The current hooks. Lock-free; never null.
 
-	std::optional<Hook> get(const std::string& id) const;
-		/// A copy of the hook with this id, if any.
-
-	std::vector<Hook> list() const;
-		/// Copies of all hooks in file order.
-
-	std::string problem() const;
+	std::string problem() const override;
 		/// Empty when the hooks in memory come from a valid file read (or written) by
 		/// this process and the file on disk is valid now; otherwise why not (the file
 		/// is missing since start, unreadable, empty or invalid). A job whose hook is
 		/// not found is not failed while there is a problem: it waits (SPEC §13 promise
 		/// that an accepted job is never lost to a broken file).
 
-	Hook add(Hook hook);
+	Hook add(Hook hook) override;
 		/// Appends a hook and writes the file. Sets created_at to now when empty.
 		/// Returns the stored hook. Throws Poco::InvalidArgumentException for an empty
 		/// id, Poco::ExistsException "Hook '<id>' already exists" for a duplicate,
 		/// Poco::DataFormatException when the file on disk is invalid, and
 		/// Poco::FileException on I/O errors (memory is then unchanged).
 
-	void remove(const std::string& id);
+	void remove(const std::string& id) override;
 		/// Removes the hook and writes the file. Throws Poco::NotFoundException
 		/// "Hook '<id>' not found", and as add().
 
-	Hook update(const std::string& id, const Poco::JSON::Object& changes);
+	Hook update(const std::string& id, const Poco::JSON::Object& changes) override;
 		/// Changes only the fields named in changes (JSON null = back to the default)
 		/// and writes the file; returns the updated hook. Throws
 		/// Poco::NotFoundException, Poco::InvalidArgumentException for an unknown field
 		/// name or an attempt to change "id", Poco::DataFormatException for a wrong
 		/// type (message names the field), and as add().
 
-	bool recordTrigger(const std::string& id, const std::string& status, const Poco::Timestamp& when);
+	bool recordTrigger(const std::string& id, const std::string& status, const Poco::Timestamp& when) override;
 		/// Telemetry of one run: trigger_count + 1, last_triggered_at = when (ISO-8601
 		/// UTC), last_error = status, or null when status is "success". Memory only:
 		/// snapshot(), get() and list() show it after the next flushTelemetry(), which
@@ -119,7 +114,7 @@ public:
 		/// O(hooks), 0.9 ms with 10,000 hooks). Returns false (and records nothing)
 		/// when no hook has this id.
 
-	bool flushTelemetry();
+	bool flushTelemetry() override;
 		/// Writes pending telemetry, if any, in one file write, and publishes it to
 		/// snapshot(). Returns true when it wrote. On failure (invalid file on disk,
 		/// I/O error) logs, publishes the telemetry all the same and keeps it pending
@@ -128,13 +123,24 @@ public:
 	bool hasPendingTelemetry() const;
 
 	void startPolling(Poco::Timespan reloadInterval = Poco::Timespan(5, 0),
-		Poco::Timespan flushInterval = Poco::Timespan(1, 0));
+		Poco::Timespan flushInterval = Poco::Timespan(1, 0)) override;
 		/// Starts the background thread: reloadIfChanged() every reloadInterval,
 		/// flushTelemetry() every flushInterval. Idempotent.
 
-	void stopPolling();
+	void stopPolling() override;
 		/// Stops the thread at once (no waiting for the interval) and flushes
 		/// pending telemetry. Idempotent.
+
+	ImportCount importHooks(const std::vector<Hook>& hooks) override;
+		/// One file write (as add()): entries with these ids are replaced, the
+		/// others appended; a replaced hook's pending telemetry is dropped with it.
+
+	std::string exportDocument() const override;
+		/// The file as it would be written now (kept unknown keys and skipped
+		/// entries included).
+
+	std::string location() const override;
+		/// path().
 
 	const std::string& path() const;
 
