@@ -1,10 +1,17 @@
 #!/usr/bin/env python3
-"""202 -> CLI start latency: e2e_latency.py JOURNAL STARTED_LOG.
-Joins the journal's accepted records (queued_at, body with "seq") with the fake CLI's
-started lines (started_at_us, prompt with the same seq); prints p50/p90/p99/max in ms."""
+"""202 -> CLI start latency.
+
+    e2e_latency.py JOURNAL STARTED_LOG...
+    e2e_latency.py --queued-tsv FILE STARTED_LOG...
+
+Joins the accepted jobs (queued_at and the body with its "seq") with the no-op CLI's
+started lines (started_at_us, prompt with the same seq); prints p50/p90/p99/max in ms.
+The accepted jobs come from the spool's journal, or (cluster rows) from a file of
+"queued_us<TAB>body" lines exported from PostgreSQL. Several started logs (one per
+node) are read as one."""
 import json, re, sys
 
-SEQ = re.compile(r't\d+-\d+')
+SEQ = re.compile(r'[a-z]*t\d+-\d+')
 
 def journal_records(path):
     data = open(path, "rb").read()
@@ -18,6 +25,17 @@ def journal_records(path):
         yield kind, json.loads(meta), body
         i = nl + 1 + meta_len + body_len + 1
 
+def queued_from_journal(path):
+    for kind, meta, body in journal_records(path):
+        if kind == "A":
+            yield meta["queued_at"], body.decode("utf-8", "replace")
+
+def queued_from_tsv(path):
+    for line in open(path, encoding="utf-8", errors="replace"):
+        queued_us, _, body = line.rstrip("\n").partition("\t")
+        if queued_us:
+            yield int(queued_us), body
+
 def percentile(values, p):
     values = sorted(values)
     if not values:
@@ -26,18 +44,21 @@ def percentile(values, p):
     return values[k]
 
 def main():
+    args = sys.argv[1:]
+    source = queued_from_tsv(args[1]) if args[0] == "--queued-tsv" else queued_from_journal(args[0])
+    logs = args[2:] if args[0] == "--queued-tsv" else args[1:]
     queued = {}
-    for kind, meta, body in journal_records(sys.argv[1]):
-        if kind == "A":
-            m = SEQ.search(body.decode("utf-8", "replace"))
-            if m:
-                queued[m.group(0)] = meta["queued_at"]
+    for queued_us, body in source:
+        m = SEQ.search(body)
+        if m:
+            queued[m.group(0)] = queued_us
     lat = []
-    for line in open(sys.argv[2]):
-        rec = json.loads(line)
-        m = SEQ.search(" ".join(rec.get("argv", [])) + " " + rec.get("stdin", ""))
-        if m and m.group(0) in queued:
-            lat.append((rec["started_at_us"] - queued[m.group(0)]) / 1000.0)
+    for log in logs:
+        for line in open(log):
+            rec = json.loads(line)
+            m = SEQ.search(" ".join(rec.get("argv", [])) + " " + rec.get("stdin", ""))
+            if m and m.group(0) in queued:
+                lat.append((rec["started_at_us"] - queued[m.group(0)]) / 1000.0)
     out = {"jobs": len(lat), "accepted": len(queued)}
     for p in (50, 90, 99):
         out["p%d_ms" % p] = percentile(lat, p)

@@ -25,6 +25,7 @@ cleanup() {
 	done
 	PIDS=()
 	[ -n "${WORK:-}" ] && [ -d "$WORK" ] && [ -z "${BENCH_KEEP:-}" ] && rm -rf "$WORK"
+	[ -n "${PG_DIR:-}" ] && [ -d "$PG_DIR" ] && [ -z "${BENCH_KEEP:-}" ] && rm -rf "$PG_DIR"
 	return 0
 }
 
@@ -120,9 +121,11 @@ PY
 # ---- our service -------------------------------------------------------------
 
 # start_ours NAME HOOKS QUEUE_CAPACITY RATE_LIMIT [WORKERS]: a fresh home each time.
-# Sets OURS_PID, OURS_HOME.
+# Sets OURS_PID, OURS_HOME. OURS_BACKEND (a JSON object, e.g. the cluster rows'
+# PostgreSQL backend) becomes webhooks.backend; OURS_JOB_HISTORY overrides job_history.
 start_ours() {
 	local name=$1 hooks=$2 capacity=$3 rate=$4 workers=${5:-2}
+	local backend=""; [ -n "${OURS_BACKEND:-}" ] && backend=", \"backend\": $OURS_BACKEND"
 	OURS_HOME="$WORK/ours-$name"
 	rm -rf "$OURS_HOME"
 	mkdir -p "$OURS_HOME/config" "$OURS_HOME/workspace/cron_tasks/bench"
@@ -132,7 +135,7 @@ start_ours() {
   "webhooks": {
     "enabled": true, "host": "127.0.0.1", "port": $OURS_PORT, "token": "$TOKEN",
     "rate_limit_per_minute": $rate, "workers": $workers, "queue_capacity": $capacity,
-    "job_history": 1000, "read_timeout_seconds": 10, "shutdown_grace_seconds": 5
+    "job_history": ${OURS_JOB_HISTORY:-1000}, "read_timeout_seconds": 10, "shutdown_grace_seconds": 5$backend
   }
 }
 JSON
@@ -242,17 +245,72 @@ stop_nginx() {
 	NGINX_PID=""
 }
 
+# ---- PostgreSQL (the cluster rows) ---------------------------------------------
+
+# A PostgreSQL 15 of our own for the cluster scenario: initdb into a fresh folder, the
+# postmaster on a loopback port with durable commits (fsync and synchronous_commit on,
+# the defaults: a 202 is a commit on disk), run as the postgres user when we are root
+# (it refuses root). Sets PG_DIR, PG_PID, PG_DSN.
+PG_PORT=$((15432 + ${BENCH_PORT_OFFSET:-0}))
+PG_BIN="${BENCH_PG_BIN:-/usr/lib/postgresql/15/bin}"
+
+as_postgres() {
+	if [ "$(id -u)" -eq 0 ]; then setpriv --reuid postgres --regid postgres --init-groups -- "$@"; else "$@"; fi
+}
+
+start_postgres() {
+	# Not under $WORK: that folder is private to root, and the server runs as postgres.
+	PG_DIR="$(mktemp -d /tmp/sygen-bench-pg.XXXXXX)"
+	[ "$(id -u)" -eq 0 ] && chown postgres: "$PG_DIR"
+	as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U sygen -A trust --no-instructions >"$PG_DIR/initdb.log" 2>&1 \
+		|| { cat "$PG_DIR/initdb.log" >&2; return 1; }
+	# Not through as_postgres: a function in the background is a subshell, and PG_PID
+	# must be the postmaster itself (setpriv execs it) for stop_postgres's signal.
+	local run=(); [ "$(id -u)" -eq 0 ] && run=(setpriv --reuid postgres --regid postgres --init-groups --)
+	"${run[@]}" "$PG_BIN/postgres" -D "$PG_DIR/data" -p "$PG_PORT" -k "$PG_DIR" -c listen_addresses=127.0.0.1 \
+		-c max_connections=100 -c shared_buffers=256MB >>"$PG_DIR/server.log" 2>&1 &
+	PG_PID=$!
+	PIDS+=("$PG_PID")
+	local i
+	for i in $(seq 1 100); do
+		"$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -U sygen -d postgres && break
+		sleep 0.1
+	done
+	"$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U sygen sygen
+	# BENCH_PG_LOG_MS: log every statement slower than that into server.log (profiling).
+	if [ -n "${BENCH_PG_LOG_MS:-}" ]; then
+		psql_bench "ALTER SYSTEM SET log_min_duration_statement = ${BENCH_PG_LOG_MS}" >/dev/null
+		psql_bench "SELECT pg_reload_conf()" >/dev/null
+	fi
+	PG_DSN="host=127.0.0.1 port=$PG_PORT dbname=sygen user=sygen"
+}
+
+psql_bench() { "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U sygen -d sygen -qAt -c "$1"; }
+
+# Empties the database between measurements: each one starts on a fresh schema.
+reset_postgres() { psql_bench "DROP SCHEMA public CASCADE; CREATE SCHEMA public;" >/dev/null; }
+
+stop_postgres() {
+	[ -n "${PG_PID:-}" ] || return 0
+	kill -INT "$PG_PID" 2>/dev/null || true   # fast shutdown
+	wait "$PG_PID" 2>/dev/null || true
+	forget_pid "$PG_PID"
+	PG_PID=""
+	[ -z "${BENCH_KEEP:-}" ] && rm -rf "$PG_DIR"
+}
+
 # ---- load --------------------------------------------------------------------
 
 # wrk_run SCRIPT URL CONNECTIONS SECONDS [HEADERS]: prints the BENCHJSON object.
+# WRK_OUT names its output file, for two runs at once (the cluster rows).
 wrk_run() {
-	local script=$1 url=$2 c=$3 secs=$4 headers=${5:-}
+	local script=$1 url=$2 c=$3 secs=$4 headers=${5:-} out=${WRK_OUT:-$WORK/wrk.out}
 	local threads=$(( c < 2 ? 1 : 2 ))
 	BENCH_BODY_FILE="$WORK/body.json" BENCH_HEADERS="$headers" \
 		wrk -t"$threads" -c"$c" -d"${secs}s" --timeout 10s --latency -s "$BENCH_DIR/$script" "$url" \
-		>"$WORK/wrk.out" 2>&1 || true
-	cat "$WORK/wrk.out" >>"$OUT/wrk.log"
-	grep '^BENCHJSON ' "$WORK/wrk.out" | tail -1 | cut -d' ' -f2-
+		>"$out" 2>&1 || true
+	cat "$out" >>"$OUT/wrk.log"
+	grep '^BENCHJSON ' "$out" | tail -1 | cut -d' ' -f2-
 }
 
 record() { # JSON fields (without braces) + BENCHJSON object: one line in results.jsonl

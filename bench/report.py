@@ -290,6 +290,62 @@ unset multiplot
             f"({', '.join(f'{k}: {v}' for k, v in sorted(f.get('status', {}).items()))}), p99 {ms(f['p99_us']):.2f} ms.")
         add("")
 
+    # ---- cluster
+    cacc = select(rows, scenario="cluster-accepted")
+    if cacc:
+        c = cacc[0]["c"]
+        rps = {
+            "spool": med([r["data"].get("rps") for r in select(cacc, system="sygen", backend="spool")]),
+            "postgres": med([r["data"].get("rps") for r in select(cacc, system="sygen", backend="postgres")]),
+            "webhook": med([r["data"].get("rps") for r in select(cacc, system="webhook")]),
+        }
+        p99 = {
+            "spool": med([ms(r["data"].get("p99_us")) for r in select(cacc, system="sygen", backend="spool")]),
+            "postgres": med([ms(r["data"].get("p99_us")) for r in select(cacc, system="sygen", backend="postgres")]),
+            "webhook": med([ms(r["data"].get("p99_us")) for r in select(cacc, system="webhook")]),
+        }
+        add(f"### Cluster: accepted path by backend ({c} connections, median of rounds)")
+        add("")
+        add("| system | req/s | p99 ms |")
+        add("|---|---:|---:|")
+        add(f"| sygen-webhookd, file spool | {fmt(rps['spool'])} | {fmt(p99['spool'], 2)} |")
+        add(f"| sygen-webhookd, PostgreSQL 15 (one node, group commit) | {fmt(rps['postgres'])} | {fmt(p99['postgres'], 2)} |")
+        add(f"| adnanh/webhook | {fmt(rps['webhook'])} | {fmt(p99['webhook'], 2)} |")
+        add("")
+        ratio = lambda a, b: None if not a or not b else a / b
+        pg_spool, pg_webhook = ratio(rps["postgres"], rps["spool"]), ratio(rps["postgres"], rps["webhook"])
+        targets.append((f"cluster: PostgreSQL accepted ≥ 0.5× spool at {c} connections", f"{fmt(pg_spool, 2)}×",
+                        pg_spool is not None and pg_spool >= 0.5))
+        targets.append((f"cluster: PostgreSQL accepted ≥ adnanh/webhook at {c} connections", f"{fmt(pg_webhook, 2)}×",
+                        pg_webhook is not None and pg_webhook >= 1.0))
+    ce2e = select(rows, scenario="cluster-e2e")
+    if ce2e:
+        add("### Cluster: end to end, 2 nodes × 2 workers on one PostgreSQL (no-op CLI)")
+        add("")
+        add("| round | jobs | drain s | jobs/s | success | jobs run per node |")
+        add("|---:|---:|---:|---:|---:|---|")
+        for r in ce2e:
+            d = r["data"]
+            nodes = ", ".join(f"{k}: {v}" for k, v in sorted(d.get("per_node", {}).items()))
+            add(f"| {r['round']} | {d['finished']} | {d['seconds']:.2f} | {d['jobs_per_s']:.0f} | {d['success']} | {nodes} |")
+        add("")
+        cjps = med([r["data"]["jobs_per_s"] for r in ce2e])
+        targets.append(("cluster: end to end ≥ 1,000 no-op jobs/s with 2 nodes × 2 workers", f"{fmt(cjps)} jobs/s",
+                        cjps is not None and cjps >= 1000))
+    clat = select(rows, scenario="cluster-latency")
+    if clat:
+        add("| round | offered jobs/s (2 nodes) | 202 p99 ms (node 1 / node 2) | 202 → CLI start p50 / p90 / p99 ms | jobs matched | jobs run per node |")
+        add("|---:|---:|---:|---:|---:|---|")
+        for r in clat:
+            a, b, d = r["data"]["wrk_a"], r["data"]["wrk_b"], r["data"]["dispatch"]
+            nodes = ", ".join(f"{k}: {v}" for k, v in sorted(r["data"].get("per_node", {}).items()))
+            add(f"| {r['round']} | {r['target_rate']} (got {a['rps'] + b['rps']:.0f}) | {ms(a['p99_us']):.2f} / {ms(b['p99_us']):.2f} | "
+                f"{fmt(d['p50_ms'], 1)} / {fmt(d['p90_ms'], 1)} / {fmt(d['p99_ms'], 1)} | {d['jobs']} of {d['accepted']} | {nodes} |")
+        add("")
+        cdp99 = med([r["data"]["dispatch"]["p99_ms"] for r in clat])
+        targets.append(("cluster: p99 202 → CLI start across nodes ≤ 50 ms at half the sustainable rate", f"{fmt(cdp99, 1)} ms",
+                        cdp99 is not None and cdp99 <= 50))
+
     if targets:
         add("### Targets")
         add("")

@@ -7,7 +7,7 @@
 #
 # Knobs (environment): BENCH_DURATION (s per measurement, 5), BENCH_ROUNDS (3),
 # BENCH_CONCURRENCY ("1 4 16 64 256"), BENCH_SCENARIOS ("accepted rejected e2e memory
-# reload overload"), BENCH_E2E_JOBS (1000), BENCH_OVERLOAD_SECONDS (30), BENCH_OUT,
+# reload overload cluster"), BENCH_E2E_JOBS (1000), BENCH_OVERLOAD_SECONDS (30), BENCH_OUT,
 # BENCH_BUILD_DIR (./build-bench), BENCH_PORT_OFFSET (0: ports 18742, 19000, 18080).
 set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "$0")" && pwd)"
@@ -19,11 +19,13 @@ NOOPCLI_DIR="$BUILD/noopcli"   # bench/noop_cli.c (static): the CLI of every job
 DURATION="${BENCH_DURATION:-5}"
 ROUNDS="${BENCH_ROUNDS:-3}"
 CONCURRENCY="${BENCH_CONCURRENCY:-1 4 16 64 256}"
-SCENARIOS="${BENCH_SCENARIOS:-accepted rejected e2e memory reload overload}"
+SCENARIOS="${BENCH_SCENARIOS:-accepted rejected e2e memory reload overload cluster}"
 E2E_JOBS="${BENCH_E2E_JOBS:-1000}"
 OVERLOAD_SECONDS="${BENCH_OVERLOAD_SECONDS:-30}"
 OUT="${BENCH_OUT:-$BENCH_DIR/results/run-$(date -u +%Y%m%dT%H%M%SZ)}"
 REJECT_C=16      # connections for the rejected-path runs
+CLUSTER_C=64     # connections for the cluster rows' accepted path
+CLUSTER_PARTS="${BENCH_CLUSTER_PARTS:-accepted e2e}"   # profiling: one part alone
 HOOKS_C=16       # connections for the 2 vs 10,000 hooks comparison
 BIG=10000        # "10,000 hooks", "10,000 jobs"
 UNLIMITED=1000000000
@@ -297,6 +299,116 @@ scenario_overload() {
 	local limited; limited=$(wrk_run seq.lua "$(ours_url bench)" 16 10 "$bearer")
 	record "\"scenario\": \"ratelimit\", \"system\": \"sygen\", \"rate_limit_per_minute\": 600" "$limited"
 	stop_ours
+}
+
+# ---- cluster (PostgreSQL backend) ----------------------------------------------------
+# One PostgreSQL 15 of our own (bench/lib.sh start_postgres: durable commits), a fresh
+# schema per measurement. Accepted path at CLUSTER_C connections: ours on the spool, ours
+# on PostgreSQL, adnanh/webhook, side by side in each round. End to end: 2 nodes x 2
+# workers on the one database, jobs accepted by both; then 202 -> CLI start at half
+# that rate, queued_us from the database joined with both nodes' no-op CLI logs.
+pg_backend() { # node id
+	echo "{\"type\": \"postgres\", \"dsn\": \"$PG_DSN\", \"node_id\": \"$1\", \"pool_size\": 4}"
+}
+
+measure_postgres_accepted() { # c
+	reset_postgres
+	OURS_BACKEND="$(pg_backend node1)" start_ours accepted-pg 2 "$UNLIMITED" "$UNLIMITED"
+	stop_workers 2
+	wrk_run post.lua "$(ours_url bench)" "$1" 1 "$bearer" >/dev/null
+	local data; data=$(wrk_run post.lua "$(ours_url bench)" "$1" "$DURATION" "$bearer")
+	stop_ours
+	echo "$data"
+}
+
+NODE_PID=(); NODE_HOME=(); NODE_PORT=()
+start_node() { # n workers: cluster node n on its own port and home
+	local n=$1
+	NODE_PORT[$n]=$((OURS_PORT + 100 + n))
+	OURS_BACKEND="$(pg_backend "node$n")" OURS_JOB_HISTORY="$UNLIMITED" OURS_PORT="${NODE_PORT[$n]}" \
+		start_ours "node$n" 2 "$UNLIMITED" "$UNLIMITED" "$2"
+	NODE_PID[$n]=$OURS_PID
+	NODE_HOME[$n]=$OURS_HOME
+	OURS_PID=""
+}
+node_ctl() { local n=$1; shift; "$BIN/sygen-webhookctl" --home "${NODE_HOME[$n]}" "$@"; }
+node_url() { echo "http://127.0.0.1:${NODE_PORT[$1]}/hooks/bench"; }
+stop_node() {
+	kill -TERM "${NODE_PID[$1]}" 2>/dev/null || true
+	wait "${NODE_PID[$1]}" 2>/dev/null || true
+	forget_pid "${NODE_PID[$1]}"
+}
+db_count() { psql_bench "SELECT count(*) FROM sygen_jobs WHERE $1"; }
+
+cluster_e2e() { # round
+	local r=$1 n
+	reset_postgres
+	start_node 1 2; start_node 2 2
+	for n in 1 2; do node_ctl "$n" workers stop 1 --now >/dev/null; node_ctl "$n" workers stop 2 --now >/dev/null; done
+	# Jobs accepted by both nodes at once, then both nodes' workers drain them.
+	BENCH_DELAY_MS=0 BENCH_SEQ_PREFIX=a WRK_OUT="$WORK/wrk-a.out" wrk_run seq.lua "$(node_url 1)" 8 1 "$bearer" >"$WORK/fill-a" &
+	local other=$!
+	BENCH_DELAY_MS=0 BENCH_SEQ_PREFIX=b WRK_OUT="$WORK/wrk-b.out" wrk_run seq.lua "$(node_url 2)" 8 1 "$bearer" >"$WORK/fill-b"
+	wait "$other"
+	local queued; queued=$(db_count "status = 'queued'")
+	local t0 t1 done_jobs=0; t0=$(date +%s.%N)
+	for n in 1 2; do node_ctl "$n" workers start 1 >/dev/null; node_ctl "$n" workers start 2 >/dev/null; done
+	for _ in $(seq 1 2400); do
+		done_jobs=$(db_count "finished_us IS NOT NULL")
+		[ "$done_jobs" -ge "$queued" ] && break
+		sleep 0.05
+	done
+	t1=$(date +%s.%N)
+	local ok; ok=$(db_count "status = 'success'")
+	local per_node; per_node=$(psql_bench "SELECT coalesce(json_object_agg(node_id, c), '{}') FROM (SELECT node_id, count(*) AS c FROM sygen_jobs WHERE finished_us IS NOT NULL GROUP BY node_id) t")
+	record "\"scenario\": \"cluster-e2e\", \"system\": \"sygen\", \"nodes\": 2, \"workers_per_node\": 2, \"round\": $r" \
+		"{\"queued\": $queued, \"finished\": $done_jobs, \"success\": $ok, \"seconds\": $(calc "$t1 - $t0"), \"jobs_per_s\": $(calc "$done_jobs / ($t1 - $t0)"), \"per_node\": $per_node}"
+	stop_node 1; stop_node 2
+
+	local rate; rate=$(calci "$done_jobs / ($t1 - $t0) / 2")
+	[ "$rate" -ge 10 ] || rate=10
+	log "cluster: round $r, 202 -> CLI start across 2 nodes at $rate jobs/s (half the drain rate)"
+	reset_postgres
+	start_node 1 2; start_node 2 2
+	# One paced connection per node: one request every 2000/rate ms each.
+	local delay; delay=$(calci "(2000 / $rate) - 1"); [ "$delay" -ge 1 ] || delay=1
+	BENCH_DELAY_MS=$delay BENCH_SEQ_PREFIX=a WRK_OUT="$WORK/wrk-a.out" wrk_run seq.lua "$(node_url 1)" 1 10 "$bearer" >"$WORK/lat-a" &
+	local other=$!
+	BENCH_DELAY_MS=$delay BENCH_SEQ_PREFIX=b WRK_OUT="$WORK/wrk-b.out" wrk_run seq.lua "$(node_url 2)" 1 10 "$bearer" >"$WORK/lat-b"
+	wait "$other"
+	local accepted; accepted=$(db_count "true")
+	for _ in $(seq 1 400); do [ "$(db_count "finished_us IS NOT NULL")" -ge "$accepted" ] && break; sleep 0.05; done
+	"$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U sygen -d sygen -qAt -F $'\t' \
+		-c "SELECT queued_us, convert_from(body, 'UTF8') FROM sygen_jobs" >"$WORK/queued.tsv"
+	local dispatch; dispatch=$(python3 "$BENCH_DIR/e2e_latency.py" --queued-tsv "$WORK/queued.tsv" \
+		"${NODE_HOME[1]}/workspace/cron_tasks/bench/started.log" "${NODE_HOME[2]}/workspace/cron_tasks/bench/started.log")
+	local ran; ran=$(psql_bench "SELECT coalesce(json_object_agg(node_id, c), '{}') FROM (SELECT node_id, count(*) AS c FROM sygen_jobs GROUP BY node_id) t")
+	record "\"scenario\": \"cluster-latency\", \"system\": \"sygen\", \"round\": $r, \"target_rate\": $rate, \"delay_ms\": $delay" \
+		"{\"wrk_a\": $(cat "$WORK/lat-a"), \"wrk_b\": $(cat "$WORK/lat-b"), \"dispatch\": $dispatch, \"per_node\": $ran}"
+	stop_node 1; stop_node 2
+}
+
+scenario_cluster() {
+	[ -x "$PG_BIN/postgres" ] || { log "cluster: no PostgreSQL 15 in $PG_BIN (scripts/install-deps.sh): skipped"; return 0; }
+	start_webhook 2
+	start_postgres
+	local r
+	for r in $(seq 1 "$ROUNDS"); do
+		case " $CLUSTER_PARTS " in *" accepted "*) ;; *) cluster_e2e "$r"; continue ;; esac
+		log "cluster: round $r, accepted path at $CLUSTER_C connections (spool, PostgreSQL, adnanh/webhook)"
+		record "\"scenario\": \"cluster-accepted\", \"system\": \"sygen\", \"backend\": \"spool\", \"c\": $CLUSTER_C, \"round\": $r" \
+			"$(measure_ours_accepted "$CLUSTER_C" 2)"
+		record "\"scenario\": \"cluster-accepted\", \"system\": \"sygen\", \"backend\": \"postgres\", \"c\": $CLUSTER_C, \"round\": $r" \
+			"$(measure_postgres_accepted "$CLUSTER_C")"
+		wrk_run post.lua "$(webhook_url bench)" "$CLUSTER_C" 1 "$bearer" >/dev/null
+		record "\"scenario\": \"cluster-accepted\", \"system\": \"webhook\", \"c\": $CLUSTER_C, \"round\": $r" \
+			"$(wrk_run post.lua "$(webhook_url bench)" "$CLUSTER_C" "$DURATION" "$bearer")"
+		case " $CLUSTER_PARTS " in *" e2e "*) ;; *) continue ;; esac
+		log "cluster: round $r, end to end with 2 nodes x 2 workers"
+		cluster_e2e "$r"
+	done
+	stop_postgres
+	stop_webhook
 }
 
 machine_facts

@@ -3,6 +3,8 @@
 --   BENCH_HEADERS  extra headers, "Name: value" separated by "|"
 --   BENCH_PATH     request path (default: the URL's)
 --   BENCH_DELAY_MS pause before each request on a connection (0: none)
+--   BENCH_SEQ_PREFIX letters before the thread number, so that two wrk runs at once
+--                  (one per cluster node) send distinct sequence numbers
 -- done() prints "BENCHJSON {...}" with the latency summary and the status counts.
 wrk.method = "POST"
 if os.getenv("BENCH_PATH") then wrk.path = os.getenv("BENCH_PATH") end
@@ -12,6 +14,7 @@ for h in string.gmatch(os.getenv("BENCH_HEADERS") or "", "[^|]+") do
 	if name then wrk.headers[name] = value end
 end
 local delayMs = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
+local seqPrefix = os.getenv("BENCH_SEQ_PREFIX") or ""
 
 local threads = {}
 function setup(thread)
@@ -26,7 +29,7 @@ end
 
 function request()
 	n = n + 1
-	return wrk.format(nil, nil, nil, string.format('{"seq":"t%d-%d","source":"bench"}', tid, n))
+	return wrk.format(nil, nil, nil, string.format('{"seq":"%st%d-%d","source":"bench"}', seqPrefix, tid, n))
 end
 
 if delayMs > 0 then

@@ -133,8 +133,8 @@ public:
 		/// value the dispatcher serialized it by. The worker's dependency lock must
 		/// take the same name, also when the hook was edited in between.
 
-	static const int QUEUE_FULL_RETRY_SECONDS = 5;
-	static const int BACKEND_RETRY_SECONDS = 5;
+	static constexpr int QUEUE_FULL_RETRY_SECONDS = 5;
+	static constexpr int BACKEND_RETRY_SECONDS = 5;
 
 private:
 	void recoverSpool();

@@ -49,7 +49,7 @@ public:
 	typedef std::function<Poco::Dynamic::Var(const Poco::JSON::Object& request)> Handler;
 		/// Returns the "result" value; throws to answer with an error.
 
-	static const int MAX_CONNECTIONS = 16;
+	static constexpr int MAX_CONNECTIONS = 16;
 	static const Poco::Timespan IDLE_TIMEOUT;
 
 	explicit AdminServer(const std::string& socketPath, std::size_t maxFrameSize = FrameCodec::DEFAULT_MAX_FRAME_SIZE);

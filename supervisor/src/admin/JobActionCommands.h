@@ -32,7 +32,7 @@ class JobActionCommands
 public:
 	static void add(AdminServer& server, SupervisorCore& core, WorkerPool& pool);
 
-	static const int DEFAULT_CANCEL_WAIT_SECONDS = 30;
+	static constexpr int DEFAULT_CANCEL_WAIT_SECONDS = 30;
 };
 
 } // namespace Sygen

@@ -27,7 +27,7 @@ class PostgresPool
 	/// starts, one when it ends. Thread-safe.
 {
 public:
-	static const int MAX_BACKOFF_MS = 5000;
+	static constexpr int MAX_BACKOFF_MS = 5000;
 
 	PostgresPool(const std::string& dsn, int size);
 	~PostgresPool();

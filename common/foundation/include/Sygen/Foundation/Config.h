@@ -28,7 +28,7 @@ struct Config
 	/// A Config is a value; it is not changed after load() except by
 	/// ensureGlobalToken(). Not thread-safe while being modified.
 {
-	static const int EXIT_CONFIG = 78;
+	static constexpr int EXIT_CONFIG = 78;
 
 	struct Paths
 	{

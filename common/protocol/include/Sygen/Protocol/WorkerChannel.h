@@ -32,7 +32,7 @@ class WorkerChannel
 	/// thread wakes a blocked receive(), which then throws ChannelClosedException.
 {
 public:
-	static const int DEFAULT_SEND_TIMEOUT_SECONDS = 10;
+	static constexpr int DEFAULT_SEND_TIMEOUT_SECONDS = 10;
 
 	explicit WorkerChannel(UnixSocket socket, std::size_t maxFrameSize = FrameCodec::DEFAULT_MAX_FRAME_SIZE);
 		/// Takes the connected socket. Sends time out after
