@@ -4,7 +4,7 @@
 # is missing (about 75 s). Used read-only by
 #   scripts/systemd-test.sh   boots it with systemd-nspawn --volatile=overlay;
 #   scripts/package-test.sh   unpacks the .rpm into an overlay of it (a base
-#                             system with glibc, OpenSSL 3 and libsystemd, no Poco).
+#                             system with glibc, OpenSSL 3, libsystemd and libpq, no Poco).
 # Cached in /var/cache/sygen-webhook-test/ (keyed by suite, mirror and package
 # list), under a lock, so repeated runs on one machine make it once. The mirror
 # is the host's (its apt sources). Needs root. Exits 3 with a message on stderr
@@ -12,7 +12,7 @@
 set -uo pipefail
 
 SUITE=bookworm
-INCLUDE=systemd,systemd-sysv,dbus,libpam-systemd,libnss-systemd,procps,curl,ca-certificates
+INCLUDE=systemd,systemd-sysv,dbus,libpam-systemd,libnss-systemd,procps,curl,ca-certificates,libpq5
 CACHE=/var/cache/sygen-webhook-test
 
 cannot() { echo "debian-root: $*" >&2; exit 3; }

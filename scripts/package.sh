@@ -6,7 +6,7 @@
 #   .rpm in ./build-rpm (or $PKG_RPM_BUILD_DIR): SYGEN_PORTABLE, for RPM
 #        distributions with glibc 2.34 or newer: Poco static (built from Debian's
 #        Poco source by scripts/build-static-poco.sh, cached), libstdc++ and
-#        libgcc static; only glibc, OpenSSL 3 and libsystemd stay shared.
+#        libgcc static; only glibc, OpenSSL 3, libsystemd and libpq stay shared.
 # Not $BUILD_DIR: that is the test build, whose cache this would change (tests
 # off, prefix /usr).
 # Installs what packaging needs (rpm provides rpmbuild; dpkg-dev dpkg-shlibdeps;

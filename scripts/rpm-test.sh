@@ -4,14 +4,14 @@
 #
 #   scripts/rpm-test.sh PACKAGE.rpm
 #
-#   1. rpm -qp --requires: the shared libraries are only glibc's, OpenSSL 3's and
-#      libsystemd's (no Poco, no libstdc++, no libgcc_s), and every symbol
+#   1. rpm -qp --requires: the shared libraries are only glibc's, OpenSSL 3's,
+#      libsystemd's and libpq's (no Poco, no libstdc++, no libgcc_s), and every symbol
 #      version is within the floor: GLIBC 2.34, OPENSSL 3.0.0, LIBSYSTEMD 250;
 #   2. objdump -p / -T on the packaged binaries says the same (NEEDED entries,
 #      symbol versions; no GLIBCXX, CXXABI or GCC versions);
 #   3. the .rpm unpacked (rpm2cpio) into an overlay of a base Debian root with
 #      no Poco (scripts/debian-root.sh: debootstrap minbase; glibc, OpenSSL 3,
-#      libsystemd) and run there in a chroot: the loader's list of the
+#      libsystemd, libpq) and run there in a chroot: the loader's list of the
 #      libraries it loads, --version of the four binaries, --check-config on the
 #      shipped config, and --check-config on a broken one (a C++ exception
 #      thrown and caught through the statically linked unwinder).
@@ -28,7 +28,9 @@ rpm="$(realpath "$rpm")"
 GLIBC_FLOOR=2.34
 OPENSSL_FLOOR=3.0.0
 LIBSYSTEMD_FLOOR=250
-ALLOWED_LIBS="libc.so.6 libm.so.6 ld-linux-x86-64.so.2 libssl.so.3 libcrypto.so.3 libsystemd.so.0"
+# libpq.so.5: the cluster backend's PostgreSQL client, shared like OpenSSL (RHEL 9 and
+# Fedora ship it as libpq; its symbols are unversioned in our link, so any libpq 5 serves).
+ALLOWED_LIBS="libc.so.6 libm.so.6 ld-linux-x86-64.so.2 libssl.so.3 libcrypto.so.3 libsystemd.so.0 libpq.so.5"
 BINARIES="sygen-webhookd sygen-webhook-worker sygen-webhook-deliver sygen-webhookctl"
 
 passed=0
@@ -87,7 +89,7 @@ unlisted_libs() {
 echo "== rpm -qp --requires"
 rpm -qp --requires "$rpm" >"$tmp/requires" || { failcheck "rpm -qp --requires" "$(cat "$tmp/requires")"; finish; }
 cat "$tmp/requires"
-check "requires only glibc, OpenSSL 3 and libsystemd among shared libraries" \
+check "requires only glibc, OpenSSL 3, libsystemd and libpq among shared libraries" \
     test -z "$(unlisted_libs "$tmp/requires")"
 check "requires no symbol version beyond GLIBC_$GLIBC_FLOOR, OPENSSL_$OPENSSL_FLOOR, LIBSYSTEMD_$LIBSYSTEMD_FLOOR" \
     test -z "$(over_floor "$tmp/requires")"
