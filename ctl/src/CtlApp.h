@@ -32,11 +32,11 @@ class CtlApp
 	/// commands that need it); 78 invalid config file.
 {
 public:
-	static const int EXIT_OK = 0;
-	static const int EXIT_FAILED = 1;
-	static const int EXIT_USAGE = 2;
-	static const int EXIT_UNAVAILABLE = 69;
-	static const int EXIT_CONFIG = 78;
+	static constexpr int EXIT_OK = 0;
+	static constexpr int EXIT_FAILED = 1;
+	static constexpr int EXIT_USAGE = 2;
+	static constexpr int EXIT_UNAVAILABLE = 69;
+	static constexpr int EXIT_CONFIG = 78;
 
 	typedef std::function<int(CtlApp& app, const std::vector<std::string>& args)> Handler;
 		/// args are the words after the command name (flags included), global

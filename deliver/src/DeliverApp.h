@@ -42,7 +42,7 @@ public:
 		EXIT_SOFTWARE = 70
 	};
 
-	static const std::size_t MAX_REQUEST_BYTES = 16u << 20;
+	static constexpr std::size_t MAX_REQUEST_BYTES = 16u << 20;
 		/// A longer input is refused (65): a reply is at most the CLI's stdout limit.
 
 	int run(int argc, char** argv);

@@ -19,7 +19,7 @@ class OutputParser
 	/// Stateless; thread-safe.
 {
 public:
-	static const size_t RAW_TEXT_LIMIT = 2000; ///< characters of raw text kept when output is not understood.
+	static constexpr size_t RAW_TEXT_LIMIT = 2000; ///< characters of raw text kept when output is not understood.
 
 	static std::string clean(const std::string& bytes);
 		/// UTF-8 with each invalid sequence replaced by U+FFFD, then trimmed.

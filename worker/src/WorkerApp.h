@@ -55,9 +55,9 @@ public:
 	typedef std::function<std::unique_ptr<JobHandler>(const WorkerSettings&)> HandlerFactory;
 
 
-	static const int CONNECT_ATTEMPTS_SECONDS = 5;
+	static constexpr int CONNECT_ATTEMPTS_SECONDS = 5;
 		/// How long a starting worker retries a socket that is not there yet.
-	static const int WELCOME_TIMEOUT_SECONDS = 10;
+	static constexpr int WELCOME_TIMEOUT_SECONDS = 10;
 	static const Poco::Timespan DRAIN_ACK_TIMEOUT;
 		/// After announcing "draining", how long to wait for the supervisor's "drain".
 

@@ -43,7 +43,7 @@ public:
 		std::function<Poco::JSON::Object::Ptr()> journal;   ///< What journal.status answers.
 	};
 
-	static const std::size_t DEFAULT_JOB_LIST_LIMIT = 50;
+	static constexpr std::size_t DEFAULT_JOB_LIST_LIMIT = 50;
 
 	static void addWorkerCommands(AdminServer& server, WorkerPool& pool);
 

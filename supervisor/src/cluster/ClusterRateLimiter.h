@@ -37,7 +37,7 @@ class ClusterRateLimiter
 /// limit a minute). Thread-safe.
 {
 public:
-	static const int SYNC_INTERVAL_MS = 1000;
+	static constexpr int SYNC_INTERVAL_MS = 1000;
 
 	ClusterRateLimiter(PostgresPool& pool, const std::string& nodeId, int perMinute, int perIpPerMinute, int leaseSeconds);
 	~ClusterRateLimiter();

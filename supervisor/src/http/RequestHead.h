@@ -47,7 +47,7 @@ public:
 		/// below 0x20 other than CR, LF and TAB, and DEL, make the head MALFORMED,
 		/// as does a method that is not a token of at most 32 characters.
 
-	static const std::size_t MAX_METHOD_LENGTH = 32;
+	static constexpr std::size_t MAX_METHOD_LENGTH = 32;
 };
 
 } // namespace Sygen

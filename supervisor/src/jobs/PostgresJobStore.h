@@ -37,7 +37,7 @@ class PostgresJobStore: public JobStore
 	/// is back. Thread-safe.
 {
 public:
-	static const std::size_t MAX_BATCH = 256;
+	static constexpr std::size_t MAX_BATCH = 256;
 
 	PostgresJobStore(const Config::Backend& settings, std::size_t historyLimit, long long dedupeWindowSeconds);
 	~PostgresJobStore() override;

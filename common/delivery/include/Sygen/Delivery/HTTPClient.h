@@ -41,7 +41,7 @@ public:
 		std::string body;              ///< at most MAX_RESPONSE_BYTES.
 	};
 
-	static const std::size_t MAX_RESPONSE_BYTES = 1u << 20;
+	static constexpr std::size_t MAX_RESPONSE_BYTES = 1u << 20;
 
 	explicit HTTPClient(Poco::Timespan timeout = Poco::Timespan(30, 0));
 		/// timeout applies to connecting and to each send and receive.

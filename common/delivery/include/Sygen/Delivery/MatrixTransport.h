@@ -34,7 +34,7 @@ class MatrixTransport
 	/// with Logging::addSecret(). Thread-safe.
 {
 public:
-	static const std::size_t MESSAGE_LIMIT = 8192;
+	static constexpr std::size_t MESSAGE_LIMIT = 8192;
 
 	MatrixTransport(const std::string& homeserver, const std::string& accessToken,
 		const RetryPolicy& policy = RetryPolicy(), const HTTPClient& http = HTTPClient());

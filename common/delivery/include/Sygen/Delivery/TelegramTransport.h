@@ -34,7 +34,7 @@ class TelegramTransport
 	/// Thread-safe: send() may run in several threads at once.
 {
 public:
-	static const std::size_t MESSAGE_LIMIT = 4096;
+	static constexpr std::size_t MESSAGE_LIMIT = 4096;
 
 	TelegramTransport(const std::string& apiBase, const std::string& token,
 		const RetryPolicy& policy = RetryPolicy(), const HTTPClient& http = HTTPClient());

@@ -16,8 +16,8 @@ class TokenGenerator
 	/// URL-safe base64 without padding, i.e. 43 characters of [A-Za-z0-9_-].
 {
 public:
-	static const std::size_t TOKEN_BYTES = 32;
-	static const std::size_t TOKEN_LENGTH = 43;
+	static constexpr std::size_t TOKEN_BYTES = 32;
+	static constexpr std::size_t TOKEN_LENGTH = 43;
 
 	static std::string generate();
 		/// Returns a new token. Throws Poco::SystemException when the kernel

@@ -32,8 +32,8 @@ class FrameCodec
 	/// Not thread-safe: one codec per direction of a connection.
 {
 public:
-	static const std::size_t HEADER_SIZE = 4;
-	static const std::size_t DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
+	static constexpr std::size_t HEADER_SIZE = 4;
+	static constexpr std::size_t DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
 		/// Large enough for a prompt built from a 256 KiB body and a result with 8 MiB
 		/// of output; small enough that a garbage length cannot make us allocate gigabytes.
 
