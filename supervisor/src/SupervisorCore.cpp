@@ -471,9 +471,29 @@ std::optional<WorkOrder> SupervisorCore::prepare(const QueuedJob& job, WebhookRe
 		return std::nullopt;
 	}
 	Poco::JSON::Object::Ptr payload;
-	if (PayloadParser::parse(_store->readBody(job.jobId), payload) != PayloadParser::OK)
+	if (PayloadParser::parse(readBodyOrWait(job.jobId), payload) != PayloadParser::OK)
 		throw Poco::DataFormatException("spooled body of job " + job.jobId + " is no longer a JSON object");
 	return workOrder(job, *hook, TemplateRenderer::renderPrompt(*payload, hook->promptTemplate));
+}
+
+std::string SupervisorCore::readBodyOrWait(const std::string& jobId) const
+{
+	try
+	{
+		return _store->readBody(jobId);
+	}
+	catch (BackendUnavailable& e)
+	{
+		// The database is down: the job waits for it, like a job behind a broken hook
+		// file; it never fails for a passing problem.
+		throw JobNotReadyException("the job store cannot be read: " + e.message());
+	}
+	catch (PostgresError& e)
+	{
+		// A lost connection (no SQLSTATE) passes too; a rejected statement does not.
+		if (!e.sqlState().empty()) throw;
+		throw JobNotReadyException("the job store cannot be read: " + e.message());
+	}
 }
 
 WorkOrder SupervisorCore::workOrder(const QueuedJob& job, const Hook& hook, const std::string& prompt)

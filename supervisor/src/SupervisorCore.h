@@ -127,6 +127,8 @@ public:
 	void jobStarted(const std::string& jobId, int workerId, Poco::Timestamp at) override;
 	void jobFinished(const WebhookResult& result) override;
 
+	std::string readBodyOrWait(const std::string& jobId) const;
+		/// The job's body; JobNotReadyException while the database cannot be reached.
 	static WorkOrder workOrder(const QueuedJob& job, const Hook& hook, const std::string& prompt);
 		/// The order for job: the spec from hook as it is at dispatch time, except
 		/// the dependency, which is the one recorded when the job was accepted, the
