@@ -82,6 +82,8 @@ std::unique_ptr<PostgresConnection> PostgresPool::connect()
 	{
 		std::unique_ptr<PostgresConnection> connection(new PostgresConnection(_dsn));
 		markUp();
+		std::lock_guard<std::mutex> lock(_mutex);
+		_bornIn[connection.get()] = _generation;
 		return connection;
 	}
 	catch (PostgresError& error)
@@ -93,8 +95,20 @@ std::unique_ptr<PostgresConnection> PostgresPool::connect()
 void PostgresPool::release(std::unique_ptr<PostgresConnection> connection)
 {
 	std::lock_guard<std::mutex> lock(_mutex);
-	if (connection && connection->ok()) _idle.push_back(std::move(connection));
-	else --_open;
+	// A connection made before the last outage began may look fine and still be dead
+	// (it was in use when the server went): it is not kept, or the first statement after
+	// the recovery would fail on it and count as a second outage.
+	auto born = _bornIn.find(connection.get());
+	bool current = born != _bornIn.end() && born->second == _generation;
+	if (connection && connection->ok() && current)
+	{
+		_idle.push_back(std::move(connection));
+	}
+	else
+	{
+		if (born != _bornIn.end()) _bornIn.erase(born);
+		--_open;
+	}
 	_returned.notify_one();
 }
 
@@ -120,8 +134,11 @@ void PostgresPool::markDown(const std::string& why)
 		_backoffMs = std::min(MAX_BACKOFF_MS, _backoffMs * 2);
 	}
 	_nextAttempt = Poco::Timestamp() + static_cast<Poco::Timestamp::TimeDiff>(_backoffMs) * 1000;
-	// The other idle connections went down with the server.
+	// The other idle connections went down with the server; those in use are dropped
+	// when they come back (release()).
+	++_generation;
 	_open -= static_cast<int>(_idle.size());
+	for (const auto& connection: _idle) _bornIn.erase(connection.get());
 	_idle.clear();
 }
 

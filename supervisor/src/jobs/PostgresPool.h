@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace Sygen {
@@ -83,6 +84,8 @@ private:
 	std::condition_variable _returned;
 	std::vector<std::unique_ptr<PostgresConnection>> _idle;
 	int _open = 0;
+	unsigned _generation = 0;                                  ///< Raised by each outage.
+	std::unordered_map<const PostgresConnection*, unsigned> _bornIn; ///< The generation each open connection was made in.
 	bool _down = false;
 	Poco::Timestamp _downSince;
 	Poco::Timestamp _nextAttempt;
