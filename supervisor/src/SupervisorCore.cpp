@@ -33,6 +33,8 @@ Poco::Logger& logger()
 // than stored.
 const std::size_t MAX_DELIVERY_ID_LENGTH = 256;
 
+const std::string STORE_UNREACHABLE_HOLD = "the job store cannot be reached (see the backend's error before this line)";
+
 std::unique_ptr<JobStore> makeJobStore(const Config& config)
 {
 	const std::size_t history = static_cast<std::size_t>(config.webhooks.jobHistory);
@@ -482,17 +484,17 @@ std::string SupervisorCore::readBodyOrWait(const std::string& jobId) const
 	{
 		return _store->readBody(jobId);
 	}
-	catch (BackendUnavailable& e)
+	catch (BackendUnavailable&)
 	{
 		// The database is down: the job waits for it, like a job behind a broken hook
-		// file; it never fails for a passing problem.
-		throw JobNotReadyException("the job store cannot be read: " + e.message());
+		// file; it never fails for a passing problem. The outage is logged by the pool.
+		throw JobNotReadyException(STORE_UNREACHABLE_HOLD);
 	}
 	catch (PostgresError& e)
 	{
 		// A lost connection (no SQLSTATE) passes too; a rejected statement does not.
 		if (!e.sqlState().empty()) throw;
-		throw JobNotReadyException("the job store cannot be read: " + e.message());
+		throw JobNotReadyException(STORE_UNREACHABLE_HOLD);
 	}
 }
 

@@ -142,8 +142,10 @@ public:
 		std::string log = node.log();
 		std::size_t first = log.find("PostgreSQL unreachable");
 		CPPUNIT_ASSERT(first != std::string::npos);
-		CPPUNIT_ASSERT_EQUAL(std::string::npos, log.find("PostgreSQL unreachable", first + 1));
+		CPPUNIT_ASSERT_EQUAL_MESSAGE(log, std::string::npos, log.find("PostgreSQL unreachable", first + 1));
 		CPPUNIT_ASSERT(log.find("PostgreSQL reachable again") != std::string::npos);
+		std::size_t held = log.find("queued jobs wait");
+		CPPUNIT_ASSERT_MESSAGE(log, held == std::string::npos || log.find("queued jobs wait", held + 1) == std::string::npos);
 	}
 
 	void testRestartRunsJobsLeftQueuedInTheDatabase()

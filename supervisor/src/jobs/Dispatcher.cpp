@@ -26,7 +26,7 @@ Poco::Logger& logger()
 // should a pool keep offering a worker it cannot send to.
 const int MAX_SEND_FAILURES_PER_PUMP = 16;
 
-const std::string JOURNAL_HOLD = "the job journal cannot record a start (see the journal's error)";
+const std::string JOURNAL_HOLD = "the job store cannot record a start (see its error before this line)";
 
 } // namespace
 
@@ -93,7 +93,11 @@ void Dispatcher::runRetries()
 
 void Dispatcher::hold(const std::string& reason)
 {
-	if (reason != _holdReason) logger().error("queued jobs wait: " + reason);
+	// One ERROR when the queue stops; while it stays stopped the reason may change at
+	// every retry (an outage alternates "unreachable" and "cannot connect"), and the
+	// cause itself is logged once by the component that failed.
+	if (_holdReason.empty()) logger().error("queued jobs wait: " + reason);
+	else if (reason != _holdReason) logger().debug("queued jobs still wait: " + reason);
 	_holdReason = reason;
 	scheduleRetryLocked();
 }
