@@ -2,6 +2,7 @@
 # Installs the Debian 12 packages needed to build, test and package sygen-webhook.
 # Idempotent: does nothing when everything is already there.
 # prometheus: its promtool checks the shipped alerting rules (tests/monitoring).
+# clang-format-14: structure/clang-format checks the sources against .clang-format.
 set -euo pipefail
 
 PACKAGES=(
@@ -10,6 +11,7 @@ PACKAGES=(
     libpq-dev postgresql-15
     curl ca-certificates
     prometheus
+    clang-format-14
 )
 
 # node and npm for the real CLIs of the realcli tests (scripts/install-realcli.sh):
