@@ -45,13 +45,34 @@ static long sys3(long n, long a, long b, long c)
 }
 
 #define EINTR 4
-static ssize_t sysRead(int fd, void* buf, size_t n) { return sys3(SYS_read, fd, (long) buf, (long) n); }
-static ssize_t sysWrite(int fd, const void* buf, size_t n) { return sys3(SYS_write, fd, (long) buf, (long) n); }
-static int sysOpen(const char* path, int flags, int mode) { return (int) sys3(SYS_open, (long) path, flags, mode); }
-static void sysClose(int fd) { sys3(SYS_close, fd, 0, 0); }
-static void sysNow(struct timespec* ts) { sys3(SYS_clock_gettime, CLOCK_REALTIME, (long) ts, 0); }
-static int interrupted(ssize_t r) { return r == -EINTR; }
-static void sysExit(int code) { for (;;) sys3(SYS_exit_group, code, 0, 0); }
+static ssize_t sysRead(int fd, void* buf, size_t n)
+{
+	return sys3(SYS_read, fd, (long)buf, (long)n);
+}
+static ssize_t sysWrite(int fd, const void* buf, size_t n)
+{
+	return sys3(SYS_write, fd, (long)buf, (long)n);
+}
+static int sysOpen(const char* path, int flags, int mode)
+{
+	return (int)sys3(SYS_open, (long)path, flags, mode);
+}
+static void sysClose(int fd)
+{
+	sys3(SYS_close, fd, 0, 0);
+}
+static void sysNow(struct timespec* ts)
+{
+	sys3(SYS_clock_gettime, CLOCK_REALTIME, (long)ts, 0);
+}
+static int interrupted(ssize_t r)
+{
+	return r == -EINTR;
+}
+static void sysExit(int code)
+{
+	for (;;) sys3(SYS_exit_group, code, 0, 0);
+}
 
 /* The compiler may emit calls to these even without a libc. */
 void* memcpy(void* to, const void* from, size_t n)
@@ -65,7 +86,7 @@ void* memcpy(void* to, const void* from, size_t n)
 void* memset(void* to, int c, size_t n)
 {
 	char* t = to;
-	while (n--) *t++ = (char) c;
+	while (n--) *t++ = (char)c;
 	return to;
 }
 
@@ -77,7 +98,11 @@ static const char* getEnv(const char* name)
 	{
 		const char* a = *e;
 		const char* b = name;
-		while (*b && *a == *b) { ++a; ++b; }
+		while (*b && *a == *b)
+		{
+			++a;
+			++b;
+		}
 		if (!*b && *a == '=') return a + 1;
 	}
 	return 0;
@@ -90,14 +115,38 @@ static const char* getEnv(const char* name)
 #include <string.h>
 #include <unistd.h>
 
-static ssize_t sysRead(int fd, void* buf, size_t n) { return read(fd, buf, n); }
-static ssize_t sysWrite(int fd, const void* buf, size_t n) { return write(fd, buf, n); }
-static int sysOpen(const char* path, int flags, int mode) { return open(path, flags, mode); }
-static void sysClose(int fd) { close(fd); }
-static void sysNow(struct timespec* ts) { clock_gettime(CLOCK_REALTIME, ts); }
-static int interrupted(ssize_t r) { return r < 0 && errno == EINTR; }
-static void sysExit(int code) { _exit(code); }
-static const char* getEnv(const char* name) { return getenv(name); }
+static ssize_t sysRead(int fd, void* buf, size_t n)
+{
+	return read(fd, buf, n);
+}
+static ssize_t sysWrite(int fd, const void* buf, size_t n)
+{
+	return write(fd, buf, n);
+}
+static int sysOpen(const char* path, int flags, int mode)
+{
+	return open(path, flags, mode);
+}
+static void sysClose(int fd)
+{
+	close(fd);
+}
+static void sysNow(struct timespec* ts)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+}
+static int interrupted(ssize_t r)
+{
+	return r < 0 && errno == EINTR;
+}
+static void sysExit(int code)
+{
+	_exit(code);
+}
+static const char* getEnv(const char* name)
+{
+	return getenv(name);
+}
 
 #endif
 
@@ -134,20 +183,24 @@ static void appendText(struct buffer* b, const char* s)
 }
 
 static void appendJsonString(struct buffer* b, const char* s, size_t n)
-	/* A JSON string literal; bytes >= 0x80 are passed through (the prompt is UTF-8). */
+/* A JSON string literal; bytes >= 0x80 are passed through (the prompt is UTF-8). */
 {
 	static const char HEX[] = "0123456789abcdef";
 	append(b, "\"", 1);
 	for (size_t i = 0; i < n; ++i)
 	{
-		unsigned char c = (unsigned char) s[i];
+		unsigned char c = (unsigned char)s[i];
 		char esc[6] = {'\\', 'u', '0', '0', HEX[c >> 4], HEX[c & 15]};
-		if (c == '"' || c == '\\') { esc[1] = (char) c; append(b, esc, 2); }
+		if (c == '"' || c == '\\')
+		{
+			esc[1] = (char)c;
+			append(b, esc, 2);
+		}
 		else if (c == '\n') append(b, "\\n", 2);
 		else if (c == '\r') append(b, "\\r", 2);
 		else if (c == '\t') append(b, "\\t", 2);
 		else if (c < 0x20) append(b, esc, 6);
-		else append(b, (const char*) &s[i], 1);
+		else append(b, (const char*)&s[i], 1);
 	}
 	append(b, "\"", 1);
 }
@@ -156,7 +209,11 @@ static void appendNumber(struct buffer* b, unsigned long long v)
 {
 	char digits[24];
 	int n = 0;
-	do { digits[n++] = (char) ('0' + v % 10); v /= 10; } while (v);
+	do
+	{
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
 	while (n--) append(b, &digits[n], 1);
 }
 
@@ -166,7 +223,7 @@ static void readFd(int fd, struct buffer* b)
 	{
 		if (b->size + 1 >= b->capacity) break;
 		ssize_t r = sysRead(fd, b->data + b->size, b->capacity - 1 - b->size);
-		if (r > 0) b->size += (size_t) r;
+		if (r > 0) b->size += (size_t)r;
 		else if (interrupted(r)) continue;
 		else break;
 	}
@@ -174,7 +231,7 @@ static void readFd(int fd, struct buffer* b)
 }
 
 static void drain(int fd)
-	/* Reads fd to its end without keeping what is past the buffer. */
+/* Reads fd to its end without keeping what is past the buffer. */
 {
 	char sink[4096];
 	for (;;)
@@ -194,7 +251,7 @@ static int hexDigit(char c)
 }
 
 static int jsonStringField(const char* json, const char* key, struct buffer* out)
-	/* The value of "key": "..." in a flat JSON object, unescaped (\uXXXX below 0x80
+/* The value of "key": "..." in a flat JSON object, unescaped (\uXXXX below 0x80
 	 * only, others become '?'); 0 when absent or not a string. Enough for the bench's
 	 * control files. */
 {
@@ -228,7 +285,7 @@ static int jsonStringField(const char* json, const char* key, struct buffer* out
 				{
 					int code = 0, i = 1;
 					for (; i <= 4 && hexDigit(v[i]) >= 0; ++i) code = code * 16 + hexDigit(v[i]);
-					c = i == 5 && code < 0x80 ? (char) code : '?';
+					c = i == 5 && code < 0x80 ? (char)code : '?';
 					v += i - 1;
 					break;
 				}
@@ -247,7 +304,7 @@ static void writeAll(int fd, const char* data, size_t size)
 	for (size_t done = 0; done < size;)
 	{
 		ssize_t w = sysWrite(fd, data + done, size - done);
-		if (w > 0) done += (size_t) w;
+		if (w > 0) done += (size_t)w;
 		else if (interrupted(w)) continue;
 		else sysExit(74);
 	}
@@ -277,7 +334,7 @@ static int run(int argc, char** argv)
 	{
 		struct buffer line = {lineSpace, 0, sizeof(lineSpace)};
 		appendText(&line, "{\"started_at_us\": ");
-		appendNumber(&line, (unsigned long long) startedAt.tv_sec * 1000000ULL + (unsigned long long) startedAt.tv_nsec / 1000);
+		appendNumber(&line, (unsigned long long)startedAt.tv_sec * 1000000ULL + (unsigned long long)startedAt.tv_nsec / 1000);
 		appendText(&line, ", \"argv\": [");
 		for (int i = 0; i < argc; ++i)
 		{
@@ -299,10 +356,12 @@ static int run(int argc, char** argv)
 	struct buffer result = {resultSpace, 0, sizeof(resultSpace)};
 	if (!jsonStringField(control.data, "result", &result)) appendText(&result, "fake claude answer");
 	struct buffer out = {outSpace, 0, sizeof(outSpace)};
-	appendText(&out, "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,\"api_error_status\":null,"
+	appendText(&out,
+		"{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,\"api_error_status\":null,"
 		"\"duration_ms\":12,\"duration_api_ms\":0,\"num_turns\":1,\"result\":");
 	appendJsonString(&out, result.data, result.size);
-	appendText(&out, ",\"stop_reason\":\"end_turn\",\"session_id\":\"00000000-0000-4000-8000-000000000001\","
+	appendText(&out,
+		",\"stop_reason\":\"end_turn\",\"session_id\":\"00000000-0000-4000-8000-000000000001\","
 		"\"total_cost_usd\":0,\"usage\":{\"input_tokens\":0,\"cache_creation_input_tokens\":0,"
 		"\"cache_read_input_tokens\":0,\"output_tokens\":0,\"server_tool_use\":{\"web_search_requests\":0,"
 		"\"web_fetch_requests\":0},\"service_tier\":\"standard\",\"cache_creation\":{\"ephemeral_1h_input_tokens\":0,"
@@ -316,23 +375,22 @@ static int run(int argc, char** argv)
 #ifdef NOOP_CLI_NOLIBC
 
 __attribute__((used)) static void startC(long* stack)
-	/* The kernel's initial stack: argc, argv[0..argc-1], NULL, envp..., NULL. */
+/* The kernel's initial stack: argc, argv[0..argc-1], NULL, envp..., NULL. */
 {
-	int argc = (int) stack[0];
-	char** argv = (char**) (stack + 1);
+	int argc = (int)stack[0];
+	char** argv = (char**)(stack + 1);
 	environment = argv + argc + 1;
 	sysExit(run(argc, argv));
 }
 
-__asm__(
-	".text\n"
-	".global _start\n"
-	"_start:\n"
-	"	xor %rbp, %rbp\n"
-	"	mov %rsp, %rdi\n"
-	"	and $-16, %rsp\n"
-	"	call startC\n"
-	"	hlt\n");
+__asm__(".text\n"
+		".global _start\n"
+		"_start:\n"
+		"	xor %rbp, %rbp\n"
+		"	mov %rsp, %rdi\n"
+		"	and $-16, %rsp\n"
+		"	call startC\n"
+		"	hlt\n");
 
 #else
 

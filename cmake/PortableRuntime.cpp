@@ -28,13 +28,13 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include <dlfcn.h>
-#include <link.h>
-#include <sys/random.h>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <dlfcn.h>
+#include <link.h>
+#include <sys/random.h>
 
 
 #if DLFO_STRUCT_HAS_EH_DBASE
@@ -106,8 +106,7 @@ extern "C" int _dl_find_object(void* address, struct dl_find_object* result) noe
 	// Outside the dl_iterate_phdr callback: dladdr1 takes the loader's lock too.
 	Dl_info info;
 	struct link_map* map = nullptr;
-	if (dladdr1(address, &info, reinterpret_cast<void**>(&map), RTLD_DL_LINKMAP) != 0)
-		result->dlfo_link_map = map;
+	if (dladdr1(address, &info, reinterpret_cast<void**>(&map), RTLD_DL_LINKMAP) != 0) result->dlfo_link_map = map;
 	return 0;
 }
 

@@ -9,8 +9,8 @@
 // characters; the dispatcher by provider gives the same text.
 //
 
-#include "FuzzSupport.h"
 #include "CliProviders.h"
+#include "FuzzSupport.h"
 #include "OutputParser.h"
 
 using Sygen::CliProviders;
@@ -27,7 +27,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 	std::string out(reinterpret_cast<const char*>(data), size);
 	std::string text = CliProviders::find("claude").parseOutput(out, "", 0);
 	if (CliProviders::find("claude").parseOutput(out, "", 1) != text) Sygen::Fuzz::fail("CliProviders::find(claude).parseOutput differs");
-	if (OutputParser::parseJson(out).isEmpty() && !Sygen::Fuzz::isValidUtf8(text))
-		Sygen::Fuzz::fail("fallback text is not valid UTF-8");
+	if (OutputParser::parseJson(out).isEmpty() && !Sygen::Fuzz::isValidUtf8(text)) Sygen::Fuzz::fail("fallback text is not valid UTF-8");
 	return 0;
 }

@@ -7,8 +7,8 @@
 // Properties: never throws; the dispatcher by provider gives the same text.
 //
 
-#include "FuzzSupport.h"
 #include "CliProviders.h"
+#include "FuzzSupport.h"
 
 using Sygen::CliProviders;
 

@@ -14,8 +14,8 @@
 //
 
 #include "FuzzSupport.h"
-#include "Sygen/Protocol/FrameCodec.h"
 #include "Sygen/Foundation/JSONFields.h"
+#include "Sygen/Protocol/FrameCodec.h"
 
 using Sygen::FrameCodec;
 using Sygen::FrameException;
@@ -24,7 +24,7 @@ using Sygen::FrameTooLargeException;
 namespace {
 
 std::vector<std::string> decode(const std::string& stream, std::size_t chunk, std::size_t maxFrame, bool& tooLarge)
-	/// The frames of stream ("!" for a bad frame), fed chunk bytes at a time.
+/// The frames of stream ("!" for a bad frame), fed chunk bytes at a time.
 {
 	FrameCodec codec(maxFrame);
 	std::vector<std::string> frames;
@@ -103,7 +103,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 		}
 		catch (FrameTooLargeException&)
 		{
-			continue;  // Compact JSON can be longer than the frame it came from (escapes).
+			continue; // Compact JSON can be longer than the frame it came from (escapes).
 		}
 		codec.feed(frame);
 		Poco::JSON::Object::Ptr back = codec.next();

@@ -19,15 +19,15 @@ namespace Sygen {
 namespace Fuzz {
 
 inline void silenceLogging()
-	/// The code under test logs bad input at error level; millions of log lines would
-	/// slow the fuzzer down and bury its own output.
+/// The code under test logs bad input at error level; millions of log lines would
+/// slow the fuzzer down and bury its own output.
 {
 	Poco::Logger::setLevel("", Poco::Message::PRIO_FATAL);
 }
 
 inline std::vector<std::string> split(const std::uint8_t* data, std::size_t size, std::size_t maxParts)
-	/// The input cut at NUL bytes into at most maxParts parts (the last one keeps any
-	/// further NULs). Seeds are easy to write this way: printf 'a\0b\0c'.
+/// The input cut at NUL bytes into at most maxParts parts (the last one keeps any
+/// further NULs). Seeds are easy to write this way: printf 'a\0b\0c'.
 {
 	std::vector<std::string> parts;
 	std::string current;
@@ -45,7 +45,7 @@ inline std::vector<std::string> split(const std::uint8_t* data, std::size_t size
 }
 
 [[noreturn]] inline void fail(const char* what)
-	/// A property the code promises does not hold: make libFuzzer save the input.
+/// A property the code promises does not hold: make libFuzzer save the input.
 {
 	std::fprintf(stderr, "fuzz property violated: %s\n", what);
 	std::abort();
@@ -59,10 +59,26 @@ inline bool isValidUtf8(const std::string& text)
 		unsigned char c = static_cast<unsigned char>(text[i]);
 		std::size_t length;
 		unsigned int cp;
-		if (c < 0x80) { ++i; continue; }
-		else if ((c & 0xE0) == 0xC0) { length = 2; cp = c & 0x1F; }
-		else if ((c & 0xF0) == 0xE0) { length = 3; cp = c & 0x0F; }
-		else if ((c & 0xF8) == 0xF0) { length = 4; cp = c & 0x07; }
+		if (c < 0x80)
+		{
+			++i;
+			continue;
+		}
+		else if ((c & 0xE0) == 0xC0)
+		{
+			length = 2;
+			cp = c & 0x1F;
+		}
+		else if ((c & 0xF0) == 0xE0)
+		{
+			length = 3;
+			cp = c & 0x0F;
+		}
+		else if ((c & 0xF8) == 0xF0)
+		{
+			length = 4;
+			cp = c & 0x07;
+		}
 		else return false;
 		if (i + length > text.size()) return false;
 		for (std::size_t k = 1; k < length; ++k)
@@ -78,6 +94,7 @@ inline bool isValidUtf8(const std::string& text)
 	return true;
 }
 
-} } // namespace Sygen::Fuzz
+}
+} // namespace Sygen::Fuzz
 
 #endif // Sygen_FuzzSupport_INCLUDED

@@ -8,8 +8,8 @@
 // Properties: never throws; the dispatcher by provider gives the same text.
 //
 
-#include "FuzzSupport.h"
 #include "CliProviders.h"
+#include "FuzzSupport.h"
 
 using Sygen::CliProviders;
 
@@ -26,6 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 	std::vector<std::string> parts = Sygen::Fuzz::split(data + 1, size - 1, 2);
 	parts.resize(2);
 	std::string text = CliProviders::find("gemini").parseOutput(parts[0], parts[1], exitCode);
-	if (CliProviders::find("gemini").parseOutput(parts[0], parts[1], exitCode) != text) Sygen::Fuzz::fail("CliProviders::find(gemini).parseOutput differs");
+	if (CliProviders::find("gemini").parseOutput(parts[0], parts[1], exitCode) != text)
+		Sygen::Fuzz::fail("CliProviders::find(gemini).parseOutput differs");
 	return 0;
 }

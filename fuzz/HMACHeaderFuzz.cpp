@@ -17,9 +17,9 @@
 
 #include "FuzzSupport.h"
 #include "Sygen/Auth/HMACAuthenticator.h"
-#include "Sygen/Hooks/Hook.h"
 #include "Sygen/Auth/RequestView.h"
 #include "Sygen/Auth/StandardWebhooksAuthenticator.h"
+#include "Sygen/Hooks/Hook.h"
 #include <Poco/Net/NameValueCollection.h>
 #include <Poco/Timestamp.h>
 
@@ -41,8 +41,8 @@ struct Preset
 	const char* prefix;
 	const char* sigRegex;
 	const char* payloadRegex;
-	long long tolerance;  ///< 0: unset.
-	bool signable;        ///< A correct header can be built and must be accepted.
+	long long tolerance; ///< 0: unset.
+	bool signable;       ///< A correct header can be built and must be accepted.
 };
 
 const Preset PRESETS[] = {
@@ -119,8 +119,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 		if (standard)
 		{
 			timestamp = now;
-			signature = "v1," + StandardWebhooksAuthenticator::sign(
-				StandardWebhooksAuthenticator::decodeSecret(hook.hmacSecret), webhookId, timestamp, body);
+			signature = "v1," +
+				StandardWebhooksAuthenticator::sign(
+					StandardWebhooksAuthenticator::decodeSecret(hook.hmacSecret), webhookId, timestamp, body);
 			mustAccept = !webhookId.empty() && Sygen::RequestView::isAscii(webhookId);
 		}
 		else if (!hook.hmacPayloadPrefixRegex.empty())

@@ -10,9 +10,9 @@
 //
 
 #include "FuzzSupport.h"
+#include "Sygen/Foundation/JSONFields.h"
 #include "Sygen/Hooks/Hook.h"
 #include "Sygen/Hooks/HookStore.h"
-#include "Sygen/Foundation/JSONFields.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/ParseHandler.h>
@@ -67,7 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 	}
 	catch (std::exception&)
 	{
-		return 0;  // Not JSON: HookStore's business, covered above.
+		return 0; // Not JSON: HookStore's business, covered above.
 	}
 	if (document.type() != typeid(Poco::JSON::Object::Ptr)) return 0;
 	Poco::JSON::Object::Ptr top = document.extract<Poco::JSON::Object::Ptr>();

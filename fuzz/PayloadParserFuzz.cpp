@@ -14,13 +14,13 @@
 //
 
 #include "FuzzSupport.h"
-#include "http/RequestHandlerFactory.h"
-#include "http/WebhookRequestHandler.h"
 #include "Sygen/Auth/Authenticator.h"
+#include "Sygen/Auth/RequestView.h"
 #include "Sygen/Foundation/JSONFields.h"
 #include "Sygen/Foundation/PayloadParser.h"
 #include "Sygen/Foundation/PlainJSONScanner.h"
-#include "Sygen/Auth/RequestView.h"
+#include "http/RequestHandlerFactory.h"
+#include "http/WebhookRequestHandler.h"
 #include <Poco/Net/NameValueCollection.h>
 #include <Poco/Timestamp.h>
 
@@ -49,8 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
 	RequestHandlerFactory::Route route = RequestHandlerFactory::route(target);
 	if (!route.name.empty() && route.methods.empty()) Sygen::Fuzz::fail("a route without methods");
-	if ((route.name == "hooks" || route.name == "jobs") && route.argument.empty())
-		Sygen::Fuzz::fail("an empty {id} was routed");
+	if ((route.name == "hooks" || route.name == "jobs") && route.argument.empty()) Sygen::Fuzz::fail("an empty {id} was routed");
 	WebhookRequestHandler::isJSONMediaType(contentType);
 
 	Poco::JSON::Object::Ptr payload;

@@ -37,12 +37,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
 	const std::string& begin = TemplateRenderer::PAYLOAD_BEGIN;
 	const std::string& end = TemplateRenderer::PAYLOAD_END;
-	if (prompt.size() < begin.size() + end.size() + 2
-		|| prompt.compare(0, begin.size() + 1, begin + "\n") != 0
-		|| prompt.compare(prompt.size() - end.size() - 1, end.size() + 1, "\n" + end) != 0)
+	if (prompt.size() < begin.size() + end.size() + 2 || prompt.compare(0, begin.size() + 1, begin + "\n") != 0 ||
+		prompt.compare(prompt.size() - end.size() - 1, end.size() + 1, "\n" + end) != 0)
 		Sygen::Fuzz::fail("prompt is not wrapped in the payload markers");
-	if (prompt.find('\0') != std::string::npos)
-		Sygen::Fuzz::fail("the prompt holds a NUL, which would cut the CLI's argv");
+	if (prompt.find('\0') != std::string::npos) Sygen::Fuzz::fail("the prompt holds a NUL, which would cut the CLI's argv");
 	if (tmpl.find("#--") == std::string::npos)
 	{
 		std::string inner = prompt.substr(begin.size() + 1, prompt.size() - begin.size() - end.size() - 2);

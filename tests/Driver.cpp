@@ -6,8 +6,8 @@
 //
 
 #include <cppunit/BriefTestProgressListener.h>
-#include <cppunit/Test.h>
 #include <cppunit/CompilerOutputter.h>
+#include <cppunit/Test.h>
 #include <cppunit/TestResult.h>
 #include <cppunit/TestResultCollector.h>
 #include <cppunit/extensions/TestFactoryRegistry.h>

@@ -75,10 +75,10 @@ long long durationSeconds(const std::string& text)
 
 void printJob(std::ostream& out, const Poco::JSON::Object& j)
 {
-	for (const char* key: {"job_id", "hook_id", "dependency", "status", "worker_id", "queued_at", "started_at", "finished_at", "duration_ms", "retry_of", "retried_by"})
+	for (const char* key: {"job_id", "hook_id", "dependency", "status", "worker_id", "queued_at", "started_at", "finished_at",
+			 "duration_ms", "retry_of", "retried_by"})
 		out << std::left << std::setw(13) << (std::string(key) + ":") << text(j, key) << "\n";
-	if (j.has("result_text") && !j.isNull("result_text"))
-		out << "result_text:\n" << j.getValue<std::string>("result_text") << "\n";
+	if (j.has("result_text") && !j.isNull("result_text")) out << "result_text:\n" << j.getValue<std::string>("result_text") << "\n";
 }
 
 Poco::JSON::Object::Ptr request(const std::string& cmd);
@@ -116,16 +116,16 @@ Poco::JSON::Object::Ptr request(const std::string& cmd)
 
 void printWorkers(std::ostream& out, const Poco::JSON::Array& workers)
 {
-	out << std::left << std::setw(4) << "ID" << std::setw(9) << "PID" << std::setw(10) << "STATE"
-		<< std::setw(38) << "JOB" << std::right << std::setw(6) << "DONE" << std::setw(10) << "RESTARTS"
-		<< std::setw(9) << "UPTIME" << "\n";
+	out << std::left << std::setw(4) << "ID" << std::setw(9) << "PID" << std::setw(10) << "STATE" << std::setw(38) << "JOB" << std::right
+		<< std::setw(6) << "DONE" << std::setw(10) << "RESTARTS" << std::setw(9) << "UPTIME"
+		<< "\n";
 	for (std::size_t i = 0; i < workers.size(); ++i)
 	{
 		Poco::JSON::Object::Ptr w = workers.getObject(static_cast<unsigned>(i));
 		double uptime = w->optValue<double>("uptime_seconds", 0.0);
 		out << std::left << std::setw(4) << text(*w, "id") << std::setw(9) << text(*w, "pid") << std::setw(10) << text(*w, "state")
-			<< std::setw(38) << text(*w, "current_job") << std::right << std::setw(6) << text(*w, "jobs_done")
-			<< std::setw(10) << text(*w, "restarts") << std::setw(9) << (text(*w, "pid") == "-" ? std::string("-") : duration(uptime)) << "\n";
+			<< std::setw(38) << text(*w, "current_job") << std::right << std::setw(6) << text(*w, "jobs_done") << std::setw(10)
+			<< text(*w, "restarts") << std::setw(9) << (text(*w, "pid") == "-" ? std::string("-") : duration(uptime)) << "\n";
 	}
 }
 
@@ -258,7 +258,8 @@ void printJournalWarnings(CtlApp& app)
 	}
 	std::ostream& out = app.out();
 	if (!JSONFields::boolean(*journal, "writable", true))
-		out << "WARNING: the job journal cannot be written (" << JSONFields::string(*journal, "last_write_error") << "): new jobs get 503\n";
+		out << "WARNING: the job journal cannot be written (" << JSONFields::string(*journal, "last_write_error")
+			<< "): new jobs get 503\n";
 	long long unwritten = JSONFields::integer(*journal, "unwritten_results", 0);
 	if (unwritten > 0) out << "WARNING: " << unwritten << " results are kept in memory until the journal takes them\n";
 	Poco::JSON::Array::Ptr damage = journal->getArray("damage");
@@ -267,9 +268,11 @@ void printJournalWarnings(CtlApp& app)
 		Poco::JSON::Object::Ptr d = damage->getObject(static_cast<unsigned>(i));
 		std::string ids;
 		Poco::JSON::Array::Ptr list = d->getArray("job_ids");
-		for (std::size_t k = 0; list && k < list->size(); ++k) ids += (ids.empty() ? "" : " ") + list->getElement<std::string>(static_cast<unsigned>(k));
+		for (std::size_t k = 0; list && k < list->size(); ++k)
+			ids += (ids.empty() ? "" : " ") + list->getElement<std::string>(static_cast<unsigned>(k));
 		out << "DAMAGED journal record at offset " << JSONFields::integer(*d, "offset", 0) << " (" << JSONFields::integer(*d, "length", 0)
-			<< " bytes) quarantined in " << JSONFields::string(*d, "quarantine_file") << "; jobs: " << (ids.empty() ? "none legible" : ids) << "\n";
+			<< " bytes) quarantined in " << JSONFields::string(*d, "quarantine_file") << "; jobs: " << (ids.empty() ? "none legible" : ids)
+			<< "\n";
 	}
 }
 
@@ -278,18 +281,15 @@ void printJournalWarnings(CtlApp& app)
 void CtlApp::addBuiltins()
 {
 	addCommand({"workers", "list", "", "list the workers (id, pid, state, current job, jobs done, restarts, uptime)",
-		[](CtlApp& app, const std::vector<std::string>& args)
-		{
+		[](CtlApp& app, const std::vector<std::string>& args) {
 			if (!args.empty()) throw UsageError("unexpected argument '" + args[0] + "'");
 			Poco::Dynamic::Var result = app.callResult(*request("workers.list"));
 			if (app.json()) app.printJSON(result);
 			else printWorkers(app.out(), *result.extract<Poco::JSON::Array::Ptr>());
 			return EXIT_OK;
 		}});
-	auto workerAction = [](const std::string& cmd, bool allowNow)
-	{
-		return [cmd, allowNow](CtlApp& app, const std::vector<std::string>& args)
-		{
+	auto workerAction = [](const std::string& cmd, bool allowNow) {
+		return [cmd, allowNow](CtlApp& app, const std::vector<std::string>& args) {
 			bool now = false;
 			int id = workerNumber(args, allowNow ? &now : nullptr);
 			Poco::JSON::Object::Ptr req = request(cmd);
@@ -301,46 +301,47 @@ void CtlApp::addBuiltins()
 			return EXIT_OK;
 		};
 	};
-	addCommand({"workers", "restart", "N [--now]", "restart worker N after its current job; --now: terminate it at once", workerAction("workers.restart", true)});
-	addCommand({"workers", "stop", "N [--now]", "stop worker N after its current job and keep it stopped; --now: at once", workerAction("workers.stop", true)});
+	addCommand({"workers", "restart", "N [--now]", "restart worker N after its current job; --now: terminate it at once",
+		workerAction("workers.restart", true)});
+	addCommand({"workers", "stop", "N [--now]", "stop worker N after its current job and keep it stopped; --now: at once",
+		workerAction("workers.stop", true)});
 	addCommand({"workers", "start", "N", "start a stopped or failed worker N", workerAction("workers.start", false)});
 
-	addCommand({"jobs", "list", "[--limit N]", "list unfinished and recent jobs",
-		[](CtlApp& app, const std::vector<std::string>& args)
-		{
-			Poco::JSON::Object::Ptr req = request("jobs.list");
-			for (std::size_t i = 0; i < args.size(); ++i)
-			{
-				int limit = 0;
-				if (args[i] == "--limit" && i + 1 < args.size() && Poco::NumberParser::tryParse(args[i + 1], limit) && limit > 0)
-				{
-					req->set("limit", limit);
-					++i;
-				}
-				else throw UsageError("unexpected argument '" + args[i] + "'");
-			}
-			Poco::Dynamic::Var result = app.callResult(*req);
-			if (app.json())
-			{
-				app.printJSON(result);
-				return EXIT_OK;
-			}
-			Poco::JSON::Array::Ptr jobs = result.extract<Poco::JSON::Array::Ptr>();
-			std::ostream& out = app.out();
-			out << std::left << std::setw(38) << "JOB" << std::setw(24) << "HOOK" << std::setw(22) << "STATUS"
-				<< std::setw(8) << "WORKER" << "QUEUED" << "\n";
-			for (std::size_t i = 0; i < jobs->size(); ++i)
-			{
-				Poco::JSON::Object::Ptr j = jobs->getObject(static_cast<unsigned>(i));
-				out << std::left << std::setw(38) << text(*j, "job_id") << std::setw(24) << text(*j, "hook_id")
-					<< std::setw(22) << text(*j, "status") << std::setw(8) << text(*j, "worker_id") << text(*j, "queued_at") << "\n";
-			}
-			printJournalWarnings(app);
-			return EXIT_OK;
-		}});
+	addCommand({"jobs", "list", "[--limit N]", "list unfinished and recent jobs", [](CtlApp& app, const std::vector<std::string>& args) {
+					Poco::JSON::Object::Ptr req = request("jobs.list");
+					for (std::size_t i = 0; i < args.size(); ++i)
+					{
+						int limit = 0;
+						if (args[i] == "--limit" && i + 1 < args.size() && Poco::NumberParser::tryParse(args[i + 1], limit) && limit > 0)
+						{
+							req->set("limit", limit);
+							++i;
+						}
+						else throw UsageError("unexpected argument '" + args[i] + "'");
+					}
+					Poco::Dynamic::Var result = app.callResult(*req);
+					if (app.json())
+					{
+						app.printJSON(result);
+						return EXIT_OK;
+					}
+					Poco::JSON::Array::Ptr jobs = result.extract<Poco::JSON::Array::Ptr>();
+					std::ostream& out = app.out();
+					out << std::left << std::setw(38) << "JOB" << std::setw(24) << "HOOK" << std::setw(22) << "STATUS" << std::setw(8)
+						<< "WORKER"
+						<< "QUEUED"
+						<< "\n";
+					for (std::size_t i = 0; i < jobs->size(); ++i)
+					{
+						Poco::JSON::Object::Ptr j = jobs->getObject(static_cast<unsigned>(i));
+						out << std::left << std::setw(38) << text(*j, "job_id") << std::setw(24) << text(*j, "hook_id") << std::setw(22)
+							<< text(*j, "status") << std::setw(8) << text(*j, "worker_id") << text(*j, "queued_at") << "\n";
+					}
+					printJournalWarnings(app);
+					return EXIT_OK;
+				}});
 	addCommand({"jobs", "show", "ID [--payload]", "show one job and its result; --payload: also the payload it was accepted with",
-		[](CtlApp& app, const std::vector<std::string>& args)
-		{
+		[](CtlApp& app, const std::vector<std::string>& args) {
 			std::string jobId;
 			bool withPayload = false;
 			for (const std::string& a: args)
@@ -369,9 +370,9 @@ void CtlApp::addBuiltins()
 			if (withPayload) app.out() << "payload:\n" << j->getValue<std::string>("payload") << "\n";
 			return EXIT_OK;
 		}});
-	addCommand({"jobs", "retry", "ID | --status PATTERN --since DURATION", "run a finished job again (same hook and payload), or every job whose status matches PATTERN (e.g. 'error:*') that finished within DURATION (90s, 30m, 2h, 1d)",
-		[](CtlApp& app, const std::vector<std::string>& args)
-		{
+	addCommand({"jobs", "retry", "ID | --status PATTERN --since DURATION",
+		"run a finished job again (same hook and payload), or every job whose status matches PATTERN (e.g. 'error:*') that finished within DURATION (90s, 30m, 2h, 1d)",
+		[](CtlApp& app, const std::vector<std::string>& args) {
 			Poco::JSON::Object::Ptr req = retryRequest(args);
 			Poco::Dynamic::Var result = app.callResult(*req);
 			if (app.json())
@@ -401,8 +402,7 @@ void CtlApp::addBuiltins()
 			return failed->size() == 0 ? EXIT_OK : EXIT_FAILED;
 		}});
 	addCommand({"jobs", "cancel", "ID", "cancel a queued job, or terminate a running one (its CLI's process group) and end it as cancelled",
-		[](CtlApp& app, const std::vector<std::string>& args)
-		{
+		[](CtlApp& app, const std::vector<std::string>& args) {
 			if (args.size() != 1 || args[0].empty() || args[0][0] == '-') throw UsageError("exactly one job id is required");
 			Poco::JSON::Object::Ptr req = request("jobs.cancel");
 			req->set("job_id", args[0]);
@@ -424,8 +424,8 @@ void CtlApp::printHelp(const std::string& group)
 	if (group.empty())
 	{
 		_out << "Operates sygen-webhookd through its admin socket. The hooks and token commands\n"
-			"also work while it is not running: they then change the files themselves, under\n"
-			"the same file locks.\n\n";
+				"also work while it is not running: they then change the files themselves, under\n"
+				"the same file locks.\n\n";
 	}
 	_out << "Commands:\n";
 	for (const Command& c: _commands)
@@ -436,20 +436,21 @@ void CtlApp::printHelp(const std::string& group)
 		else _out << "  " << std::left << std::setw(30) << line << " " << c.summary << "\n";
 	}
 	_out << "\nOptions:\n"
-		<< "  --admin-socket PATH   the admin socket (default: webhooks.admin_socket, else <state>/admin.sock)\n"
-		<< "  --home DIR            sygen home (default $SYGEN_HOME, else the installed service\n"
-		<< "                        when /etc/sygen-webhook/config.json exists, else ~/.sygen)\n"
-		<< "  --config FILE         config file (default <home>/config/config.json; for the\n"
-		<< "                        installed service /etc/sygen-webhook/config.json)\n"
-		<< "  --json                print JSON instead of text\n"
-		<< "  --help, -h            show help (also after a command)\n"
-		<< "  --version             show the version\n";
+		 << "  --admin-socket PATH   the admin socket (default: webhooks.admin_socket, else <state>/admin.sock)\n"
+		 << "  --home DIR            sygen home (default $SYGEN_HOME, else the installed service\n"
+		 << "                        when /etc/sygen-webhook/config.json exists, else ~/.sygen)\n"
+		 << "  --config FILE         config file (default <home>/config/config.json; for the\n"
+		 << "                        installed service /etc/sygen-webhook/config.json)\n"
+		 << "  --json                print JSON instead of text\n"
+		 << "  --help, -h            show help (also after a command)\n"
+		 << "  --version             show the version\n";
 }
 
 void CtlApp::printCommandHelp(const Command& c)
 {
-	_out << "Usage: sygen-webhookctl [OPTIONS] " << c.group << (c.name.empty() ? "" : " " + c.name) << (c.usage.empty() ? "" : " " + c.usage) << "\n\n"
-		<< c.summary << "\n";
+	_out << "Usage: sygen-webhookctl [OPTIONS] " << c.group << (c.name.empty() ? "" : " " + c.name)
+		 << (c.usage.empty() ? "" : " " + c.usage) << "\n\n"
+		 << c.summary << "\n";
 	if (!c.details.empty()) _out << "\n" << c.details;
 	_out << "\nSee sygen-webhookctl --help for the global options (--json, --home, ...).\n";
 }
@@ -463,8 +464,7 @@ int CtlApp::run(const std::vector<std::string>& args)
 		for (std::size_t i = 0; i < args.size(); ++i)
 		{
 			const std::string& a = args[i];
-			auto value = [&](const std::string& option) -> std::string
-			{
+			auto value = [&](const std::string& option) -> std::string {
 				if (i + 1 >= args.size()) throw UsageError(option + " needs a value");
 				return args[++i];
 			};

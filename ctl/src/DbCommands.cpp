@@ -51,10 +51,8 @@ int dbStatus(CtlApp& app, const std::vector<std::string>& args)
 	Poco::JSON::Object request;
 	request.set("cmd", "db.status");
 	Poco::Dynamic::Var result = app.callResult(request);
-	if (app.json())
-		app.printJSON(result);
-	else
-		printStatus(app.out(), *result.extract<Poco::JSON::Object::Ptr>());
+	if (app.json()) app.printJSON(result);
+	else printStatus(app.out(), *result.extract<Poco::JSON::Object::Ptr>());
 	return CtlApp::EXIT_OK;
 }
 

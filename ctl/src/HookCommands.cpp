@@ -5,11 +5,11 @@
 #include "HookCommands.h"
 #include "CtlApp.h"
 #include "CtlError.h"
-#include "Sygen/Auth/GlobalTokenStore.h"
 #include "Sygen/Admin/HookOperations.h"
-#include "Sygen/Hooks/HookStore.h"
+#include "Sygen/Auth/GlobalTokenStore.h"
 #include "Sygen/Foundation/AtomicFile.h"
 #include "Sygen/Foundation/JSONFields.h"
+#include "Sygen/Hooks/HookStore.h"
 #include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
@@ -44,8 +44,8 @@ std::string text(const Poco::JSON::Object& obj, const std::string& key)
 }
 
 void dropToHomeOwner(const std::string& home)
-	/// A root operator working offline must not leave root-owned 0600 files the
-	/// service (running as the home's owner) cannot read.
+/// A root operator working offline must not leave root-owned 0600 files the
+/// service (running as the home's owner) cannot read.
 {
 	if (::geteuid() != 0) return;
 	struct stat st;
@@ -55,22 +55,22 @@ void dropToHomeOwner(const std::string& home)
 }
 
 void refuseOfflineInCluster(const Config& config)
-	/// In cluster mode the hooks and the global token live in PostgreSQL: editing the
-	/// files would change nothing the service reads, so only a running node may.
+/// In cluster mode the hooks and the global token live in PostgreSQL: editing the
+/// files would change nothing the service reads, so only a running node may.
 {
 	if (!config.webhooks.backend.postgres()) return;
 	throw SupervisorUnreachable("sygen-webhookd is not running here, and this instance keeps its hooks and global token in "
-		"PostgreSQL (webhooks.backend): start it, or name a running node's socket with --admin-socket");
+								"PostgreSQL (webhooks.backend): start it, or name a running node's socket with --admin-socket");
 }
 
 // ---- the command line of hooks add / edit --------------------------------------
 
 enum class Kind
 {
-	TEXT,              ///< a string
-	OPTIONAL_TEXT,     ///< a string; "" = null (back to the default)
-	OPTIONAL_INTEGER,  ///< an integer; "none" = null
-	SECRET             ///< a string; "-" = one line read from standard input
+	TEXT,             ///< a string
+	OPTIONAL_TEXT,    ///< a string; "" = null (back to the default)
+	OPTIONAL_INTEGER, ///< an integer; "none" = null
+	SECRET            ///< a string; "-" = one line read from standard input
 };
 
 struct FieldOption
@@ -104,14 +104,13 @@ const FieldOption FIELD_OPTIONS[] = {
 	{"--max-concurrent", "max_concurrent", Kind::OPTIONAL_INTEGER, "jobs of this hook running at once (none = no limit)"},
 };
 
-const char* const OTHER_OPTIONS =
-	"  --cli-param ARG           extra CLI argument (repeat for several)\n"
-	"  --no-cli-params           remove the extra CLI arguments\n"
-	"  --quiet START-END         quiet hours, e.g. 22-7 (none = never quiet)\n"
-	"  --enable, --disable       accept or refuse (403) requests\n"
-	"  --preset NAME             github, stripe, shopify or standard-webhooks (slack and\n"
-	"                            gitlab cannot be expressed yet and are refused)\n"
-	"  --global-token            bearer: use the global token instead of a token of its own\n";
+const char* const OTHER_OPTIONS = "  --cli-param ARG           extra CLI argument (repeat for several)\n"
+								  "  --no-cli-params           remove the extra CLI arguments\n"
+								  "  --quiet START-END         quiet hours, e.g. 22-7 (none = never quiet)\n"
+								  "  --enable, --disable       accept or refuse (403) requests\n"
+								  "  --preset NAME             github, stripe, shopify or standard-webhooks (slack and\n"
+								  "                            gitlab cannot be expressed yet and are refused)\n"
+								  "  --global-token            bearer: use the global token instead of a token of its own\n";
 
 std::string fieldOptionsHelp()
 {
@@ -167,8 +166,7 @@ HookArguments parseHookArguments(const std::vector<std::string>& args)
 			value = a.substr(eq + 1);
 			hasInlineValue = true;
 		}
-		auto next = [&]() -> std::string
-		{
+		auto next = [&]() -> std::string {
 			if (hasInlineValue) return value;
 			if (i + 1 >= args.size()) throw UsageError(flag + " needs a value");
 			return args[++i];
@@ -182,9 +180,7 @@ HookArguments parseHookArguments(const std::vector<std::string>& args)
 			std::string v = next();
 			switch (o.kind)
 			{
-			case Kind::TEXT:
-				parsed.fields->set(o.field, v);
-				break;
+			case Kind::TEXT: parsed.fields->set(o.field, v); break;
 			case Kind::OPTIONAL_TEXT:
 				if (v.empty()) parsed.fields->set(o.field, Poco::Dynamic::Var());
 				else parsed.fields->set(o.field, v);
@@ -193,9 +189,7 @@ HookArguments parseHookArguments(const std::vector<std::string>& args)
 				if (v == "none") parsed.fields->set(o.field, Poco::Dynamic::Var());
 				else parsed.fields->set(o.field, integerValue(flag, v));
 				break;
-			case Kind::SECRET:
-				parsed.fields->set(o.field, v == "-" ? readSecretLine() : v);
-				break;
+			case Kind::SECRET: parsed.fields->set(o.field, v == "-" ? readSecretLine() : v); break;
 			}
 		}
 		if (known) continue;
@@ -283,8 +277,7 @@ void printSecrets(std::ostream& out, const Poco::JSON::Object& result)
 	}
 	if (result.has("hmac_secret"))
 	{
-		out << "signing secret (shown once, store it now; give it to the sender):\n"
-			<< result.getValue<std::string>("hmac_secret") << "\n";
+		out << "signing secret (shown once, store it now; give it to the sender):\n" << result.getValue<std::string>("hmac_secret") << "\n";
 	}
 }
 
@@ -317,18 +310,19 @@ void printChange(CtlApp& app, const std::string& verb, const Poco::JSON::Object&
 
 void printHookTable(std::ostream& out, const Poco::JSON::Array& hooks)
 {
-	out << std::left << std::setw(24) << "ID" << std::setw(10) << "MODE" << std::setw(18) << "AUTH"
-		<< std::setw(8) << "SECRET" << std::setw(9) << "ENABLED" << std::right << std::setw(8) << "RUNS"
-		<< "  " << std::left << std::setw(22) << "LAST RUN" << "TASK FOLDER\n";
+	out << std::left << std::setw(24) << "ID" << std::setw(10) << "MODE" << std::setw(18) << "AUTH" << std::setw(8) << "SECRET"
+		<< std::setw(9) << "ENABLED" << std::right << std::setw(8) << "RUNS"
+		<< "  " << std::left << std::setw(22) << "LAST RUN"
+		<< "TASK FOLDER\n";
 	for (std::size_t i = 0; i < hooks.size(); ++i)
 	{
 		Poco::JSON::Object::Ptr h = hooks.getObject(static_cast<unsigned>(i));
 		std::string auth = authOf(*h);
 		std::string secret = auth == "bearer(global)" ? "-" : auth == "bearer" ? text(*h, "token") : text(*h, "hmac_secret");
-		out << std::left << std::setw(24) << text(*h, "id") << std::setw(10) << text(*h, "mode") << std::setw(18) << auth
-			<< std::setw(8) << secret << std::setw(9) << (h->optValue<bool>("enabled", true) ? "yes" : "no")
-			<< std::right << std::setw(8) << text(*h, "trigger_count") << "  " << std::left << std::setw(22)
-			<< text(*h, "last_triggered_at") << text(*h, "task_folder") << "\n";
+		out << std::left << std::setw(24) << text(*h, "id") << std::setw(10) << text(*h, "mode") << std::setw(18) << auth << std::setw(8)
+			<< secret << std::setw(9) << (h->optValue<bool>("enabled", true) ? "yes" : "no") << std::right << std::setw(8)
+			<< text(*h, "trigger_count") << "  " << std::left << std::setw(22) << text(*h, "last_triggered_at") << text(*h, "task_folder")
+			<< "\n";
 	}
 }
 
@@ -379,7 +373,10 @@ Poco::JSON::Object::Ptr tokenRequest(CtlApp& app, const std::string& cmd, bool& 
 	GlobalTokenStore::Location location = store.locate();
 	if (cmd == "token.show") result->set("set", !token.empty());
 	result->set("fingerprint", GlobalTokenStore::fingerprint(token));
-	result->set("location", location == GlobalTokenStore::CONFIG_FILE ? "config" : location == GlobalTokenStore::STATE_FILE ? "state" : "none");
+	result->set("location",
+		location == GlobalTokenStore::CONFIG_FILE      ? "config"
+			: location == GlobalTokenStore::STATE_FILE ? "state"
+													   : "none");
 	result->set("path", store.path(location));
 	if (cmd == "token.rotate") result->set("applied", false);
 	return result;
@@ -395,7 +392,8 @@ int rotateGlobalToken(CtlApp& app)
 		return CtlApp::EXIT_OK;
 	}
 	std::ostream& out = app.out();
-	out << "new global token (shown once, store it now):\n" << result->getValue<std::string>("token") << "\n"
+	out << "new global token (shown once, store it now):\n"
+		<< result->getValue<std::string>("token") << "\n"
 		<< "stored in: " << locationText(*result) << "\n";
 	if (offline) out << "sygen-webhookd is not running; it uses the new token from its next start.\n";
 	else if (text(*result, "location") == "database") out << "every node uses it within a second; the old token no longer works.\n";
@@ -404,8 +402,8 @@ int rotateGlobalToken(CtlApp& app)
 }
 
 int sendHookChange(CtlApp& app, Poco::JSON::Object::Ptr req, const HookArguments& parsed, const std::string& done)
-	/// hooks add and hooks edit: the fields, preset and token choice, sent; the
-	/// changed hook printed.
+/// hooks add and hooks edit: the fields, preset and token choice, sent; the
+/// changed hook printed.
 {
 	req->set("fields", parsed.fields);
 	if (!parsed.preset.empty()) req->set("preset", parsed.preset);
@@ -487,7 +485,7 @@ int hooksTest(CtlApp& app, const std::vector<std::string>& args)
 }
 
 std::string readDocument(const std::string& path)
-	/// FILE, or standard input for "-".
+/// FILE, or standard input for "-".
 {
 	std::string document;
 	if (path == "-")
@@ -546,7 +544,9 @@ int hooksExport(CtlApp& app, const std::vector<std::string>& args)
 		result->set("output", output);
 		app.printJSON(result);
 	}
-	else app.out() << "exported " << text(*result, "hooks") << " hooks from " << text(*result, "location") << " to " << output << " (mode 0600: it holds their secrets)\n";
+	else
+		app.out() << "exported " << text(*result, "hooks") << " hooks from " << text(*result, "location") << " to " << output
+				  << " (mode 0600: it holds their secrets)\n";
 	return CtlApp::EXIT_OK;
 }
 
@@ -563,7 +563,7 @@ int hooksImport(CtlApp& app, const std::vector<std::string>& args)
 	else
 	{
 		app.out() << "imported " << result->getArray("ids")->size() << " hooks into " << text(*result, "location") << ": "
-			<< text(*result, "added") << " added, " << text(*result, "replaced") << " replaced\n";
+				  << text(*result, "added") << " added, " << text(*result, "replaced") << " replaced\n";
 		if (offline) app.err() << "note: sygen-webhookd is not running; webhooks.json was changed directly\n";
 	}
 	return CtlApp::EXIT_OK;
@@ -596,62 +596,60 @@ void HookCommands::addTo(CtlApp& app)
 {
 	const std::string fieldHelp = fieldOptionsHelp();
 
-	app.addCommand({"hooks", "list", "", "list the hooks (secrets only as set/unset)",
-		[](CtlApp& app, const std::vector<std::string>& args)
-		{
-			expectArguments(args, 0, 0, "");
-			Poco::Dynamic::Var result = hooksRequest(app, *request("hooks.list"));
-			if (app.json()) app.printJSON(result);
-			else printHookTable(app.out(), *result.extract<Poco::JSON::Array::Ptr>());
-			return CtlApp::EXIT_OK;
-		}});
-	app.addCommand({"hooks", "show", "ID", "show one hook (secrets only as set/unset)",
-		[](CtlApp& app, const std::vector<std::string>& args)
-		{
-			expectArguments(args, 1, 1, "a hook ID");
-			Poco::JSON::Object::Ptr req = request("hooks.get");
-			req->set("id", args[0]);
-			Poco::Dynamic::Var result = hooksRequest(app, *req);
-			if (app.json()) app.printJSON(result);
-			else
-			{
-				std::string url = serviceUrl(app, args[0]);
-				app.out() << "hook " << args[0] << (url.empty() ? "" : " (" + url + ")") << "\n";
-				printHookLines(app.out(), *result.extract<Poco::JSON::Object::Ptr>());
-			}
-			return CtlApp::EXIT_OK;
-		}});
-	app.addCommand({"hooks", "add", "NAME --mode MODE --prompt TEXT [OPTIONS]",
-		"add a hook; NAME becomes its id (lowercase, [a-z0-9-])", hooksAdd,
-		"A bearer hook gets a fresh token of its own (printed once) unless --global-token.\n"
-		"A cron_task hook needs --task-folder; the folder is created under workspace/cron_tasks/\n"
-		"with CLAUDE.md, AGENTS.md, TASK_DESCRIPTION.md, <folder>_MEMORY.md and scripts/ when missing.\n"
-		"An hmac hook needs --hmac-secret and --hmac-header (or a --preset). A standard_webhooks\n"
-		"hook gets a fresh whsec_ secret (printed once) unless --hmac-secret is given.\n\n" + fieldHelp});
+	app.addCommand(
+		{"hooks", "list", "", "list the hooks (secrets only as set/unset)", [](CtlApp& app, const std::vector<std::string>& args) {
+			 expectArguments(args, 0, 0, "");
+			 Poco::Dynamic::Var result = hooksRequest(app, *request("hooks.list"));
+			 if (app.json()) app.printJSON(result);
+			 else printHookTable(app.out(), *result.extract<Poco::JSON::Array::Ptr>());
+			 return CtlApp::EXIT_OK;
+		 }});
+	app.addCommand(
+		{"hooks", "show", "ID", "show one hook (secrets only as set/unset)", [](CtlApp& app, const std::vector<std::string>& args) {
+			 expectArguments(args, 1, 1, "a hook ID");
+			 Poco::JSON::Object::Ptr req = request("hooks.get");
+			 req->set("id", args[0]);
+			 Poco::Dynamic::Var result = hooksRequest(app, *req);
+			 if (app.json()) app.printJSON(result);
+			 else
+			 {
+				 std::string url = serviceUrl(app, args[0]);
+				 app.out() << "hook " << args[0] << (url.empty() ? "" : " (" + url + ")") << "\n";
+				 printHookLines(app.out(), *result.extract<Poco::JSON::Object::Ptr>());
+			 }
+			 return CtlApp::EXIT_OK;
+		 }});
+	app.addCommand(
+		{"hooks", "add", "NAME --mode MODE --prompt TEXT [OPTIONS]", "add a hook; NAME becomes its id (lowercase, [a-z0-9-])", hooksAdd,
+			"A bearer hook gets a fresh token of its own (printed once) unless --global-token.\n"
+			"A cron_task hook needs --task-folder; the folder is created under workspace/cron_tasks/\n"
+			"with CLAUDE.md, AGENTS.md, TASK_DESCRIPTION.md, <folder>_MEMORY.md and scripts/ when missing.\n"
+			"An hmac hook needs --hmac-secret and --hmac-header (or a --preset). A standard_webhooks\n"
+			"hook gets a fresh whsec_ secret (printed once) unless --hmac-secret is given.\n\n" +
+				fieldHelp});
 	app.addCommand({"hooks", "edit", "ID [OPTIONS]", "change the named fields of a hook", hooksEdit,
 		"Only the options given are changed. A cron_task's new task folder is scaffolded like\n"
-		"in hooks add. Tokens change with hooks rotate-token, not here.\n\n" + fieldHelp});
-	app.addCommand({"hooks", "remove", "ID", "remove a hook (its task folder is kept)",
-		[](CtlApp& app, const std::vector<std::string>& args)
-		{
-			expectArguments(args, 1, 1, "a hook ID");
-			Poco::JSON::Object::Ptr req = request("hooks.remove");
-			req->set("id", args[0]);
-			bool offline = false;
-			Poco::Dynamic::Var result = hooksRequest(app, *req, &offline);
-			if (app.json()) app.printJSON(result);
-			else
-			{
-				Poco::JSON::Object::Ptr r = result.extract<Poco::JSON::Object::Ptr>();
-				app.out() << "removed hook '" << args[0] << "'\n";
-				if (!r->isNull("task_folder")) app.out() << "task folder kept: " << text(*r, "task_folder") << "\n";
-				if (offline) app.err() << "note: sygen-webhookd is not running; webhooks.json was changed directly\n";
-			}
-			return CtlApp::EXIT_OK;
-		}});
+		"in hooks add. Tokens change with hooks rotate-token, not here.\n\n" +
+			fieldHelp});
+	app.addCommand(
+		{"hooks", "remove", "ID", "remove a hook (its task folder is kept)", [](CtlApp& app, const std::vector<std::string>& args) {
+			 expectArguments(args, 1, 1, "a hook ID");
+			 Poco::JSON::Object::Ptr req = request("hooks.remove");
+			 req->set("id", args[0]);
+			 bool offline = false;
+			 Poco::Dynamic::Var result = hooksRequest(app, *req, &offline);
+			 if (app.json()) app.printJSON(result);
+			 else
+			 {
+				 Poco::JSON::Object::Ptr r = result.extract<Poco::JSON::Object::Ptr>();
+				 app.out() << "removed hook '" << args[0] << "'\n";
+				 if (!r->isNull("task_folder")) app.out() << "task folder kept: " << text(*r, "task_folder") << "\n";
+				 if (offline) app.err() << "note: sygen-webhookd is not running; webhooks.json was changed directly\n";
+			 }
+			 return CtlApp::EXIT_OK;
+		 }});
 	app.addCommand({"hooks", "rotate-token", "[ID]", "new token for a hook (without ID: the global token), printed once",
-		[](CtlApp& app, const std::vector<std::string>& args)
-		{
+		[](CtlApp& app, const std::vector<std::string>& args) {
 			expectArguments(args, 0, 1, "");
 			if (args.empty()) return rotateGlobalToken(app);
 			Poco::JSON::Object::Ptr req = request("hooks.rotate_token");
@@ -663,8 +661,8 @@ void HookCommands::addTo(CtlApp& app)
 				app.printJSON(result);
 				return CtlApp::EXIT_OK;
 			}
-			app.out() << "rotated the " << (result.extract<Poco::JSON::Object::Ptr>()->has("token") ? "token" : "secret")
-				<< " of hook '" << args[0] << "'; the old one no longer works\n";
+			app.out() << "rotated the " << (result.extract<Poco::JSON::Object::Ptr>()->has("token") ? "token" : "secret") << " of hook '"
+					  << args[0] << "'; the old one no longer works\n";
 			printSecrets(app.out(), *result.extract<Poco::JSON::Object::Ptr>());
 			if (offline) app.err() << "note: sygen-webhookd is not running; webhooks.json was changed directly\n";
 			return CtlApp::EXIT_OK;
@@ -679,15 +677,15 @@ void HookCommands::addTo(CtlApp& app)
 		"delivery id when the hook has a dedupe header, and POSTs it to its own address.\n"
 		"Prints the HTTP status, the job id and the answer; exits 1 unless the status is 2xx.\n"});
 
-	app.addCommand({"hooks", "export", "[--output FILE]",
-		"write every hook, secrets and telemetry included, in the webhooks.json format", hooksExport,
-		"Writes the document to standard output, or atomically to FILE (mode 0600: it holds\n"
-		"every hook's token and signing secret). The format is the reference's webhooks.json,\n"
-		"so the file can be imported elsewhere (hooks import) or used as a single node's\n"
-		"webhooks.json. In cluster mode (webhooks.backend postgres) the hooks come from\n"
-		"PostgreSQL through any running node.\n\n"
-		"Options:\n"
-		"  --output FILE, -o FILE    write to FILE instead of standard output\n"});
+	app.addCommand(
+		{"hooks", "export", "[--output FILE]", "write every hook, secrets and telemetry included, in the webhooks.json format", hooksExport,
+			"Writes the document to standard output, or atomically to FILE (mode 0600: it holds\n"
+			"every hook's token and signing secret). The format is the reference's webhooks.json,\n"
+			"so the file can be imported elsewhere (hooks import) or used as a single node's\n"
+			"webhooks.json. In cluster mode (webhooks.backend postgres) the hooks come from\n"
+			"PostgreSQL through any running node.\n\n"
+			"Options:\n"
+			"  --output FILE, -o FILE    write to FILE instead of standard output\n"});
 	app.addCommand({"hooks", "import", "FILE", "add or replace hooks from a webhooks.json document (- reads standard input)", hooksImport,
 		"Every entry must be a valid hook (the first invalid one refuses the whole file, nothing\n"
 		"is changed). Hooks whose id is already known are replaced whole (telemetry included),\n"
@@ -696,8 +694,7 @@ void HookCommands::addTo(CtlApp& app)
 		"within a second; on a single node it is written to webhooks.json.\n"});
 
 	app.addCommand({"token", "show", "", "where the global token is kept and its fingerprint (never the token)",
-		[](CtlApp& app, const std::vector<std::string>& args)
-		{
+		[](CtlApp& app, const std::vector<std::string>& args) {
 			expectArguments(args, 0, 0, "");
 			bool offline = false;
 			Poco::JSON::Object::Ptr result = tokenRequest(app, "token.show", offline);
@@ -711,34 +708,34 @@ void HookCommands::addTo(CtlApp& app)
 			out << "global token: " << (set ? "set (" + text(*result, "fingerprint") + ")" : std::string("unset")) << "\n"
 				<< "stored in: " << locationText(*result) << "\n";
 			if (result->has("stored_matches") && !result->optValue<bool>("stored_matches", true))
-				out << (text(*result, "location") == "database" ? "note: this node has not picked up the database's token yet\n"
-					: "note: the file holds another token; sygen-webhookd uses it after a restart\n");
+				out << (text(*result, "location") == "database"
+						? "note: this node has not picked up the database's token yet\n"
+						: "note: the file holds another token; sygen-webhookd uses it after a restart\n");
 			out << "The token itself is never printed: read it from that file, or make a new one\n"
-				"with sygen-webhookctl token rotate (printed once).\n";
+				   "with sygen-webhookctl token rotate (printed once).\n";
 			return CtlApp::EXIT_OK;
 		}});
 	app.addCommand({"token", "rotate", "", "new global token, printed once (same as hooks rotate-token)",
-		[](CtlApp& app, const std::vector<std::string>& args)
-		{
+		[](CtlApp& app, const std::vector<std::string>& args) {
 			expectArguments(args, 0, 0, "");
 			return rotateGlobalToken(app);
 		}});
 
-	app.addCommand({"reload", "", "", "make sygen-webhookd re-read webhooks.json now",
-		[](CtlApp& app, const std::vector<std::string>& args)
-		{
-			expectArguments(args, 0, 0, "");
-			Poco::Dynamic::Var result = app.callResult(*request("reload"));
-			if (app.json()) app.printJSON(result);
-			else
-			{
-				// A cluster's hooks are in the database, not in this node's webhooks.json.
-				Poco::JSON::Object::Ptr answer = result.extract<Poco::JSON::Object::Ptr>();
-				bool database = text(*answer, "location") == "PostgreSQL";
-				app.out() << (database ? "reloaded the hooks from PostgreSQL: " : "reloaded webhooks.json: ") << text(*answer, "hooks") << " hooks\n";
-			}
-			return CtlApp::EXIT_OK;
-		}});
+	app.addCommand(
+		{"reload", "", "", "make sygen-webhookd re-read webhooks.json now", [](CtlApp& app, const std::vector<std::string>& args) {
+			 expectArguments(args, 0, 0, "");
+			 Poco::Dynamic::Var result = app.callResult(*request("reload"));
+			 if (app.json()) app.printJSON(result);
+			 else
+			 {
+				 // A cluster's hooks are in the database, not in this node's webhooks.json.
+				 Poco::JSON::Object::Ptr answer = result.extract<Poco::JSON::Object::Ptr>();
+				 bool database = text(*answer, "location") == "PostgreSQL";
+				 app.out() << (database ? "reloaded the hooks from PostgreSQL: " : "reloaded webhooks.json: ") << text(*answer, "hooks")
+						   << " hooks\n";
+			 }
+			 return CtlApp::EXIT_OK;
+		 }});
 }
 
 } // namespace Sygen

@@ -3,12 +3,12 @@
 //
 
 #include "DeliverApp.h"
+#include "Sygen/Delivery/MatrixTransport.h"
+#include "Sygen/Delivery/TelegramTransport.h"
 #include "Sygen/Foundation/CommandLine.h"
 #include "Sygen/Foundation/JSONFields.h"
 #include "Sygen/Foundation/LogFields.h"
 #include "Sygen/Foundation/Logging.h"
-#include "Sygen/Delivery/MatrixTransport.h"
-#include "Sygen/Delivery/TelegramTransport.h"
 #include <Poco/Exception.h>
 #include <Poco/NumberParser.h>
 #include <Poco/Path.h>
@@ -115,9 +115,11 @@ bool DeliverApp::send(const DeliveryRequest& request)
 	const DeliverySettings& d = request.delivery;
 	if (request.transport == "matrix")
 	{
-		return MatrixTransport(d.matrixHomeserver, d.matrixAccessToken, request.retry).send(request.chatId, request.text, request.hookId, request.jobId);
+		return MatrixTransport(d.matrixHomeserver, d.matrixAccessToken, request.retry)
+			.send(request.chatId, request.text, request.hookId, request.jobId);
 	}
-	return TelegramTransport(d.telegramApiBase, d.telegramToken, request.retry).send(request.chatId, request.text, request.hookId, request.jobId);
+	return TelegramTransport(d.telegramApiBase, d.telegramToken, request.retry)
+		.send(request.chatId, request.text, request.hookId, request.jobId);
 }
 
 } // namespace Sygen

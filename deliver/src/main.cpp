@@ -4,4 +4,7 @@
 
 #include "DeliverApp.h"
 
-int main(int argc, char** argv) { return Sygen::DeliverApp().run(argc, argv); }
+int main(int argc, char** argv)
+{
+	return Sygen::DeliverApp().run(argc, argv);
+}

@@ -15,31 +15,31 @@
 namespace Sygen {
 
 class Metrics
-	/// Counters and a job duration histogram for GET /metrics (Prometheus text).
-	/// Thread-safe; request counting takes one short lock.
+/// Counters and a job duration histogram for GET /metrics (Prometheus text).
+/// Thread-safe; request counting takes one short lock.
 {
 public:
 	struct Gauges
-		/// Values read at scrape time from the parts that own them.
+	/// Values read at scrape time from the parts that own them.
 	{
 		std::size_t queueDepth = 0;
-		std::size_t queueCapacity = 0;           ///< webhooks.queue_capacity.
+		std::size_t queueCapacity = 0; ///< webhooks.queue_capacity.
 		std::size_t workersBusy = 0;
 		std::size_t workersIdle = 0;
 		std::size_t workersRestarting = 0;
-		std::uint64_t workerRestarts = 0;        ///< Processes started after each slot's first, since start.
+		std::uint64_t workerRestarts = 0; ///< Processes started after each slot's first, since start.
 		bool journalWritable = true;
 		std::uint64_t journalWriteFailures = 0;
-		std::size_t journalDamagedRecords = 0;   ///< Found by the last start.
+		std::size_t journalDamagedRecords = 0; ///< Found by the last start.
 		std::size_t unwrittenResults = 0;
-		bool jobsHeld = false;                   ///< Queued jobs wait for a problem to clear.
+		bool jobsHeld = false; ///< Queued jobs wait for a problem to clear.
 	};
 
 	void countResponse(const std::string& route, int status);
 	void countJob(const std::string& status, long long durationMs);
 
 	std::string render(const Gauges& gauges) const;
-		/// The exposition text.
+	/// The exposition text.
 
 	static const std::array<double, 10> DURATION_BUCKETS_SECONDS;
 
@@ -49,7 +49,7 @@ private:
 	mutable std::mutex _mutex;
 	std::map<std::pair<std::string, int>, std::uint64_t> _responses;
 	std::map<std::string, std::uint64_t> _jobs;
-	std::array<std::uint64_t, 10> _durationBuckets {};
+	std::array<std::uint64_t, 10> _durationBuckets{};
 	std::uint64_t _durationCount = 0;
 	double _durationSum = 0;
 };

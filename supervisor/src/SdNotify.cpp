@@ -3,8 +3,8 @@
 //
 
 #include "SdNotify.h"
-#include <cstdlib>
 #include <cstdint>
+#include <cstdlib>
 #include <ctime>
 #include <systemd/sd-daemon.h>
 
@@ -75,7 +75,8 @@ bool SdNotify::reloading(const std::string& status)
 	// to its request; older versions ignore the extra assignment.
 	timespec ts;
 	::clock_gettime(CLOCK_MONOTONIC, &ts);
-	unsigned long long usec = static_cast<unsigned long long>(ts.tv_sec) * 1000000ULL + static_cast<unsigned long long>(ts.tv_nsec) / 1000ULL;
+	unsigned long long usec =
+		static_cast<unsigned long long>(ts.tv_sec) * 1000000ULL + static_cast<unsigned long long>(ts.tv_nsec) / 1000ULL;
 	return notify(withStatus("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(usec), status));
 }
 

@@ -54,15 +54,15 @@ std::string SecretFilePermissions::check(const std::string& path, const std::str
 	if (!others && !foreignGroup) return "";
 	char mode[8];
 	std::snprintf(mode, sizeof(mode), "%04o", static_cast<unsigned>(st.st_mode & 07777));
-	return path + " holds " + what + " but is accessible by its group or others (mode "
-		+ std::string(mode) + "): run chmod 600 " + path;
+	return path + " holds " + what + " but is accessible by its group or others (mode " + std::string(mode) + "): run chmod 600 " + path;
 }
 
 std::vector<std::string> SecretFilePermissions::warnings(const Config& config)
 {
 	std::vector<std::string> found;
 	const Config::Webhooks& w = config.webhooks;
-	if (config.fileExists && (!w.token.empty() || !config.telegramToken.empty() || !w.matrix.accessToken.empty() || !w.resultCallback.secret.empty()))
+	if (config.fileExists &&
+		(!w.token.empty() || !config.telegramToken.empty() || !w.matrix.accessToken.empty() || !w.resultCallback.secret.empty()))
 	{
 		std::string warning = check(config.paths.configFile, "secrets (tokens)");
 		if (!warning.empty()) found.push_back(warning);

@@ -3,26 +3,26 @@
 //
 
 #include "SupervisorApp.h"
+#include "SdNotify.h"
 #include "SecretFilePermissions.h"
-#include "http/HTTPAcceptor.h"
-#include "http/RequestHandlerFactory.h"
+#include "SupervisorCore.h"
+#include "Sygen/Foundation/AtomicFile.h"
+#include "Sygen/Foundation/Config.h"
+#include "Sygen/Foundation/Logging.h"
 #include "admin/AdminCommands.h"
 #include "admin/AdminServer.h"
 #include "admin/HookAdminCommands.h"
 #include "admin/JobActionCommands.h"
-#include "SupervisorCore.h"
+#include "http/HTTPAcceptor.h"
+#include "http/RequestHandlerFactory.h"
+#include "jobs/SchemaMigrator.h"
 #include "results/ResultSink.h"
 #include "workers/WorkerPool.h"
-#include "Sygen/Foundation/Logging.h"
-#include "SdNotify.h"
-#include "jobs/SchemaMigrator.h"
-#include <Poco/Path.h>
-#include "Sygen/Foundation/AtomicFile.h"
-#include "Sygen/Foundation/Config.h"
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
+#include <Poco/Path.h>
 #include <Poco/ThreadPool.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
@@ -85,7 +85,8 @@ void SupervisorApp::defineOptions(OptionSet& options)
 	options.addOption(Option("config", "", "config file (default: <home>/config/config.json)").argument("FILE"));
 	options.addOption(Option("check-config", "", "validate the config file and exit (0 valid, 78 invalid)"));
 	options.addOption(Option("log", "", "log target: auto (journald under systemd, else stderr), journald, stderr").argument("TARGET"));
-	options.addOption(Option("log-level", "", "fatal, critical, error, warning, notice, information (default), debug, trace").argument("LEVEL"));
+	options.addOption(
+		Option("log-level", "", "fatal, critical, error, warning, notice, information (default), debug, trace").argument("LEVEL"));
 }
 
 void SupervisorApp::handleOption(const std::string& name, const std::string& value)
@@ -109,9 +110,8 @@ void SupervisorApp::showHelp() const
 	Poco::Util::HelpFormatter help(options());
 	help.setCommand("sygen-webhookd");
 	help.setUsage("[OPTIONS]");
-	help.setHeader(
-		"HTTP ingress for webhook triggers that wake AI agents. Accepts POST /hooks/{id}, "
-		"answers 202 and runs the hook's job in a pool of sandboxed worker processes.");
+	help.setHeader("HTTP ingress for webhook triggers that wake AI agents. Accepts POST /hooks/{id}, "
+				   "answers 202 and runs the hook's job in a pool of sandboxed worker processes.");
 	help.setFooter(
 		"Signals: SIGTERM/SIGINT stop gracefully (running jobs finish within "
 		"webhooks.shutdown_grace_seconds, queued jobs stay spooled); SIGHUP reloads webhooks.json. "
@@ -227,7 +227,8 @@ int SupervisorApp::serve(SupervisorCore& service)
 	poolOptions.workerExecutable = workerExecutable();
 	// Resolved here: a worker's cleaned environment could not tell it is under systemd.
 	std::string workerLog = Logging::targetName(Logging::resolve(Logging::parseTarget(_logTarget)));
-	poolOptions.workerArguments = {"--home", config.paths.home, "--config", config.paths.configFile, "--log", workerLog, "--log-level", _logLevel};
+	poolOptions.workerArguments = {
+		"--home", config.paths.home, "--config", config.paths.configFile, "--log", workerLog, "--log-level", _logLevel};
 	poolOptions.socketPath = config.paths.workerSocket;
 	poolOptions.cliGroupDir = config.paths.stateDir + "/running";
 	poolOptions.workers = config.webhooks.workers;
@@ -266,7 +267,8 @@ int SupervisorApp::serve(SupervisorCore& service)
 	HookAdminCommands::add(admin, service.hooks(), config.paths, tokenAccess);
 	admin.addCommand("db.status", "the cluster's database: schema version, nodes, queue", [&service](const Poco::JSON::Object&) {
 		if (!service.cluster())
-			throw Poco::IllegalStateException("this instance keeps its jobs in the file spool (webhooks.backend is not \"postgres\"): it has no database");
+			throw Poco::IllegalStateException(
+				"this instance keeps its jobs in the file spool (webhooks.backend is not \"postgres\"): it has no database");
 		return Poco::Dynamic::Var(service.cluster()->status());
 	});
 	admin.addCommand("reload", "re-read webhooks.json now", [&service](const Poco::JSON::Object&) {
@@ -299,13 +301,14 @@ int SupervisorApp::serve(SupervisorCore& service)
 	gateOptions.maxConnections = descriptors > 1024 ? std::min<std::size_t>(10000, descriptors - 512) : descriptors / 2;
 	HTTPAcceptor server(socket, new RequestHandlerFactory(service), threads, params, gateOptions);
 	server.start();
-	logger().information("open files limit %s: up to %s waiting HTTP connections", std::to_string(descriptors), std::to_string(gateOptions.maxConnections));
+	logger().information(
+		"open files limit %s: up to %s waiting HTTP connections", std::to_string(descriptors), std::to_string(gateOptions.maxConnections));
 
 	std::string bound = socket.address().toString();
 	// Tests and tools that start the service on port 0 learn the real port here.
 	AtomicFile::write(config.paths.stateDir + "/http.address", bound + "\n", 0600);
-	logger().information("listening on http://%s with %d workers (hooks: %s, state: %s)",
-		bound, config.webhooks.workers, config.paths.hooksFile, config.paths.stateDir);
+	logger().information("listening on http://%s with %d workers (hooks: %s, state: %s)", bound, config.webhooks.workers,
+		config.paths.hooksFile, config.paths.stateDir);
 	SdNotify::ready(statusLine(service, pool));
 
 	waitForSignals(service, pool);
@@ -332,7 +335,7 @@ void SupervisorApp::waitForSignals(SupervisorCore& service, WorkerPool& pool)
 	Poco::Timestamp lastStatus;
 	for (;;)
 	{
-		timespec tick {1, 0};
+		timespec tick{1, 0};
 		if (ping.totalMicroseconds() > 0 && ping.totalMicroseconds() < 1000000)
 		{
 			tick.tv_sec = 0;
@@ -364,8 +367,8 @@ void SupervisorApp::waitForSignals(SupervisorCore& service, WorkerPool& pool)
 std::string SupervisorApp::statusLine(SupervisorCore& service, WorkerPool& pool)
 {
 	Metrics::Gauges gauges = gaugesOf(pool);
-	return "queue " + std::to_string(service.dispatcher().queuedCount()) + ", workers busy " +
-		std::to_string(gauges.workersBusy) + "/" + std::to_string(pool.list().size());
+	return "queue " + std::to_string(service.dispatcher().queuedCount()) + ", workers busy " + std::to_string(gauges.workersBusy) + "/" +
+		std::to_string(pool.list().size());
 }
 
 Metrics::Gauges SupervisorApp::gaugesOf(const WorkerPool& pool)

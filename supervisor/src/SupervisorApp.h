@@ -17,12 +17,12 @@ class SupervisorCore;
 class WorkerPool;
 
 class SupervisorApp: public Poco::Util::ServerApplication
-	/// Start-up order: config (exit 78 on error), disabled check (exit 0), global
-	/// token, state (hooks, replay log, spool), worker pool, spool recovery, HTTP.
-	///
-	/// Signals are blocked in every thread and taken by the main loop with
-	/// sigtimedwait(), so a handler never runs in the middle of anything:
-	/// SIGTERM/SIGINT/SIGQUIT shut down gracefully, SIGHUP reloads the hooks.
+/// Start-up order: config (exit 78 on error), disabled check (exit 0), global
+/// token, state (hooks, replay log, spool), worker pool, spool recovery, HTTP.
+///
+/// Signals are blocked in every thread and taken by the main loop with
+/// sigtimedwait(), so a handler never runs in the middle of anything:
+/// SIGTERM/SIGINT/SIGQUIT shut down gracefully, SIGHUP reloads the hooks.
 {
 public:
 	SupervisorApp();

@@ -3,18 +3,18 @@
 //
 
 #include "SupervisorCore.h"
-#include "Sygen/Protocol/JobStatus.h"
 #include "Sygen/Auth/Authenticator.h"
 #include "Sygen/Auth/BearerAuthenticator.h"
+#include "Sygen/Auth/RequestView.h"
 #include "Sygen/Foundation/IsoTime.h"
 #include "Sygen/Foundation/LogFields.h"
 #include "Sygen/Foundation/Logging.h"
 #include "Sygen/Foundation/PayloadParser.h"
-#include "Sygen/Auth/RequestView.h"
+#include "Sygen/Hooks/HookStore.h"
 #include "Sygen/Hooks/TemplateRenderer.h"
+#include "Sygen/Protocol/JobStatus.h"
 #include "jobs/PostgresJobStore.h"
 #include "jobs/SpoolJobStore.h"
-#include "Sygen/Hooks/HookStore.h"
 #include <Poco/File.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/IPAddress.h>
@@ -42,7 +42,8 @@ std::unique_ptr<JobStore> makeJobStore(const Config& config)
 	{
 		// The DSN's password must never reach a log line, whatever prints it.
 		Logging::addSecret(PostgresConnection::passwordOf(config.webhooks.backend.dsn));
-		std::unique_ptr<PostgresJobStore> store(new PostgresJobStore(config.webhooks.backend, history, config.webhooks.dedupeWindowSeconds));
+		std::unique_ptr<PostgresJobStore> store(
+			new PostgresJobStore(config.webhooks.backend, history, config.webhooks.dedupeWindowSeconds));
 		store->setKeepsBodies(config.webhooks.keepPayloads);
 		store->setBacklogFile(config.paths.stateDir + "/unwritten-results.json");
 		return std::unique_ptr<JobStore>(store.release());
@@ -60,10 +61,13 @@ std::string clusterMetrics(const std::string& nodeId, std::size_t clusterQueue)
 		else label += c;
 	}
 	return "# HELP sygen_webhook_node_info This node of the cluster.\n# TYPE sygen_webhook_node_info gauge\n"
-		"sygen_webhook_node_info{node_id=\"" + label + "\"} 1\n"
+		   "sygen_webhook_node_info{node_id=\"" +
+		label +
+		"\"} 1\n"
 		"# HELP sygen_webhook_cluster_queue_depth Jobs accepted by any node and not yet started.\n"
 		"# TYPE sygen_webhook_cluster_queue_depth gauge\n"
-		"sygen_webhook_cluster_queue_depth " + std::to_string(clusterQueue) + "\n";
+		"sygen_webhook_cluster_queue_depth " +
+		std::to_string(clusterQueue) + "\n";
 }
 
 bool isBearerMode(const Hook& hook)
@@ -198,9 +202,8 @@ ClusterShared* SupervisorCore::cluster()
 
 void SupervisorCore::openCluster()
 {
-	std::string token = _cluster->open(_config.webhooks.token,
-		[this](const std::string& rotated) { setGlobalToken(rotated); },
-		[this]() { maskHookSecrets(); });
+	std::string token = _cluster->open(
+		_config.webhooks.token, [this](const std::string& rotated) { setGlobalToken(rotated); }, [this]() { maskHookSecrets(); });
 	setGlobalToken(token);
 }
 
@@ -283,8 +286,7 @@ EnqueueOutcome SupervisorCore::enqueue(const Hook& hook, const Poco::Net::NameVa
 	}
 	std::string jobId = JobSpool::newJobId();
 	std::string deliveryId;
-	if (hook.dedupeHeader && !hook.dedupeHeader->empty() && headers.has(*hook.dedupeHeader))
-		deliveryId = headers.get(*hook.dedupeHeader);
+	if (hook.dedupeHeader && !hook.dedupeHeader->empty() && headers.has(*hook.dedupeHeader)) deliveryId = headers.get(*hook.dedupeHeader);
 	if (deliveryId.empty() || deliveryId.size() > MAX_DELIVERY_ID_LENGTH) deliveryId.clear();
 	if (deliveryId.empty() || _store->dedupesDeliveries())
 	{
@@ -332,7 +334,8 @@ EnqueueOutcome SupervisorCore::enqueue(const Hook& hook, const Poco::Net::NameVa
 	return outcome;
 }
 
-void SupervisorCore::spool(const Hook& hook, const std::string& jobId, const std::string& deliveryId, const std::string& body, EnqueueOutcome& outcome)
+void SupervisorCore::spool(
+	const Hook& hook, const std::string& jobId, const std::string& deliveryId, const std::string& body, EnqueueOutcome& outcome)
 {
 	Poco::Timestamp now = _clock.now();
 	std::string dependency = hook.dependency.value_or("");
@@ -547,7 +550,9 @@ JobInfo SupervisorCore::retry(const std::string& jobId)
 {
 	std::optional<JobInfo> original = _store->find(jobId);
 	if (!original) throw Poco::NotFoundException("no job " + jobId);
-	if (!original->result) throw Poco::IllegalStateException("job " + jobId + " is " + original->status + ": only finished jobs can be retried (cancel it first)");
+	if (!original->result)
+		throw Poco::IllegalStateException(
+			"job " + jobId + " is " + original->status + ": only finished jobs can be retried (cancel it first)");
 	std::string body = payload(jobId);
 	std::shared_ptr<const Hook> hook = findHook(original->hookId);
 	if (!hook) throw Poco::NotFoundException("hook " + original->hookId + " of job " + jobId + " no longer exists");
@@ -578,7 +583,8 @@ std::string SupervisorCore::payload(const std::string& jobId) const
 	if (!job) throw Poco::NotFoundException("no job " + jobId);
 	if (!job->result) return _store->readBody(jobId);
 	if (!_config.webhooks.keepPayloads)
-		throw Poco::IllegalStateException("payload retention is off (webhooks.keep_payloads is false): the payload of job " + jobId + " was not kept");
+		throw Poco::IllegalStateException(
+			"payload retention is off (webhooks.keep_payloads is false): the payload of job " + jobId + " was not kept");
 	// PostgreSQL keeps a finished job's body in its row for as long as the row (job_history).
 	std::optional<std::string> body = _postgres ? _postgres->keptBody(jobId) : _payloads.read(jobId);
 	if (!body) throw Poco::NotFoundException("the payload of job " + jobId + " is no longer kept");
@@ -607,7 +613,8 @@ void SupervisorCore::jobFinished(const WebhookResult& result)
 	}
 	_metrics.countJob(result.status, result.durationMs);
 	Logging::log(logger(), Poco::Message::PRIO_INFORMATION,
-		"job " + result.jobId + " of hook " + result.hookId + " finished: " + result.status + " (" + std::to_string(result.durationMs) + " ms)",
+		"job " + result.jobId + " of hook " + result.hookId + " finished: " + result.status + " (" + std::to_string(result.durationMs) +
+			" ms)",
 		{{LogFields::HOOK_ID, result.hookId}, {LogFields::JOB_ID, result.jobId}, {LogFields::STATUS, result.status}});
 	if (_resultListener) _resultListener(result);
 	if (_feeder) _feeder->wake();

@@ -60,7 +60,7 @@ extern char** environ;
 
 namespace {
 
-std::string sessionId;   ///< the session the output reports ("" = the fixed sample ids).
+std::string sessionId; ///< the session the output reports ("" = the fixed sample ids).
 
 std::string sessionOr(const std::string& sample)
 {
@@ -84,7 +84,7 @@ Poco::JSON::Object::Ptr loadControl()
 }
 
 std::string statusField(const std::string& key)
-	/// A line of /proc/self/status ("NoNewPrivs:\t1" gives "1").
+/// A line of /proc/self/status ("NoNewPrivs:\t1" gives "1").
 {
 	std::ifstream in("/proc/self/status");
 	std::string line;
@@ -182,33 +182,40 @@ std::string jsonString(const std::string& s)
 
 std::string claudeOutput(const std::string& result, bool error)
 {
-	return std::string("{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":") + (error ? "true" : "false")
-		+ ",\"duration_ms\":12,\"num_turns\":1,\"result\":" + jsonString(result)
-		+ ",\"session_id\":\"" + sessionOr("00000000-0000-4000-8000-000000000001") + "\",\"total_cost_usd\":0}\n";
+	return std::string("{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":") + (error ? "true" : "false") +
+		",\"duration_ms\":12,\"num_turns\":1,\"result\":" + jsonString(result) + ",\"session_id\":\"" +
+		sessionOr("00000000-0000-4000-8000-000000000001") + "\",\"total_cost_usd\":0}\n";
 }
 
 std::string codexOutput(const std::string& result, bool error)
 {
-	std::string out = "{\"type\":\"thread.started\",\"thread_id\":\"" + sessionOr("00000000-0000-4000-8000-000000000002") + "\"}\n"
+	std::string out = "{\"type\":\"thread.started\",\"thread_id\":\"" + sessionOr("00000000-0000-4000-8000-000000000002") +
+		"\"}\n"
 		"{\"type\":\"turn.started\"}\n";
 	if (error) return out + "{\"type\":\"error\",\"message\":\"Reconnecting... 2/5\"}\n";
-	return out + "{\"type\":\"item.started\",\"item\":{\"id\":\"item_0\",\"type\":\"command_execution\",\"command\":\"ls\"}}\n"
+	return out +
+		"{\"type\":\"item.started\",\"item\":{\"id\":\"item_0\",\"type\":\"command_execution\",\"command\":\"ls\"}}\n"
 		"{\"type\":\"item.completed\",\"item\":{\"id\":\"item_0\",\"type\":\"command_execution\",\"command\":\"ls\"}}\n"
-		"{\"type\":\"item.completed\",\"item\":{\"id\":\"item_1\",\"type\":\"agent_message\",\"text\":" + jsonString(result) + "}}\n"
+		"{\"type\":\"item.completed\",\"item\":{\"id\":\"item_1\",\"type\":\"agent_message\",\"text\":" +
+		jsonString(result) +
+		"}}\n"
 		"{\"type\":\"turn.completed\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}\n";
 }
 
 std::string geminiOutput(const std::string& result)
 {
-	return "{\n  \"session_id\": \"" + sessionOr("00000000-0000-4000-8000-000000000003") + "\",\n  \"response\": " + jsonString(result)
-		+ ",\n  \"stats\": {}\n}\n";
+	return "{\n  \"session_id\": \"" + sessionOr("00000000-0000-4000-8000-000000000003") + "\",\n  \"response\": " + jsonString(result) +
+		",\n  \"stats\": {}\n}\n";
 }
 
 std::string geminiErrorOutput(const std::string& message)
 {
 	return "YOLO mode is enabled. All tool calls will be automatically approved.\n"
-		"{\n  \"session_id\": \"" + sessionOr("00000000-0000-4000-8000-000000000003") + "\",\n  \"error\": {\n    \"type\": \"Error\",\n"
-		"    \"message\": " + jsonString(message) + ",\n    \"code\": 41\n  }\n}\n";
+		   "{\n  \"session_id\": \"" +
+		sessionOr("00000000-0000-4000-8000-000000000003") +
+		"\",\n  \"error\": {\n    \"type\": \"Error\",\n"
+		"    \"message\": " +
+		jsonString(message) + ",\n    \"code\": 41\n  }\n}\n";
 }
 
 std::string baseName(const char* arg0)
@@ -219,7 +226,7 @@ std::string baseName(const char* arg0)
 }
 
 void appendStartedLine(const std::string& path, long long startedAtUs, int argc, char** argv, const std::string& stdinText)
-	/// One write(2) with O_APPEND, so that concurrent CLIs never interleave lines.
+/// One write(2) with O_APPEND, so that concurrent CLIs never interleave lines.
 {
 	Poco::JSON::Object line;
 	Poco::JSON::Array::Ptr args = new Poco::JSON::Array;
@@ -233,12 +240,12 @@ void appendStartedLine(const std::string& path, long long startedAtUs, int argc,
 	int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (fd < 0) return;
 	ssize_t n = ::write(fd, text.data(), text.size());
-	(void) n;
+	(void)n;
 	::close(fd);
 }
 
 int nextRun()
-	/// 0 for the first run in this folder, then 1, 2, ... (flock'd counter file).
+/// 0 for the first run in this folder, then 1, 2, ... (flock'd counter file).
 {
 	const char* path = std::getenv("FAKE_CLI_CONTROL");
 	std::string dir = path && *path ? std::string(path) : std::string("fakecli.json");
@@ -254,7 +261,7 @@ int nextRun()
 	if (::lseek(fd, 0, SEEK_SET) == 0 && ::ftruncate(fd, 0) == 0)
 	{
 		ssize_t w = ::write(fd, next.data(), next.size());
-		(void) w;
+		(void)w;
 	}
 	::close(fd);
 	return run;
@@ -293,7 +300,8 @@ int main(int argc, char** argv)
 	{
 		run = nextRun();
 		Poco::JSON::Array::Ptr sequence = control->getArray("sequence");
-		Poco::JSON::Object::Ptr step = sequence && run < static_cast<int>(sequence->size()) ? sequence->getObject(static_cast<unsigned>(run)) : nullptr;
+		Poco::JSON::Object::Ptr step =
+			sequence && run < static_cast<int>(sequence->size()) ? sequence->getObject(static_cast<unsigned>(run)) : nullptr;
 		if (step)
 		{
 			for (const auto& member: *step) control->set(member.first, member.second);

@@ -7,22 +7,22 @@
 //
 
 #include "ServiceFixture.h"
-#include "TestSupport.h"
 #include "Sygen/Foundation/JSONFields.h"
+#include "TestSupport.h"
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
+#include <cppunit/extensions/HelperMacros.h>
 #include <iostream>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::JSONFields;
 using Sygen::Test::HTTPReply;
+using Sygen::Test::readFile;
 using Sygen::Test::ServiceFixture;
 using Sygen::Test::TempDir;
-using Sygen::Test::readFile;
 using Sygen::Test::writeFile;
 
 namespace {
@@ -33,7 +33,7 @@ const int EXIT_USAGE = 2;
 const int EXIT_UNAVAILABLE = 69;
 
 std::string lineAfter(const std::string& output, const std::string& marker)
-	/// The line following the line that contains marker ("" when absent).
+/// The line following the line that contains marker ("" when absent).
 {
 	std::string::size_type at = output.find(marker);
 	if (at == std::string::npos) return "";
@@ -87,20 +87,11 @@ class CtlTest: public CppUnit::TestFixture
 	CPPUNIT_TEST_SUITE_END();
 
 public:
-	void setUp() override
-	{
-		_service.reset(new ServiceFixture);
-	}
+	void setUp() override { _service.reset(new ServiceFixture); }
 
-	void tearDown() override
-	{
-		_service.reset();
-	}
+	void tearDown() override { _service.reset(); }
 
-	int ctl(const std::vector<std::string>& args, std::string& output)
-	{
-		return _service->ctl(args, output);
-	}
+	int ctl(const std::vector<std::string>& args, std::string& output) { return _service->ctl(args, output); }
 
 	void expectExit(int expected, const std::vector<std::string>& args, std::string& output)
 	{
@@ -110,20 +101,16 @@ public:
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(line + "\n" + output, expected, code);
 	}
 
-	std::string cronTasks() const
-	{
-		return _service->home() + "/workspace/cron_tasks";
-	}
+	std::string cronTasks() const { return _service->home() + "/workspace/cron_tasks"; }
 
 	void testHelpForEveryCommandAndUsageErrors()
 	{
 		std::string output;
 		expectExit(EXIT_OK, {"--help"}, output);
-		const std::vector<std::vector<std::string>> commands = {
-			{"hooks", "list"}, {"hooks", "show"}, {"hooks", "add"}, {"hooks", "edit"}, {"hooks", "remove"},
-			{"hooks", "rotate-token"}, {"hooks", "test"}, {"token", "show"}, {"token", "rotate"}, {"reload"},
-			{"jobs", "list"}, {"jobs", "show"}, {"workers", "list"}, {"workers", "restart"}, {"workers", "stop"},
-			{"workers", "start"}, {"hooks", "export"}, {"hooks", "import"}, {"db", "status"}};
+		const std::vector<std::vector<std::string>> commands = {{"hooks", "list"}, {"hooks", "show"}, {"hooks", "add"}, {"hooks", "edit"},
+			{"hooks", "remove"}, {"hooks", "rotate-token"}, {"hooks", "test"}, {"token", "show"}, {"token", "rotate"}, {"reload"},
+			{"jobs", "list"}, {"jobs", "show"}, {"workers", "list"}, {"workers", "restart"}, {"workers", "stop"}, {"workers", "start"},
+			{"hooks", "export"}, {"hooks", "import"}, {"db", "status"}};
 		for (std::vector<std::string> command: commands)
 		{
 			std::string name = command[0] + (command.size() > 1 ? " " + command[1] : "");
@@ -203,8 +190,10 @@ public:
 	{
 		_service->writeConfig();
 		std::string output;
-		expectExit(EXIT_OK, {"hooks", "add", "Nightly Report!", "--mode", "cron_task", "--prompt", "Report {{day}}",
-			"--task-folder", "nightly", "--description", "Summarise the day"}, output);
+		expectExit(EXIT_OK,
+			{"hooks", "add", "Nightly Report!", "--mode", "cron_task", "--prompt", "Report {{day}}", "--task-folder", "nightly",
+				"--description", "Summarise the day"},
+			output);
 		CPPUNIT_ASSERT_MESSAGE(output, contains(output, "added hook 'nightly-report'"));
 		CPPUNIT_ASSERT_MESSAGE(output, contains(output, "not running"));
 
@@ -251,8 +240,9 @@ public:
 		expectExit(EXIT_OK, {"hooks", "add", "plain", "--mode", "wake", "--prompt", "x"}, output);
 		std::string token = lineAfter(output, "token (shown once");
 		CPPUNIT_ASSERT_EQUAL(std::size_t(43), token.size());
-		expectExit(EXIT_OK, {"hooks", "add", "gh", "--mode", "wake", "--prompt", "x", "--preset", "github",
-			"--hmac-secret", "very-secret-github-value"}, output);
+		expectExit(EXIT_OK,
+			{"hooks", "add", "gh", "--mode", "wake", "--prompt", "x", "--preset", "github", "--hmac-secret", "very-secret-github-value"},
+			output);
 		CPPUNIT_ASSERT_MESSAGE(output, !contains(output, "very-secret-github-value"));
 
 		expectExit(EXIT_OK, {"hooks", "list"}, output);
@@ -298,9 +288,10 @@ public:
 	{
 		_service->writeConfig();
 		std::string output;
-		expectExit(EXIT_FAILED, {"hooks", "add", "slack", "--mode", "wake", "--prompt", "x", "--preset", "slack",
-			"--hmac-secret", "s"}, output);
-		CPPUNIT_ASSERT_MESSAGE(output, contains(output, "preset 'slack' cannot be expressed yet") && contains(output, "X-Slack-Request-Timestamp"));
+		expectExit(
+			EXIT_FAILED, {"hooks", "add", "slack", "--mode", "wake", "--prompt", "x", "--preset", "slack", "--hmac-secret", "s"}, output);
+		CPPUNIT_ASSERT_MESSAGE(
+			output, contains(output, "preset 'slack' cannot be expressed yet") && contains(output, "X-Slack-Request-Timestamp"));
 		expectExit(EXIT_FAILED, {"hooks", "add", "gitlab", "--mode", "wake", "--prompt", "x", "--preset", "gitlab"}, output);
 		CPPUNIT_ASSERT_MESSAGE(output, contains(output, "preset 'gitlab' cannot be expressed yet") && contains(output, "X-Gitlab-Token"));
 		CPPUNIT_ASSERT(!_service->hookOnDisk("slack"));
@@ -332,8 +323,8 @@ public:
 	{
 		_service->start();
 		std::string output;
-		expectExit(EXIT_OK, {"hooks", "add", "Build Done", "--mode", "cron_task", "--prompt", "Build {{n}}",
-			"--task-folder", "builds"}, output);
+		expectExit(
+			EXIT_OK, {"hooks", "add", "Build Done", "--mode", "cron_task", "--prompt", "Build {{n}}", "--task-folder", "builds"}, output);
 		CPPUNIT_ASSERT_MESSAGE(output, !contains(output, "not running"));
 		CPPUNIT_ASSERT_MESSAGE(output, contains(output, "url: http://127.0.0.1:" + std::to_string(_service->port()) + "/hooks/build-done"));
 		CPPUNIT_ASSERT_EQUAL(std::string("# builds Memory\n"), readFile(cronTasks() + "/builds/builds_MEMORY.md"));
@@ -363,9 +354,12 @@ public:
 		_service->start();
 		std::string output;
 		const std::vector<std::string> secrets = {"github-secret-123456", "whsec_stripestyle_secret_0001", "shopify-secret-7890"};
-		expectExit(EXIT_OK, {"hooks", "add", "gh", "--mode", "wake", "--prompt", "x", "--preset", "github", "--hmac-secret", secrets[0]}, output);
-		expectExit(EXIT_OK, {"hooks", "add", "stripe", "--mode", "wake", "--prompt", "x", "--preset", "stripe", "--hmac-secret", secrets[1]}, output);
-		expectExit(EXIT_OK, {"hooks", "add", "shop", "--mode", "wake", "--prompt", "x", "--preset", "shopify", "--hmac-secret", secrets[2]}, output);
+		expectExit(
+			EXIT_OK, {"hooks", "add", "gh", "--mode", "wake", "--prompt", "x", "--preset", "github", "--hmac-secret", secrets[0]}, output);
+		expectExit(EXIT_OK,
+			{"hooks", "add", "stripe", "--mode", "wake", "--prompt", "x", "--preset", "stripe", "--hmac-secret", secrets[1]}, output);
+		expectExit(EXIT_OK, {"hooks", "add", "shop", "--mode", "wake", "--prompt", "x", "--preset", "shopify", "--hmac-secret", secrets[2]},
+			output);
 		expectExit(EXIT_OK, {"hooks", "add", "std", "--mode", "wake", "--prompt", "x", "--preset", "standard-webhooks"}, output);
 		std::string whsec = lineAfter(output, "signing secret (shown once");
 		CPPUNIT_ASSERT_MESSAGE(output, whsec.compare(0, 6, "whsec_") == 0 && whsec.size() > 40);
@@ -418,8 +412,8 @@ public:
 		_service->start();
 		std::string output;
 		expectExit(EXIT_OK, {"hooks", "add", "editable", "--mode", "wake", "--prompt", "Keep {{me}}", "--global-token"}, output);
-		expectExit(EXIT_OK, {"hooks", "edit", "editable", "--title", "New title", "--disable", "--quiet", "22-7",
-			"--cli-param", "--verbose"}, output);
+		expectExit(EXIT_OK,
+			{"hooks", "edit", "editable", "--title", "New title", "--disable", "--quiet", "22-7", "--cli-param", "--verbose"}, output);
 		CPPUNIT_ASSERT_MESSAGE(output, contains(output, "changed hook 'editable'") && contains(output, "disabled"));
 		Poco::JSON::Object::Ptr hook = _service->hookOnDisk("editable");
 		CPPUNIT_ASSERT_EQUAL(std::string("New title"), hook->getValue<std::string>("title"));
@@ -432,8 +426,8 @@ public:
 		CPPUNIT_ASSERT_MESSAGE(output, contains(output, "HTTP 403"));
 
 		// Switching to cron_task scaffolds the new folder; switching to bearer-with-own-token prints it.
-		expectExit(EXIT_OK, {"hooks", "edit", "editable", "--enable", "--mode", "cron_task", "--task-folder", "later",
-			"--quiet", "none"}, output);
+		expectExit(
+			EXIT_OK, {"hooks", "edit", "editable", "--enable", "--mode", "cron_task", "--task-folder", "later", "--quiet", "none"}, output);
 		CPPUNIT_ASSERT_EQUAL(std::string("# later Memory\n"), readFile(cronTasks() + "/later/later_MEMORY.md"));
 		hook = _service->hookOnDisk("editable");
 		CPPUNIT_ASSERT(hook->isNull("quiet_start"));
@@ -468,7 +462,8 @@ public:
 		CPPUNIT_ASSERT_MESSAGE(output, !contains(output, newToken));
 
 		// hmac secrets are agreed with the sender: refused with a pointer to hooks edit.
-		expectExit(EXIT_OK, {"hooks", "add", "signed", "--mode", "wake", "--prompt", "x", "--preset", "shopify", "--hmac-secret", "abc"}, output);
+		expectExit(
+			EXIT_OK, {"hooks", "add", "signed", "--mode", "wake", "--prompt", "x", "--preset", "shopify", "--hmac-secret", "abc"}, output);
 		expectExit(EXIT_FAILED, {"hooks", "rotate-token", "signed"}, output);
 		CPPUNIT_ASSERT_MESSAGE(output, contains(output, "hooks edit signed --hmac-secret"));
 		expectExit(EXIT_FAILED, {"hooks", "rotate-token", "missing"}, output);
@@ -580,6 +575,7 @@ public:
 
 private:
 	std::unique_ptr<ServiceFixture> _service;
+
 public:
 	void testSystemInstanceWritesWhileStoppedKeepTheHomeOwnersFiles()
 	{
@@ -595,12 +591,11 @@ public:
 		TempDir root;
 		::chmod(root.path().c_str(), 0755);
 		const std::string home = root.file("var/lib/sygen-webhook");
-		writeFile(root.file("etc/sygen-webhook/config.json"),
-			"{\"webhooks\": {\"admin_socket\": \"" + root.file("run/admin.sock") + "\"}}\n");
+		writeFile(
+			root.file("etc/sygen-webhook/config.json"), "{\"webhooks\": {\"admin_socket\": \"" + root.file("run/admin.sock") + "\"}}\n");
 		Poco::File(home).createDirectories();
 		CPPUNIT_ASSERT_EQUAL(0, ::chown(home.c_str(), nobody->pw_uid, nobody->pw_gid));
-		const std::vector<std::string> env{"PATH=/usr/bin:/bin", "HOME=" + _service->home(),
-			"SYGEN_WEBHOOK_SYSTEM_ROOT=" + root.path()};
+		const std::vector<std::string> env{"PATH=/usr/bin:/bin", "HOME=" + _service->home(), "SYGEN_WEBHOOK_SYSTEM_ROOT=" + root.path()};
 
 		std::string output;
 		int code = ServiceFixture::runProgram(SYGEN_CTL, {"hooks", "add", "ops-hook", "--mode", "wake", "--prompt", "x"}, output, env);
@@ -621,7 +616,6 @@ public:
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(output, EXIT_UNAVAILABLE, code);
 		CPPUNIT_ASSERT_MESSAGE(output, contains(output, root.file("run/admin.sock")));
 	}
-
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(CtlTest);

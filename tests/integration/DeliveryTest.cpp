@@ -15,8 +15,8 @@
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/Thread.h>
-#include <cppunit/extensions/HelperMacros.h>
 #include <atomic>
+#include <cppunit/extensions/HelperMacros.h>
 #include <memory>
 
 using Sygen::Test::FakeHTTPServer;
@@ -227,8 +227,7 @@ public:
 	void testCallbackIsRetriedAndSurvivesARestart()
 	{
 		std::atomic<int> answer(503);
-		_callback->setResponder([&](const RecordedRequest&)
-		{
+		_callback->setResponder([&](const RecordedRequest&) {
 			FakeReply r;
 			r.status = answer.load();
 			return r;
@@ -253,7 +252,8 @@ public:
 		CPPUNIT_ASSERT(_callback->waitForRequests(2, Poco::Timespan(20, 0)));
 		std::vector<RecordedRequest> reqs = _callback->requests();
 		CPPUNIT_ASSERT_EQUAL(reqs[0].headers.get("webhook-id"), reqs.back().headers.get("webhook-id"));
-		CPPUNIT_ASSERT(StandardWebhooksVerifier::verify(CALLBACK_SECRET, reqs.back().headers, reqs.back().body, Poco::Timestamp().epochTime()));
+		CPPUNIT_ASSERT(
+			StandardWebhooksVerifier::verify(CALLBACK_SECRET, reqs.back().headers, reqs.back().body, Poco::Timestamp().epochTime()));
 		CPPUNIT_ASSERT(_service->waitFor([&] {
 			std::vector<std::string> files;
 			Poco::File(pendingDir).list(files);
@@ -263,22 +263,19 @@ public:
 
 	void testSecretsNeverInTheLog()
 	{
-		_telegram->setResponder([](const RecordedRequest&)
-		{
+		_telegram->setResponder([](const RecordedRequest&) {
 			FakeReply r;
 			r.status = 401;
 			r.body = R"({"ok":false,"error_code":401,"description":"Unauthorized"})";
 			return r;
 		});
-		_matrix->setResponder([](const RecordedRequest&)
-		{
+		_matrix->setResponder([](const RecordedRequest&) {
 			FakeReply r;
 			r.status = 401;
 			r.body = R"({"errcode":"M_UNKNOWN_TOKEN","error":"Invalid access token"})";
 			return r;
 		});
-		_callback->setResponder([](const RecordedRequest&)
-		{
+		_callback->setResponder([](const RecordedRequest&) {
 			FakeReply r;
 			r.status = 500;
 			return r;

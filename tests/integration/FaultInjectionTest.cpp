@@ -8,15 +8,15 @@
 //
 
 #include "ServiceFixture.h"
-#include "TestSupport.h"
 #include "Sygen/Foundation/JSONFields.h"
+#include "TestSupport.h"
 #include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/NumberParser.h>
 #include <Poco/StringTokenizer.h>
-#include <cppunit/extensions/HelperMacros.h>
 #include <cerrno>
+#include <cppunit/extensions/HelperMacros.h>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
@@ -51,7 +51,7 @@ std::string jobIdOf(const HTTPReply& reply)
 }
 
 class TmpfsMount
-	/// A small tmpfs on a folder, detached again on destruction.
+/// A small tmpfs on a folder, detached again on destruction.
 {
 public:
 	explicit TmpfsMount(const std::string& path, const std::string& size):
@@ -108,8 +108,8 @@ off_t fillCompletely(const std::string& filler)
 std::size_t acceptedRecordLength(std::size_t bodyLength)
 {
 	// JobSpool's accepted record for hook "parked", dependency "d" (see its layout).
-	std::string meta = "{\"dependency\":\"d\",\"hook_id\":\"parked\",\"job_id\":\"" + std::string(36, 'x')
-		+ "\",\"queued_at\":" + std::string(16, '1') + "}";
+	std::string meta = "{\"dependency\":\"d\",\"hook_id\":\"parked\",\"job_id\":\"" + std::string(36, 'x') +
+		"\",\"queued_at\":" + std::string(16, '1') + "}";
 	std::string header = "A " + std::to_string(meta.size()) + " " + std::to_string(bodyLength) + " 12345678\n";
 	return header.size() + meta.size() + bodyLength + 1;
 }
@@ -154,10 +154,7 @@ public:
 		_quickFolder = _service->taskFolder("quick", R"({"result": "quick done", "started_log": "started.log"})");
 	}
 
-	void tearDown() override
-	{
-		_service.reset();
-	}
+	void tearDown() override { _service.reset(); }
 
 	std::string status(const std::string& jobId)
 	{
@@ -252,7 +249,8 @@ public:
 		for (std::size_t i = 0; i < serial.size(); ++i)
 		{
 			if (i == 3) continue;
-			CPPUNIT_ASSERT_MESSAGE("job " + std::to_string(i + 1) + ": " + status(serial[i]) + "\n" + _service->log(), waitForStatus(serial[i], "success"));
+			CPPUNIT_ASSERT_MESSAGE(
+				"job " + std::to_string(i + 1) + ": " + status(serial[i]) + "\n" + _service->log(), waitForStatus(serial[i], "success"));
 		}
 		CPPUNIT_ASSERT_EQUAL(std::string("error:journal_damaged"), status(serial[3]));
 		CPPUNIT_ASSERT_EQUAL(std::string("error:worker_lost"), status(blocker));
@@ -294,7 +292,8 @@ public:
 		TmpfsMount tmpfs(spool, "1m");
 		if (!tmpfs.mounted())
 		{
-			std::cerr << "\nSKIPPED FaultInjectionTest::testFullDiskRefusesWith503AndLosesNothing: cannot mount a tmpfs (" << tmpfs.error() << "); run as root\n";
+			std::cerr << "\nSKIPPED FaultInjectionTest::testFullDiskRefusesWith503AndLosesNothing: cannot mount a tmpfs (" << tmpfs.error()
+					  << "); run as root\n";
 			return;
 		}
 		_service->start();
@@ -362,7 +361,8 @@ public:
 		TmpfsMount tmpfs(spool, "1m");
 		if (!tmpfs.mounted())
 		{
-			std::cerr << "\nSKIPPED FaultInjectionTest::testKillNineWithAnUnwrittenResultNeverRunsTheJobTwice: cannot mount a tmpfs (" << tmpfs.error() << "); run as root\n";
+			std::cerr << "\nSKIPPED FaultInjectionTest::testKillNineWithAnUnwrittenResultNeverRunsTheJobTwice: cannot mount a tmpfs ("
+					  << tmpfs.error() << "); run as root\n";
 			return;
 		}
 		_service->start();
@@ -400,7 +400,8 @@ public:
 			else Poco::File(hooksFile).remove();
 
 			_service->start();
-			CPPUNIT_ASSERT_MESSAGE(variant + "\n" + _service->log(), _service->waitFor([&]() { return metric(*_service, "sygen_webhook_jobs_held") == 1; }));
+			CPPUNIT_ASSERT_MESSAGE(
+				variant + "\n" + _service->log(), _service->waitFor([&]() { return metric(*_service, "sygen_webhook_jobs_held") == 1; }));
 			for (const std::string& id: serial) CPPUNIT_ASSERT_EQUAL_MESSAGE(variant, std::string("queued"), status(id));
 			Poco::JSON::Object::Ptr health = _service->request("GET", "/health").json();
 			CPPUNIT_ASSERT_EQUAL(std::string("degraded"), health->getValue<std::string>("status"));
@@ -410,7 +411,8 @@ public:
 			// The file is repaired: the jobs run without anything else happening.
 			_service->writeHooks(HOOKS);
 			for (const std::string& id: serial)
-				CPPUNIT_ASSERT_MESSAGE(variant + ": " + status(id) + "\n" + _service->log(), waitForStatus(id, "success", Poco::Timespan(60, 0)));
+				CPPUNIT_ASSERT_MESSAGE(
+					variant + ": " + status(id) + "\n" + _service->log(), waitForStatus(id, "success", Poco::Timespan(60, 0)));
 			CPPUNIT_ASSERT_EQUAL(0LL, metric(*_service, "sygen_webhook_jobs_held"));
 			_service->stop();
 		}

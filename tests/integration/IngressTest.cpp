@@ -7,8 +7,8 @@
 
 #include "ServiceFixture.h"
 #include "TestSupport.h"
-#include <Poco/Net/StreamSocket.h>
 #include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/String.h>
 #include <Poco/Thread.h>
 #include <Poco/Timestamp.h>
@@ -98,10 +98,7 @@ public:
 		_service->start();
 	}
 
-	void tearDown() override
-	{
-		_service.reset();
-	}
+	void tearDown() override { _service.reset(); }
 
 	void testIndependentHmacMatchesKnownVector()
 	{
@@ -183,10 +180,12 @@ public:
 	{
 		Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(_service->port())));
 		std::string chunk(80, 'a');
-		std::string request =
-			"POST /hooks/plain HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-			"Authorization: Bearer " + ServiceFixture::TOKEN + "\r\nTransfer-Encoding: chunked\r\n\r\n"
-			"50\r\n" + chunk + "\r\n50\r\n" + chunk + "\r\n0\r\n\r\n";
+		std::string request = "POST /hooks/plain HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+							  "Authorization: Bearer " +
+			ServiceFixture::TOKEN +
+			"\r\nTransfer-Encoding: chunked\r\n\r\n"
+			"50\r\n" +
+			chunk + "\r\n50\r\n" + chunk + "\r\n0\r\n\r\n";
 		socket.sendBytes(request.data(), static_cast<int>(request.size()));
 		char buffer[1024];
 		int n = socket.receiveBytes(buffer, sizeof(buffer));
@@ -244,10 +243,16 @@ public:
 		CPPUNIT_ASSERT_EQUAL(401, none.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("unauthorized"), errorOf(none));
 		CPPUNIT_ASSERT_EQUAL(401, _service->postHook("plain", "{}", "wrong").status);
-		CPPUNIT_ASSERT_EQUAL(401, _service->request("POST", "/hooks/plain", "{}",
-			{{"Content-Type", "application/json"}, {"Authorization", "bearer " + ServiceFixture::TOKEN}}).status);
-		CPPUNIT_ASSERT_EQUAL(401, _service->request("POST", "/hooks/plain", "{}",
-			{{"Content-Type", "application/json"}, {"Authorization", "Bearer  " + ServiceFixture::TOKEN}}).status);
+		CPPUNIT_ASSERT_EQUAL(401,
+			_service
+				->request("POST", "/hooks/plain", "{}",
+					{{"Content-Type", "application/json"}, {"Authorization", "bearer " + ServiceFixture::TOKEN}})
+				.status);
+		CPPUNIT_ASSERT_EQUAL(401,
+			_service
+				->request("POST", "/hooks/plain", "{}",
+					{{"Content-Type", "application/json"}, {"Authorization", "Bearer  " + ServiceFixture::TOKEN}})
+				.status);
 		CPPUNIT_ASSERT_EQUAL(401, _service->postHook("plain", "{}", ServiceFixture::TOKEN + "x").status);
 		CPPUNIT_ASSERT_EQUAL(202, _service->postHook("plain", "{}").status);
 	}
@@ -298,14 +303,17 @@ public:
 		const std::string body = R"({"order": 1})";
 		std::string signature = TestHmac::base64("sha256", "shop-secret", body);
 		CPPUNIT_ASSERT_EQUAL(202, postSigned("shopify", body, "X-Shopify-Hmac-Sha256", signature).status);
-		CPPUNIT_ASSERT_EQUAL(401, postSigned("shopify", body, "X-Shopify-Hmac-Sha256", TestHmac::hex("sha256", "shop-secret", body)).status);
+		CPPUNIT_ASSERT_EQUAL(
+			401, postSigned("shopify", body, "X-Shopify-Hmac-Sha256", TestHmac::hex("sha256", "shop-secret", body)).status);
 	}
 
 	void testSha1Signature()
 	{
 		const std::string body = R"({"legacy": true})";
-		CPPUNIT_ASSERT_EQUAL(202, postSigned("legacy", body, "X-Hub-Signature", "sha1=" + TestHmac::hex("sha1", "old-secret", body)).status);
-		CPPUNIT_ASSERT_EQUAL(401, postSigned("legacy", body, "X-Hub-Signature", "sha1=" + TestHmac::hex("sha256", "old-secret", body)).status);
+		CPPUNIT_ASSERT_EQUAL(
+			202, postSigned("legacy", body, "X-Hub-Signature", "sha1=" + TestHmac::hex("sha1", "old-secret", body)).status);
+		CPPUNIT_ASSERT_EQUAL(
+			401, postSigned("legacy", body, "X-Hub-Signature", "sha1=" + TestHmac::hex("sha256", "old-secret", body)).status);
 	}
 
 	void testBadHookRegexIs401NotA500()
@@ -317,8 +325,9 @@ public:
 	void testNonAsciiHeaderIs401()
 	{
 		CPPUNIT_ASSERT_EQUAL(401, postSigned("github", "{}", "X-Hub-Signature-256", "sha256=\xC3\xA9\xC3\xA9").status);
-		CPPUNIT_ASSERT_EQUAL(401, _service->request("POST", "/hooks/plain", "{}",
-			{{"Content-Type", "application/json"}, {"Authorization", "Bearer \xC3\xA9"}}).status);
+		CPPUNIT_ASSERT_EQUAL(401,
+			_service->request("POST", "/hooks/plain", "{}", {{"Content-Type", "application/json"}, {"Authorization", "Bearer \xC3\xA9"}})
+				.status);
 	}
 
 	void testUnknownRouteIs404AndWrongMethodIs405WithAllow()
@@ -357,7 +366,8 @@ public:
 		const std::string body = R"({"action": "opened"})";
 		HTTPReply accepted = postSigned("github", body, "X-Hub-Signature-256", "sha256=" + TestHmac::hex("sha256", "gh-secret", body));
 		std::string jobId = accepted.json()->getValue<std::string>("job_id");
-		CPPUNIT_ASSERT_EQUAL(200, _service->request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer " + ServiceFixture::TOKEN}}).status);
+		CPPUNIT_ASSERT_EQUAL(
+			200, _service->request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer " + ServiceFixture::TOKEN}}).status);
 		CPPUNIT_ASSERT_EQUAL(401, _service->request("GET", "/jobs/" + jobId).status);
 		CPPUNIT_ASSERT_EQUAL(401, _service->request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer gh-secret"}}).status);
 	}
@@ -367,7 +377,8 @@ public:
 		HTTPReply accepted = _service->postHook("own-token", "{}", "hook-own-token-abc");
 		std::string jobId = accepted.json()->getValue<std::string>("job_id");
 		CPPUNIT_ASSERT_EQUAL(200, _service->request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer hook-own-token-abc"}}).status);
-		CPPUNIT_ASSERT_EQUAL(401, _service->request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer " + ServiceFixture::TOKEN}}).status);
+		CPPUNIT_ASSERT_EQUAL(
+			401, _service->request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer " + ServiceFixture::TOKEN}}).status);
 	}
 
 	void testMetricsCountResponsesForLoopbackClients()
@@ -377,8 +388,10 @@ public:
 		HTTPReply metrics = _service->request("GET", "/metrics");
 		CPPUNIT_ASSERT_EQUAL(200, metrics.status);
 		CPPUNIT_ASSERT(metrics.headers.get("Content-Type").find("text/plain") == 0);
-		CPPUNIT_ASSERT_MESSAGE(metrics.body, metrics.body.find("sygen_webhook_http_responses_total{route=\"hooks\",status=\"202\"} 1") != std::string::npos);
-		CPPUNIT_ASSERT_MESSAGE(metrics.body, metrics.body.find("sygen_webhook_http_responses_total{route=\"hooks\",status=\"404\"} 1") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(
+			metrics.body, metrics.body.find("sygen_webhook_http_responses_total{route=\"hooks\",status=\"202\"} 1") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(
+			metrics.body, metrics.body.find("sygen_webhook_http_responses_total{route=\"hooks\",status=\"404\"} 1") != std::string::npos);
 		CPPUNIT_ASSERT(metrics.body.find("sygen_webhook_queue_depth") != std::string::npos);
 		CPPUNIT_ASSERT(metrics.body.find("sygen_webhook_workers{state=\"idle\"}") != std::string::npos);
 		CPPUNIT_ASSERT(metrics.body.find("sygen_webhook_job_duration_seconds_bucket") != std::string::npos);

@@ -11,12 +11,12 @@
 //
 
 #include "ServiceFixture.h"
-#include "TestSupport.h"
 #include "Sygen/Foundation/JSONFields.h"
+#include "TestSupport.h"
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>
-#include <cppunit/extensions/HelperMacros.h>
 #include <cerrno>
+#include <cppunit/extensions/HelperMacros.h>
 #include <csignal>
 #include <fstream>
 #include <memory>
@@ -34,8 +34,9 @@ const std::string PAYLOAD = R"({"event": "deploy", "n": 7})";
 
 std::string hookJson(const std::string& id)
 {
-	return R"({"id": ")" + id + R"(", "title": "Hook )" + id + R"(", "mode": "cron_task", "prompt_template": "Event {{event}}", "task_folder": ")"
-		+ id + R"(", "provider": "claude", "model": "haiku"})";
+	return R"({"id": ")" + id + R"(", "title": "Hook )" + id +
+		R"(", "mode": "cron_task", "prompt_template": "Event {{event}}", "task_folder": ")" + id +
+		R"(", "provider": "claude", "model": "haiku"})";
 }
 
 std::string hooksFile(const std::vector<std::string>& ids)
@@ -154,7 +155,8 @@ public:
 		batch = ctlJSON({"jobs", "retry", "--status", "error:*", "--since", "1h"});
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), batch->getArray("retried")->size());
 		CPPUNIT_ASSERT_EQUAL(retryId, batch->getArray("retried")->getObject(0)->getValue<std::string>("job_id"));
-		CPPUNIT_ASSERT_EQUAL(std::size_t(0), ctlJSON({"jobs", "retry", "--status", "skipped:*", "--since", "1h"})->getArray("retried")->size());
+		CPPUNIT_ASSERT_EQUAL(
+			std::size_t(0), ctlJSON({"jobs", "retry", "--status", "skipped:*", "--since", "1h"})->getArray("retried")->size());
 	}
 
 	void testCancelQueuedAndRunningJobs()
@@ -269,17 +271,19 @@ private:
 	Poco::JSON::Object::Ptr recordOf(const std::string& folder)
 	{
 		Poco::JSON::Object::Ptr record;
-		bool found = _service->waitFor([&]() {
-			try
-			{
-				record = JSONFields::parseObject(Sygen::Test::readFile(folder + "/fakecli-record.json"));
-				return true;
-			}
-			catch (Poco::Exception&)
-			{
-				return false;
-			}
-		}, Poco::Timespan(60, 0));
+		bool found = _service->waitFor(
+			[&]() {
+				try
+				{
+					record = JSONFields::parseObject(Sygen::Test::readFile(folder + "/fakecli-record.json"));
+					return true;
+				}
+				catch (Poco::Exception&)
+				{
+					return false;
+				}
+			},
+			Poco::Timespan(60, 0));
 		if (!found) CPPUNIT_FAIL("no fake CLI record in " + folder + "; log: " + _service->log());
 		return record;
 	}

@@ -7,8 +7,8 @@
 //
 
 #include "ServiceFixture.h"
-#include "TestSupport.h"
 #include "Sygen/Foundation/JSONFields.h"
+#include "TestSupport.h"
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Thread.h>
@@ -64,10 +64,7 @@ public:
 		_service->taskFolder("brief", R"({"result": "brief done", "sleep": 1})");
 	}
 
-	void tearDown() override
-	{
-		_service.reset();
-	}
+	void tearDown() override { _service.reset(); }
 
 	void testJobRunsToSuccessWithTelemetry()
 	{
@@ -132,14 +129,22 @@ public:
 		std::string doomed = jobIdOf(_service->postHook("slow", "{}"));
 		std::string survivor = jobIdOf(_service->postHook("slow", "{}"));
 		int victim = 0;
-		CPPUNIT_ASSERT(_service->waitFor([&]() { victim = _service->workerRunning(doomed); return victim != 0 && _service->workerRunning(survivor) != 0; }));
+		CPPUNIT_ASSERT(_service->waitFor([&]() {
+			victim = _service->workerRunning(doomed);
+			return victim != 0 && _service->workerRunning(survivor) != 0;
+		}));
 		int oldPid = _service->workerPid(victim);
 		::kill(oldPid, SIGKILL);
 		Poco::JSON::Object::Ptr lost = _service->waitForJob(doomed);
 		CPPUNIT_ASSERT_EQUAL(std::string("error:worker_lost"), lost->getValue<std::string>("status"));
 		// A fresh worker takes the slot within 2 s (a slow machine gets a generous wait;
 		// the bound itself is measured in the pool's unit test and the benchmarks).
-		CPPUNIT_ASSERT(_service->waitFor([&]() { int pid = _service->workerPid(victim); return pid != 0 && pid != oldPid; }, Poco::Timespan(10, 0)));
+		CPPUNIT_ASSERT(_service->waitFor(
+			[&]() {
+				int pid = _service->workerPid(victim);
+				return pid != 0 && pid != oldPid;
+			},
+			Poco::Timespan(10, 0)));
 		Poco::JSON::Object::Ptr other = _service->waitForJob(survivor);
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), other->getValue<std::string>("status"));
 	}
@@ -151,7 +156,10 @@ public:
 		int pid1 = _service->workerPid(1), pid2 = _service->workerPid(2);
 		std::string output;
 		CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 0, _service->ctl({"workers", "restart", "2"}, output));
-		CPPUNIT_ASSERT(_service->waitFor([&]() { int pid = _service->workerPid(2); return pid != 0 && pid != pid2 && allIdle(2); }));
+		CPPUNIT_ASSERT(_service->waitFor([&]() {
+			int pid = _service->workerPid(2);
+			return pid != 0 && pid != pid2 && allIdle(2);
+		}));
 		CPPUNIT_ASSERT_EQUAL(pid1, _service->workerPid(1));
 	}
 

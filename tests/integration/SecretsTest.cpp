@@ -8,8 +8,8 @@
 //
 
 #include "ServiceFixture.h"
-#include "TestSupport.h"
 #include "Sygen/Foundation/JSONFields.h"
+#include "TestSupport.h"
 #include <Poco/Base64Encoder.h>
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>
@@ -48,12 +48,15 @@ std::string hooksJson()
 {
 	return R"json({"hooks": [
   {"id": "bearer", "title": "Bearer", "mode": "cron_task", "prompt_template": "x {{n}}", "task_folder": "quiet",
-   "token": ")json" + HOOK_TOKEN + R"json(", "dedupe_header": "X-Delivery"},
+   "token": ")json" +
+		HOOK_TOKEN + R"json(", "dedupe_header": "X-Delivery"},
   {"id": "global", "title": "Global", "mode": "cron_task", "prompt_template": "x {{n}}", "task_folder": "quiet"},
   {"id": "hmac", "title": "HMAC", "mode": "cron_task", "prompt_template": "x {{n}}", "task_folder": "quiet",
-   "auth_mode": "hmac", "hmac_secret": ")json" + HMAC_SECRET + R"json(", "hmac_header": "X-Hub-Signature-256"},
+   "auth_mode": "hmac", "hmac_secret": ")json" +
+		HMAC_SECRET + R"json(", "hmac_header": "X-Hub-Signature-256"},
   {"id": "standard", "title": "Standard", "mode": "cron_task", "prompt_template": "x {{n}}", "task_folder": "quiet",
-   "auth_mode": "standard_webhooks", "hmac_secret": "whsec_)json" + base64(WHSEC_KEY) + R"json("}
+   "auth_mode": "standard_webhooks", "hmac_secret": "whsec_)json" +
+		base64(WHSEC_KEY) + R"json("}
 ]}
 )json";
 }
@@ -101,10 +104,7 @@ public:
 		_service->webhooks().set("result_callback", callback);
 	}
 
-	void tearDown() override
-	{
-		_service.reset();
-	}
+	void tearDown() override { _service.reset(); }
 
 	HTTPReply post(const std::string& hook, const std::string& body, const std::map<std::string, std::string>& headers)
 	{
@@ -123,16 +123,18 @@ public:
 		// The bearer hook's jobs need its own token; the others take the global one.
 		for (const std::string& job: jobs)
 		{
-			bool done = _service->waitFor([&]() {
-				for (const std::string& token: {HOOK_TOKEN, ServiceFixture::TOKEN})
-				{
-					HTTPReply reply = _service->request("GET", "/jobs/" + job, "", {{"Authorization", "Bearer " + token}});
-					if (reply.status != 200) continue;
-					std::string status = reply.json()->getValue<std::string>("status");
-					return status != "queued" && status != "running";
-				}
-				return false;
-			}, Poco::Timespan(60, 0));
+			bool done = _service->waitFor(
+				[&]() {
+					for (const std::string& token: {HOOK_TOKEN, ServiceFixture::TOKEN})
+					{
+						HTTPReply reply = _service->request("GET", "/jobs/" + job, "", {{"Authorization", "Bearer " + token}});
+						if (reply.status != 200) continue;
+						std::string status = reply.json()->getValue<std::string>("status");
+						return status != "queued" && status != "running";
+					}
+					return false;
+				},
+				Poco::Timespan(60, 0));
 			CPPUNIT_ASSERT_MESSAGE("job " + job + " did not finish", done);
 		}
 	}
@@ -151,20 +153,24 @@ public:
 		accepted(post("global", body, {{"Authorization", "Bearer " + ServiceFixture::TOKEN}}));
 		accepted(post("hmac", body, {{"X-Hub-Signature-256", "sha256=" + TestHmac::hex("sha256", HMAC_SECRET, body)}}));
 		long long t = static_cast<long long>(Poco::Timestamp().epochTime());
-		accepted(post("standard", body, {{"webhook-id", "m1"}, {"webhook-timestamp", std::to_string(t)},
-			{"webhook-signature", standardSignature("m1", t, body)}}));
+		accepted(post("standard", body,
+			{{"webhook-id", "m1"}, {"webhook-timestamp", std::to_string(t)}, {"webhook-signature", standardSignature("m1", t, body)}}));
 
 		// Rejected: near misses of each secret, the global token on a hook with its own.
 		CPPUNIT_ASSERT_EQUAL(401, post("bearer", body, {{"Authorization", "Bearer " + HOOK_TOKEN + "x"}}).status);
 		CPPUNIT_ASSERT_EQUAL(401, post("bearer", body, {{"Authorization", "Bearer " + ServiceFixture::TOKEN}}).status);
 		CPPUNIT_ASSERT_EQUAL(401, post("bearer", body, {{"Authorization", "bearer " + HOOK_TOKEN}}).status);
 		CPPUNIT_ASSERT_EQUAL(401, post("global", body, {{"Authorization", "Bearer " + ServiceFixture::TOKEN.substr(1)}}).status);
-		CPPUNIT_ASSERT_EQUAL(401, post("hmac", body, {{"X-Hub-Signature-256", "sha256=" + TestHmac::hex("sha256", HMAC_SECRET, "{}")}}).status);
-		CPPUNIT_ASSERT_EQUAL(401, post("standard", body, {{"webhook-id", "m2"}, {"webhook-timestamp", std::to_string(t)},
-			{"webhook-signature", standardSignature("m3", t, body)}}).status);
+		CPPUNIT_ASSERT_EQUAL(
+			401, post("hmac", body, {{"X-Hub-Signature-256", "sha256=" + TestHmac::hex("sha256", HMAC_SECRET, "{}")}}).status);
+		CPPUNIT_ASSERT_EQUAL(401,
+			post("standard", body,
+				{{"webhook-id", "m2"}, {"webhook-timestamp", std::to_string(t)}, {"webhook-signature", standardSignature("m3", t, body)}})
+				.status);
 		CPPUNIT_ASSERT_EQUAL(404, post("nope", body, {{"Authorization", "Bearer " + HOOK_TOKEN}}).status);
 		// Reading jobs and metrics with and without the token.
-		CPPUNIT_ASSERT_EQUAL(200, _service->request("GET", "/jobs/" + jobs.front(), "", {{"Authorization", "Bearer " + HOOK_TOKEN}}).status);
+		CPPUNIT_ASSERT_EQUAL(
+			200, _service->request("GET", "/jobs/" + jobs.front(), "", {{"Authorization", "Bearer " + HOOK_TOKEN}}).status);
 		CPPUNIT_ASSERT_EQUAL(401, _service->request("GET", "/jobs/" + jobs.front(), "", {{"Authorization", "Bearer wrong"}}).status);
 		CPPUNIT_ASSERT_EQUAL(200, _service->request("GET", "/metrics", "", {{"Authorization", "Bearer " + ServiceFixture::TOKEN}}).status);
 		return jobs;
@@ -196,8 +202,8 @@ public:
 
 		std::string log = _service->log();
 		CPPUNIT_ASSERT_MESSAGE("the log is empty: the test would prove nothing", log.size() > 1000);
-		const std::vector<std::string> secrets{ServiceFixture::TOKEN, HOOK_TOKEN, HMAC_SECRET, WHSEC_KEY, base64(WHSEC_KEY),
-			TELEGRAM_TOKEN, CALLBACK_KEY, base64(CALLBACK_KEY), HOOK_TOKEN + "x", ServiceFixture::TOKEN.substr(1),
+		const std::vector<std::string> secrets{ServiceFixture::TOKEN, HOOK_TOKEN, HMAC_SECRET, WHSEC_KEY, base64(WHSEC_KEY), TELEGRAM_TOKEN,
+			CALLBACK_KEY, base64(CALLBACK_KEY), HOOK_TOKEN + "x", ServiceFixture::TOKEN.substr(1),
 			// Parts long enough to identify a secret, in case one is logged cut or wrapped.
 			ServiceFixture::TOKEN.substr(0, 20), HOOK_TOKEN.substr(10, 20), HMAC_SECRET.substr(10, 20), TELEGRAM_TOKEN.substr(10, 20),
 			TELEGRAM_TOKEN.substr(0, 9) + ":"};

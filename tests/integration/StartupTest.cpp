@@ -6,8 +6,8 @@
 //
 
 #include "ServiceFixture.h"
-#include "TestSupport.h"
 #include "Sygen/Foundation/JSONFields.h"
+#include "TestSupport.h"
 #include <Poco/File.h>
 #include <Poco/RegularExpression.h>
 #include <cppunit/extensions/HelperMacros.h>
@@ -118,7 +118,8 @@ public:
 		// Item 12: sshd-style judgement of the files that hold secrets; a warning, not a refusal.
 		ServiceFixture service;
 		service.writeConfig();
-		service.writeHooks(R"json({"hooks": [{"id": "a", "title": "A", "mode": "cron_task", "prompt_template": "x", "task_folder": "t", "token": "hook-secret-token"}]})json");
+		service.writeHooks(
+			R"json({"hooks": [{"id": "a", "title": "A", "mode": "cron_task", "prompt_template": "x", "task_folder": "t", "token": "hook-secret-token"}]})json");
 		const std::string configFile = service.home() + "/config/config.json";
 		const std::string hooksFile = service.home() + "/webhooks.json";
 		std::string output;
@@ -127,7 +128,9 @@ public:
 		::chmod(configFile.c_str(), 0644);
 		::chmod(hooksFile.c_str(), 0604);
 		CPPUNIT_ASSERT_EQUAL(0, service.run({"--home", service.home(), "--check-config"}, output));
-		CPPUNIT_ASSERT_MESSAGE(output, output.find(configFile + " holds secrets (tokens) but is accessible by its group or others (mode 0644): run chmod 600") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(output,
+			output.find(configFile + " holds secrets (tokens) but is accessible by its group or others (mode 0644): run chmod 600") !=
+				std::string::npos);
 		CPPUNIT_ASSERT_MESSAGE(output, output.find(hooksFile + " holds hook tokens or HMAC secrets") != std::string::npos);
 		service.start({}, false);
 		CPPUNIT_ASSERT_MESSAGE(service.log(), service.log().find(configFile + " holds secrets") != std::string::npos);

@@ -241,8 +241,7 @@ public:
 		for (int i = 0; i < 24; ++i)
 		{
 			HTTPReply reply = (i % 2 ? b : a).postHook("quick", R"({"event": "e"})");
-			if (reply.status == 202)
-				++accepted;
+			if (reply.status == 202) ++accepted;
 			else
 			{
 				CPPUNIT_ASSERT_EQUAL_MESSAGE(reply.body, 429, reply.status);

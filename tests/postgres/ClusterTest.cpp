@@ -5,16 +5,16 @@
 // the real binaries over real HTTP.
 //
 
-#include "jobs/PostgresConnection.h"
-#include "jobs/SchemaMigrator.h"
-#include "Sygen/Foundation/IsoTime.h"
 #include "PostgresServer.h"
 #include "ServiceFixture.h"
+#include "Sygen/Foundation/IsoTime.h"
 #include "Sygen/Foundation/JSONFields.h"
-#include <Poco/Thread.h>
-#include <cppunit/extensions/HelperMacros.h>
+#include "jobs/PostgresConnection.h"
+#include "jobs/SchemaMigrator.h"
 #include <Poco/File.h>
+#include <Poco/Thread.h>
 #include <algorithm>
+#include <cppunit/extensions/HelperMacros.h>
 #include <map>
 #include <memory>
 
@@ -60,10 +60,7 @@ class ClusterTest: public CppUnit::TestFixture
 	CPPUNIT_TEST_SUITE_END();
 
 public:
-	void setUp() override
-	{
-		_db.reset(new PostgresServer);
-	}
+	void setUp() override { _db.reset(new PostgresServer); }
 
 	void tearDown() override
 	{
@@ -80,7 +77,8 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), job->getValue<std::string>("status"));
 		CPPUNIT_ASSERT_EQUAL(std::string("all done"), job->getValue<std::string>("result_text"));
 		PostgresConnection connection(_db->dsn());
-		Sygen::PostgresResult row = connection.query("SELECT status, node_id, result->>'result_text' FROM sygen_jobs WHERE job_id = $1", {jobId});
+		Sygen::PostgresResult row =
+			connection.query("SELECT status, node_id, result->>'result_text' FROM sygen_jobs WHERE job_id = $1", {jobId});
 		CPPUNIT_ASSERT_EQUAL(1, row.rows());
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), row.text(0, 0));
 		CPPUNIT_ASSERT_EQUAL(std::string("node-a"), row.text(0, 1));
@@ -174,13 +172,15 @@ public:
 		for (ServiceFixture* node: {&a, &b})
 		{
 			node->taskFolder("slow", R"({"result": "slow done", "sleep": 2})");
-			node->writeHooks(R"json({"hooks": [{"id": "slow", "title": "Slow", "mode": "cron_task", "prompt_template": "x", "task_folder": "slow"}]})json");
+			node->writeHooks(
+				R"json({"hooks": [{"id": "slow", "title": "Slow", "mode": "cron_task", "prompt_template": "x", "task_folder": "slow"}]})json");
 			node->webhooks().set("workers", 1);
 			node->start();
 		}
 		std::vector<std::string> jobs;
 		for (int i = 0; i < 4; ++i) jobs.push_back(jobIdOf(a.postHook("slow", "{}")));
-		for (const std::string& jobId: jobs) CPPUNIT_ASSERT_EQUAL(std::string("success"), a.waitForJob(jobId)->getValue<std::string>("status"));
+		for (const std::string& jobId: jobs)
+			CPPUNIT_ASSERT_EQUAL(std::string("success"), a.waitForJob(jobId)->getValue<std::string>("status"));
 		PostgresConnection connection(_db->dsn());
 		CPPUNIT_ASSERT_EQUAL(2LL, connection.query("SELECT count(DISTINCT node_id) FROM sygen_jobs").integer(0, 0));
 	}
@@ -192,10 +192,11 @@ public:
 		for (ServiceFixture* node: {&a, &b})
 		{
 			node->taskFolder("flood", R"({"result": "ok", "sleep": 0.5, "started_log": "started.log"})");
-			node->writeHooks(R"json({"hooks": [{"id": "flood", "title": "Flood", "mode": "cron_task", "prompt_template": "Event {{event}}.", "task_folder": "flood"}]})json");
+			node->writeHooks(
+				R"json({"hooks": [{"id": "flood", "title": "Flood", "mode": "cron_task", "prompt_template": "Event {{event}}.", "task_folder": "flood"}]})json");
 			node->start();
 		}
-		std::map<std::string, std::string> accepted;   // job id -> event
+		std::map<std::string, std::string> accepted; // job id -> event
 		for (int i = 0; i < 40; ++i)
 		{
 			if (i == 16) a.stop(9);
@@ -213,8 +214,8 @@ public:
 			CPPUNIT_ASSERT_MESSAGE(entry.first + ": " + status, status == "success" || status == "error:worker_lost");
 		}
 		// Each started at most once, across both nodes' CLIs; every success started.
-		std::string started = readIfExists(a.home() + "/workspace/cron_tasks/flood/started.log")
-			+ readIfExists(b.home() + "/workspace/cron_tasks/flood/started.log");
+		std::string started = readIfExists(a.home() + "/workspace/cron_tasks/flood/started.log") +
+			readIfExists(b.home() + "/workspace/cron_tasks/flood/started.log");
 		for (const auto& entry: accepted)
 		{
 			std::size_t count = 0;
@@ -231,7 +232,8 @@ public:
 	{
 		ServiceFixture& node = addNode("node-a");
 		node.taskFolder("slow", R"({"result": "slow done", "sleep": 3})");
-		node.writeHooks(R"json({"hooks": [{"id": "slow", "title": "Slow", "mode": "cron_task", "prompt_template": "x", "task_folder": "slow"}]})json");
+		node.writeHooks(
+			R"json({"hooks": [{"id": "slow", "title": "Slow", "mode": "cron_task", "prompt_template": "x", "task_folder": "slow"}]})json");
 		node.webhooks().set("workers", 1);
 		node.start();
 		HTTPReply idle = node.request("GET", "/metrics");
@@ -240,8 +242,8 @@ public:
 		CPPUNIT_ASSERT(idle.body.find("sygen_webhook_cluster_queue_depth 0\n") != std::string::npos);
 		for (int i = 0; i < 3; ++i) jobIdOf(node.postHook("slow", "{}"));
 		// One runs on the only worker; two wait in the cluster's queue.
-		CPPUNIT_ASSERT(node.waitFor([&]() {
-			return node.request("GET", "/metrics").body.find("sygen_webhook_cluster_queue_depth 2\n") != std::string::npos; }));
+		CPPUNIT_ASSERT(node.waitFor(
+			[&]() { return node.request("GET", "/metrics").body.find("sygen_webhook_cluster_queue_depth 2\n") != std::string::npos; }));
 	}
 
 	void testWorkerHostAndIngressOnlyNode()
@@ -258,7 +260,8 @@ public:
 		std::string jobId = jobIdOf(ingress.postHook("quick", R"({"event": "e"})"));
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), worker.waitForJob(jobId)->getValue<std::string>("status"));
 		PostgresConnection connection(_db->dsn());
-		CPPUNIT_ASSERT_EQUAL(std::string("worker-host"), connection.query("SELECT node_id FROM sygen_jobs WHERE job_id = $1", {jobId}).text(0, 0));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("worker-host"), connection.query("SELECT node_id FROM sygen_jobs WHERE job_id = $1", {jobId}).text(0, 0));
 	}
 
 	void testRetryPayloadAndCancelAcrossNodes()
@@ -303,8 +306,10 @@ public:
 		CPPUNIT_ASSERT_MESSAGE(text, text.find("on another node of the cluster") != std::string::npos);
 		CPPUNIT_ASSERT_EQUAL(std::string("cancelled"), ctlJSON(worker, {"jobs", "cancel", running})->getValue<std::string>("status"));
 		PostgresConnection connection(_db->dsn());
-		CPPUNIT_ASSERT_EQUAL(std::string("cancelled"), connection.query("SELECT status FROM sygen_jobs WHERE job_id = $1", {queued}).text(0, 0));
-		CPPUNIT_ASSERT_EQUAL(std::string("cancelled"), connection.query("SELECT status FROM sygen_jobs WHERE job_id = $1", {running}).text(0, 0));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("cancelled"), connection.query("SELECT status FROM sygen_jobs WHERE job_id = $1", {queued}).text(0, 0));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("cancelled"), connection.query("SELECT status FROM sygen_jobs WHERE job_id = $1", {running}).text(0, 0));
 	}
 
 	void testClaimedButUnstartedJobsReturnWhenTheirNodeIsKilled()
@@ -337,7 +342,8 @@ public:
 		b.start();
 		// The running job is never run twice: it ends worker_lost. The claim returns to
 		// the queue and runs on the survivor.
-		CPPUNIT_ASSERT_EQUAL(std::string("error:worker_lost"), b.waitForJob(running, Poco::Timespan(60, 0))->getValue<std::string>("status"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("error:worker_lost"), b.waitForJob(running, Poco::Timespan(60, 0))->getValue<std::string>("status"));
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), b.waitForJob(held, Poco::Timespan(60, 0))->getValue<std::string>("status"));
 		CPPUNIT_ASSERT_EQUAL(std::string("node-b"), row(held, "node_id"));
 		CPPUNIT_ASSERT(!Poco::File(b.home() + "/workspace/cron_tasks/slow/started.log").exists());
@@ -368,20 +374,25 @@ public:
 		for (int i = 0; i < 4; ++i) serial.push_back(jobIdOf((i % 2 ? b : a).postHook(i % 2 ? "serial-b" : "serial-a", "{}")));
 		std::vector<std::string> limited;
 		for (int i = 0; i < 4; ++i) limited.push_back(jobIdOf((i % 2 ? a : b).postHook("limited", "{}")));
-		for (const std::string& jobId: serial) CPPUNIT_ASSERT_EQUAL(std::string("success"), a.waitForJob(jobId, Poco::Timespan(60, 0))->getValue<std::string>("status"));
-		for (const std::string& jobId: limited) CPPUNIT_ASSERT_EQUAL(std::string("success"), a.waitForJob(jobId, Poco::Timespan(60, 0))->getValue<std::string>("status"));
+		for (const std::string& jobId: serial)
+			CPPUNIT_ASSERT_EQUAL(std::string("success"), a.waitForJob(jobId, Poco::Timespan(60, 0))->getValue<std::string>("status"));
+		for (const std::string& jobId: limited)
+			CPPUNIT_ASSERT_EQUAL(std::string("success"), a.waitForJob(jobId, Poco::Timespan(60, 0))->getValue<std::string>("status"));
 
 		// FIFO: each link started after the previous one finished, in arrival order, on its node.
 		for (std::size_t i = 0; i < serial.size(); ++i)
 		{
 			CPPUNIT_ASSERT_EQUAL(std::string(i % 2 ? "node-b" : "node-a"), row(serial[i], "node_id"));
-			if (i > 0) CPPUNIT_ASSERT_MESSAGE("link " + std::to_string(i) + " overlapped", resultTime(serial[i], "started_at") >= resultTime(serial[i - 1], "finished_at"));
+			if (i > 0)
+				CPPUNIT_ASSERT_MESSAGE("link " + std::to_string(i) + " overlapped",
+					resultTime(serial[i], "started_at") >= resultTime(serial[i - 1], "finished_at"));
 		}
 		// max_concurrent 1 across both nodes: no two ran at once, though both had idle workers.
 		std::vector<std::pair<Poco::Timestamp, Poco::Timestamp>> spans;
 		for (const std::string& jobId: limited) spans.emplace_back(resultTime(jobId, "started_at"), resultTime(jobId, "finished_at"));
 		std::sort(spans.begin(), spans.end());
-		for (std::size_t i = 1; i < spans.size(); ++i) CPPUNIT_ASSERT_MESSAGE("limited jobs overlapped", spans[i].first >= spans[i - 1].second);
+		for (std::size_t i = 1; i < spans.size(); ++i)
+			CPPUNIT_ASSERT_MESSAGE("limited jobs overlapped", spans[i].first >= spans[i - 1].second);
 		// run_on naming no live node: nobody claims it.
 		CPPUNIT_ASSERT_EQUAL(std::string("queued"), row(nowhere, "status"));
 	}
@@ -419,7 +430,8 @@ public:
 		std::string third = jobIdOf(b.postHook("wake", R"({"event": "3"})"));
 		b.waitForJob(third, Poco::Timespan(60, 0));
 		CPPUNIT_ASSERT_EQUAL(std::string("node-b"), row(third, "node_id"));
-		CPPUNIT_ASSERT(b.log().find("session wake: was held by node node-a, which is gone: a new session starts on node node-b") != std::string::npos);
+		CPPUNIT_ASSERT(
+			b.log().find("session wake: was held by node node-a, which is gone: a new session starts on node node-b") != std::string::npos);
 	}
 
 	void testDatabaseStoppedUnderLoadLosesNoAcceptedJob()
@@ -429,7 +441,8 @@ public:
 		for (ServiceFixture* node: {&a, &b})
 		{
 			node->taskFolder("step", R"({"result": "step done", "sleep": 2, "started_log": "started.log"})");
-			node->writeHooks(R"json({"hooks": [{"id": "step", "title": "Step", "mode": "cron_task", "prompt_template": "Event {{event}}.", "task_folder": "step"}]})json");
+			node->writeHooks(
+				R"json({"hooks": [{"id": "step", "title": "Step", "mode": "cron_task", "prompt_template": "Event {{event}}.", "task_folder": "step"}]})json");
 			node->webhooks().set("workers", 2);
 			node->start();
 		}
@@ -455,8 +468,8 @@ public:
 		while (down.elapsed() < 10 * Poco::Timestamp::resolution())
 		{
 			post(i++);
-			keptOnDisk = keptOnDisk || Poco::File(a.stateDir() + "/unwritten-results.json").exists()
-				|| Poco::File(b.stateDir() + "/unwritten-results.json").exists();
+			keptOnDisk = keptOnDisk || Poco::File(a.stateDir() + "/unwritten-results.json").exists() ||
+				Poco::File(b.stateDir() + "/unwritten-results.json").exists();
 			Poco::Thread::sleep(100);
 		}
 		CPPUNIT_ASSERT_MESSAGE("no result finished during the outage was kept on disk", keptOnDisk);
@@ -474,8 +487,8 @@ public:
 		CPPUNIT_ASSERT(!Poco::File(b.stateDir() + "/unwritten-results.json").exists());
 		// Every accepted job ran exactly once, and nothing the 503s refused was kept.
 		CPPUNIT_ASSERT_EQUAL(static_cast<long long>(accepted.size()), countWhere("TRUE"));
-		std::string started = readIfExists(a.home() + "/workspace/cron_tasks/step/started.log")
-			+ readIfExists(b.home() + "/workspace/cron_tasks/step/started.log");
+		std::string started = readIfExists(a.home() + "/workspace/cron_tasks/step/started.log") +
+			readIfExists(b.home() + "/workspace/cron_tasks/step/started.log");
 		CPPUNIT_ASSERT_EQUAL(accepted.size(), static_cast<std::size_t>(std::count(started.begin(), started.end(), '\n')));
 	}
 
@@ -490,17 +503,19 @@ public:
 		}
 		ServiceFixture& node = addNode("node-a");
 		Poco::JSON::Object::Ptr backend = node.webhooks().getObject("backend");
-		backend->set("dsn", "host=" + _db->socketDir() + "," + standby.socketDir() + " port=" + std::to_string(_db->port()) + ","
-			+ std::to_string(standby.port()) + " dbname=postgres user=sygen target_session_attrs=read-write");
+		backend->set("dsn",
+			"host=" + _db->socketDir() + "," + standby.socketDir() + " port=" + std::to_string(_db->port()) + "," +
+				std::to_string(standby.port()) + " dbname=postgres user=sygen target_session_attrs=read-write");
 		node.start();
 		std::string before = jobIdOf(node.postHook("quick", R"({"event": "before"})"));
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), node.waitForJob(before)->getValue<std::string>("status"));
 		_db->stop();
 		// The first host is gone: the node carries on with the second, without a restart.
-		CPPUNIT_ASSERT(node.waitFor([&]() { return node.postHook("quick", R"({"event": "after"})").status == 202; }, Poco::Timespan(30, 0)));
+		CPPUNIT_ASSERT(
+			node.waitFor([&]() { return node.postHook("quick", R"({"event": "after"})").status == 202; }, Poco::Timespan(30, 0)));
 		PostgresConnection connection(standby.dsn());
-		CPPUNIT_ASSERT(node.waitFor([&]() {
-			return connection.query("SELECT count(*) FROM sygen_jobs WHERE status = 'success'").integer(0, 0) >= 1; }));
+		CPPUNIT_ASSERT(node.waitFor(
+			[&]() { return connection.query("SELECT count(*) FROM sygen_jobs WHERE status = 'success'").integer(0, 0) >= 1; }));
 		CPPUNIT_ASSERT(node.running());
 	}
 

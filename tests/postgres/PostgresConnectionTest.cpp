@@ -102,8 +102,8 @@ public:
 		readOnly.execute("ALTER SYSTEM SET default_transaction_read_only = on");
 		readOnly.execute("SELECT pg_reload_conf()");
 		PostgresServer primary;
-		std::string dsn = "host=" + readOnly.socketDir() + "," + primary.socketDir() + " port=" + std::to_string(readOnly.port())
-			+ "," + std::to_string(primary.port()) + " dbname=postgres user=sygen target_session_attrs=read-write";
+		std::string dsn = "host=" + readOnly.socketDir() + "," + primary.socketDir() + " port=" + std::to_string(readOnly.port()) + "," +
+			std::to_string(primary.port()) + " dbname=postgres user=sygen target_session_attrs=read-write";
 		PostgresConnection connection(dsn);
 		CPPUNIT_ASSERT(connection.server().find(":" + std::to_string(primary.port())) != std::string::npos);
 		connection.execute("CREATE TABLE written (v integer)");
@@ -148,8 +148,8 @@ public:
 
 	void testMaskDSNHidesPasswordsInBothForms()
 	{
-		CPPUNIT_ASSERT_EQUAL(std::string("host=db user=u password=*** dbname=x"),
-			PostgresConnection::maskDSN("host=db user=u password=s3cr3t dbname=x"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("host=db user=u password=*** dbname=x"), PostgresConnection::maskDSN("host=db user=u password=s3cr3t dbname=x"));
 		CPPUNIT_ASSERT_EQUAL(std::string("postgresql://u:***@db1,db2/sygen?target_session_attrs=read-write"),
 			PostgresConnection::maskDSN("postgresql://u:p%40ss@db1,db2/sygen?target_session_attrs=read-write"));
 		CPPUNIT_ASSERT_EQUAL(std::string("host=db user=u"), PostgresConnection::maskDSN("host=db user=u"));

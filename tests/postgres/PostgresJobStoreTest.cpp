@@ -8,8 +8,8 @@
 #include <Poco/File.h>
 #include <Poco/TemporaryFile.h>
 #include <Poco/Thread.h>
-#include <cppunit/extensions/HelperMacros.h>
 #include <atomic>
+#include <cppunit/extensions/HelperMacros.h>
 #include <set>
 #include <thread>
 #include <vector>
@@ -104,7 +104,8 @@ public:
 		for (std::thread& sender: senders) sender.join();
 		CPPUNIT_ASSERT_EQUAL(0, failures.load());
 		PostgresConnection connection(server.dsn());
-		CPPUNIT_ASSERT_EQUAL(static_cast<long long>(threads * perThread), connection.query("SELECT count(*) FROM sygen_jobs").integer(0, 0));
+		CPPUNIT_ASSERT_EQUAL(
+			static_cast<long long>(threads * perThread), connection.query("SELECT count(*) FROM sygen_jobs").integer(0, 0));
 		// One transaction per batch, not per job: a row's xmin is the transaction that
 		// inserted it, so concurrent callers must have shared some. How many share
 		// depends on the machine's speed (under TSan batches are small): bench/ measures
@@ -172,7 +173,7 @@ public:
 		nodeA.accept(job("free", "hook", "{}"));
 		nodeB.accept(job("m1", "limited", "{}", "", 1));
 		nodeA.accept(job("m2", "limited", "{}", "", 1));
-		CPPUNIT_ASSERT(nodeA.pending().empty());   // the cluster's queue, not a node's
+		CPPUNIT_ASSERT(nodeA.pending().empty()); // the cluster's queue, not a node's
 
 		CPPUNIT_ASSERT_EQUAL(std::string("s1 free m1 m2"), ids(nodeA.claim(10)));
 		// s2 waits for s1 (FIFO), m1/m2 hold the hook's only slot on node a.
@@ -400,8 +401,8 @@ private:
 		return backend;
 	}
 
-	static NewJob job(const std::string& id, const std::string& hook, const std::string& body,
-		const std::string& dependency = "", int maxConcurrent = 0)
+	static NewJob job(
+		const std::string& id, const std::string& hook, const std::string& body, const std::string& dependency = "", int maxConcurrent = 0)
 	{
 		NewJob one;
 		one.jobId = id;

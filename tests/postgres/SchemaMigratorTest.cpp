@@ -2,12 +2,12 @@
 // SchemaMigratorTest.cpp
 //
 
-#include "PostgresServer.h"
 #include "jobs/SchemaMigrator.h"
+#include "PostgresServer.h"
 #include "ServiceFixture.h"
 #include "Sygen/Foundation/Config.h"
-#include <cppunit/extensions/HelperMacros.h>
 #include <atomic>
+#include <cppunit/extensions/HelperMacros.h>
 #include <thread>
 #include <vector>
 
@@ -107,7 +107,7 @@ public:
 		service.writeConfig();
 		std::string output;
 		int code = service.run({"--home", service.home(), "--config", service.home() + "/config/config.json"}, output);
-		CPPUNIT_ASSERT_EQUAL(78, code);   // EX_CONFIG
+		CPPUNIT_ASSERT_EQUAL(78, code); // EX_CONFIG
 		CPPUNIT_ASSERT(output.find("version " + std::to_string(SchemaMigrator::CURRENT_VERSION + 5)) != std::string::npos);
 		CPPUNIT_ASSERT(output.find("(version " + std::to_string(SchemaMigrator::CURRENT_VERSION) + ")") != std::string::npos);
 	}

@@ -31,9 +31,10 @@ public:
 		// CLAUDE_CONFIG_DIR comes from the service's own environment: the sandbox
 		// keeps such a folder writable (Landlock), as the HOME of nobody is not.
 		_cli->service().addEnvironment("CLAUDE_CONFIG_DIR", _cli->stateFolder("claude-config"));
-		_cli->setEnvFile(
-			"ANTHROPIC_API_KEY=sk-ant-fake\n"
-			"ANTHROPIC_BASE_URL=" + _stub->baseUrl() + "\n"
+		_cli->setEnvFile("ANTHROPIC_API_KEY=sk-ant-fake\n"
+						 "ANTHROPIC_BASE_URL=" +
+			_stub->baseUrl() +
+			"\n"
 			"DISABLE_AUTOUPDATER=1\n"
 			"CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1\n"
 			"DISABLE_TELEMETRY=1\n"

@@ -37,12 +37,14 @@ public:
 			"check_for_update_on_startup = false\n"
 			"[model_providers.stub]\n"
 			"name = \"Model API stub\"\n"
-			"base_url = \"" + _stub->baseUrl() + "/v1\"\n"
-			"wire_api = \"responses\"\n"
-			"env_key = \"OPENAI_API_KEY\"\n"
-			// codex retries failed requests and broken streams with backoff.
-			"request_max_retries = 0\n"
-			"stream_max_retries = 0\n");
+			"base_url = \"" +
+				_stub->baseUrl() +
+				"/v1\"\n"
+				"wire_api = \"responses\"\n"
+				"env_key = \"OPENAI_API_KEY\"\n"
+				// codex retries failed requests and broken streams with backoff.
+				"request_max_retries = 0\n"
+				"stream_max_retries = 0\n");
 		_cli->service().addEnvironment("CODEX_HOME", codexHome);
 		_cli->setEnvFile("OPENAI_API_KEY=sk-openai-fake\n");
 	}

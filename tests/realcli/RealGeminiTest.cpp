@@ -38,9 +38,9 @@ public:
 			R"({"security": {"auth": {"selectedType": "gemini-api-key"}},)"
 			R"( "privacy": {"usageStatisticsEnabled": false}, "general": {"enableAutoUpdate": false}})");
 		_cli->service().addEnvironment("GEMINI_CLI_HOME", geminiHome);
-		_cli->setEnvFile(
-			"GEMINI_API_KEY=gemini-fake-key\n"
-			"GOOGLE_GEMINI_BASE_URL=" + _stub->baseUrl() + "\n");
+		_cli->setEnvFile("GEMINI_API_KEY=gemini-fake-key\n"
+						 "GOOGLE_GEMINI_BASE_URL=" +
+			_stub->baseUrl() + "\n");
 	}
 
 	// The default permission mode runs at all only because the worker trusts the

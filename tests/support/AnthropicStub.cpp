@@ -46,7 +46,8 @@ Poco::JSON::Object::Ptr message(const std::string& model)
 
 } // namespace
 
-AnthropicStub::AnthropicStub(): ModelAPIStub(&AnthropicStub::isModelRequest, &AnthropicStub::answer)
+AnthropicStub::AnthropicStub():
+	ModelAPIStub(&AnthropicStub::isModelRequest, &AnthropicStub::answer)
 {
 }
 
@@ -61,8 +62,8 @@ void AnthropicStub::replyError(int status, const std::string& type, const std::s
 
 bool AnthropicStub::isModelRequest(const RecordedRequest& request)
 {
-	return request.method == "POST" && request.uri.compare(0, 12, "/v1/messages") == 0
-		&& request.uri.find("count_tokens") == std::string::npos;
+	return request.method == "POST" && request.uri.compare(0, 12, "/v1/messages") == 0 &&
+		request.uri.find("count_tokens") == std::string::npos;
 }
 
 std::string AnthropicStub::sse(const std::string& model, const std::string& text)
@@ -87,8 +88,8 @@ std::string AnthropicStub::sse(const std::string& model, const std::string& text
 	stop->set("stop_sequence", Poco::Dynamic::Var());
 	messageDelta->set("delta", stop);
 	messageDelta->set("usage", usage(10, 5));
-	return event("message_start", start) + event("content_block_start", blockStart) + event("content_block_delta", delta)
-		+ event("content_block_stop", blockStop) + event("message_delta", messageDelta) + event("message_stop", object("message_stop"));
+	return event("message_start", start) + event("content_block_start", blockStart) + event("content_block_delta", delta) +
+		event("content_block_stop", blockStop) + event("message_delta", messageDelta) + event("message_stop", object("message_stop"));
 }
 
 FakeReply AnthropicStub::answer(const RecordedRequest& request, const std::string& text)
@@ -138,4 +139,5 @@ FakeReply AnthropicStub::answer(const RecordedRequest& request, const std::strin
 	return reply;
 }
 
-} } // namespace Sygen::Test
+}
+} // namespace Sygen::Test

@@ -16,23 +16,24 @@ namespace Sygen {
 namespace Test {
 
 class AnthropicStub: public ModelAPIStub
-	/// Thread-safe. The model requests are POST /v1/messages (count_tokens aside).
+/// Thread-safe. The model requests are POST /v1/messages (count_tokens aside).
 {
 public:
 	AnthropicStub();
 
 	void replyError(int status, const std::string& type, const std::string& message) override;
-		/// Every later model request gets {"type": "error", "error": {type, message}}
-		/// with this HTTP status (401 authentication_error, 500 api_error, ...).
+	/// Every later model request gets {"type": "error", "error": {type, message}}
+	/// with this HTTP status (401 authentication_error, 500 api_error, ...).
 
 	static std::string sse(const std::string& model, const std::string& text);
-		/// The event stream of one assistant text message.
+	/// The event stream of one assistant text message.
 
 private:
 	static bool isModelRequest(const RecordedRequest& request);
 	static FakeReply answer(const RecordedRequest& request, const std::string& text);
 };
 
-} } // namespace Sygen::Test
+}
+} // namespace Sygen::Test
 
 #endif // Sygen_AnthropicStub_INCLUDED

@@ -12,9 +12,9 @@
 #include <Poco/Exception.h>
 #include <cerrno>
 #include <cstddef>
-#include <fcntl.h>
 #include <cstdint>
 #include <cstring>
+#include <fcntl.h>
 #include <map>
 #include <poll.h>
 #include <string>
@@ -28,12 +28,15 @@ namespace Sygen {
 namespace Test {
 
 class DatagramListener
-	/// Binds a SOCK_DGRAM socket to a path, or to an abstract name given with a
-	/// leading '@', and receives what is sent to it. A datagram carrying a file
-	/// descriptor (SCM_RIGHTS, journald's memfd method) yields that file's content.
+/// Binds a SOCK_DGRAM socket to a path, or to an abstract name given with a
+/// leading '@', and receives what is sent to it. A datagram carrying a file
+/// descriptor (SCM_RIGHTS, journald's memfd method) yields that file's content.
 {
 public:
-	explicit DatagramListener(const std::string& address): _address(address), _fd(-1), _lastWasMemfd(false)
+	explicit DatagramListener(const std::string& address):
+		_address(address),
+		_fd(-1),
+		_lastWasMemfd(false)
 	{
 		sockaddr_un addr;
 		std::memset(&addr, 0, sizeof(addr));
@@ -63,7 +66,7 @@ public:
 	DatagramListener& operator=(const DatagramListener&) = delete;
 
 	bool receive(std::string& payload, int timeoutMs = 2000)
-		/// Waits up to timeoutMs for one datagram. Returns false on timeout.
+	/// Waits up to timeoutMs for one datagram. Returns false on timeout.
 	{
 		pollfd pfd{_fd, POLLIN, 0};
 		if (::poll(&pfd, 1, timeoutMs) <= 0) return false;
@@ -101,15 +104,12 @@ public:
 	}
 
 	bool lastWasMemfd() const
-		/// True when the last datagram passed a file descriptor.
+	/// True when the last datagram passed a file descriptor.
 	{
 		return _lastWasMemfd;
 	}
 
-	const std::string& address() const
-	{
-		return _address;
-	}
+	const std::string& address() const { return _address; }
 
 private:
 	static std::string readAll(int fd)
@@ -133,9 +133,9 @@ private:
 };
 
 inline std::multimap<std::string, std::string> parseJournalEntry(const std::string& data)
-	/// Parses journald's native protocol: NAME=value\n, or NAME\n + 64-bit
-	/// little-endian length + value + \n. Throws Poco::DataFormatException when
-	/// the data does not follow it.
+/// Parses journald's native protocol: NAME=value\n, or NAME\n + 64-bit
+/// little-endian length + value + \n. Throws Poco::DataFormatException when
+/// the data does not follow it.
 {
 	std::multimap<std::string, std::string> fields;
 	std::size_t pos = 0;
@@ -166,18 +166,20 @@ inline std::multimap<std::string, std::string> parseJournalEntry(const std::stri
 }
 
 inline std::string field(const std::multimap<std::string, std::string>& fields, const std::string& name)
-	/// The value of a field that must occur exactly once; throws otherwise.
+/// The value of a field that must occur exactly once; throws otherwise.
 {
-	if (fields.count(name) != 1) throw Poco::NotFoundException("field " + name + " occurs " + std::to_string(fields.count(name)) + " times");
+	if (fields.count(name) != 1)
+		throw Poco::NotFoundException("field " + name + " occurs " + std::to_string(fields.count(name)) + " times");
 	return fields.find(name)->second;
 }
 
 class StderrCapture
-	/// Points fd 2 at a file for as long as it lives, and gives back what was
-	/// written. Used to test what goes to standard error.
+/// Points fd 2 at a file for as long as it lives, and gives back what was
+/// written. Used to test what goes to standard error.
 {
 public:
-	explicit StderrCapture(const std::string& path): _path(path)
+	explicit StderrCapture(const std::string& path):
+		_path(path)
 	{
 		_saved = ::dup(STDERR_FILENO);
 		int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -186,10 +188,7 @@ public:
 		::close(fd);
 	}
 
-	~StderrCapture()
-	{
-		restore();
-	}
+	~StderrCapture() { restore(); }
 
 	void restore()
 	{
@@ -200,11 +199,12 @@ public:
 	}
 
 	std::string journalStream() const
-		/// "device:inode" of the file now on fd 2, as systemd puts into $JOURNAL_STREAM.
+	/// "device:inode" of the file now on fd 2, as systemd puts into $JOURNAL_STREAM.
 	{
 		struct stat st;
 		if (::fstat(STDERR_FILENO, &st) != 0) return std::string();
-		return std::to_string(static_cast<unsigned long long>(st.st_dev)) + ":" + std::to_string(static_cast<unsigned long long>(st.st_ino));
+		return std::to_string(static_cast<unsigned long long>(st.st_dev)) + ":" +
+			std::to_string(static_cast<unsigned long long>(st.st_ino));
 	}
 
 	std::string text() const
@@ -224,6 +224,7 @@ private:
 	int _saved;
 };
 
-} } // namespace Sygen::Test
+}
+} // namespace Sygen::Test
 
 #endif // Sygen_DatagramListener_INCLUDED

@@ -23,7 +23,8 @@ namespace {
 class Handler: public Poco::Net::HTTPRequestHandler
 {
 public:
-	explicit Handler(FakeHTTPServer& owner): _owner(owner)
+	explicit Handler(FakeHTTPServer& owner):
+		_owner(owner)
 	{
 	}
 
@@ -50,14 +51,12 @@ private:
 class Factory: public Poco::Net::HTTPRequestHandlerFactory
 {
 public:
-	explicit Factory(FakeHTTPServer& owner): _owner(owner)
+	explicit Factory(FakeHTTPServer& owner):
+		_owner(owner)
 	{
 	}
 
-	Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override
-	{
-		return new Handler(_owner);
-	}
+	Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override { return new Handler(_owner); }
 
 private:
 	FakeHTTPServer& _owner;
@@ -124,8 +123,7 @@ std::size_t FakeHTTPServer::count() const
 bool FakeHTTPServer::waitForRequests(std::size_t n, Poco::Timespan timeout) const
 {
 	std::unique_lock<std::mutex> lock(_mutex);
-	return _changed.wait_for(lock, std::chrono::microseconds(timeout.totalMicroseconds()),
-		[&] { return _requests.size() >= n; });
+	return _changed.wait_for(lock, std::chrono::microseconds(timeout.totalMicroseconds()), [&] { return _requests.size() >= n; });
 }
 
 FakeReply FakeHTTPServer::telegramOk()
@@ -158,4 +156,5 @@ FakeReply FakeHTTPServer::handle(const RecordedRequest& request)
 	return reply;
 }
 
-} } // namespace Sygen::Test
+}
+} // namespace Sygen::Test

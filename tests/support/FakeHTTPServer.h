@@ -27,12 +27,12 @@ namespace Test {
 struct RecordedRequest
 {
 	std::string method;
-	std::string uri;                         ///< path and query, as sent.
+	std::string uri; ///< path and query, as sent.
 	Poco::Net::NameValueCollection headers;
 	std::string body;
 
 	Poco::JSON::Object::Ptr json() const;
-		/// The body as a JSON object; throws when it is not one.
+	/// The body as a JSON object; throws when it is not one.
 };
 
 struct FakeReply
@@ -40,35 +40,35 @@ struct FakeReply
 	int status = 200;
 	std::string body = "{}";
 	std::map<std::string, std::string> headers;
-	double delaySeconds = 0;                 ///< wait before answering.
+	double delaySeconds = 0; ///< wait before answering.
 };
 
 class FakeHTTPServer
-	/// Thread-safe. The destructor stops the server.
+/// Thread-safe. The destructor stops the server.
 {
 public:
 	using Responder = std::function<FakeReply(const RecordedRequest&)>;
 
 	explicit FakeHTTPServer(Responder responder = Responder());
-		/// Without a responder every request gets 200 "{}".
+	/// Without a responder every request gets 200 "{}".
 	~FakeHTTPServer();
 
 	void setResponder(Responder responder);
 
 	int port() const;
-	std::string baseUrl() const;             ///< "http://127.0.0.1:<port>"
+	std::string baseUrl() const; ///< "http://127.0.0.1:<port>"
 
 	std::vector<RecordedRequest> requests() const;
 	std::size_t count() const;
 	bool waitForRequests(std::size_t n, Poco::Timespan timeout = Poco::Timespan(10, 0)) const;
-		/// Waits until at least n requests were recorded.
+	/// Waits until at least n requests were recorded.
 
 	static FakeReply telegramOk();
-		/// 200 {"ok": true, "result": {"message_id": 1}}.
+	/// 200 {"ok": true, "result": {"message_id": 1}}.
 	static FakeReply matrixOk();
-		/// 200 {"event_id": "$fake"}.
+	/// 200 {"event_id": "$fake"}.
 
-	FakeReply handle(const RecordedRequest& request);   ///< used by the server's handler.
+	FakeReply handle(const RecordedRequest& request); ///< used by the server's handler.
 
 private:
 	mutable std::mutex _mutex;
@@ -79,6 +79,7 @@ private:
 	int _port = 0;
 };
 
-} } // namespace Sygen::Test
+}
+} // namespace Sygen::Test
 
 #endif // Sygen_FakeHTTPServer_INCLUDED

@@ -20,13 +20,14 @@ Poco::JSON::Object::Ptr ordered()
 bool hasMethod(const std::string& uri, const std::string& method)
 {
 	std::string::size_type colon = uri.rfind(':');
-	return colon != std::string::npos && uri.compare(colon + 1, method.size(), method) == 0
-		&& (uri.size() == colon + 1 + method.size() || uri[colon + 1 + method.size()] == '?');
+	return colon != std::string::npos && uri.compare(colon + 1, method.size(), method) == 0 &&
+		(uri.size() == colon + 1 + method.size() || uri[colon + 1 + method.size()] == '?');
 }
 
 } // namespace
 
-GeminiStub::GeminiStub(): ModelAPIStub(&GeminiStub::isModelRequest, &GeminiStub::answer)
+GeminiStub::GeminiStub():
+	ModelAPIStub(&GeminiStub::isModelRequest, &GeminiStub::answer)
 {
 }
 
@@ -43,8 +44,7 @@ void GeminiStub::replyError(int status, const std::string& code, const std::stri
 
 bool GeminiStub::isModelRequest(const RecordedRequest& request)
 {
-	return request.method == "POST"
-		&& (hasMethod(request.uri, "generateContent") || hasMethod(request.uri, "streamGenerateContent"));
+	return request.method == "POST" && (hasMethod(request.uri, "generateContent") || hasMethod(request.uri, "streamGenerateContent"));
 }
 
 std::string GeminiStub::candidate(const std::string& text)
@@ -99,4 +99,5 @@ FakeReply GeminiStub::answer(const RecordedRequest& request, const std::string& 
 	return reply;
 }
 
-} } // namespace Sygen::Test
+}
+} // namespace Sygen::Test

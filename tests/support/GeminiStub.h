@@ -17,24 +17,25 @@ namespace Sygen {
 namespace Test {
 
 class GeminiStub: public ModelAPIStub
-	/// Thread-safe. The model requests are POST ...:generateContent and
-	/// ...:streamGenerateContent.
+/// Thread-safe. The model requests are POST ...:generateContent and
+/// ...:streamGenerateContent.
 {
 public:
 	GeminiStub();
 
 	void replyError(int status, const std::string& code, const std::string& message) override;
-		/// Every later model request gets {"error": {code: status, message, status:
-		/// code}} with this HTTP status (400 INVALID_ARGUMENT, 401 UNAUTHENTICATED, ...).
+	/// Every later model request gets {"error": {code: status, message, status:
+	/// code}} with this HTTP status (400 INVALID_ARGUMENT, 401 UNAUTHENTICATED, ...).
 
 	static std::string candidate(const std::string& text);
-		/// One generateContent response holding the model's text (finishReason STOP).
+	/// One generateContent response holding the model's text (finishReason STOP).
 
 private:
 	static bool isModelRequest(const RecordedRequest& request);
 	static FakeReply answer(const RecordedRequest& request, const std::string& text);
 };
 
-} } // namespace Sygen::Test
+}
+} // namespace Sygen::Test
 
 #endif // Sygen_GeminiStub_INCLUDED

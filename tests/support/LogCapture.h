@@ -22,7 +22,7 @@ namespace Sygen {
 namespace Test {
 
 class LogCapture
-	/// Header-only. Thread-safe. Restores the loggers' channels and levels on destruction.
+/// Header-only. Thread-safe. Restores the loggers' channels and levels on destruction.
 {
 public:
 	explicit LogCapture(const std::vector<std::string>& loggerNames):
@@ -47,15 +47,12 @@ public:
 	}
 
 	std::string text() const
-		/// Every line so far, each with its fields, joined by newlines.
+	/// Every line so far, each with its fields, joined by newlines.
 	{
 		return _channel->text();
 	}
 
-	bool contains(const std::string& needle) const
-	{
-		return text().find(needle) != std::string::npos;
-	}
+	bool contains(const std::string& needle) const { return text().find(needle) != std::string::npos; }
 
 private:
 	class Recorder: public Poco::Channel
@@ -94,6 +91,7 @@ private:
 	std::vector<Saved> _saved;
 };
 
-} } // namespace Sygen::Test
+}
+} // namespace Sygen::Test
 
 #endif // Sygen_LogCapture_INCLUDED

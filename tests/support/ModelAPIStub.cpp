@@ -63,4 +63,5 @@ FakeReply ModelAPIStub::answer(const RecordedRequest& request)
 	return reply;
 }
 
-} } // namespace Sygen::Test
+}
+} // namespace Sygen::Test

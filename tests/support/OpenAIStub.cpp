@@ -50,7 +50,8 @@ Poco::JSON::Object::Ptr assistantMessage(const std::string& text)
 
 } // namespace
 
-OpenAIStub::OpenAIStub(): ModelAPIStub(&OpenAIStub::isModelRequest, &OpenAIStub::answer)
+OpenAIStub::OpenAIStub():
+	ModelAPIStub(&OpenAIStub::isModelRequest, &OpenAIStub::answer)
 {
 }
 
@@ -70,8 +71,7 @@ bool OpenAIStub::isModelRequest(const RecordedRequest& request)
 {
 	const std::string suffix = "/responses";
 	const std::string& uri = request.uri;
-	return request.method == "POST" && uri.size() >= suffix.size()
-		&& uri.compare(uri.size() - suffix.size(), suffix.size(), suffix) == 0;
+	return request.method == "POST" && uri.size() >= suffix.size() && uri.compare(uri.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::string OpenAIStub::sse(const std::string& text)
@@ -108,4 +108,5 @@ FakeReply OpenAIStub::answer(const RecordedRequest& request, const std::string& 
 	return reply;
 }
 
-} } // namespace Sygen::Test
+}
+} // namespace Sygen::Test

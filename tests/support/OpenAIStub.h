@@ -16,23 +16,24 @@ namespace Sygen {
 namespace Test {
 
 class OpenAIStub: public ModelAPIStub
-	/// Thread-safe. The model requests are POST .../responses.
+/// Thread-safe. The model requests are POST .../responses.
 {
 public:
 	OpenAIStub();
 
 	void replyError(int status, const std::string& type, const std::string& message) override;
-		/// Every later model request gets {"error": {message, type, param, code}}
-		/// with this HTTP status (400 invalid_request_error, 401 invalid_api_key, ...).
+	/// Every later model request gets {"error": {message, type, param, code}}
+	/// with this HTTP status (400 invalid_request_error, 401 invalid_api_key, ...).
 
 	static std::string sse(const std::string& text);
-		/// The event stream of one response holding one assistant message.
+	/// The event stream of one response holding one assistant message.
 
 private:
 	static bool isModelRequest(const RecordedRequest& request);
 	static FakeReply answer(const RecordedRequest& request, const std::string& text);
 };
 
-} } // namespace Sygen::Test
+}
+} // namespace Sygen::Test
 
 #endif // Sygen_OpenAIStub_INCLUDED

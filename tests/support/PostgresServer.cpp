@@ -30,8 +30,8 @@ int freeLoopbackPort()
 	address.sin_family = AF_INET;
 	address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	socklen_t length = sizeof(address);
-	if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0
-		|| ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+	if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
+		::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0)
 	{
 		::close(fd);
 		throw Poco::IOException("no free loopback port");
@@ -106,12 +106,11 @@ void PostgresServer::start()
 	SpawnOptions options;
 	options.executable = binDir() + "/postgres";
 	// fsync off: tests check behaviour, not power-loss durability (bench/ measures with it on).
-	options.argv = {options.executable, "-D", _dataDir, "-p", std::to_string(_port), "-k", _dir.path(),
-		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200",
-		"-c", "log_min_messages=warning", "-c", "shared_buffers=16MB"};
+	options.argv = {options.executable, "-D", _dataDir, "-p", std::to_string(_port), "-k", _dir.path(), "-c", "listen_addresses=127.0.0.1",
+		"-c", "fsync=off", "-c", "max_connections=200", "-c", "log_min_messages=warning", "-c", "shared_buffers=16MB"};
 	options.env = std::vector<std::string>{"PATH=/usr/bin:/bin", "LC_ALL=C.UTF-8"};
 	options.stdoutMode = SpawnOptions::Output::DEV_NULL;
-	options.parentDeathSignal = SIGQUIT;   // the test died: the server goes too
+	options.parentDeathSignal = SIGQUIT; // the test died: the server goes too
 	if (_dropToPostgres)
 	{
 		options.uid = _uid;
@@ -188,4 +187,5 @@ void PostgresServer::execute(const std::string& sql) const
 	if (!error.empty()) throw Poco::RuntimeException("SQL failed: " + error);
 }
 
-} } // namespace Sygen::Test
+}
+} // namespace Sygen::Test

@@ -15,43 +15,43 @@ namespace Sygen {
 namespace Test {
 
 class PostgresServer
-	/// initdb in a fresh temp folder (as the `postgres` system user when the test
-	/// runs as root: PostgreSQL refuses to run as root), then the postmaster started
-	/// on a free loopback port and a Unix socket in that folder, trust authentication
-	/// for the superuser `sygen`. The postmaster is a child of the test (not daemonised
-	/// by pg_ctl) with a parent-death signal, so it ends with the test even when the
-	/// test process is killed; the destructor stops it and removes the folder.
-	///
-	/// The binaries are looked up in $SYGEN_PG_BINDIR, else /usr/lib/postgresql/15/bin.
+/// initdb in a fresh temp folder (as the `postgres` system user when the test
+/// runs as root: PostgreSQL refuses to run as root), then the postmaster started
+/// on a free loopback port and a Unix socket in that folder, trust authentication
+/// for the superuser `sygen`. The postmaster is a child of the test (not daemonised
+/// by pg_ctl) with a parent-death signal, so it ends with the test even when the
+/// test process is killed; the destructor stops it and removes the folder.
+///
+/// The binaries are looked up in $SYGEN_PG_BINDIR, else /usr/lib/postgresql/15/bin.
 {
 public:
 	PostgresServer();
-		/// Initialises the cluster and starts the server; throws when it does not
-		/// accept connections within 60 s.
+	/// Initialises the cluster and starts the server; throws when it does not
+	/// accept connections within 60 s.
 	~PostgresServer();
 
 	PostgresServer(const PostgresServer&) = delete;
 	PostgresServer& operator=(const PostgresServer&) = delete;
 
 	std::string dsn() const;
-		/// "host=<socket folder> port=<port> dbname=postgres user=sygen".
+	/// "host=<socket folder> port=<port> dbname=postgres user=sygen".
 	std::string tcpDSN() const;
-		/// The same over TCP on 127.0.0.1.
+	/// The same over TCP on 127.0.0.1.
 
 	int port() const;
 	const std::string& socketDir() const;
 
 	void start();
-		/// Starts the server again after stop(); returns when it accepts connections.
+	/// Starts the server again after stop(); returns when it accepts connections.
 	void stop();
-		/// Fast shutdown (SIGINT: clients are disconnected); returns once it exited.
+	/// Fast shutdown (SIGINT: clients are disconnected); returns once it exited.
 	bool running() const;
 
 	void execute(const std::string& sql) const;
-		/// Runs SQL on a connection of its own; throws with the server's message.
+	/// Runs SQL on a connection of its own; throws with the server's message.
 
 	static bool available();
-		/// Whether the PostgreSQL server binaries are installed.
+	/// Whether the PostgreSQL server binaries are installed.
 
 private:
 	static std::string binDir();
@@ -67,6 +67,7 @@ private:
 	gid_t _gid = 0;
 };
 
-} } // namespace Sygen::Test
+}
+} // namespace Sygen::Test
 
 #endif // Sygen_PostgresServer_INCLUDED

@@ -54,8 +54,8 @@ std::string RealCliFixture::cliFolder()
 bool RealCliFixture::missing(const std::string& cli)
 {
 	if (::access((cliFolder() + "/" + cli).c_str(), X_OK) == 0) return false;
-	std::cerr << "SKIPPED: " << cli << " is not installed in " << cliFolder()
-			  << " (the test command installs it: scripts/test.sh)" << std::endl;
+	std::cerr << "SKIPPED: " << cli << " is not installed in " << cliFolder() << " (the test command installs it: scripts/test.sh)"
+			  << std::endl;
 	return true;
 }
 
@@ -174,8 +174,8 @@ void RealCliFixture::checkWakeResumes()
 	for (std::size_t i = before; i < requests.size(); ++i)
 	{
 		const std::string& body = requests[i].body;
-		resumed = resumed
-			|| (contains(body, "Alert: still full") && contains(body, "Alert: disk full") && contains(body, "first answer about the disk"));
+		resumed = resumed ||
+			(contains(body, "Alert: still full") && contains(body, "Alert: disk full") && contains(body, "first answer about the disk"));
 	}
 	CPPUNIT_ASSERT_MESSAGE(log(), resumed);
 	CPPUNIT_ASSERT(telegram.waitForRequests(2));
@@ -211,4 +211,5 @@ std::string RealCliFixture::log()
 	return "model API requests:\n" + _stub.requestLines() + "service log:\n" + _service->log();
 }
 
-} } // namespace Sygen::Test
+}
+} // namespace Sygen::Test

@@ -22,54 +22,54 @@ namespace Sygen {
 namespace Test {
 
 class RealCliFixture
-	/// One per test: construct in setUp, after the stub.
+/// One per test: construct in setUp, after the stub.
 {
 public:
 	static std::string cliFolder();
-		/// The folder of the CLIs: $SYGEN_REALCLI_DIR (scripts/cli-drift.sh points it
-		/// at the latest versions), else the build folder's install of the pinned
-		/// versions; resolved, then "/node_modules/.bin".
+	/// The folder of the CLIs: $SYGEN_REALCLI_DIR (scripts/cli-drift.sh points it
+	/// at the latest versions), else the build folder's install of the pinned
+	/// versions; resolved, then "/node_modules/.bin".
 
 	static bool missing(const std::string& cli);
-		/// True, after printing "SKIPPED: ..." to stderr, when cli is not installed.
+	/// True, after printing "SKIPPED: ..." to stderr, when cli is not installed.
 
 	RealCliFixture(const std::string& provider, const std::string& model, ModelAPIStub& stub);
-		/// A ServiceFixture whose config runs provider with model (cli_timeout 120 s,
-		/// time zone UTC), whose PATH starts with cliFolder(), and, as root, whose
-		/// sandbox is the user nobody with Landlock.
+	/// A ServiceFixture whose config runs provider with model (cli_timeout 120 s,
+	/// time zone UTC), whose PATH starts with cliFolder(), and, as root, whose
+	/// sandbox is the user nobody with Landlock.
 
 	ServiceFixture& service();
 
 	std::string stateFolder(const std::string& name);
-		/// Creates <home>/<name>, owned by the sandbox user, and returns its path:
-		/// the sandbox user's HOME (/nonexistent for nobody) is not writable, so the
-		/// CLI's state goes there (through CLAUDE_CONFIG_DIR, CODEX_HOME, ...).
+	/// Creates <home>/<name>, owned by the sandbox user, and returns its path:
+	/// the sandbox user's HOME (/nonexistent for nobody) is not writable, so the
+	/// CLI's state goes there (through CLAUDE_CONFIG_DIR, CODEX_HOME, ...).
 
 	void setEnvFile(const std::string& lines);
-		/// Writes these KEY=VALUE lines to a file that webhooks.env_file names.
+	/// Writes these KEY=VALUE lines to a file that webhooks.env_file names.
 
 	void handToSandboxUser(const std::string& path);
-		/// chown to the sandbox user (as root; nothing otherwise).
+	/// chown to the sandbox user (as root; nothing otherwise).
 
 	Poco::JSON::Object::Ptr runJob(const std::string& id, const std::string& permissionMode);
-		/// Starts the service with one cron_task hook `id` (prompt_template
-		/// "Deploy {{n}} of {{branch}}", task folder `id`), posts {"n": 4711,
-		/// "branch": "main"} to it and returns the finished job.
+	/// Starts the service with one cron_task hook `id` (prompt_template
+	/// "Deploy {{n}} of {{branch}}", task folder `id`), posts {"n": 4711,
+	/// "branch": "main"} to it and returns the finished job.
 
 	RecordedRequest checkSuccess(const std::string& permissionMode);
-		/// Runs a job (hook "<provider>_ok") while the stub answers a text: asserts
-		/// status success, that text as result_text, and that a model request
-		/// carries the prompt (payload markers, rendered payload, task
-		/// instructions); as root, that the CLI wrote its state as the sandbox
-		/// user. Returns that request.
+	/// Runs a job (hook "<provider>_ok") while the stub answers a text: asserts
+	/// status success, that text as result_text, and that a model request
+	/// carries the prompt (payload markers, rendered payload, task
+	/// instructions); as root, that the CLI wrote its state as the sandbox
+	/// user. Returns that request.
 
 	void checkWakeResumes();
-		/// A wake hook with one Telegram chat gets two messages: both end success,
-		/// the second turn's model request carries the first turn's prompt and
-		/// answer (the session was resumed), and Telegram gets the second answer.
+	/// A wake hook with one Telegram chat gets two messages: both end success,
+	/// the second turn's model request carries the first turn's prompt and
+	/// answer (the session was resumed), and Telegram gets the second answer.
 
 	std::string log();
-		/// The stub's requests and the service's log, for assertion messages.
+	/// The stub's requests and the service's log, for assertion messages.
 
 private:
 	Poco::JSON::Object::Ptr wake(const std::string& alert);
@@ -82,6 +82,7 @@ private:
 	std::unique_ptr<ServiceFixture> _service;
 };
 
-} } // namespace Sygen::Test
+}
+} // namespace Sygen::Test
 
 #endif // Sygen_RealCliFixture_INCLUDED

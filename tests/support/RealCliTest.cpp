@@ -9,7 +9,7 @@ namespace Test {
 
 void RealCliTest::tearDown()
 {
-	_cli.reset();   // the service first: its CLIs still talk to the stub.
+	_cli.reset(); // the service first: its CLIs still talk to the stub.
 	_stub.reset();
 }
 
@@ -28,4 +28,5 @@ void RealCliTest::testSecondWakeResumesTheFirstSession()
 	if (_cli) _cli->checkWakeResumes();
 }
 
-} } // namespace Sygen::Test
+}
+} // namespace Sygen::Test

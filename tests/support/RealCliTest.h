@@ -35,12 +35,13 @@ public:
 
 protected:
 	virtual void checkModelRequest(const RecordedRequest& request) = 0;
-		/// What the CLI's model request must also carry (its key, its endpoint).
+	/// What the CLI's model request must also carry (its key, its endpoint).
 
 	std::unique_ptr<ModelAPIStub> _stub;
 	std::unique_ptr<RealCliFixture> _cli;
 };
 
-} } // namespace Sygen::Test
+}
+} // namespace Sygen::Test
 
 #endif // Sygen_RealCliTest_INCLUDED

@@ -3,7 +3,6 @@
 //
 
 #include "ServiceFixture.h"
-#include <sys/stat.h>
 #include "Sygen/Foundation/JSONFields.h"
 #include "Sygen/Foundation/ProcessSpawner.h"
 #include <Poco/Exception.h>
@@ -19,6 +18,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace Sygen {
@@ -280,8 +280,8 @@ pid_t ServiceFixture::pid() const
 	return _pid;
 }
 
-HTTPReply ServiceFixture::request(const std::string& method, const std::string& path, const std::string& body,
-	const std::map<std::string, std::string>& headers)
+HTTPReply ServiceFixture::request(
+	const std::string& method, const std::string& path, const std::string& body, const std::map<std::string, std::string>& headers)
 {
 	Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(_port));
 	session.setTimeout(Poco::Timespan(30, 0));
@@ -309,13 +309,15 @@ HTTPReply ServiceFixture::postHook(const std::string& hookId, const std::string&
 Poco::JSON::Object::Ptr ServiceFixture::waitForJob(const std::string& jobId, Poco::Timespan timeout)
 {
 	Poco::JSON::Object::Ptr job;
-	bool done = waitFor([&]() {
-		HTTPReply reply = request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer " + TOKEN}});
-		if (reply.status != 200) return false;
-		job = reply.json();
-		std::string status = job->getValue<std::string>("status");
-		return status != "queued" && status != "running";
-	}, timeout);
+	bool done = waitFor(
+		[&]() {
+			HTTPReply reply = request("GET", "/jobs/" + jobId, "", {{"Authorization", "Bearer " + TOKEN}});
+			if (reply.status != 200) return false;
+			job = reply.json();
+			std::string status = job->getValue<std::string>("status");
+			return status != "queued" && status != "running";
+		},
+		timeout);
 	if (!done) throw Poco::TimeoutException("job " + jobId + " did not finish; log: " + log());
 	return job;
 }
@@ -352,4 +354,5 @@ int ServiceFixture::port() const
 	return _port;
 }
 
-} } // namespace Sygen::Test
+}
+} // namespace Sygen::Test

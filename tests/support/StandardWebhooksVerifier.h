@@ -23,11 +23,11 @@ namespace Sygen {
 namespace Test {
 
 class StandardWebhooksVerifier
-	/// Header-only; stateless.
+/// Header-only; stateless.
 {
 public:
-	static bool verify(const std::string& secret, const Poco::Net::NameValueCollection& headers,
-		const std::string& body, long long nowSeconds, long long toleranceSeconds = 300)
+	static bool verify(const std::string& secret, const Poco::Net::NameValueCollection& headers, const std::string& body,
+		long long nowSeconds, long long toleranceSeconds = 300)
 	{
 		const std::string id = headers.get("webhook-id", "");
 		const std::string timestamp = headers.get("webhook-timestamp", "");
@@ -55,6 +55,7 @@ public:
 	}
 };
 
-} } // namespace Sygen::Test
+}
+} // namespace Sygen::Test
 
 #endif // Sygen_StandardWebhooksVerifier_INCLUDED

@@ -61,14 +61,16 @@ std::string readFile(const std::string& path)
 	return content;
 }
 
-EnvGuard::EnvGuard(const char* name): _name(name)
+EnvGuard::EnvGuard(const char* name):
+	_name(name)
 {
 	const char* old = std::getenv(name);
 	_had = old != nullptr;
 	if (_had) _old = old;
 }
 
-EnvGuard::EnvGuard(const char* name, const char* value): EnvGuard(name)
+EnvGuard::EnvGuard(const char* name, const char* value):
+	EnvGuard(name)
 {
 	if (value) ::setenv(name, value, 1);
 	else ::unsetenv(name);
@@ -91,7 +93,8 @@ bool processGone(int pid)
 	return close != std::string::npos && close + 2 < stat.size() && (stat[close + 2] == 'Z' || stat[close + 2] == 'X');
 }
 
-} } // namespace Sygen::Test
+}
+} // namespace Sygen::Test
 
 #include <Poco/Base64Encoder.h>
 #include <Poco/DigestEngine.h>
@@ -160,4 +163,5 @@ std::string TestHmac::base64(const std::string& algorithm, const std::string& ke
 	return out.str();
 }
 
-} } // namespace Sygen::Test
+}
+} // namespace Sygen::Test

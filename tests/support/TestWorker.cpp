@@ -48,7 +48,8 @@ public:
 		}
 		Sygen::WebhookResult result;
 		result.status = "success";
-		result.resultText = std::to_string(start.epochMicroseconds()) + " " + std::to_string(Poco::Timestamp().epochMicroseconds()) + " " + std::to_string(::getpid());
+		result.resultText = std::to_string(start.epochMicroseconds()) + " " + std::to_string(Poco::Timestamp().epochMicroseconds()) + " " +
+			std::to_string(::getpid());
 		return result;
 	}
 };
@@ -57,9 +58,6 @@ public:
 
 int main(int argc, char** argv)
 {
-	Sygen::WorkerApp app([](const Sygen::WorkerSettings&)
-	{
-		return std::unique_ptr<Sygen::JobHandler>(new ScriptHandler);
-	});
+	Sygen::WorkerApp app([](const Sygen::WorkerSettings&) { return std::unique_ptr<Sygen::JobHandler>(new ScriptHandler); });
 	return app.run(argc, argv);
 }

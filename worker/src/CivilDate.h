@@ -17,17 +17,17 @@ namespace Sygen {
 struct CivilDate
 {
 	int year = 1970;
-	int month = 1;   ///< 1..12
-	int day = 1;     ///< 1..31
+	int month = 1; ///< 1..12
+	int day = 1;   ///< 1..31
 
 	static std::int64_t toDays(int year, int month, int day);
 	static CivilDate fromDays(std::int64_t days);
 	static int weekday(std::int64_t days);
-		/// 0 = Sunday .. 6 = Saturday.
+	/// 0 = Sunday .. 6 = Saturday.
 	static bool isLeapYear(int year);
 	static int daysInMonth(int year, int month);
 	static std::int64_t floorDiv(std::int64_t a, std::int64_t b);
-		/// Division rounding towards minus infinity.
+	/// Division rounding towards minus infinity.
 };
 
 } // namespace Sygen

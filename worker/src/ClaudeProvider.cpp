@@ -15,31 +15,30 @@ namespace Sygen {
 namespace {
 
 class ClaudeProvider: public CliProvider
-	/// Also runs any provider name the table does not know (CliProviders::find).
+/// Also runs any provider name the table does not know (CliProviders::find).
 {
 public:
 	std::string name() const override
-		/// "claude"
+	/// "claude"
 	{
 		return "claude";
 	}
 
 	CliCommand command(const ExecutionConfig& config, const std::string& prompt) const override
-		/// claude -p --output-format json --model <m> --permission-mode <pm>
-		/// --no-session-persistence <cli_parameters…> -- <prompt>; stdin /dev/null.
+	/// claude -p --output-format json --model <m> --permission-mode <pm>
+	/// --no-session-persistence <cli_parameters…> -- <prompt>; stdin /dev/null.
 	{
 		CliCommand c;
 		c.provider = name();
-		c.argv = {"claude", "-p", "--output-format", "json", "--model", config.model,
-			"--permission-mode", config.permissionMode, "--no-session-persistence"};
+		c.argv = {"claude", "-p", "--output-format", "json", "--model", config.model, "--permission-mode", config.permissionMode,
+			"--no-session-persistence"};
 		appendPrompt(c, config, prompt);
 		return c;
 	}
 
-	CliCommand wakeCommand(const ExecutionConfig& config, const std::string& prompt,
-		const std::string& sessionId) const override
-		/// command() without its own --no-session-persistence (a session that is not
-		/// saved cannot be resumed); "--resume <id>" before the "--" separator.
+	CliCommand wakeCommand(const ExecutionConfig& config, const std::string& prompt, const std::string& sessionId) const override
+	/// command() without its own --no-session-persistence (a session that is not
+	/// saved cannot be resumed); "--resume <id>" before the "--" separator.
 	{
 		CliCommand c = command(config, prompt);
 		// Only the builder's own flag, which comes before the hook's cli_parameters.
@@ -50,9 +49,9 @@ public:
 	}
 
 	std::string parseOutput(const std::string& stdoutBytes, const std::string&, int) const override
-		/// The "result" field of the JSON object claude prints with
-		/// --output-format json (also when "is_error" is true; missing or null: "").
-		/// Output that is not a JSON object: the cleaned text cut to 2000 characters.
+	/// The "result" field of the JSON object claude prints with
+	/// --output-format json (also when "is_error" is true; missing or null: "").
+	/// Output that is not a JSON object: the cleaned text cut to 2000 characters.
 	{
 		std::string text = OutputParser::clean(stdoutBytes);
 		Poco::Dynamic::Var json = OutputParser::parseJson(text);
@@ -65,19 +64,19 @@ public:
 	}
 
 	std::string sessionId(const std::string& stdoutBytes, const std::string&) const override
-		/// "session_id" of the JSON result object on stdout.
+	/// "session_id" of the JSON result object on stdout.
 	{
 		return OutputParser::sessionIdOfObject(stdoutBytes);
 	}
 
 	bool isUnknownSession(const std::string& stdoutBytes, const std::string& stderrBytes) const override
-		/// "No conversation found with session ID" in either stream.
+	/// "No conversation found with session ID" in either stream.
 	{
 		return OutputParser::containsIgnoringCase(stdoutBytes + "\n" + stderrBytes, "No conversation found with session ID");
 	}
 
 	bool isModelValid(const std::string& model) const override
-		/// haiku, sonnet, opus or "claude-…".
+	/// haiku, sonnet, opus or "claude-…".
 	{
 		return model == "haiku" || model == "sonnet" || model == "opus" || hasPrefix(model, "claude-");
 	}

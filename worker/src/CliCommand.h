@@ -17,16 +17,16 @@ namespace Sygen {
 
 struct CliCommand
 {
-	std::string provider;               ///< the CliProvider's name: names the binary and the parser.
-	std::vector<std::string> argv;      ///< argv[0] is the program name as looked up on PATH.
+	std::string provider;          ///< the CliProvider's name: names the binary and the parser.
+	std::vector<std::string> argv; ///< argv[0] is the program name as looked up on PATH.
 	std::optional<std::string> stdinText;
-		/// Written to the CLI's stdin, which is then closed; std::nullopt: /dev/null.
+	/// Written to the CLI's stdin, which is then closed; std::nullopt: /dev/null.
 	std::vector<std::string> environment;
-		/// "KEY=VALUE" entries added to the sandbox's clean environment.
+	/// "KEY=VALUE" entries added to the sandbox's clean environment.
 
 	std::vector<std::string>::iterator promptSeparator()
-		/// The "--" before the prompt when argv ends with "--", <prompt>; else argv.end().
-		/// A cli_parameter could be "--" too: only the last but one counts.
+	/// The "--" before the prompt when argv ends with "--", <prompt>; else argv.end().
+	/// A cli_parameter could be "--" too: only the last but one counts.
 	{
 		if (argv.size() >= 2 && argv[argv.size() - 2] == "--") return argv.end() - 2;
 		return argv.end();

@@ -12,7 +12,8 @@
 
 namespace Sygen {
 
-CliLauncher::CliLauncher(const WorkerSettings& settings): _settings(settings)
+CliLauncher::CliLauncher(const WorkerSettings& settings):
+	_settings(settings)
 {
 }
 
@@ -20,7 +21,8 @@ CliLaunch CliLauncher::launch(const CliCommand& command, const std::string& work
 {
 	CliLaunch launch;
 	Sandbox sandbox(_settings);
-	std::vector<std::string> extraDirs = CliProviders::find(command.provider).searchesNvm() ? nvmBinDirs(sandbox) : std::vector<std::string>();
+	std::vector<std::string> extraDirs =
+		CliProviders::find(command.provider).searchesNvm() ? nvmBinDirs(sandbox) : std::vector<std::string>();
 	std::string path = _settings.searchPath;
 	if (path.empty() && std::getenv("PATH")) path = std::getenv("PATH");
 	std::optional<std::string> executable = ExecutableFinder::find(command.argv[0], path, extraDirs);

@@ -19,23 +19,23 @@ class Sandbox;
 
 struct CliLaunch
 {
-	bool found = false;     ///< false: the program is not on the search path or cannot be executed.
-	CliOutcome outcome;     ///< Set when found.
+	bool found = false; ///< false: the program is not on the search path or cannot be executed.
+	CliOutcome outcome; ///< Set when found.
 };
 
 class CliLauncher
-	/// Looks the command's program up on the worker's PATH (or settings.searchPath),
-	/// for a provider that searchesNvm() (gemini) also in the newest ~/.nvm/versions/node/*/bin of the CLI's user and
-	/// of the worker, prepares the sandbox (clean environment plus the command's own
-	/// variables, rlimits, Landlock, user drop) in the given working folder, and runs
-	/// it with the timeout and output bounds of the settings. Stateless; thread-safe.
+/// Looks the command's program up on the worker's PATH (or settings.searchPath),
+/// for a provider that searchesNvm() (gemini) also in the newest ~/.nvm/versions/node/*/bin of the CLI's user and
+/// of the worker, prepares the sandbox (clean environment plus the command's own
+/// variables, rlimits, Landlock, user drop) in the given working folder, and runs
+/// it with the timeout and output bounds of the settings. Stateless; thread-safe.
 {
 public:
 	explicit CliLauncher(const WorkerSettings& settings);
 
 	CliLaunch launch(const CliCommand& command, const std::string& workingFolder) const;
-		/// Throws SpawnException for spawn failures other than a missing or
-		/// non-executable program (those give found == false).
+	/// Throws SpawnException for spawn failures other than a missing or
+	/// non-executable program (those give found == false).
 
 private:
 	std::vector<std::string> nvmBinDirs(const Sandbox& sandbox) const;

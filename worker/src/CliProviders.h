@@ -20,18 +20,18 @@
 namespace Sygen {
 
 class CliProviders
-	/// The table is built once and never changed; thread-safe.
+/// The table is built once and never changed; thread-safe.
 {
 public:
 	static const CliProvider& find(const std::string& name);
-		/// The provider of that name; the first of the table (claude) for an
-		/// unknown or empty name, as SPEC §10 step 5 runs unknown providers as claude.
+	/// The provider of that name; the first of the table (claude) for an
+	/// unknown or empty name, as SPEC §10 step 5 runs unknown providers as claude.
 
 	static const CliProvider* lookup(const std::string& name);
-		/// The provider of that name, or nullptr.
+	/// The provider of that name, or nullptr.
 
 	static std::vector<std::string> names();
-		/// The names of the table, in order.
+	/// The names of the table, in order.
 };
 
 } // namespace Sygen

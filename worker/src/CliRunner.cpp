@@ -29,22 +29,23 @@ namespace Sygen {
 namespace {
 
 class GroupRecord
-	/// The CLI's process group id on disk for as long as the run lasts. The CLI
-	/// dies with this worker (parent-death signal), but its own children, such as
-	/// codex's native binary, do not: the supervisor kills the recorded group when
-	/// it sees this worker die.
-	///
-	/// One file per worker, opened once and rewritten in place: "<pgid> <boot id>"
-	/// while a CLI runs, "0 <boot id>" between runs (the supervisor kills no group
-	/// for pgid 0), each time one pwrite() of the same RECORD_WIDTH bytes, so that a
-	/// reader never sees a mix of two records. Before, every run created a temp
-	/// file, renamed it over the record and unlinked it at the end: three directory
-	/// updates per job, a tenth of the worker's CPU time in the e2e benchmark
-	/// (bench/README.md). Not fsynced: the record only matters while this boot's
-	/// processes live (it names the boot).
+/// The CLI's process group id on disk for as long as the run lasts. The CLI
+/// dies with this worker (parent-death signal), but its own children, such as
+/// codex's native binary, do not: the supervisor kills the recorded group when
+/// it sees this worker die.
+///
+/// One file per worker, opened once and rewritten in place: "<pgid> <boot id>"
+/// while a CLI runs, "0 <boot id>" between runs (the supervisor kills no group
+/// for pgid 0), each time one pwrite() of the same RECORD_WIDTH bytes, so that a
+/// reader never sees a mix of two records. Before, every run created a temp
+/// file, renamed it over the record and unlinked it at the end: three directory
+/// updates per job, a tenth of the worker's CPU time in the e2e benchmark
+/// (bench/README.md). Not fsynced: the record only matters while this boot's
+/// processes live (it names the boot).
 {
 public:
-	GroupRecord(const std::string& path, pid_t pgid): _path(path)
+	GroupRecord(const std::string& path, pid_t pgid):
+		_path(path)
 	{
 		if (_path.empty()) return;
 		try
@@ -90,9 +91,9 @@ private:
 	}
 
 	static int openRecord(const std::string& path)
-		/// The worker's record file, kept open across runs (one path per worker).
-		/// Opened again when it was removed meanwhile (by hand, or a supervisor's
-		/// clean-up), so that the record is always where the supervisor looks.
+	/// The worker's record file, kept open across runs (one path per worker).
+	/// Opened again when it was removed meanwhile (by hand, or a supervisor's
+	/// clean-up), so that the record is always where the supervisor looks.
 	{
 		static std::mutex mutex;
 		static std::map<std::string, int> open;
@@ -123,7 +124,7 @@ private:
 };
 
 class Run
-	/// The state of one run: the child, its pipes and the kill schedule.
+/// The state of one run: the child, its pipes and the kill schedule.
 {
 public:
 	Run(const SpawnedProcess& child, const std::optional<std::string>& stdinText, const CliRunner::Limits& limits):
@@ -166,10 +167,26 @@ private:
 		struct pollfd fds[4];
 		int n = 0;
 		int outIndex = -1, errIndex = -1, inIndex = -1, pidIndex = -1;
-		if (_child.stdoutFd >= 0) { outIndex = n; fds[n++] = {_child.stdoutFd, POLLIN, 0}; }
-		if (_child.stderrFd >= 0) { errIndex = n; fds[n++] = {_child.stderrFd, POLLIN, 0}; }
-		if (_child.stdinFd >= 0) { inIndex = n; fds[n++] = {_child.stdinFd, POLLOUT, 0}; }
-		if (_pidFd >= 0 && !_leaderExited) { pidIndex = n; fds[n++] = {_pidFd, POLLIN, 0}; }
+		if (_child.stdoutFd >= 0)
+		{
+			outIndex = n;
+			fds[n++] = {_child.stdoutFd, POLLIN, 0};
+		}
+		if (_child.stderrFd >= 0)
+		{
+			errIndex = n;
+			fds[n++] = {_child.stderrFd, POLLIN, 0};
+		}
+		if (_child.stdinFd >= 0)
+		{
+			inIndex = n;
+			fds[n++] = {_child.stdinFd, POLLOUT, 0};
+		}
+		if (_pidFd >= 0 && !_leaderExited)
+		{
+			pidIndex = n;
+			fds[n++] = {_pidFd, POLLIN, 0};
+		}
 
 		int rc = ::poll(fds, static_cast<nfds_t>(n), pollTimeoutMs());
 		if (rc < 0 && errno != EINTR) throw Poco::SystemException("poll", errno);
@@ -307,8 +324,8 @@ std::string CliRunner::bootId()
 	return id;
 }
 
-CliOutcome CliRunner::run(SpawnOptions options, const std::optional<std::string>& stdinText, const Limits& limits,
-	const std::string& groupFile)
+CliOutcome CliRunner::run(
+	SpawnOptions options, const std::optional<std::string>& stdinText, const Limits& limits, const std::string& groupFile)
 {
 	options.stdinMode = stdinText ? SpawnOptions::Input::PIPE : SpawnOptions::Input::DEV_NULL;
 	options.stdoutMode = SpawnOptions::Output::PIPE;

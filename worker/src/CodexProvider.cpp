@@ -18,17 +18,17 @@ class CodexProvider: public CliProvider
 {
 public:
 	std::string name() const override
-		/// "codex"
+	/// "codex"
 	{
 		return "codex";
 	}
 
 	CliCommand command(const ExecutionConfig& config, const std::string& prompt) const override
-		/// codex exec --json --color never --skip-git-repo-check, then
-		/// --dangerously-bypass-approvals-and-sandbox (bypassPermissions) or
-		/// --sandbox workspace-write (any other mode; codex 0.171 dropped --full-auto),
-		/// --model <m>, -c model_reasoning_effort=<e> when e is set and not "medium",
-		/// <cli_parameters…> -- <prompt>; stdin /dev/null.
+	/// codex exec --json --color never --skip-git-repo-check, then
+	/// --dangerously-bypass-approvals-and-sandbox (bypassPermissions) or
+	/// --sandbox workspace-write (any other mode; codex 0.171 dropped --full-auto),
+	/// --model <m>, -c model_reasoning_effort=<e> when e is set and not "medium",
+	/// <cli_parameters…> -- <prompt>; stdin /dev/null.
 	{
 		CliCommand c;
 		c.provider = name();
@@ -53,12 +53,11 @@ public:
 		return c;
 	}
 
-	CliCommand wakeCommand(const ExecutionConfig& config, const std::string& prompt,
-		const std::string& sessionId) const override
-		/// command() with "resume <id>" right before "-- <prompt>": codex exec's own
-		/// options (--json, --color, --sandbox, the hook's cli_parameters) stay in
-		/// front of the subcommand, as "codex exec resume" rejects --color and
-		/// --sandbox after it. codex keeps its sessions anyway.
+	CliCommand wakeCommand(const ExecutionConfig& config, const std::string& prompt, const std::string& sessionId) const override
+	/// command() with "resume <id>" right before "-- <prompt>": codex exec's own
+	/// options (--json, --color, --sandbox, the hook's cli_parameters) stay in
+	/// front of the subcommand, as "codex exec resume" rejects --color and
+	/// --sandbox after it. codex keeps its sessions anyway.
 	{
 		CliCommand c = command(config, prompt);
 		if (!sessionId.empty()) c.argv.insert(c.promptSeparator(), {"resume", sessionId});
@@ -66,13 +65,13 @@ public:
 	}
 
 	std::string parseOutput(const std::string& stdoutBytes, const std::string&, int) const override
-		/// codex exec --json prints one event per line (other lines are skipped).
-		/// Collects item.text of item.completed agent_message items and the text
-		/// blocks of assistant message events; an item.started of a tool item
-		/// (command_execution, file_change, web_search, todo_list, mcp_tool_call)
-		/// discards what was collected so far. Joined with "\n". Nothing collected:
-		/// "" when thread.started or turn.completed was seen (a silent success),
-		/// else the cleaned text cut to 2000 characters.
+	/// codex exec --json prints one event per line (other lines are skipped).
+	/// Collects item.text of item.completed agent_message items and the text
+	/// blocks of assistant message events; an item.started of a tool item
+	/// (command_execution, file_change, web_search, todo_list, mcp_tool_call)
+	/// discards what was collected so far. Joined with "\n". Nothing collected:
+	/// "" when thread.started or turn.completed was seen (a silent success),
+	/// else the cleaned text cut to 2000 characters.
 	{
 		std::string text = OutputParser::clean(stdoutBytes);
 		std::vector<std::string> texts;
@@ -115,7 +114,7 @@ public:
 	}
 
 	std::string sessionId(const std::string& stdoutBytes, const std::string&) const override
-		/// "thread_id" of the first thread.started event.
+	/// "thread_id" of the first thread.started event.
 	{
 		std::istringstream lines(stdoutBytes);
 		std::string line;
@@ -128,13 +127,13 @@ public:
 	}
 
 	bool isUnknownSession(const std::string& stdoutBytes, const std::string& stderrBytes) const override
-		/// "no rollout found" (for thread id …) in either stream.
+	/// "no rollout found" (for thread id …) in either stream.
 	{
 		return OutputParser::containsIgnoringCase(stdoutBytes + "\n" + stderrBytes, "no rollout found");
 	}
 
 	bool isModelValid(const std::string& model) const override
-		/// Any non-empty name.
+	/// Any non-empty name.
 	{
 		return !model.empty();
 	}
@@ -163,8 +162,8 @@ private:
 
 	static bool isToolItem(const std::string& type)
 	{
-		return type == "command_execution" || type == "file_change" || type == "web_search"
-			|| type == "todo_list" || type == "mcp_tool_call";
+		return type == "command_execution" || type == "file_change" || type == "web_search" || type == "todo_list" ||
+			type == "mcp_tool_call";
 	}
 };
 

@@ -17,8 +17,8 @@ class CronTaskPrompt
 {
 public:
 	static std::string build(const std::string& wrappedPayload, const std::string& taskFolder);
-		/// wrappedPayload (SPEC §9 step 3), a blank line, then the fixed IMPORTANT
-		/// block naming <taskFolder>_MEMORY.md. No trailing newline.
+	/// wrappedPayload (SPEC §9 step 3), a blank line, then the fixed IMPORTANT
+	/// block naming <taskFolder>_MEMORY.md. No trailing newline.
 };
 
 } // namespace Sygen

@@ -3,12 +3,12 @@
 //
 
 #include "CronTaskRunner.h"
-#include "Sygen/Protocol/JobStatus.h"
 #include "CliLauncher.h"
 #include "CliProviders.h"
 #include "CronTaskPrompt.h"
 #include "JobPipeline.h"
 #include "OutputParser.h"
+#include "Sygen/Protocol/JobStatus.h"
 #include "TaskFolderResolver.h"
 
 namespace Sygen {
@@ -16,7 +16,7 @@ namespace Sygen {
 namespace {
 
 std::string logTail(const std::string& stderrBytes)
-	/// The end of stderr, short enough for one log line.
+/// The end of stderr, short enough for one log line.
 {
 	return OutputParser::lastCharacters(OutputParser::clean(stderrBytes), 2000);
 }
@@ -55,15 +55,15 @@ JobOutcome CronTaskRunner::runCli(const WorkOrder& order, const CliCommand& comm
 
 	if (outcome.timedOut)
 	{
-		_logger.warning("job %s: %s timed out after %ds; stderr tail: %s", order.jobId, command.provider,
-			_settings.cliTimeoutSeconds, logTail(outcome.stderrTail));
+		_logger.warning("job %s: %s timed out after %ds; stderr tail: %s", order.jobId, command.provider, _settings.cliTimeoutSeconds,
+			logTail(outcome.stderrTail));
 		return {JobStatus::ERROR_TIMEOUT, "[Webhook cron_task timed out after " + std::to_string(_settings.cliTimeoutSeconds) + "s]"};
 	}
 	int code = outcome.status.code();
 	std::string text = CliProviders::find(command.provider).parseOutput(outcome.stdoutText, outcome.stderrTail, code);
 	if (outcome.status.success()) return {JobStatus::SUCCESS, text};
-	_logger.warning("job %s: %s ended with %s; stderr tail: %s", order.jobId, command.provider,
-		outcome.status.toString(), logTail(outcome.stderrTail));
+	_logger.warning(
+		"job %s: %s ended with %s; stderr tail: %s", order.jobId, command.provider, outcome.status.toString(), logTail(outcome.stderrTail));
 	return {JobStatus::exitCode(code), text};
 }
 

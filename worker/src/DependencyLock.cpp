@@ -25,7 +25,8 @@ DependencyLock::DependencyLock(const std::string& locksDir, const std::string& n
 	_fd = ::open(_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (_fd < 0) throw Poco::FileException("cannot open dependency lock " + _path, errno);
 	int rc;
-	do rc = ::flock(_fd, LOCK_EX); while (rc != 0 && errno == EINTR);
+	do rc = ::flock(_fd, LOCK_EX);
+	while (rc != 0 && errno == EINTR);
 	if (rc != 0)
 	{
 		int error = errno;
@@ -45,8 +46,8 @@ std::string DependencyLock::fileName(const std::string& name)
 	for (size_t i = 0; i < name.size(); ++i)
 	{
 		unsigned char c = static_cast<unsigned char>(name[i]);
-		bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'
-			|| (c == '.' && i > 0);
+		bool plain =
+			(c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || (c == '.' && i > 0);
 		if (plain)
 		{
 			out += static_cast<char>(c);

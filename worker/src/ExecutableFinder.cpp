@@ -19,7 +19,7 @@ bool isExecutableFile(const std::string& path)
 }
 
 std::vector<long> versionNumbers(const std::string& name)
-	/// "v20.10.0" gives {20, 10, 0}; an empty vector when name is not a version.
+/// "v20.10.0" gives {20, 10, 0}; an empty vector when name is not a version.
 {
 	std::string digits = !name.empty() && name[0] == 'v' ? name.substr(1) : name;
 	std::vector<long> numbers;
@@ -35,8 +35,8 @@ std::vector<long> versionNumbers(const std::string& name)
 
 } // namespace
 
-std::optional<std::string> ExecutableFinder::find(const std::string& name, const std::string& searchPath,
-	const std::vector<std::string>& extraDirs)
+std::optional<std::string> ExecutableFinder::find(
+	const std::string& name, const std::string& searchPath, const std::vector<std::string>& extraDirs)
 {
 	if (name.empty() || name.find('/') != std::string::npos) return std::nullopt;
 	std::vector<std::string> dirs;

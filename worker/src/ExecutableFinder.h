@@ -17,18 +17,18 @@
 namespace Sygen {
 
 class ExecutableFinder
-	/// Stateless; thread-safe.
+/// Stateless; thread-safe.
 {
 public:
-	static std::optional<std::string> find(const std::string& name, const std::string& searchPath,
-		const std::vector<std::string>& extraDirs = {});
-		/// The first executable regular file <dir>/<name> for dir in searchPath
-		/// (colon-separated; empty and relative entries are ignored), then in
-		/// extraDirs. std::nullopt when there is none.
+	static std::optional<std::string> find(
+		const std::string& name, const std::string& searchPath, const std::vector<std::string>& extraDirs = {});
+	/// The first executable regular file <dir>/<name> for dir in searchPath
+	/// (colon-separated; empty and relative entries are ignored), then in
+	/// extraDirs. std::nullopt when there is none.
 
 	static std::optional<std::string> newestNvmBin(const std::string& home);
-		/// <home>/.nvm/versions/node/<newest version>/bin, comparing versions
-		/// numerically (v20.10.0 > v20.9.1); std::nullopt when there is none.
+	/// <home>/.nvm/versions/node/<newest version>/bin, comparing versions
+	/// numerically (v20.10.0 > v20.9.1); std::nullopt when there is none.
 };
 
 } // namespace Sygen

@@ -29,16 +29,16 @@ class GeminiProvider: public CliProvider
 {
 public:
 	std::string name() const override
-		/// "gemini"
+	/// "gemini"
 	{
 		return "gemini";
 	}
 
 	CliCommand command(const ExecutionConfig& config, const std::string& prompt) const override
-		/// gemini -p "" --output-format json --include-directories ., then --model <m>
-		/// when non-empty, --approval-mode yolo when bypassPermissions, then
-		/// <cli_parameters…>; the prompt goes to stdin (argv stays short and the
-		/// prompt stays out of the process list).
+	/// gemini -p "" --output-format json --include-directories ., then --model <m>
+	/// when non-empty, --approval-mode yolo when bypassPermissions, then
+	/// <cli_parameters…>; the prompt goes to stdin (argv stays short and the
+	/// prompt stays out of the process list).
 	{
 		CliCommand c;
 		c.provider = name();
@@ -62,9 +62,8 @@ public:
 		return c;
 	}
 
-	CliCommand wakeCommand(const ExecutionConfig& config, const std::string& prompt,
-		const std::string& sessionId) const override
-		/// command() with "--resume <id>" at the end (the prompt goes to stdin).
+	CliCommand wakeCommand(const ExecutionConfig& config, const std::string& prompt, const std::string& sessionId) const override
+	/// command() with "--resume <id>" at the end (the prompt goes to stdin).
 	{
 		CliCommand c = command(config, prompt);
 		if (!sessionId.empty()) c.argv.insert(c.argv.end(), {"--resume", sessionId});
@@ -72,12 +71,12 @@ public:
 	}
 
 	std::string parseOutput(const std::string& stdoutBytes, const std::string& stderrBytes, int exitCode) const override
-		/// From a JSON object: the first non-null of result, response, content,
-		/// output, else error.message; from a JSON array: those texts of each object
-		/// joined by a blank line; no text or not JSON: the cleaned stdout cut to
-		/// 2000 characters. When that leaves nothing and exitCode is non-zero:
-		/// error.message of the JSON object on stderr (gemini prints its failures
-		/// there), else the last 2000 characters of stderr.
+	/// From a JSON object: the first non-null of result, response, content,
+	/// output, else error.message; from a JSON array: those texts of each object
+	/// joined by a blank line; no text or not JSON: the cleaned stdout cut to
+	/// 2000 characters. When that leaves nothing and exitCode is non-zero:
+	/// error.message of the JSON object on stderr (gemini prints its failures
+	/// there), else the last 2000 characters of stderr.
 	{
 		std::string text = fromStdout(OutputParser::clean(stdoutBytes));
 		if (!text.empty() || exitCode == 0) return text;
@@ -85,28 +84,28 @@ public:
 	}
 
 	std::string sessionId(const std::string& stdoutBytes, const std::string& stderrBytes) const override
-		/// "session_id" of the JSON object on stdout, else of the error object gemini
-		/// prints on stderr.
+	/// "session_id" of the JSON object on stdout, else of the error object gemini
+	/// prints on stderr.
 	{
 		std::string id = OutputParser::sessionIdOfObject(stdoutBytes);
 		return id.empty() ? OutputParser::sessionIdOfObject(stderrBytes) : id;
 	}
 
 	bool isUnknownSession(const std::string& stdoutBytes, const std::string& stderrBytes) const override
-		/// "Error resuming session" in either stream.
+	/// "Error resuming session" in either stream.
 	{
 		return OutputParser::containsIgnoringCase(stdoutBytes + "\n" + stderrBytes, "Error resuming session");
 	}
 
 	bool isModelValid(const std::string& model) const override
-		/// auto, pro, flash, flash-lite, "gemini-…" or "auto-gemini-…".
+	/// auto, pro, flash, flash-lite, "gemini-…" or "auto-gemini-…".
 	{
-		return model == "auto" || model == "pro" || model == "flash" || model == "flash-lite"
-			|| hasPrefix(model, "gemini-") || hasPrefix(model, "auto-gemini-");
+		return model == "auto" || model == "pro" || model == "flash" || model == "flash-lite" || hasPrefix(model, "gemini-") ||
+			hasPrefix(model, "auto-gemini-");
 	}
 
 	bool searchesNvm() const override
-		/// True: gemini is commonly installed with npm under nvm.
+	/// True: gemini is commonly installed with npm under nvm.
 	{
 		return true;
 	}

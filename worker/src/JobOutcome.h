@@ -12,11 +12,11 @@
 namespace Sygen {
 
 struct JobOutcome
-	/// What a mode handler decided: a SPEC §16 status and the result text.
+/// What a mode handler decided: a SPEC §16 status and the result text.
 {
 	std::string status;
 	std::string text;
-	bool delivered = false;   ///< the handler delivered the result itself (wake).
+	bool delivered = false; ///< the handler delivered the result itself (wake).
 };
 
 } // namespace Sygen

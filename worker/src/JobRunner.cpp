@@ -3,11 +3,11 @@
 //
 
 #include "JobRunner.h"
-#include "Sygen/Protocol/JobStatus.h"
 #include "CronTaskRunner.h"
 #include "Sygen/Foundation/IsoTime.h"
 #include "Sygen/Foundation/LogFields.h"
 #include "Sygen/Foundation/Logging.h"
+#include "Sygen/Protocol/JobStatus.h"
 #include <Poco/Exception.h>
 #include <Poco/Message.h>
 
@@ -27,14 +27,17 @@ void JobRunner::setWakeHandler(WakeHandler handler)
 
 WebhookResult JobRunner::run(const WorkOrder& order) const
 {
-	WebhookResult result = complete(order, [&] {
-		JobOutcome outcome = dispatch(order);
-		WebhookResult r;
-		r.status = outcome.status;
-		r.resultText = outcome.text;
-		r.delivered = outcome.delivered;
-		return r;
-	}, _clock);
+	WebhookResult result = complete(
+		order,
+		[&] {
+			JobOutcome outcome = dispatch(order);
+			WebhookResult r;
+			r.status = outcome.status;
+			r.resultText = outcome.text;
+			r.delivered = outcome.delivered;
+			return r;
+		},
+		_clock);
 	log(order, result);
 	return result;
 }
@@ -88,7 +91,7 @@ JobOutcome JobRunner::dispatch(const WorkOrder& order) const
 void JobRunner::log(const WorkOrder& order, const WebhookResult& result) const
 {
 	const auto prio = result.status == JobStatus::SUCCESS || JobStatus::isSkipped(result.status) ? Poco::Message::PRIO_INFORMATION
-																								  : Poco::Message::PRIO_WARNING;
+																								 : Poco::Message::PRIO_WARNING;
 	// Structured fields for the journald channel (SPEC §15), by the names it looks for.
 	Logging::log(_logger, prio, "job " + order.jobId + " (hook " + order.spec.id + ") finished: " + result.status,
 		{{LogFields::HOOK_ID, order.spec.id}, {LogFields::JOB_ID, order.jobId}, {LogFields::STATUS, result.status}});

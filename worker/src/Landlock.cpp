@@ -16,14 +16,12 @@ namespace Sygen {
 namespace {
 
 // Rights newer than the installed kernel headers.
-const std::uint64_t ACCESS_FS_REFER = 1ULL << 13;     // ABI 2
-const std::uint64_t ACCESS_FS_TRUNCATE = 1ULL << 14;  // ABI 3
+const std::uint64_t ACCESS_FS_REFER = 1ULL << 13;    // ABI 2
+const std::uint64_t ACCESS_FS_TRUNCATE = 1ULL << 14; // ABI 3
 
-const std::uint64_t WRITE_RIGHTS_V1 =
-	LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE
-	| LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG
-	| LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK
-	| LANDLOCK_ACCESS_FS_MAKE_SYM;
+const std::uint64_t WRITE_RIGHTS_V1 = LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE |
+	LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_SOCK |
+	LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM;
 
 const std::uint64_t FILE_RIGHTS = LANDLOCK_ACCESS_FS_WRITE_FILE | ACCESS_FS_TRUNCATE;
 
@@ -52,7 +50,9 @@ int Landlock::abiVersion()
 	return v < 0 ? 0 : static_cast<int>(v);
 }
 
-Landlock::Landlock(): _fd(-1), _handled(0)
+Landlock::Landlock():
+	_fd(-1),
+	_handled(0)
 {
 	int abi = abiVersion();
 	if (abi < 1) throw Poco::NotImplementedException("Landlock is not available on this kernel");

@@ -18,18 +18,18 @@
 namespace Sygen {
 
 class Landlock
-	/// Built in the parent; restrictSelf() is called in the child between fork and
-	/// exec. Not copyable; the ruleset descriptor is closed on destruction.
+/// Built in the parent; restrictSelf() is called in the child between fork and
+/// exec. Not copyable; the ruleset descriptor is closed on destruction.
 {
 public:
 	static int abiVersion();
-		/// The kernel's Landlock ABI version; 0 when Landlock is unavailable
-		/// (not built in, disabled at boot, or blocked by seccomp).
+	/// The kernel's Landlock ABI version; 0 when Landlock is unavailable
+	/// (not built in, disabled at boot, or blocked by seccomp).
 
 	Landlock();
-		/// Creates a ruleset that handles every write right of the running ABI.
-		/// Throws Poco::NotImplementedException when Landlock is unavailable,
-		/// Poco::SystemException on other failures.
+	/// Creates a ruleset that handles every write right of the running ABI.
+	/// Throws Poco::NotImplementedException when Landlock is unavailable,
+	/// Poco::SystemException on other failures.
 
 	~Landlock();
 
@@ -37,14 +37,14 @@ public:
 	Landlock& operator=(const Landlock&) = delete;
 
 	bool allowWrites(const std::string& path);
-		/// Allows writing beneath path (a folder: creating, removing, renaming
-		/// inside it; a file: writing and truncating it). Returns false when path
-		/// does not exist. Throws Poco::SystemException when the kernel refuses the rule.
+	/// Allows writing beneath path (a folder: creating, removing, renaming
+	/// inside it; a file: writing and truncating it). Returns false when path
+	/// does not exist. Throws Poco::SystemException when the kernel refuses the rule.
 
 	int restrictSelf() const noexcept;
-		/// Applies the ruleset to the calling thread and its future children.
-		/// Async-signal-safe; needs PR_SET_NO_NEW_PRIVS (or CAP_SYS_ADMIN) first.
-		/// Returns 0 or an errno value.
+	/// Applies the ruleset to the calling thread and its future children.
+	/// Async-signal-safe; needs PR_SET_NO_NEW_PRIVS (or CAP_SYS_ADMIN) first.
+	/// Returns 0 or an errno value.
 
 	std::uint64_t handledRights() const { return _handled; }
 

@@ -3,8 +3,8 @@
 //
 
 #include "OutputParser.h"
-#include "Sygen/Foundation/PayloadParser.h"
 #include "Sygen/Foundation/JSONFields.h"
+#include "Sygen/Foundation/PayloadParser.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/String.h>
@@ -21,24 +21,40 @@ bool isContinuation(unsigned char c)
 }
 
 bool describeLead(unsigned char c, int& need, unsigned char& lo, unsigned char& hi)
-	/// For a multi-byte lead byte: how many continuation bytes follow and the range
-	/// allowed for the first one (excluding overlong forms, surrogates, > U+10FFFF).
+/// For a multi-byte lead byte: how many continuation bytes follow and the range
+/// allowed for the first one (excluding overlong forms, surrogates, > U+10FFFF).
 {
 	lo = 0x80;
 	hi = 0xBF;
 	if (c >= 0xC2 && c <= 0xDF) need = 1;
-	else if (c == 0xE0) { need = 2; lo = 0xA0; }
-	else if (c == 0xED) { need = 2; hi = 0x9F; }
+	else if (c == 0xE0)
+	{
+		need = 2;
+		lo = 0xA0;
+	}
+	else if (c == 0xED)
+	{
+		need = 2;
+		hi = 0x9F;
+	}
 	else if (c >= 0xE1 && c <= 0xEF) need = 2;
-	else if (c == 0xF0) { need = 3; lo = 0x90; }
-	else if (c == 0xF4) { need = 3; hi = 0x8F; }
+	else if (c == 0xF0)
+	{
+		need = 3;
+		lo = 0x90;
+	}
+	else if (c == 0xF4)
+	{
+		need = 3;
+		hi = 0x8F;
+	}
 	else if (c >= 0xF1 && c <= 0xF3) need = 3;
 	else return false;
 	return true;
 }
 
 size_t acceptedPrefix(const std::string& s, size_t i, int need, unsigned char lo, unsigned char hi)
-	/// The lead byte plus the continuation bytes accepted before the sequence ends or breaks.
+/// The lead byte plus the continuation bytes accepted before the sequence ends or breaks.
 {
 	size_t n = 1;
 	for (int k = 1; k <= need && i + k < s.size(); ++k)

@@ -93,8 +93,7 @@ bool PosixTimeZoneRule::parseOffset(const std::string& s, size_t& pos, int& seco
 
 bool PosixTimeZoneRule::parseDate(const std::string& s, size_t& pos, Date& date)
 {
-	auto number = [&](int& out)
-	{
+	auto number = [&](int& out) {
 		size_t begin = pos;
 		out = 0;
 		while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos])) && pos - begin < 3)

@@ -16,23 +16,23 @@
 namespace Sygen {
 
 class QuietHours
-	/// A window of whole hours [start, end) that may wrap past midnight.
-	/// Immutable and thread-safe.
+/// A window of whole hours [start, end) that may wrap past midnight.
+/// Immutable and thread-safe.
 {
 public:
 	QuietHours(std::optional<int> start, std::optional<int> end);
-		/// Both unset: never quiet. One unset: that bound counts as 0.
+	/// Both unset: never quiet. One unset: that bound counts as 0.
 
 	bool isQuietAtHour(int hour) const;
-		/// start == end: never; start < end: start <= hour < end;
-		/// start > end: hour >= start or hour < end.
+	/// start == end: never; start < end: start <= hour < end;
+	/// start > end: hour >= start or hour < end.
 
 	bool isQuiet(const Poco::Timestamp& now, const TimeZone& zone) const;
-		/// isQuietAtHour() of the wall-clock hour of now in zone.
+	/// isQuietAtHour() of the wall-clock hour of now in zone.
 
 	bool canBeQuiet() const;
-		/// False when no hour is quiet (both bounds unset, or start == end): then
-		/// the time zone need not be resolved at all.
+	/// False when no hour is quiet (both bounds unset, or start == end): then
+	/// the time zone need not be resolved at all.
 
 private:
 	bool _configured;

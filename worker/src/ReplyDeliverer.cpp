@@ -66,8 +66,8 @@ bool ReplyDeliverer::deliver(const DeliveryRequest& request) const
 	// Exit 1 is "not delivered", already logged by the program with the reason.
 	if (!(status.exited && status.exitCode == 1) || !written)
 	{
-		log(Poco::Message::PRIO_ERROR, request, _program + " ended with " + status.toString()
-			+ (written ? "" : " before reading the message"));
+		log(Poco::Message::PRIO_ERROR, request,
+			_program + " ended with " + status.toString() + (written ? "" : " before reading the message"));
 	}
 	return false;
 }

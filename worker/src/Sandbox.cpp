@@ -25,22 +25,48 @@ namespace Sygen {
 namespace {
 
 const char* const CREDENTIAL_VARIABLES[] = {
-	"ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN", "CLAUDE_CONFIG_DIR",
-	"OPENAI_API_KEY", "CODEX_API_KEY", "CODEX_HOME",
-	"GEMINI_API_KEY", "GEMINI_CLI_HOME", "GOOGLE_API_KEY", "GOOGLE_GENAI_USE_VERTEXAI", "GOOGLE_GENAI_USE_GCA",
-	"GOOGLE_CLOUD_PROJECT", "GOOGLE_CLOUD_LOCATION", "GOOGLE_APPLICATION_CREDENTIALS",
+	"ANTHROPIC_API_KEY",
+	"ANTHROPIC_AUTH_TOKEN",
+	"CLAUDE_CODE_OAUTH_TOKEN",
+	"CLAUDE_CONFIG_DIR",
+	"OPENAI_API_KEY",
+	"CODEX_API_KEY",
+	"CODEX_HOME",
+	"GEMINI_API_KEY",
+	"GEMINI_CLI_HOME",
+	"GOOGLE_API_KEY",
+	"GOOGLE_GENAI_USE_VERTEXAI",
+	"GOOGLE_GENAI_USE_GCA",
+	"GOOGLE_CLOUD_PROJECT",
+	"GOOGLE_CLOUD_LOCATION",
+	"GOOGLE_APPLICATION_CREDENTIALS",
 };
 
 // A CLI behind a corporate proxy or TLS-inspecting gateway needs these to reach its
 // API at all; they carry no credential of the service's own, and are passed when the
 // service has them, without an env_file.
 const char* const NETWORK_VARIABLES[] = {
-	"HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "no_proxy", "all_proxy",
-	"NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR",
+	"HTTP_PROXY",
+	"HTTPS_PROXY",
+	"NO_PROXY",
+	"ALL_PROXY",
+	"http_proxy",
+	"https_proxy",
+	"no_proxy",
+	"all_proxy",
+	"NODE_EXTRA_CA_CERTS",
+	"SSL_CERT_FILE",
+	"SSL_CERT_DIR",
 };
 
 const char* const HOME_STATE_FOLDERS[] = {
-	".claude", ".codex", ".gemini", ".cache", ".config", ".npm", ".local",
+	".claude",
+	".codex",
+	".gemini",
+	".cache",
+	".config",
+	".npm",
+	".local",
 };
 
 // Variables that move a CLI's state elsewhere; their folders stay writable.
@@ -96,8 +122,7 @@ std::string trimmed(const std::string& s)
 ResourceLimit clampedLimit(int resource, rlim_t value)
 {
 	struct rlimit current;
-	if (::getrlimit(resource, &current) == 0 && current.rlim_max != RLIM_INFINITY
-		&& (value == RLIM_INFINITY || value > current.rlim_max))
+	if (::getrlimit(resource, &current) == 0 && current.rlim_max != RLIM_INFINITY && (value == RLIM_INFINITY || value > current.rlim_max))
 	{
 		value = current.rlim_max;
 	}
@@ -105,12 +130,12 @@ ResourceLimit clampedLimit(int resource, rlim_t value)
 }
 
 class RulesetCache
-	/// The Landlock ruleset of the last prepare(), reused while every writable path
-	/// still names the same file: building one is ~70 system calls (a ruleset, then
-	/// open, fstat, add_rule and close per path, and a mkdir per HOME state folder),
-	/// checking it one stat() per path. The ruleset holds a reference to each inode
-	/// it allows, so no other file can take over a (device, inode) pair it records.
-	/// A path that was missing and now exists, or was replaced, means a new ruleset.
+/// The Landlock ruleset of the last prepare(), reused while every writable path
+/// still names the same file: building one is ~70 system calls (a ruleset, then
+/// open, fstat, add_rule and close per path, and a mkdir per HOME state folder),
+/// checking it one stat() per path. The ruleset holds a reference to each inode
+/// it allows, so no other file can take over a (device, inode) pair it records.
+/// A path that was missing and now exists, or was replaced, means a new ruleset.
 {
 public:
 	struct Identity
@@ -119,10 +144,7 @@ public:
 		dev_t device = 0;
 		ino_t inode = 0;
 
-		bool operator==(const Identity& other) const
-		{
-			return exists == other.exists && device == other.device && inode == other.inode;
-		}
+		bool operator==(const Identity& other) const { return exists == other.exists && device == other.device && inode == other.inode; }
 	};
 
 	static Identity identify(const std::string& path)
@@ -170,7 +192,8 @@ RulesetCache& rulesetCache()
 
 } // namespace
 
-Sandbox::Sandbox(const WorkerSettings& settings): _settings(settings)
+Sandbox::Sandbox(const WorkerSettings& settings):
+	_settings(settings)
 {
 	const std::string& user = settings.sandbox.user;
 	bool root = ::geteuid() == 0;
@@ -181,7 +204,7 @@ Sandbox::Sandbox(const WorkerSettings& settings): _settings(settings)
 		{
 			std::call_once(warned, [] {
 				logger().warning("worker runs as root and sandbox.user is not set: CLIs run as root "
-					"(claude refuses bypassPermissions as root)");
+								 "(claude refuses bypassPermissions as root)");
 			});
 		}
 		return;
@@ -195,14 +218,13 @@ Sandbox::Sandbox(const WorkerSettings& settings): _settings(settings)
 	else if (id->uid != ::geteuid())
 	{
 		static std::once_flag warned;
-		std::call_once(warned, [&] {
-			logger().warning("sandbox.user %s ignored: the worker is not root and cannot switch accounts", user);
-		});
+		std::call_once(
+			warned, [&] { logger().warning("sandbox.user %s ignored: the worker is not root and cannot switch accounts", user); });
 	}
 }
 
-SpawnOptions Sandbox::prepare(const std::vector<std::string>& argv, const std::string& executable,
-	const std::string& workDir, const std::string& extraPathDir) const
+SpawnOptions Sandbox::prepare(
+	const std::vector<std::string>& argv, const std::string& executable, const std::string& workDir, const std::string& extraPathDir) const
 {
 	SpawnOptions o;
 	o.executable = executable;
@@ -242,9 +264,8 @@ SpawnOptions Sandbox::prepare(const std::vector<std::string>& argv, const std::s
 		else
 		{
 			static std::once_flag logged;
-			std::call_once(logged, [] {
-				logger().warning("Landlock is not available on this kernel: CLI writes are not confined to the task folder");
-			});
+			std::call_once(logged,
+				[] { logger().warning("Landlock is not available on this kernel: CLI writes are not confined to the task folder"); });
 		}
 	}
 	return o;

@@ -21,7 +21,10 @@ SigpipeBlock::~SigpipeBlock()
 	sigset_t pipe;
 	sigemptyset(&pipe);
 	sigaddset(&pipe, SIGPIPE);
-	struct timespec zero{0, 0};
+	struct timespec zero
+	{
+		0, 0
+	};
 	while (::sigtimedwait(&pipe, nullptr, &zero) == SIGPIPE)
 	{
 	}

@@ -14,10 +14,10 @@
 namespace Sygen {
 
 class SigpipeBlock
-	/// Blocks SIGPIPE in this thread for the lifetime of the object, and discards
-	/// one raised meanwhile, so that EPIPE is reported by write() instead: a child
-	/// that closes its stdin early is an ordinary write error, whether or not the
-	/// process ignores SIGPIPE (the worker does, a test driver may not).
+/// Blocks SIGPIPE in this thread for the lifetime of the object, and discards
+/// one raised meanwhile, so that EPIPE is reported by write() instead: a child
+/// that closes its stdin early is an ordinary write error, whether or not the
+/// process ignores SIGPIPE (the worker does, a test driver may not).
 {
 public:
 	SigpipeBlock();

@@ -16,23 +16,23 @@
 namespace Sygen {
 
 class TaskFolderResolver
-	/// Stateless apart from the cron_tasks folder; thread-safe.
+/// Stateless apart from the cron_tasks folder; thread-safe.
 {
 public:
 	struct Resolution
 	{
-		std::string status;  ///< "" when usable, else "error:no_task_folder", "error:invalid_task_folder" or "error:folder_missing".
-		std::string path;    ///< the folder's canonical path when usable.
+		std::string status; ///< "" when usable, else "error:no_task_folder", "error:invalid_task_folder" or "error:folder_missing".
+		std::string path;   ///< the folder's canonical path when usable.
 	};
 
 	explicit TaskFolderResolver(const std::string& cronTasksDir);
-		/// cronTasksDir is Config::Paths::cronTasksDir, <home>/workspace/cron_tasks.
+	/// cronTasksDir is Config::Paths::cronTasksDir, <home>/workspace/cron_tasks.
 
 	Resolution resolve(const std::optional<std::string>& taskFolder) const;
-		/// null or empty: error:no_task_folder. Absolute, or with a ".." component:
-		/// error:invalid_task_folder. Not an existing directory: error:folder_missing.
-		/// Existing but resolving (through symbolic links) outside cron_tasks/ or onto
-		/// cron_tasks/ itself: error:invalid_task_folder.
+	/// null or empty: error:no_task_folder. Absolute, or with a ".." component:
+	/// error:invalid_task_folder. Not an existing directory: error:folder_missing.
+	/// Existing but resolving (through symbolic links) outside cron_tasks/ or onto
+	/// cron_tasks/ itself: error:invalid_task_folder.
 
 private:
 	static bool isLexicallySafe(const std::string& folder);

@@ -15,10 +15,14 @@ namespace Sygen {
 namespace {
 
 class Reader
-	/// Big-endian fields of a TZif file, with bounds checks.
+/// Big-endian fields of a TZif file, with bounds checks.
 {
 public:
-	Reader(const std::string& data, size_t pos): _data(data), _pos(pos) {}
+	Reader(const std::string& data, size_t pos):
+		_data(data),
+		_pos(pos)
+	{
+	}
 
 	bool has(size_t n) const { return _pos + n <= _data.size(); }
 	size_t pos() const { return _pos; }
@@ -43,10 +47,7 @@ struct Counts
 {
 	std::int64_t isut, isstd, leap, time, type, chars;
 
-	size_t blockSize(int timeWidth) const
-	{
-		return time * timeWidth + time + type * 6 + chars + leap * (timeWidth + 4) + isstd + isut;
-	}
+	size_t blockSize(int timeWidth) const { return time * timeWidth + time + type * 6 + chars + leap * (timeWidth + 4) + isstd + isut; }
 };
 
 bool readHeader(Reader& r, char& version, Counts& c)
@@ -172,8 +173,8 @@ TimeZone TimeZone::resolve(const std::string& userTimezone)
 	return resolve(userTimezone, tz ? tz : "", DEFAULT_HOST_ZONE_FILE, tzdir && *tzdir ? tzdir : DEFAULT_ZONEINFO_DIR);
 }
 
-TimeZone TimeZone::resolve(const std::string& userTimezone, const std::string& tzVariable,
-	const std::string& hostZoneFile, const std::string& zoneinfoDir)
+TimeZone TimeZone::resolve(
+	const std::string& userTimezone, const std::string& tzVariable, const std::string& hostZoneFile, const std::string& zoneinfoDir)
 {
 	Poco::Logger& logger = Poco::Logger::get("Sygen.TimeZone");
 	if (!userTimezone.empty())

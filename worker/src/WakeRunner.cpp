@@ -3,16 +3,16 @@
 //
 
 #include "WakeRunner.h"
-#include "Sygen/Protocol/JobStatus.h"
-#include "DependencyLock.h"
-#include "JobPipeline.h"
 #include "CliLauncher.h"
 #include "CliProviders.h"
+#include "DependencyLock.h"
+#include "JobPipeline.h"
 #include "ReplyDeliverer.h"
 #include "SessionStore.h"
-#include "Sygen/Protocol/DeliveryMessage.h"
 #include "Sygen/Foundation/LogFields.h"
 #include "Sygen/Foundation/Logging.h"
+#include "Sygen/Protocol/DeliveryMessage.h"
+#include "Sygen/Protocol/JobStatus.h"
 #include <Poco/File.h>
 
 namespace Sygen {
@@ -103,8 +103,8 @@ JobOutcome WakeRunner::runChats(const WorkOrder& order, const ExecutionConfig& c
 	return {JobStatus::SUCCESS, text};
 }
 
-std::optional<std::string> WakeRunner::runChat(const WorkOrder& order, const ExecutionConfig& config,
-	const Chat& chat, const std::string& workspace) const
+std::optional<std::string> WakeRunner::runChat(
+	const WorkOrder& order, const ExecutionConfig& config, const Chat& chat, const std::string& workspace) const
 {
 	DependencyLock lock(JobPipeline(_settings, _clock).locksDir(), chat.lockName);
 	SessionStore sessions(_settings.paths.stateDir + "/sessions.json", _clock);
@@ -115,8 +115,8 @@ std::optional<std::string> WakeRunner::runChat(const WorkOrder& order, const Exe
 	Turn turn = runTurn(cli.wakeCommand(config, order.prompt, session.value_or("")), workspace);
 	if (!turn.ok && session && turn.unknownSession)
 	{
-		log(Poco::Message::PRIO_WARNING, order, "wake: " + provider + " no longer knows session " + *session
-			+ " of " + chat.key + "; starting a new one");
+		log(Poco::Message::PRIO_WARNING, order,
+			"wake: " + provider + " no longer knows session " + *session + " of " + chat.key + "; starting a new one");
 		sessions.forget(chat.key, provider);
 		turn = runTurn(cli.wakeCommand(config, order.prompt, ""), workspace);
 	}
@@ -131,8 +131,8 @@ std::optional<std::string> WakeRunner::runChat(const WorkOrder& order, const Exe
 	}
 	else if (turn.sessionId.empty())
 	{
-		log(Poco::Message::PRIO_WARNING, order, "wake: " + provider + " reported no session id for " + chat.key
-			+ "; the next wake starts a new conversation");
+		log(Poco::Message::PRIO_WARNING, order,
+			"wake: " + provider + " reported no session id for " + chat.key + "; the next wake starts a new conversation");
 	}
 	if (turn.reply.empty())
 	{
@@ -176,7 +176,8 @@ WakeRunner::Turn WakeRunner::runTurn(const CliCommand& command, const std::strin
 	const CliProvider& cli = CliProviders::find(command.provider);
 	if (outcome.timedOut)
 	{
-		turn.failure = command.provider + " timed out after " + std::to_string(_settings.cliTimeoutSeconds) + "s; stderr: " + tail(outcome.stderrTail);
+		turn.failure =
+			command.provider + " timed out after " + std::to_string(_settings.cliTimeoutSeconds) + "s; stderr: " + tail(outcome.stderrTail);
 		return turn;
 	}
 	if (!outcome.status.success())

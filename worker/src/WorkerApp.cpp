@@ -3,15 +3,15 @@
 //
 
 #include "WorkerApp.h"
-#include "Sygen/Protocol/JobStatus.h"
 #include "JobRunner.h"
-#include "WakeRunner.h"
 #include "Sygen/Foundation/IsoTime.h"
 #include "Sygen/Foundation/JSONFields.h"
-#include "Sygen/Protocol/WorkerFrame.h"
 #include "Sygen/Foundation/LogFields.h"
 #include "Sygen/Foundation/Logging.h"
 #include "Sygen/Foundation/UnixSocket.h"
+#include "Sygen/Protocol/JobStatus.h"
+#include "Sygen/Protocol/WorkerFrame.h"
+#include "WakeRunner.h"
 #include <Poco/Exception.h>
 #include <Poco/NumberParser.h>
 #include <Poco/Path.h>
@@ -31,7 +31,7 @@ namespace {
 // often), read by the main loop: a lock-free atomic, which is both async-signal-safe
 // and a proper inter-thread flag (volatile sig_atomic_t is only the former; a data
 // race found by ThreadSanitizer).
-std::atomic<int> terminationRequested {0};
+std::atomic<int> terminationRequested{0};
 static_assert(std::atomic<int>::is_always_lock_free, "a signal handler needs a lock-free flag");
 
 extern "C" void onTerminate(int)
@@ -48,10 +48,7 @@ public:
 		_runner.setWakeHandler([settings](const WorkOrder& order) { return WakeRunner(settings).run(order); });
 	}
 
-	WebhookResult handle(const WorkOrder& order) override
-	{
-		return _runner.run(order);
-	}
+	WebhookResult handle(const WorkOrder& order) override { return _runner.run(order); }
 
 private:
 	JobRunner _runner;
@@ -76,8 +73,7 @@ WorkerApp::WorkerApp(HandlerFactory factory):
 
 WorkerApp::HandlerFactory WorkerApp::defaultHandlerFactory()
 {
-	return [](const WorkerSettings& settings) -> std::unique_ptr<JobHandler>
-	{
+	return [](const WorkerSettings& settings) -> std::unique_ptr<JobHandler> {
 		return std::unique_ptr<JobHandler>(new JobRunnerHandler(settings));
 	};
 }
@@ -233,8 +229,8 @@ int WorkerApp::main()
 		config = Config::load(_home, _config);
 		WorkerSettings settings = settingsFrom(config);
 		settings.cliGroupFile = _cliGroupFile;
-		settings.deliverArguments = {"--log", Logging::targetName(logTarget), "--log-level", _logLevel,
-			"--worker-id", std::to_string(_workerId)};
+		settings.deliverArguments = {
+			"--log", Logging::targetName(logTarget), "--log-level", _logLevel, "--worker-id", std::to_string(_workerId)};
 		handler = _factory(settings);
 	}
 	catch (ConfigError& e)

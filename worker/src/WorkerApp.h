@@ -10,11 +10,11 @@
 #define Sygen_WorkerApp_INCLUDED
 
 #include "JobHandler.h"
-#include "WorkerSettings.h"
 #include "Sygen/Foundation/CommandLine.h"
 #include "Sygen/Foundation/Config.h"
 #include "Sygen/Protocol/WorkerChannel.h"
 #include "Sygen/Protocol/WorkerExit.h"
+#include "WorkerSettings.h"
 #include <Poco/Timespan.h>
 #include <atomic>
 #include <condition_variable>
@@ -26,56 +26,56 @@
 namespace Sygen {
 
 class WorkerApp
-	/// Connects to the supervisor's worker socket, says hello {worker_id, pid,
-	/// version}, waits for the welcome (which carries the heartbeat interval),
-	/// then heartbeats from a second thread while the main thread takes one job at
-	/// a time: job {order} → started {job_id} → JobHandler → result {result}.
-	///
-	/// SIGTERM (or SIGINT), and a drain frame, make it finish the job in hand and
-	/// exit 0. The signal handler only sets a flag (nginx style); the CLI of a
-	/// running job is in its own process group and does not see the signal.
-	///
-	/// Exit codes: 0 drained; 64 usage (a bad --log or --log-level); 69 the
-	/// socket could not be reached; 70 the connection broke, the supervisor
-	/// rejected us or an unexpected exception; 78 (EX_CONFIG) the configuration
-	/// is invalid, and also a command line it cannot read (unknown option, missing
-	/// value, bad --worker-id), as when this was a Poco::Util::Application: either
-	/// way the pool must not respawn it in a loop.
-	///
-	/// Options (CommandLine, Poco's Unix style): --help, --version, --home DIR,
-	/// --config FILE, --socket PATH (default: webhooks.worker_socket of the
-	/// config), --worker-id N (default 1), --log auto|journald|stderr, --log-level
-	/// LEVEL, --cli-group-file PATH (see WorkerSettings::cliGroupFile).
-	///
-	/// Not a Poco::Util::Application, and it links no Poco::Net or NetSSL: each
-	/// library loaded costs every idle worker RSS (docs/DECISIONS.md). Wake
-	/// replies are sent by sygen-webhook-deliver (ReplyDeliverer).
+/// Connects to the supervisor's worker socket, says hello {worker_id, pid,
+/// version}, waits for the welcome (which carries the heartbeat interval),
+/// then heartbeats from a second thread while the main thread takes one job at
+/// a time: job {order} → started {job_id} → JobHandler → result {result}.
+///
+/// SIGTERM (or SIGINT), and a drain frame, make it finish the job in hand and
+/// exit 0. The signal handler only sets a flag (nginx style); the CLI of a
+/// running job is in its own process group and does not see the signal.
+///
+/// Exit codes: 0 drained; 64 usage (a bad --log or --log-level); 69 the
+/// socket could not be reached; 70 the connection broke, the supervisor
+/// rejected us or an unexpected exception; 78 (EX_CONFIG) the configuration
+/// is invalid, and also a command line it cannot read (unknown option, missing
+/// value, bad --worker-id), as when this was a Poco::Util::Application: either
+/// way the pool must not respawn it in a loop.
+///
+/// Options (CommandLine, Poco's Unix style): --help, --version, --home DIR,
+/// --config FILE, --socket PATH (default: webhooks.worker_socket of the
+/// config), --worker-id N (default 1), --log auto|journald|stderr, --log-level
+/// LEVEL, --cli-group-file PATH (see WorkerSettings::cliGroupFile).
+///
+/// Not a Poco::Util::Application, and it links no Poco::Net or NetSSL: each
+/// library loaded costs every idle worker RSS (docs/DECISIONS.md). Wake
+/// replies are sent by sygen-webhook-deliver (ReplyDeliverer).
 {
 public:
 	typedef std::function<std::unique_ptr<JobHandler>(const WorkerSettings&)> HandlerFactory;
 
 
 	static constexpr int CONNECT_ATTEMPTS_SECONDS = 5;
-		/// How long a starting worker retries a socket that is not there yet.
+	/// How long a starting worker retries a socket that is not there yet.
 	static constexpr int WELCOME_TIMEOUT_SECONDS = 10;
 	static const Poco::Timespan DRAIN_ACK_TIMEOUT;
-		/// After announcing "draining", how long to wait for the supervisor's "drain".
+	/// After announcing "draining", how long to wait for the supervisor's "drain".
 
 	WorkerApp();
-		/// Uses defaultHandlerFactory().
+	/// Uses defaultHandlerFactory().
 
 	explicit WorkerApp(HandlerFactory factory);
 
 	static HandlerFactory defaultHandlerFactory();
-		/// Builds the JobRunner.
+	/// Builds the JobRunner.
 
 	static WorkerSettings settingsFrom(const Config& config);
-		/// Maps the configuration onto what a worker needs (sygen-webhook-deliver:
-		/// the one next to this program).
+	/// Maps the configuration onto what a worker needs (sygen-webhook-deliver:
+	/// the one next to this program).
 
 	int run(int argc, char** argv);
-		/// Reads the command line and runs the worker until it drains; returns the
-		/// exit code. Never throws.
+	/// Reads the command line and runs the worker until it drains; returns the
+	/// exit code. Never throws.
 
 private:
 	static CommandLine commandLine();
@@ -96,7 +96,7 @@ private:
 	std::string _logLevel = "information";
 	std::string _cliGroupFile;
 
-	std::mutex _mutex;                   ///< Guards the three below (shared with the heartbeat thread).
+	std::mutex _mutex; ///< Guards the three below (shared with the heartbeat thread).
 	std::condition_variable _wake;
 	bool _stopHeartbeat = false;
 	std::string _currentJob;

@@ -4,4 +4,7 @@
 
 #include "WorkerApp.h"
 
-int main(int argc, char** argv) { return Sygen::WorkerApp().run(argc, argv); }
+int main(int argc, char** argv)
+{
+	return Sygen::WorkerApp().run(argc, argv);
+}

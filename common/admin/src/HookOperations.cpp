@@ -3,15 +3,15 @@
 //
 
 #include "Sygen/Admin/HookOperations.h"
-#include "Sygen/Auth/HMACDigest.h"
-#include "Sygen/Hooks/HookIdSanitizer.h"
-#include "Sygen/Hooks/ProviderNames.h"
 #include "Sygen/Admin/HookPreset.h"
+#include "Sygen/Auth/HMACDigest.h"
+#include "Sygen/Auth/StandardWebhooksAuthenticator.h"
 #include "Sygen/Foundation/IsoTime.h"
 #include "Sygen/Foundation/JSONFields.h"
-#include "Sygen/Auth/StandardWebhooksAuthenticator.h"
-#include "Sygen/Hooks/TaskFolderScaffold.h"
 #include "Sygen/Foundation/TokenGenerator.h"
+#include "Sygen/Hooks/HookIdSanitizer.h"
+#include "Sygen/Hooks/ProviderNames.h"
+#include "Sygen/Hooks/TaskFolderScaffold.h"
 #include <Poco/Exception.h>
 #include <Poco/RegularExpression.h>
 #include <Poco/String.h>
@@ -47,23 +47,35 @@ std::string randomBytes(std::size_t count)
 }
 
 int capturingGroups(const std::string& pattern)
-	/// Counts "(" that open a capturing group: not escaped, not in a character
-	/// class, not "(?" unless a named group "(?<name>", "(?P<name>" or "(?'name'".
+/// Counts "(" that open a capturing group: not escaped, not in a character
+/// class, not "(?" unless a named group "(?<name>", "(?P<name>" or "(?'name'".
 {
 	int groups = 0;
 	bool inClass = false;
 	for (std::size_t i = 0; i < pattern.size(); ++i)
 	{
 		char c = pattern[i];
-		if (c == '\\') { ++i; continue; }
-		if (inClass) { if (c == ']') inClass = false; continue; }
-		if (c == '[') { inClass = true; continue; }
+		if (c == '\\')
+		{
+			++i;
+			continue;
+		}
+		if (inClass)
+		{
+			if (c == ']') inClass = false;
+			continue;
+		}
+		if (c == '[')
+		{
+			inClass = true;
+			continue;
+		}
 		if (c != '(') continue;
 		if (i + 1 < pattern.size() && pattern[i + 1] == '?')
 		{
 			std::string after = pattern.substr(i + 2, 2);
-			bool named = (!after.empty() && after[0] == '<' && after.size() > 1 && after[1] != '=' && after[1] != '!')
-				|| (!after.empty() && after[0] == '\'') || after == "P<";
+			bool named = (!after.empty() && after[0] == '<' && after.size() > 1 && after[1] != '=' && after[1] != '!') ||
+				(!after.empty() && after[0] == '\'') || after == "P<";
 			if (named) ++groups;
 		}
 		else ++groups;
@@ -82,8 +94,7 @@ void checkRegex(const std::string& field, const std::string& pattern)
 	{
 		throw Poco::InvalidArgumentException(field + ": invalid regular expression: " + e.message());
 	}
-	if (capturingGroups(pattern) < 1)
-		throw Poco::InvalidArgumentException(field + ": needs a capturing group (group 1 is used)");
+	if (capturingGroups(pattern) < 1) throw Poco::InvalidArgumentException(field + ": needs a capturing group (group 1 is used)");
 }
 
 void checkHour(const std::string& field, const std::optional<int>& hour)
@@ -135,13 +146,13 @@ Poco::Dynamic::Var HookOperations::execute(const std::string& command, const Poc
 	if (command == "hooks.get") return get(JSONFields::requireString(request, "id"));
 	if (command == "hooks.add")
 	{
-		return add(JSONFields::requireString(request, "name"), *fieldsOf(request),
-			JSONFields::string(request, "preset"), JSONFields::boolean(request, "use_global_token", false));
+		return add(JSONFields::requireString(request, "name"), *fieldsOf(request), JSONFields::string(request, "preset"),
+			JSONFields::boolean(request, "use_global_token", false));
 	}
 	if (command == "hooks.update")
 	{
-		return update(JSONFields::requireString(request, "id"), *fieldsOf(request),
-			JSONFields::string(request, "preset"), JSONFields::boolean(request, "use_global_token", false));
+		return update(JSONFields::requireString(request, "id"), *fieldsOf(request), JSONFields::string(request, "preset"),
+			JSONFields::boolean(request, "use_global_token", false));
 	}
 	if (command == "hooks.remove") return remove(JSONFields::requireString(request, "id"));
 	if (command == "hooks.rotate_token") return rotateToken(JSONFields::requireString(request, "id"));
@@ -255,8 +266,8 @@ Poco::JSON::Object::Ptr HookOperations::scaffold(const Hook& hook)
 	return folder;
 }
 
-Poco::JSON::Object::Ptr HookOperations::add(const std::string& name, const Poco::JSON::Object& fields,
-	const std::string& preset, bool useGlobalToken)
+Poco::JSON::Object::Ptr HookOperations::add(
+	const std::string& name, const Poco::JSON::Object& fields, const std::string& preset, bool useGlobalToken)
 {
 	checkFields(fields);
 	Poco::JSON::Object::Ptr entry = copyOf(fields);
@@ -290,8 +301,8 @@ Poco::JSON::Object::Ptr HookOperations::add(const std::string& name, const Poco:
 	return result;
 }
 
-Poco::JSON::Object::Ptr HookOperations::update(const std::string& id, const Poco::JSON::Object& fields,
-	const std::string& preset, bool useGlobalToken)
+Poco::JSON::Object::Ptr HookOperations::update(
+	const std::string& id, const Poco::JSON::Object& fields, const std::string& preset, bool useGlobalToken)
 {
 	checkFields(fields);
 	Poco::JSON::Object::Ptr changes = copyOf(fields);
@@ -347,8 +358,7 @@ Poco::JSON::Object::Ptr HookOperations::remove(const std::string& id)
 	// Never deleted: it holds the task's memory and scripts.
 	if (current && current->taskFolder && !current->taskFolder->empty())
 		result->set("task_folder", _cronTasksDir + "/" + *current->taskFolder);
-	else
-		result->set("task_folder", Poco::Dynamic::Var());
+	else result->set("task_folder", Poco::Dynamic::Var());
 	return result;
 }
 
@@ -389,8 +399,10 @@ Poco::JSON::Object::Ptr HookOperations::rotateToken(const std::string& id)
 	Poco::JSON::Object::Ptr result = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 	if (current->authMode == "hmac")
 	{
-		throw Poco::InvalidArgumentException("hook '" + id + "' uses hmac: its secret is agreed with the sender; "
-			"set the new one with: hooks edit " + id + " --hmac-secret -");
+		throw Poco::InvalidArgumentException("hook '" + id +
+			"' uses hmac: its secret is agreed with the sender; "
+			"set the new one with: hooks edit " +
+			id + " --hmac-secret -");
 	}
 	std::string secret;
 	if (current->authMode == "standard_webhooks")

@@ -20,8 +20,8 @@ struct Preset
 	const char* sigPrefix;
 	const char* sigRegex;
 	const char* payloadPrefixRegex;
-	long long toleranceSeconds;   // 0: none
-	const char* dedupeHeader;     // "": none
+	long long toleranceSeconds; // 0: none
+	const char* dedupeHeader;   // "": none
 };
 
 const Preset PRESETS[] = {
@@ -56,13 +56,15 @@ void HookPreset::apply(const std::string& name, Poco::JSON::Object& fields)
 	Poco::replaceInPlace(key, std::string("_"), std::string("-"));
 	if (key == "slack")
 	{
-		throw Poco::NotImplementedException("preset 'slack' cannot be expressed yet: Slack signs \"v0:<timestamp>:<body>\" "
+		throw Poco::NotImplementedException(
+			"preset 'slack' cannot be expressed yet: Slack signs \"v0:<timestamp>:<body>\" "
 			"with the timestamp in the separate X-Slack-Request-Timestamp header, but a hook's hmac_payload_prefix_regex "
 			"only searches the signature header (and joins with \".\"); put a relay that re-signs in front, or use a bearer hook");
 	}
 	if (key == "gitlab")
 	{
-		throw Poco::NotImplementedException("preset 'gitlab' cannot be expressed yet: GitLab sends a plain shared token in "
+		throw Poco::NotImplementedException(
+			"preset 'gitlab' cannot be expressed yet: GitLab sends a plain shared token in "
 			"X-Gitlab-Token, which is neither an HMAC signature nor an \"Authorization: Bearer\" header; set the GitLab "
 			"webhook's custom header \"Authorization: Bearer <token>\" and use a bearer hook instead");
 	}
@@ -76,7 +78,8 @@ void HookPreset::apply(const std::string& name, Poco::JSON::Object& fields)
 		setUnlessPresent(fields, "hmac_sig_prefix", std::string(p.sigPrefix));
 		setUnlessPresent(fields, "hmac_sig_regex", std::string(p.sigRegex));
 		setUnlessPresent(fields, "hmac_payload_prefix_regex", std::string(p.payloadPrefixRegex));
-		setUnlessPresent(fields, "hmac_tolerance_seconds", p.toleranceSeconds > 0 ? Poco::Dynamic::Var(p.toleranceSeconds) : Poco::Dynamic::Var());
+		setUnlessPresent(
+			fields, "hmac_tolerance_seconds", p.toleranceSeconds > 0 ? Poco::Dynamic::Var(p.toleranceSeconds) : Poco::Dynamic::Var());
 		setUnlessPresent(fields, "dedupe_header", textOrNull(p.dedupeHeader));
 		return;
 	}

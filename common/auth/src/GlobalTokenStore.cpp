@@ -63,8 +63,7 @@ void keepOwner(const std::string& path, const struct stat& before)
 	// can no longer read.
 	if (::geteuid() == 0 && (before.st_uid != 0 || before.st_gid != 0))
 	{
-		if (::chown(path.c_str(), before.st_uid, before.st_gid) != 0)
-			throw Poco::FileException(path + ": cannot restore its owner");
+		if (::chown(path.c_str(), before.st_uid, before.st_gid) != 0) throw Poco::FileException(path + ": cannot restore its owner");
 	}
 }
 

@@ -28,10 +28,10 @@ void badDefinition(const Hook& hook, const std::string& what)
 }
 
 class RegexCache
-	/// Compiled patterns by text, shared by all request threads. Compiling a PCRE
-	/// pattern costs far more than matching it, and hooks are few, so the cache is
-	/// small and simply cleared when full. A compiled Poco::RegularExpression may be
-	/// matched from several threads at once (pcre_exec only reads the pattern).
+/// Compiled patterns by text, shared by all request threads. Compiling a PCRE
+/// pattern costs far more than matching it, and hooks are few, so the cache is
+/// small and simply cleared when full. A compiled Poco::RegularExpression may be
+/// matched from several threads at once (pcre_exec only reads the pattern).
 {
 public:
 	std::shared_ptr<const Poco::RegularExpression> get(const std::string& pattern)

@@ -50,8 +50,7 @@ std::string HMACDigest::compute(const std::string& algorithm, const std::string&
 	// OpenSSL wants a non-null key pointer even for an empty key.
 	static const unsigned char emptyKey = 0;
 	const void* keyData = key.empty() ? static_cast<const void*>(&emptyKey) : static_cast<const void*>(key.data());
-	if (!HMAC(md, keyData, static_cast<int>(key.size()),
-			reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &outLength))
+	if (!HMAC(md, keyData, static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &outLength))
 	{
 		throw Poco::SystemException("HMAC computation failed");
 	}
@@ -78,9 +77,8 @@ std::string HMACDigest::toBase64(const std::string& bytes)
 	std::size_t i = 0;
 	for (; i + 2 < bytes.size(); i += 3)
 	{
-		const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16)
-			| (static_cast<unsigned char>(bytes[i + 1]) << 8)
-			| static_cast<unsigned char>(bytes[i + 2]);
+		const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+			static_cast<unsigned char>(bytes[i + 2]);
 		out += BASE64_ALPHABET[(v >> 18) & 0x3F];
 		out += BASE64_ALPHABET[(v >> 12) & 0x3F];
 		out += BASE64_ALPHABET[(v >> 6) & 0x3F];

@@ -6,8 +6,8 @@
 
 namespace Sygen {
 
-RequestView::RequestView(const Poco::Net::NameValueCollection& headers, const std::string& body,
-		const std::string& globalToken, Poco::Timestamp now):
+RequestView::RequestView(
+	const Poco::Net::NameValueCollection& headers, const std::string& body, const std::string& globalToken, Poco::Timestamp now):
 	_headers(headers),
 	_body(body),
 	_globalToken(globalToken),

@@ -29,8 +29,8 @@ bool verify(const Hook& hook, const RequestView& request)
 	}
 	catch (Poco::DataFormatException& exc)
 	{
-		logger().error("hook '" + hook.id + "': bad Standard Webhooks secret (" + exc.message()
-			+ "; expected whsec_<base64>); request rejected");
+		logger().error(
+			"hook '" + hook.id + "': bad Standard Webhooks secret (" + exc.message() + "; expected whsec_<base64>); request rejected");
 		return false;
 	}
 
@@ -88,7 +88,8 @@ std::string StandardWebhooksAuthenticator::decodeSecret(const std::string& secre
 	return key;
 }
 
-std::string StandardWebhooksAuthenticator::sign(const std::string& key, const std::string& id, const std::string& timestamp, const std::string& body)
+std::string StandardWebhooksAuthenticator::sign(
+	const std::string& key, const std::string& id, const std::string& timestamp, const std::string& body)
 {
 	std::string content;
 	content.reserve(id.size() + timestamp.size() + body.size() + 2);

@@ -57,8 +57,8 @@ Poco::Net::NameValueCollection signHMAC(const Hook& hook, const std::string& bod
 
 } // namespace
 
-Poco::Net::NameValueCollection WebhookSigner::sign(const Hook& hook, const std::string& body,
-	const std::string& globalToken, Poco::Timestamp now)
+Poco::Net::NameValueCollection WebhookSigner::sign(
+	const Hook& hook, const std::string& body, const std::string& globalToken, Poco::Timestamp now)
 {
 	if (hook.authMode == "hmac")
 	{
@@ -78,8 +78,8 @@ Poco::Net::NameValueCollection WebhookSigner::sign(const Hook& hook, const std::
 	return headers;
 }
 
-Poco::Net::NameValueCollection WebhookSigner::signStandardWebhooks(const std::string& secret,
-	const std::string& messageId, const std::string& body, Poco::Timestamp now)
+Poco::Net::NameValueCollection WebhookSigner::signStandardWebhooks(
+	const std::string& secret, const std::string& messageId, const std::string& body, Poco::Timestamp now)
 {
 	const std::string key = StandardWebhooksAuthenticator::decodeSecret(secret);
 	const std::string ts = unixSeconds(now);

@@ -84,13 +84,11 @@ Poco::Net::Context::Ptr HTTPClient::tlsContext()
 {
 	static std::once_flag once;
 	static Poco::Net::Context::Ptr context;
-	std::call_once(once, []
-	{
+	std::call_once(once, [] {
 		// loadDefaultCAs: OpenSSL's default verify paths, i.e. the system store.
-		context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "",
-			Poco::Net::Context::VERIFY_RELAXED, 9, true);
-		context->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3
-			| Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
+		context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", Poco::Net::Context::VERIFY_RELAXED, 9, true);
+		context->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 | Poco::Net::Context::PROTO_TLSV1 |
+			Poco::Net::Context::PROTO_TLSV1_1);
 	});
 	return context;
 }

@@ -3,12 +3,12 @@
 //
 
 #include "Sygen/Delivery/MatrixTransport.h"
-#include "Sygen/Foundation/TokenGenerator.h"
 #include "Sygen/Foundation/JSONFields.h"
 #include "Sygen/Foundation/JSONWriter.h"
 #include "Sygen/Foundation/LogFields.h"
 #include "Sygen/Foundation/Logging.h"
 #include "Sygen/Foundation/MessageSplitter.h"
+#include "Sygen/Foundation/TokenGenerator.h"
 #include <Poco/JSON/Object.h>
 #include <Poco/NumberParser.h>
 
@@ -17,7 +17,7 @@ namespace Sygen {
 namespace {
 
 struct Reply
-	/// The fields of a Matrix error answer we act on.
+/// The fields of a Matrix error answer we act on.
 {
 	std::string errcode;
 	std::string error;
@@ -43,8 +43,8 @@ Reply parseReply(const std::string& body)
 
 } // namespace
 
-MatrixTransport::MatrixTransport(const std::string& homeserver, const std::string& accessToken,
-	const RetryPolicy& policy, const HTTPClient& http):
+MatrixTransport::MatrixTransport(
+	const std::string& homeserver, const std::string& accessToken, const RetryPolicy& policy, const HTTPClient& http):
 	_homeserver(homeserver),
 	_accessToken(accessToken),
 	_policy(policy),
@@ -87,12 +87,12 @@ std::string MatrixTransport::newTransactionId()
 	return "sygen-" + TokenGenerator::generate();
 }
 
-bool MatrixTransport::send(const std::string& roomId, const std::string& text,
-	const std::string& hookId, const std::string& jobId) const
+bool MatrixTransport::send(const std::string& roomId, const std::string& text, const std::string& hookId, const std::string& jobId) const
 {
 	if (!configured())
 	{
-		Logging::log(_logger, Poco::Message::PRIO_ERROR, "matrix: homeserver or access token not configured; message to room " + roomId + " not sent",
+		Logging::log(_logger, Poco::Message::PRIO_ERROR,
+			"matrix: homeserver or access token not configured; message to room " + roomId + " not sent",
 			{{LogFields::HOOK_ID, hookId}, {LogFields::JOB_ID, jobId}});
 		return false;
 	}
@@ -100,15 +100,13 @@ bool MatrixTransport::send(const std::string& roomId, const std::string& text,
 	for (std::size_t i = 0; i < parts.size(); ++i)
 	{
 		const std::string txnId = newTransactionId();
-		const std::string label = "matrix: m.room.message to room " + roomId
-			+ (parts.size() > 1 ? " (part " + std::to_string(i + 1) + "/" + std::to_string(parts.size()) + ")" : "");
-		bool sent = _policy.run(
-			[&](int) { return sendPart(roomId, txnId, parts[i]); },
-			[&](const RetryPolicy::Attempt& failure, int attempt, bool final)
-			{
+		const std::string label = "matrix: m.room.message to room " + roomId +
+			(parts.size() > 1 ? " (part " + std::to_string(i + 1) + "/" + std::to_string(parts.size()) + ")" : "");
+		bool sent = _policy.run([&](int) { return sendPart(roomId, txnId, parts[i]); },
+			[&](const RetryPolicy::Attempt& failure, int attempt, bool final) {
 				Logging::log(_logger, final ? Poco::Message::PRIO_ERROR : Poco::Message::PRIO_WARNING,
-					label + " failed (attempt " + std::to_string(attempt) + "): " + failure.description
-						+ (final ? "; giving up" : "; retrying"),
+					label + " failed (attempt " + std::to_string(attempt) + "): " + failure.description +
+						(final ? "; giving up" : "; retrying"),
 					{{LogFields::HOOK_ID, hookId}, {LogFields::JOB_ID, jobId}});
 			});
 		if (!sent) return false;
@@ -122,8 +120,8 @@ RetryPolicy::Attempt MatrixTransport::sendPart(const std::string& roomId, const 
 	Poco::JSON::Object::Ptr body = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 	body->set("msgtype", std::string("m.text"));
 	body->set("body", part);
-	const std::string url = _homeserver + "/_matrix/client/v3/rooms/" + encodePathSegment(roomId)
-		+ "/send/m.room.message/" + encodePathSegment(txnId);
+	const std::string url =
+		_homeserver + "/_matrix/client/v3/rooms/" + encodePathSegment(roomId) + "/send/m.room.message/" + encodePathSegment(txnId);
 	Poco::Net::NameValueCollection headers;
 	headers.set("Authorization", "Bearer " + _accessToken);
 	HTTPClient::Response response;
@@ -138,8 +136,8 @@ RetryPolicy::Attempt MatrixTransport::sendPart(const std::string& roomId, const 
 		return attempt;
 	}
 	Reply reply = parseReply(response.body);
-	attempt.description = "HTTP " + std::to_string(response.status)
-		+ (reply.errcode.empty() ? "" : " " + reply.errcode) + (reply.error.empty() ? "" : ": " + reply.error);
+	attempt.description = "HTTP " + std::to_string(response.status) + (reply.errcode.empty() ? "" : " " + reply.errcode) +
+		(reply.error.empty() ? "" : ": " + reply.error);
 	if (response.status >= 200 && response.status < 300)
 	{
 		attempt.result = RetryPolicy::Attempt::DELIVERED;

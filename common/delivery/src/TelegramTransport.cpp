@@ -16,7 +16,7 @@ namespace Sygen {
 namespace {
 
 struct Reply
-	/// The fields of a Bot API answer we act on.
+/// The fields of a Bot API answer we act on.
 {
 	bool ok = false;
 	std::string description;
@@ -57,8 +57,8 @@ Poco::Dynamic::Var chatIdValue(const std::string& chatId)
 
 } // namespace
 
-TelegramTransport::TelegramTransport(const std::string& apiBase, const std::string& token,
-	const RetryPolicy& policy, const HTTPClient& http):
+TelegramTransport::TelegramTransport(
+	const std::string& apiBase, const std::string& token, const RetryPolicy& policy, const HTTPClient& http):
 	_apiBase(apiBase),
 	_token(token),
 	_policy(policy),
@@ -79,8 +79,7 @@ std::string TelegramTransport::methodUrl() const
 	return _apiBase + "/bot" + _token + "/sendMessage";
 }
 
-bool TelegramTransport::send(const std::string& chatId, const std::string& text,
-	const std::string& hookId, const std::string& jobId) const
+bool TelegramTransport::send(const std::string& chatId, const std::string& text, const std::string& hookId, const std::string& jobId) const
 {
 	if (!configured())
 	{
@@ -92,15 +91,13 @@ bool TelegramTransport::send(const std::string& chatId, const std::string& text,
 	std::string target = chatId;
 	for (std::size_t i = 0; i < parts.size(); ++i)
 	{
-		const std::string label = "telegram: sendMessage to chat " + chatId
-			+ (parts.size() > 1 ? " (part " + std::to_string(i + 1) + "/" + std::to_string(parts.size()) + ")" : "");
-		bool sent = _policy.run(
-			[&](int) { return sendPart(target, parts[i]); },
-			[&](const RetryPolicy::Attempt& failure, int attempt, bool final)
-			{
+		const std::string label = "telegram: sendMessage to chat " + chatId +
+			(parts.size() > 1 ? " (part " + std::to_string(i + 1) + "/" + std::to_string(parts.size()) + ")" : "");
+		bool sent = _policy.run([&](int) { return sendPart(target, parts[i]); },
+			[&](const RetryPolicy::Attempt& failure, int attempt, bool final) {
 				Logging::log(_logger, final ? Poco::Message::PRIO_ERROR : Poco::Message::PRIO_WARNING,
-					label + " failed (attempt " + std::to_string(attempt) + "): " + failure.description
-						+ (final ? "; giving up" : "; retrying"),
+					label + " failed (attempt " + std::to_string(attempt) + "): " + failure.description +
+						(final ? "; giving up" : "; retrying"),
 					{{LogFields::HOOK_ID, hookId}, {LogFields::JOB_ID, jobId}});
 			});
 		if (!sent) return false;

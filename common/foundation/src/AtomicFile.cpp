@@ -46,7 +46,7 @@ void writeAll(int fd, const std::string& content, const std::string& path)
 }
 
 class TempFile
-	/// The temporary sibling; unlinked on destruction unless released (renamed).
+/// The temporary sibling; unlinked on destruction unless released (renamed).
 {
 public:
 	explicit TempFile(const std::string& target)
@@ -147,8 +147,7 @@ void AtomicFile::Lock::acquire(const std::string& path, bool wait)
 	do
 	{
 		rc = ::flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB));
-	}
-	while (rc != 0 && errno == EINTR);
+	} while (rc != 0 && errno == EINTR);
 	if (rc == 0)
 	{
 		_fd = fd;

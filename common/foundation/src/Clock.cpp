@@ -17,7 +17,8 @@ Poco::Timestamp SystemClock::now() const
 	return Poco::Timestamp();
 }
 
-ManualClock::ManualClock(Poco::Timestamp start): _now(start.epochMicroseconds())
+ManualClock::ManualClock(Poco::Timestamp start):
+	_now(start.epochMicroseconds())
 {
 }
 

@@ -24,8 +24,8 @@ std::string optionText(const std::string& name, const std::string& shortName, co
 }
 
 void writeWrapped(std::ostream& out, const std::string& text, std::size_t indent, std::size_t column)
-	/// Words of text from column on, wrapped at HELP_WIDTH with lines after the
-	/// first indented by indent; ends the last line.
+/// Words of text from column on, wrapped at HELP_WIDTH with lines after the
+/// first indented by indent; ends the last line.
 {
 	std::istringstream words(text);
 	std::string word;
@@ -52,8 +52,8 @@ void writeWrapped(std::ostream& out, const std::string& text, std::size_t indent
 
 } // namespace
 
-CommandLine& CommandLine::add(const std::string& name, const std::string& shortName, const std::string& argument,
-	const std::string& description, bool stops)
+CommandLine& CommandLine::add(
+	const std::string& name, const std::string& shortName, const std::string& argument, const std::string& description, bool stops)
 {
 	_options.push_back({name, shortName, argument, description, stops});
 	return *this;
@@ -112,7 +112,8 @@ CommandLine::Values CommandLine::parse(const std::vector<std::string>& args) con
 		}
 		else if (!inlineValue)
 		{
-			if (i + 1 >= args.size()) throw CommandLineException("Missing option argument: " + option.name + " requires " + option.argument);
+			if (i + 1 >= args.size())
+				throw CommandLineException("Missing option argument: " + option.name + " requires " + option.argument);
 			value = args[++i];
 		}
 		values.emplace_back(option.name, value);
@@ -128,8 +129,7 @@ CommandLine::Values CommandLine::parse(int argc, char** argv) const
 	return parse(args);
 }
 
-void CommandLine::printHelp(std::ostream& out, const std::string& command, const std::string& usage,
-	const std::string& header) const
+void CommandLine::printHelp(std::ostream& out, const std::string& command, const std::string& usage, const std::string& header) const
 {
 	out << "usage: " << command << ' ' << usage << '\n';
 	writeWrapped(out, header, 0, 0);

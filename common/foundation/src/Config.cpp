@@ -8,7 +8,6 @@
 #include "Sygen/Foundation/JSONWriter.h"
 #include "Sygen/Foundation/TokenGenerator.h"
 #include <Poco/Environment.h>
-#include <Poco/String.h>
 #include <Poco/File.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/ParseHandler.h>
@@ -46,28 +45,29 @@ std::string stripTrailingSlashes(std::string path)
 }
 
 std::string userHome()
-	/// $HOME like Python's Path.home(); Poco::Path::home() prefers the passwd entry.
+/// $HOME like Python's Path.home(); Poco::Path::home() prefers the passwd entry.
 {
 	std::string home = Poco::Environment::get("HOME", "");
 	return stripTrailingSlashes(home.empty() ? Poco::Path::home() : home);
 }
 
 std::string resolvePath(const std::string& path, const std::string& base)
-	/// Absolute form of path: "~" expands to $HOME, relative paths are taken from base.
+/// Absolute form of path: "~" expands to $HOME, relative paths are taken from base.
 {
-	if (path == "~" || path.compare(0, 2, "~/") == 0)
-		return stripTrailingSlashes(userHome() + "/" + path.substr(path.size() > 1 ? 2 : 1));
+	if (path == "~" || path.compare(0, 2, "~/") == 0) return stripTrailingSlashes(userHome() + "/" + path.substr(path.size() > 1 ? 2 : 1));
 	if (!path.empty() && path[0] == '/') return stripTrailingSlashes(path);
 	return stripTrailingSlashes(base + "/" + path);
 }
 
 class Section
-	/// Typed reads of one object of the config file; every error names the file and
-	/// the dotted key.
+/// Typed reads of one object of the config file; every error names the file and
+/// the dotted key.
 {
 public:
 	Section(const std::string& file, Poco::JSON::Object::Ptr obj, const std::string& prefix):
-		_file(file), _obj(obj ? obj : Poco::JSON::Object::Ptr(new Poco::JSON::Object)), _prefix(prefix)
+		_file(file),
+		_obj(obj ? obj : Poco::JSON::Object::Ptr(new Poco::JSON::Object)),
+		_prefix(prefix)
 	{
 	}
 
@@ -114,8 +114,7 @@ public:
 	double number(const std::string& key, double deflt, double min, bool allowMin) const
 	{
 		double v = guarded([&] { return JSONFields::number(*_obj, key, deflt); });
-		if (v < min || (!allowMin && v == min))
-			fail(key, allowMin ? "must not be negative" : "must be greater than 0");
+		if (v < min || (!allowMin && v == min)) fail(key, allowMin ? "must not be negative" : "must be greater than 0");
 		return v;
 	}
 
@@ -125,7 +124,7 @@ public:
 	}
 
 	std::vector<std::string> chatIds(const std::string& key) const
-		/// Telegram chat ids: integers or strings of digits (negative for groups).
+	/// Telegram chat ids: integers or strings of digits (negative for groups).
 	{
 		std::vector<std::string> ids;
 		if (!JSONFields::isSet(*_obj, key)) return ids;
@@ -257,7 +256,7 @@ Poco::JSON::Object::Ptr parseConfigText(const std::string& file, const std::stri
 }
 
 bool readText(const std::string& path, std::string& text)
-	/// false when the file does not exist; ConfigError when it exists but cannot be read.
+/// false when the file does not exist; ConfigError when it exists but cannot be read.
 {
 	int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -309,9 +308,8 @@ Config Config::load(const std::string& homeOption, const std::string& configOpti
 {
 	Paths base;
 	base.home = resolveHome(homeOption);
-	base.configFile = configOption.empty()
-		? base.home + "/config/config.json"
-		: resolvePath(configOption, stripTrailingSlashes(Poco::Path::current()));
+	base.configFile =
+		configOption.empty() ? base.home + "/config/config.json" : resolvePath(configOption, stripTrailingSlashes(Poco::Path::current()));
 	std::string text;
 	if (!readText(base.configFile, text))
 	{

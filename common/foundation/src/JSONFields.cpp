@@ -3,12 +3,12 @@
 //
 
 #include "Sygen/Foundation/JSONFields.h"
-#include <limits>
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/JSONString.h>
+#include <limits>
 #include <sstream>
 
 namespace Sygen {

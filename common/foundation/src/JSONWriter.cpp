@@ -128,9 +128,8 @@ void JSONWriter::writeValue(std::string& out, const Poco::Dynamic::Var& value, i
 	}
 	else if (type == typeid(Poco::JSON::Object::Ptr) || type == typeid(Poco::JSON::Object))
 	{
-		Poco::JSON::Object::Ptr ptr = type == typeid(Poco::JSON::Object)
-			? new Poco::JSON::Object(value.extract<Poco::JSON::Object>())
-			: value.extract<Poco::JSON::Object::Ptr>();
+		Poco::JSON::Object::Ptr ptr = type == typeid(Poco::JSON::Object) ? new Poco::JSON::Object(value.extract<Poco::JSON::Object>())
+																		 : value.extract<Poco::JSON::Object::Ptr>();
 		if (!ptr)
 		{
 			out += "null";
@@ -156,9 +155,8 @@ void JSONWriter::writeValue(std::string& out, const Poco::Dynamic::Var& value, i
 	}
 	else if (type == typeid(Poco::JSON::Array::Ptr) || type == typeid(Poco::JSON::Array))
 	{
-		Poco::JSON::Array::Ptr ptr = type == typeid(Poco::JSON::Array)
-			? new Poco::JSON::Array(value.extract<Poco::JSON::Array>())
-			: value.extract<Poco::JSON::Array::Ptr>();
+		Poco::JSON::Array::Ptr ptr = type == typeid(Poco::JSON::Array) ? new Poco::JSON::Array(value.extract<Poco::JSON::Array>())
+																	   : value.extract<Poco::JSON::Array::Ptr>();
 		if (!ptr)
 		{
 			out += "null";
@@ -194,9 +192,7 @@ void JSONWriter::writeValue(std::string& out, const Poco::Dynamic::Var& value, i
 	}
 	else if (value.isInteger())
 	{
-		out += value.isSigned()
-			? std::to_string(value.convert<Poco::Int64>())
-			: std::to_string(value.convert<Poco::UInt64>());
+		out += value.isSigned() ? std::to_string(value.convert<Poco::Int64>()) : std::to_string(value.convert<Poco::UInt64>());
 	}
 	else if (value.isNumeric())
 	{

@@ -39,7 +39,8 @@ bool socketAddress(const std::string& path, sockaddr_un& addr, socklen_t& len)
 
 } // namespace
 
-JournaldChannel::JournaldChannel(): JournaldChannel(std::string())
+JournaldChannel::JournaldChannel():
+	JournaldChannel(std::string())
 {
 }
 
@@ -178,8 +179,7 @@ bool JournaldChannel::sendMemfd(const std::string& entry)
 	do
 	{
 		rc = ::sendmsg(_fd, &mh, MSG_NOSIGNAL);
-	}
-	while (rc < 0 && errno == EINTR);
+	} while (rc < 0 && errno == EINTR);
 	::close(mfd);
 	return rc >= 0;
 }

@@ -17,13 +17,10 @@ const std::string LogFilterChannel::MASK("[redacted]");
 namespace {
 
 struct LongerFirst
-	/// Orders secrets longest first, so that a secret containing a shorter one is
-	/// masked whole.
+/// Orders secrets longest first, so that a secret containing a shorter one is
+/// masked whole.
 {
-	bool operator()(const std::string& a, const std::string& b) const
-	{
-		return a.size() != b.size() ? a.size() > b.size() : a < b;
-	}
+	bool operator()(const std::string& a, const std::string& b) const { return a.size() != b.size() ? a.size() > b.size() : a < b; }
 };
 
 struct Registry
@@ -45,9 +42,9 @@ bool endsToken(char c)
 }
 
 void maskAfter(std::string& text, const std::string& marker, bool keepMarker)
-	/// Masks the token that follows each occurrence of marker (case-sensitive: a
-	/// lower-case "bearer" is prose like "auth_mode bearer", not a header), and the
-	/// marker too unless keepMarker.
+/// Masks the token that follows each occurrence of marker (case-sensitive: a
+/// lower-case "bearer" is prose like "auth_mode bearer", not a header), and the
+/// marker too unless keepMarker.
 {
 	std::size_t pos = 0;
 	const std::size_t markerSize = marker.size();
@@ -70,7 +67,8 @@ void maskAfter(std::string& text, const std::string& marker, bool keepMarker)
 
 } // namespace
 
-LogFilterChannel::LogFilterChannel(Poco::Channel::Ptr next): _next(next)
+LogFilterChannel::LogFilterChannel(Poco::Channel::Ptr next):
+	_next(next)
 {
 }
 

@@ -18,10 +18,8 @@ void Logging::configure(const std::string& identifier, LogTarget target, const s
 {
 	const int prio = parseLevel(level);
 	Poco::Channel::Ptr sink;
-	if (resolve(target, journalSocket) == LogTarget::Journald)
-		sink = new JournaldChannel(identifier, journalSocket);
-	else
-		sink = new StderrChannel(identifier);
+	if (resolve(target, journalSocket) == LogTarget::Journald) sink = new JournaldChannel(identifier, journalSocket);
+	else sink = new StderrChannel(identifier);
 	Poco::Channel::Ptr front(new LogFilterChannel(sink));
 
 	// Logger::setChannel("") reaches every logger created so far (including
@@ -56,12 +54,9 @@ bool Logging::underSystemd()
 		struct stat st;
 		Poco::UInt64 dev = 0;
 		Poco::UInt64 ino = 0;
-		if (colon != std::string::npos &&
-			Poco::NumberParser::tryParseUnsigned64(value.substr(0, colon), dev) &&
-			Poco::NumberParser::tryParseUnsigned64(value.substr(colon + 1), ino) &&
-			::fstat(STDERR_FILENO, &st) == 0 &&
-			static_cast<Poco::UInt64>(st.st_dev) == dev &&
-			static_cast<Poco::UInt64>(st.st_ino) == ino)
+		if (colon != std::string::npos && Poco::NumberParser::tryParseUnsigned64(value.substr(0, colon), dev) &&
+			Poco::NumberParser::tryParseUnsigned64(value.substr(colon + 1), ino) && ::fstat(STDERR_FILENO, &st) == 0 &&
+			static_cast<Poco::UInt64>(st.st_dev) == dev && static_cast<Poco::UInt64>(st.st_ino) == ino)
 		{
 			return true;
 		}
@@ -109,8 +104,8 @@ void Logging::addSecret(const std::string& secret)
 	LogFilterChannel::addSecret(secret);
 }
 
-void Logging::log(Poco::Logger& logger, Poco::Message::Priority prio, const std::string& text,
-	std::initializer_list<Field> fields, const char* file, int line)
+void Logging::log(Poco::Logger& logger, Poco::Message::Priority prio, const std::string& text, std::initializer_list<Field> fields,
+	const char* file, int line)
 {
 	if (!logger.is(prio)) return;
 	Poco::Message msg(logger.name(), text, prio);

@@ -9,7 +9,8 @@
 
 namespace Sygen {
 
-PayloadTreeBuilder::PayloadTreeBuilder(const std::set<std::size_t>& bigIntegers): _bigIntegers(bigIntegers)
+PayloadTreeBuilder::PayloadTreeBuilder(const std::set<std::size_t>& bigIntegers):
+	_bigIntegers(bigIntegers)
 {
 }
 

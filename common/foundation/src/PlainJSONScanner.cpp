@@ -13,11 +13,13 @@ namespace {
 const std::size_t MAX_NUMBER_LENGTH = 15; // every such integer fits an Int64 exactly
 
 class Cursor
-	/// The scanning state over one text. Every method returns false when the text
-	/// is not plain JSON at that point.
+/// The scanning state over one text. Every method returns false when the text
+/// is not plain JSON at that point.
 {
 public:
-	Cursor(const char* begin, const char* end): _p(begin), _end(end)
+	Cursor(const char* begin, const char* end):
+		_p(begin),
+		_end(end)
 	{
 	}
 
@@ -26,10 +28,7 @@ public:
 		while (_p < _end && (*_p == ' ' || *_p == '\t' || *_p == '\n' || *_p == '\r')) ++_p;
 	}
 
-	bool atEnd() const
-	{
-		return _p == _end;
-	}
+	bool atEnd() const { return _p == _end; }
 
 	bool take(char c)
 	{
@@ -41,10 +40,7 @@ public:
 		return false;
 	}
 
-	char peek() const
-	{
-		return _p < _end ? *_p : '\0';
-	}
+	char peek() const { return _p < _end ? *_p : '\0'; }
 
 	bool string()
 	{

@@ -117,7 +117,7 @@ struct ChildError
 };
 
 struct Pipe
-	/// Both ends close-on-exec; closed on destruction unless released.
+/// Both ends close-on-exec; closed on destruction unless released.
 {
 	int read = -1;
 	int write = -1;
@@ -138,16 +138,16 @@ struct Pipe
 };
 
 struct ChildPlan
-	/// Everything the child needs, prepared before fork so that the child only
-	/// makes async-signal-safe calls.
+/// Everything the child needs, prepared before fork so that the child only
+/// makes async-signal-safe calls.
 {
 	const SpawnOptions* options = nullptr;
 	const char* executable = nullptr;
 	std::vector<char*> argv;
 	std::vector<char*> envp;
 	char* const* env = nullptr;
-	int stdio[3] = {-1, -1, -1};  ///< source descriptor for 0, 1, 2; -1: keep the parent's.
-	std::vector<int> keep;         ///< sorted, unique.
+	int stdio[3] = {-1, -1, -1}; ///< source descriptor for 0, 1, 2; -1: keep the parent's.
+	std::vector<int> keep;       ///< sorted, unique.
 	pid_t parent = 0;
 	int errorFd = -1;
 };
@@ -156,7 +156,8 @@ struct ChildPlan
 {
 	ChildError e{stage, error};
 	ssize_t n;
-	do n = ::write(fd, &e, sizeof(e)); while (n < 0 && errno == EINTR);
+	do n = ::write(fd, &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
 	::_exit(127);
 }
 
@@ -173,8 +174,8 @@ void resetSignals()
 }
 
 int moveAbove2(int fd)
-	/// Returns a close-on-exec duplicate of fd numbered 3 or higher, so that the
-	/// dup2() calls onto 0..2 cannot overwrite a source still needed.
+/// Returns a close-on-exec duplicate of fd numbered 3 or higher, so that the
+/// dup2() calls onto 0..2 cannot overwrite a source still needed.
 {
 	if (fd < 0 || fd > 2) return fd;
 	return ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
@@ -192,8 +193,8 @@ void closeRange(int first, int last)
 }
 
 void closeOtherDescriptors(const ChildPlan& plan)
-	/// Closes every descriptor >= 3 except the kept ones and the error pipe
-	/// (which is close-on-exec and goes away with exec itself).
+/// Closes every descriptor >= 3 except the kept ones and the error pipe
+/// (which is close-on-exec and goes away with exec itself).
 {
 	int next = 3;
 	size_t i = 0;
@@ -341,9 +342,8 @@ SpawnedProcess ProcessSpawner::spawn(const SpawnOptions& options)
 		int fd = -1;
 		~DevNull() { ProcessSpawner::closeDescriptor(fd); }
 	} devNull;
-	bool needsNull = options.stdinMode == SpawnOptions::Input::DEV_NULL
-		|| options.stdoutMode == SpawnOptions::Output::DEV_NULL
-		|| options.stderrMode == SpawnOptions::Output::DEV_NULL;
+	bool needsNull = options.stdinMode == SpawnOptions::Input::DEV_NULL || options.stdoutMode == SpawnOptions::Output::DEV_NULL ||
+		options.stderrMode == SpawnOptions::Output::DEV_NULL;
 	if (needsNull) devNull.fd = openDevNull();
 
 	Pipe in, out, errOut, status;
@@ -353,9 +353,9 @@ SpawnedProcess ProcessSpawner::spawn(const SpawnOptions& options)
 	if (options.stderrMode == SpawnOptions::Output::PIPE) errOut.open();
 
 	plan.stdio[0] = options.stdinMode == SpawnOptions::Input::PIPE ? in.read
-		: options.stdinMode == SpawnOptions::Input::DEV_NULL ? devNull.fd : -1;
-	auto outSource = [&](SpawnOptions::Output mode, const Pipe& p)
-	{
+		: options.stdinMode == SpawnOptions::Input::DEV_NULL       ? devNull.fd
+																   : -1;
+	auto outSource = [&](SpawnOptions::Output mode, const Pipe& p) {
 		return mode == SpawnOptions::Output::PIPE ? p.write : mode == SpawnOptions::Output::DEV_NULL ? devNull.fd : -1;
 	};
 	plan.stdio[1] = outSource(options.stdoutMode, out);
@@ -384,7 +384,8 @@ SpawnedProcess ProcessSpawner::spawn(const SpawnOptions& options)
 
 	ChildError failure{0, 0};
 	ssize_t n;
-	do n = ::read(status.read, &failure, sizeof(failure)); while (n < 0 && errno == EINTR);
+	do n = ::read(status.read, &failure, sizeof(failure));
+	while (n < 0 && errno == EINTR);
 	if (n == static_cast<ssize_t>(sizeof(failure)))
 	{
 		wait(pid);
@@ -403,7 +404,8 @@ ProcessStatus ProcessSpawner::wait(pid_t pid)
 {
 	int status = 0;
 	pid_t rc;
-	do rc = ::waitpid(pid, &status, 0); while (rc < 0 && errno == EINTR);
+	do rc = ::waitpid(pid, &status, 0);
+	while (rc < 0 && errno == EINTR);
 	if (rc < 0) throw Poco::SystemException("waitpid " + std::to_string(pid), errno);
 	return ProcessStatus::fromWaitStatus(status);
 }
@@ -412,7 +414,8 @@ std::optional<ProcessStatus> ProcessSpawner::tryWait(pid_t pid)
 {
 	int status = 0;
 	pid_t rc;
-	do rc = ::waitpid(pid, &status, WNOHANG); while (rc < 0 && errno == EINTR);
+	do rc = ::waitpid(pid, &status, WNOHANG);
+	while (rc < 0 && errno == EINTR);
 	if (rc < 0) throw Poco::SystemException("waitpid " + std::to_string(pid), errno);
 	if (rc == 0) return std::nullopt;
 	return ProcessStatus::fromWaitStatus(status);
@@ -436,7 +439,10 @@ std::optional<ProcessStatus> ProcessSpawner::waitFor(pid_t pid, Poco::Timespan t
 		int ms = static_cast<int>(std::min<Poco::Timespan::TimeDiff>(left.totalMilliseconds() + 1, 10000));
 		if (pidFd >= 0)
 		{
-			struct pollfd p{pidFd, POLLIN, 0};
+			struct pollfd p
+			{
+				pidFd, POLLIN, 0
+			};
 			::poll(&p, 1, ms);
 		}
 		else
@@ -453,7 +459,7 @@ int ProcessSpawner::openPidFd(pid_t pid)
 	long fd = ::syscall(SYS_pidfd_open, pid, 0);
 	return fd < 0 ? -1 : static_cast<int>(fd);
 #else
-	(void) pid;
+	(void)pid;
 	return -1;
 #endif
 }

@@ -25,7 +25,7 @@ bool RetryPolicy::wait(const Poco::Timespan& delay) const
 bool RetryPolicy::run(const AttemptFunction& attempt, const FailureFunction& onFailure) const
 {
 	const int attempts = maxAttempts < 1 ? 1 : maxAttempts;
-	for (int n = 1; ; ++n)
+	for (int n = 1;; ++n)
 	{
 		Attempt outcome = attempt(n);
 		if (outcome.result == Attempt::DELIVERED) return true;
@@ -33,8 +33,8 @@ bool RetryPolicy::run(const AttemptFunction& attempt, const FailureFunction& onF
 		Poco::Timespan delay = outcome.serverDelay > Poco::Timespan(0) ? outcome.serverDelay : backoff(n);
 		if (retry && outcome.serverDelay > maxServerDelay)
 		{
-			outcome.description += " (server asked to wait " + std::to_string(outcome.serverDelay.totalSeconds())
-				+ " s, more than the " + std::to_string(maxServerDelay.totalSeconds()) + " s honoured)";
+			outcome.description += " (server asked to wait " + std::to_string(outcome.serverDelay.totalSeconds()) + " s, more than the " +
+				std::to_string(maxServerDelay.totalSeconds()) + " s honoured)";
 			retry = false;
 		}
 		if (onFailure) onFailure(outcome, n, !retry);

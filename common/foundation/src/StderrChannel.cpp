@@ -13,7 +13,9 @@ namespace Sygen {
 
 const std::string StderrChannel::PROP_IDENTIFIER("identifier");
 
-StderrChannel::StderrChannel(const std::string& identifier, int fd): _identifier(identifier), _fd(fd)
+StderrChannel::StderrChannel(const std::string& identifier, int fd):
+	_identifier(identifier),
+	_fd(fd)
 {
 }
 

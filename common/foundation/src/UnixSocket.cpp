@@ -26,7 +26,8 @@ sockaddr_un makeAddress(const std::string& path)
 	std::memset(&addr, 0, sizeof(addr));
 	addr.sun_family = AF_UNIX;
 	if (path.empty() || path.size() >= sizeof(addr.sun_path))
-		throw Poco::InvalidArgumentException("Unix socket path must be 1 to " + std::to_string(sizeof(addr.sun_path) - 1) + " bytes long", path);
+		throw Poco::InvalidArgumentException(
+			"Unix socket path must be 1 to " + std::to_string(sizeof(addr.sun_path) - 1) + " bytes long", path);
 	std::memcpy(addr.sun_path, path.data(), path.size());
 	return addr;
 }
@@ -122,8 +123,7 @@ UnixSocket UnixSocket::connect(const std::string& path)
 	do
 	{
 		rc = ::connect(sock._fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-	}
-	while (rc != 0 && errno == EINTR);
+	} while (rc != 0 && errno == EINTR);
 	if (rc != 0)
 	{
 		int err = errno;
@@ -137,8 +137,7 @@ UnixSocket UnixSocket::connect(const std::string& path)
 void UnixSocket::pair(UnixSocket& first, UnixSocket& second)
 {
 	int fds[2];
-	if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
-		throw Poco::IOException("socketpair", std::strerror(errno), errno);
+	if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) throw Poco::IOException("socketpair", std::strerror(errno), errno);
 	first = UnixSocket(fds[0]);
 	second = UnixSocket(fds[1]);
 }

@@ -14,17 +14,12 @@ namespace Sygen {
 namespace {
 
 // SPEC §3 order; toJSON writes them in exactly this order.
-const char* const REFERENCE_FIELDS[] = {
-	"id", "title", "description", "mode", "prompt_template", "enabled", "task_folder",
-	"auth_mode", "token", "hmac_secret", "hmac_header", "hmac_algorithm", "hmac_encoding",
-	"hmac_sig_prefix", "hmac_sig_regex", "hmac_payload_prefix_regex", "created_at",
-	"trigger_count", "last_triggered_at", "last_error", "provider", "model",
-	"reasoning_effort", "cli_parameters", "quiet_start", "quiet_end", "dependency"
-};
+const char* const REFERENCE_FIELDS[] = {"id", "title", "description", "mode", "prompt_template", "enabled", "task_folder", "auth_mode",
+	"token", "hmac_secret", "hmac_header", "hmac_algorithm", "hmac_encoding", "hmac_sig_prefix", "hmac_sig_regex",
+	"hmac_payload_prefix_regex", "created_at", "trigger_count", "last_triggered_at", "last_error", "provider", "model", "reasoning_effort",
+	"cli_parameters", "quiet_start", "quiet_end", "dependency"};
 
-const char* const BEYOND_FIELDS[] = {
-	"hmac_tolerance_seconds", "dedupe_header", "max_concurrent", "run_on"
-};
+const char* const BEYOND_FIELDS[] = {"hmac_tolerance_seconds", "dedupe_header", "max_concurrent", "run_on"};
 
 void readCredentials(Hook& h, const Poco::JSON::Object& obj)
 {
@@ -67,8 +62,8 @@ void readExecution(Hook& h, const Poco::JSON::Object& obj)
 bool Hook::isField(const std::string& name)
 {
 	auto matches = [&name](const char* field) { return name == field; };
-	return std::any_of(std::begin(REFERENCE_FIELDS), std::end(REFERENCE_FIELDS), matches)
-		|| std::any_of(std::begin(BEYOND_FIELDS), std::end(BEYOND_FIELDS), matches);
+	return std::any_of(std::begin(REFERENCE_FIELDS), std::end(REFERENCE_FIELDS), matches) ||
+		std::any_of(std::begin(BEYOND_FIELDS), std::end(BEYOND_FIELDS), matches);
 }
 
 Hook Hook::fromJSON(const Poco::JSON::Object& obj)

@@ -6,7 +6,8 @@
 
 namespace Sygen {
 
-HookSet::HookSet(std::vector<HookPtr> hooks): _hooks(std::move(hooks))
+HookSet::HookSet(std::vector<HookPtr> hooks):
+	_hooks(std::move(hooks))
 {
 	_index.reserve(_hooks.size());
 	for (std::size_t i = 0; i < _hooks.size(); ++i)

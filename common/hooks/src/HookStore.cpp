@@ -37,8 +37,14 @@ const std::size_t NOT_FOUND = static_cast<std::size_t>(-1);
 class FileDescriptor
 {
 public:
-	explicit FileDescriptor(int fd): _fd(fd) {}
-	~FileDescriptor() { if (_fd >= 0) ::close(_fd); }
+	explicit FileDescriptor(int fd):
+		_fd(fd)
+	{
+	}
+	~FileDescriptor()
+	{
+		if (_fd >= 0) ::close(_fd);
+	}
 	FileDescriptor(const FileDescriptor&) = delete;
 	FileDescriptor& operator=(const FileDescriptor&) = delete;
 	int get() const { return _fd; }
@@ -71,8 +77,8 @@ bool HookStore::FileStamp::operator==(const FileStamp& other) const
 {
 	if (exists != other.exists) return false;
 	if (!exists) return true;
-	return device == other.device && inode == other.inode && size == other.size
-		&& mtime.tv_sec == other.mtime.tv_sec && mtime.tv_nsec == other.mtime.tv_nsec;
+	return device == other.device && inode == other.inode && size == other.size && mtime.tv_sec == other.mtime.tv_sec &&
+		mtime.tv_nsec == other.mtime.tv_nsec;
 }
 
 HookStore::HookStore(const std::string& path, Clock& clock):
@@ -254,11 +260,9 @@ bool HookStore::parseDocument(const std::string& content, Poco::JSON::Object::Pt
 		entry.raw = array->get(i);
 		try
 		{
-			if (entry.raw.type() != typeid(Poco::JSON::Object::Ptr))
-				throw Poco::DataFormatException("expected an object");
+			if (entry.raw.type() != typeid(Poco::JSON::Object::Ptr)) throw Poco::DataFormatException("expected an object");
 			Hook hook = Hook::fromJSON(*entry.raw.extract<Poco::JSON::Object::Ptr>());
-			if (!seen.emplace(hook.id, true).second)
-				throw Poco::DataFormatException("id: duplicate '" + hook.id + "'");
+			if (!seen.emplace(hook.id, true).second) throw Poco::DataFormatException("id: duplicate '" + hook.id + "'");
 			// The reference's model gives an entry without created_at the load time;
 			// it is written with the hook from then on, so it stays fixed.
 			if (hook.createdAt.empty()) hook.createdAt = defaultCreatedAt(hook.id);
@@ -363,8 +367,7 @@ bool HookStore::commit(Mutation mutation)
 	std::lock_guard<std::mutex> lock(_mutex);
 	// Hand edits win: pick up whatever is on disk now, then apply our change to it.
 	loadLocked(false);
-	if (_diskInvalid)
-		throw Poco::DataFormatException(_path + " on disk is not a valid hooks file; fix it first");
+	if (_diskInvalid) throw Poco::DataFormatException(_path + " on disk is not a valid hooks file; fix it first");
 	Entries entries = _entries;
 	if (!mutation(entries)) return false;
 	AtomicFile::write(_path, serialise(entries), 0600);
@@ -389,11 +392,9 @@ Hook HookStore::add(Hook hook)
 	if (hook.id.empty()) throw Poco::InvalidArgumentException("hook id is empty");
 	if (hook.createdAt.empty()) hook.createdAt = IsoTime::format(_clock.now());
 	HookSet::HookPtr stored = std::make_shared<const Hook>(std::move(hook));
-	commit([&stored](Entries& entries)
-	{
-		if (indexOf(entries, stored->id) != NOT_FOUND)
-			throw Poco::ExistsException("Hook '" + stored->id + "' already exists");
-		entries.push_back(Entry {stored, Poco::Dynamic::Var()});
+	commit([&stored](Entries& entries) {
+		if (indexOf(entries, stored->id) != NOT_FOUND) throw Poco::ExistsException("Hook '" + stored->id + "' already exists");
+		entries.push_back(Entry{stored, Poco::Dynamic::Var()});
 		return true;
 	});
 	return *stored;
@@ -401,8 +402,7 @@ Hook HookStore::add(Hook hook)
 
 void HookStore::remove(const std::string& id)
 {
-	commit([&id](Entries& entries)
-	{
+	commit([&id](Entries& entries) {
 		std::size_t index = indexOf(entries, id);
 		if (index == NOT_FOUND) throw Poco::NotFoundException("Hook '" + id + "' not found");
 		entries.erase(entries.begin() + static_cast<std::ptrdiff_t>(index));
@@ -414,8 +414,7 @@ Hook HookStore::update(const std::string& id, const Poco::JSON::Object& changes)
 {
 	checkChanges(id, changes);
 	HookSet::HookPtr updated;
-	commit([&](Entries& entries)
-	{
+	commit([&](Entries& entries) {
 		std::size_t index = indexOf(entries, id);
 		if (index == NOT_FOUND) throw Poco::NotFoundException("Hook '" + id + "' not found");
 		updated = std::make_shared<const Hook>(changed(*entries[index].hook, changes));
@@ -428,15 +427,14 @@ Hook HookStore::update(const std::string& id, const Poco::JSON::Object& changes)
 HookRepository::ImportCount HookStore::importHooks(const std::vector<Hook>& hooks)
 {
 	ImportCount count;
-	commit([&](Entries& entries)
-	{
+	commit([&](Entries& entries) {
 		for (const Hook& hook: hooks)
 		{
 			HookSet::HookPtr stored = std::make_shared<const Hook>(hook);
 			std::size_t index = indexOf(entries, hook.id);
 			if (index == NOT_FOUND)
 			{
-				entries.push_back(Entry {stored, Poco::Dynamic::Var()});
+				entries.push_back(Entry{stored, Poco::Dynamic::Var()});
 				++count.added;
 			}
 			else
@@ -488,16 +486,14 @@ bool HookStore::flushTelemetry()
 	try
 	{
 		bool wrote = commit([this](Entries&) { return !_pending.empty(); });
-		if (wrote && _flushFailureLogged.exchange(false))
-			logger().information("pending hook telemetry written to " + _path);
+		if (wrote && _flushFailureLogged.exchange(false)) logger().information("pending hook telemetry written to " + _path);
 		publishTelemetry();
 		return wrote;
 	}
 	catch (Poco::Exception& e)
 	{
 		// Telemetry stays pending; log once per failure streak, not every second.
-		if (!_flushFailureLogged.exchange(true))
-			logger().warning("hook telemetry kept in memory, not written: " + e.message());
+		if (!_flushFailureLogged.exchange(true)) logger().warning("hook telemetry kept in memory, not written: " + e.message());
 		publishTelemetry();
 		return false;
 	}

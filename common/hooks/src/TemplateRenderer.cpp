@@ -16,16 +16,32 @@ const std::string TemplateRenderer::PAYLOAD_END = "#-- END EXTERNAL WEBHOOK PAYL
 namespace {
 
 std::size_t decodeUtf8(const std::string& text, std::size_t pos, int& codePoint)
-	/// Decodes the character at pos; returns its length, or 0 for an invalid,
-	/// overlong or truncated sequence (such bytes are never word characters).
+/// Decodes the character at pos; returns its length, or 0 for an invalid,
+/// overlong or truncated sequence (such bytes are never word characters).
 {
 	unsigned char lead = static_cast<unsigned char>(text[pos]);
 	std::size_t length;
 	int cp;
-	if (lead < 0x80) { codePoint = lead; return 1; }
-	else if ((lead & 0xE0) == 0xC0) { length = 2; cp = lead & 0x1F; }
-	else if ((lead & 0xF0) == 0xE0) { length = 3; cp = lead & 0x0F; }
-	else if ((lead & 0xF8) == 0xF0) { length = 4; cp = lead & 0x07; }
+	if (lead < 0x80)
+	{
+		codePoint = lead;
+		return 1;
+	}
+	else if ((lead & 0xE0) == 0xC0)
+	{
+		length = 2;
+		cp = lead & 0x1F;
+	}
+	else if ((lead & 0xF0) == 0xE0)
+	{
+		length = 3;
+		cp = lead & 0x0F;
+	}
+	else if ((lead & 0xF8) == 0xF0)
+	{
+		length = 4;
+		cp = lead & 0x07;
+	}
 	else return 0;
 	if (pos + length > text.size()) return 0;
 	for (std::size_t i = 1; i < length; ++i)
@@ -41,7 +57,7 @@ std::size_t decodeUtf8(const std::string& text, std::size_t pos, int& codePoint)
 }
 
 bool isWordChar(int cp)
-	/// Python's \w for str patterns: "_", and letters and numbers of any script.
+/// Python's \w for str patterns: "_", and letters and numbers of any script.
 {
 	if (cp < 0x80)
 	{
@@ -53,7 +69,7 @@ bool isWordChar(int cp)
 }
 
 std::size_t keyEnd(const std::string& tmpl, std::size_t start)
-	/// The end of the run of word characters starting at start.
+/// The end of the run of word characters starting at start.
 {
 	std::size_t pos = start;
 	while (pos < tmpl.size())

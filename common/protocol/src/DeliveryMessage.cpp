@@ -3,8 +3,8 @@
 //
 
 #include "Sygen/Protocol/DeliveryMessage.h"
-#include "Sygen/Protocol/JobStatus.h"
 #include "Sygen/Foundation/MessageSplitter.h"
+#include "Sygen/Protocol/JobStatus.h"
 #include <cctype>
 
 namespace Sygen {
@@ -25,9 +25,8 @@ unsigned codePointAt(const std::string& text, std::size_t pos, std::size_t lengt
 bool isUnicodeSpace(unsigned cp)
 {
 	// The code points for which Python's str.isspace() is true.
-	return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20) || cp == 0x85 || cp == 0xA0
-		|| cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029
-		|| cp == 0x202F || cp == 0x205F || cp == 0x3000;
+	return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20) || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+		(cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
 } // namespace

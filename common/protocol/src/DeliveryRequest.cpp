@@ -72,7 +72,8 @@ DeliveryRequest DeliveryRequest::fromJSON(const Poco::JSON::Object& obj)
 		if (req.retry.maxAttempts < 1) req.retry.maxAttempts = 1;
 		req.retry.initialDelay = milliseconds(JSONFields::integer(*r, "initial_delay_ms", req.retry.initialDelay.totalMilliseconds()));
 		req.retry.maxDelay = milliseconds(JSONFields::integer(*r, "max_delay_ms", req.retry.maxDelay.totalMilliseconds()));
-		req.retry.maxServerDelay = milliseconds(JSONFields::integer(*r, "max_server_delay_ms", req.retry.maxServerDelay.totalMilliseconds()));
+		req.retry.maxServerDelay =
+			milliseconds(JSONFields::integer(*r, "max_server_delay_ms", req.retry.maxServerDelay.totalMilliseconds()));
 	}
 	return req;
 }

@@ -39,7 +39,8 @@ std::string FrameCodec::encode(const Poco::JSON::Object& obj) const
 	obj.stringify(out);
 	std::string json = out.str();
 	if (json.size() > _maxFrameSize)
-		throw FrameTooLargeException("frame of " + std::to_string(json.size()) + " bytes exceeds the maximum of " + std::to_string(_maxFrameSize));
+		throw FrameTooLargeException(
+			"frame of " + std::to_string(json.size()) + " bytes exceeds the maximum of " + std::to_string(_maxFrameSize));
 	std::string frame;
 	frame.reserve(HEADER_SIZE + json.size());
 	const std::size_t n = json.size();
@@ -78,7 +79,8 @@ void FrameCodec::checkHeader()
 	if (length > _maxFrameSize)
 	{
 		_tooLarge = true;
-		throw FrameTooLargeException("peer announced a frame of " + std::to_string(length) + " bytes; the maximum is " + std::to_string(_maxFrameSize));
+		throw FrameTooLargeException(
+			"peer announced a frame of " + std::to_string(length) + " bytes; the maximum is " + std::to_string(_maxFrameSize));
 	}
 }
 

@@ -21,9 +21,7 @@ WorkerChannel::WorkerChannel(UnixSocket socket, std::size_t maxFrameSize):
 	setSendTimeout(Poco::Timespan(DEFAULT_SEND_TIMEOUT_SECONDS, 0));
 }
 
-WorkerChannel::~WorkerChannel()
-{
-}
+WorkerChannel::~WorkerChannel() {}
 
 void WorkerChannel::setSendTimeout(Poco::Timespan timeout)
 {

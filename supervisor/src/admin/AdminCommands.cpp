@@ -119,26 +119,23 @@ Poco::JSON::Object::Ptr AdminCommands::toJSON(const DispatcherJob& job)
 
 void AdminCommands::addWorkerCommands(AdminServer& server, WorkerPool& pool)
 {
-	server.addCommand("workers.list", "list the workers", [&pool](const Poco::JSON::Object&)
-	{
+	server.addCommand("workers.list", "list the workers", [&pool](const Poco::JSON::Object&) {
 		Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
 		for (const WorkerInfo& w: pool.list()) list->add(toJSON(w));
 		return Poco::Dynamic::Var(list);
 	});
-	server.addCommand("workers.restart", "restart one worker {id, now}: gracefully, or at once with now", [&pool](const Poco::JSON::Object& request)
-	{
-		int id = workerIdOf(request);
-		pool.restart(id, JSONFields::boolean(request, "now", false));
-		return workerResult(pool, id);
-	});
-	server.addCommand("workers.stop", "stop one worker {id, now} and keep it stopped", [&pool](const Poco::JSON::Object& request)
-	{
+	server.addCommand(
+		"workers.restart", "restart one worker {id, now}: gracefully, or at once with now", [&pool](const Poco::JSON::Object& request) {
+			int id = workerIdOf(request);
+			pool.restart(id, JSONFields::boolean(request, "now", false));
+			return workerResult(pool, id);
+		});
+	server.addCommand("workers.stop", "stop one worker {id, now} and keep it stopped", [&pool](const Poco::JSON::Object& request) {
 		int id = workerIdOf(request);
 		pool.stop(id, JSONFields::boolean(request, "now", false));
 		return workerResult(pool, id);
 	});
-	server.addCommand("workers.start", "start a stopped or failed worker {id}", [&pool](const Poco::JSON::Object& request)
-	{
+	server.addCommand("workers.start", "start a stopped or failed worker {id}", [&pool](const Poco::JSON::Object& request) {
 		int id = workerIdOf(request);
 		pool.startWorker(id);
 		return workerResult(pool, id);
@@ -147,8 +144,7 @@ void AdminCommands::addWorkerCommands(AdminServer& server, WorkerPool& pool)
 
 void AdminCommands::addJobCommands(AdminServer& server, Dispatcher& dispatcher, const JobQueries& queries)
 {
-	server.addCommand("jobs.list", "list unfinished and recent jobs {limit}", [&dispatcher, queries](const Poco::JSON::Object& request)
-	{
+	server.addCommand("jobs.list", "list unfinished and recent jobs {limit}", [&dispatcher, queries](const Poco::JSON::Object& request) {
 		long long limit = JSONFields::integer(request, "limit", DEFAULT_JOB_LIST_LIMIT);
 		if (limit < 1) throw Poco::InvalidArgumentException("limit: must be at least 1");
 		Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
@@ -172,13 +168,12 @@ void AdminCommands::addJobCommands(AdminServer& server, Dispatcher& dispatcher, 
 		}
 		return Poco::Dynamic::Var(list);
 	});
-	server.addCommand("journal.status", "the job journal: writable, unwritten results, damage found at start", [queries](const Poco::JSON::Object&)
-	{
-		if (!queries.journal) throw Poco::NotFoundException("no journal");
-		return Poco::Dynamic::Var(queries.journal());
-	});
-	server.addCommand("jobs.show", "show one job {job_id}", [&dispatcher, queries](const Poco::JSON::Object& request)
-	{
+	server.addCommand(
+		"journal.status", "the job journal: writable, unwritten results, damage found at start", [queries](const Poco::JSON::Object&) {
+			if (!queries.journal) throw Poco::NotFoundException("no journal");
+			return Poco::Dynamic::Var(queries.journal());
+		});
+	server.addCommand("jobs.show", "show one job {job_id}", [&dispatcher, queries](const Poco::JSON::Object& request) {
 		std::string jobId = JSONFields::requireString(request, "job_id");
 		for (const DispatcherJob& job: dispatcher.jobs())
 		{
@@ -198,8 +193,7 @@ AdminCommands::JobQueries AdminCommands::queriesOf(const JobSpool& spool)
 	JobQueries queries;
 	queries.find = [&spool](const std::string& jobId) { return spool.find(jobId); };
 	queries.list = [&spool](std::size_t limit) { return spool.list(limit); };
-	queries.journal = [&spool]()
-	{
+	queries.journal = [&spool]() {
 		Poco::JSON::Object::Ptr obj = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 		obj->set("writable", spool.writable());
 		obj->set("last_write_error", spool.lastWriteError());

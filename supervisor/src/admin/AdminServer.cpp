@@ -26,8 +26,7 @@ AdminServer::AdminServer(const std::string& socketPath, std::size_t maxFrameSize
 	_socketPath(socketPath),
 	_maxFrameSize(maxFrameSize)
 {
-	addCommand("help", "list the commands", [this](const Poco::JSON::Object&)
-	{
+	addCommand("help", "list the commands", [this](const Poco::JSON::Object&) {
 		Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
 		std::lock_guard<std::mutex> lock(_mutex);
 		for (const auto& entry: _commands)

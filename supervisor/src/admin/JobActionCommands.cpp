@@ -3,9 +3,9 @@
 //
 
 #include "admin/JobActionCommands.h"
-#include "admin/AdminCommands.h"
 #include "Sygen/Foundation/IsoTime.h"
 #include "Sygen/Foundation/JSONFields.h"
+#include "admin/AdminCommands.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/Logger.h>
@@ -53,7 +53,8 @@ Poco::Dynamic::Var retryBatch(SupervisorCore& core, const Poco::JSON::Object& re
 {
 	std::string pattern = JSONFields::requireString(request, "status");
 	if (pattern.empty()) throw Poco::InvalidArgumentException("status: an empty pattern");
-	if (!JSONFields::isSet(request, "since_seconds")) throw Poco::InvalidArgumentException("since_seconds: missing (a batch retry needs a time window)");
+	if (!JSONFields::isSet(request, "since_seconds"))
+		throw Poco::InvalidArgumentException("since_seconds: missing (a batch retry needs a time window)");
 	long long since = JSONFields::integer(request, "since_seconds", 0);
 	if (since < 1) throw Poco::InvalidArgumentException("since_seconds: must be at least 1");
 	Poco::JSON::Array::Ptr retried = new Poco::JSON::Array;
@@ -86,13 +87,15 @@ Poco::Dynamic::Var cancel(SupervisorCore& core, WorkerPool& pool, const Poco::JS
 	long long wait = JSONFields::integer(request, "wait_seconds", JobActionCommands::DEFAULT_CANCEL_WAIT_SECONDS);
 	if (wait < 0) throw Poco::InvalidArgumentException("wait_seconds: must not be negative");
 	Dispatcher::Cancellation outcome = core.dispatcher().cancel(jobId);
-	if (outcome.kind == Dispatcher::Cancellation::NOT_ACTIVE && core.cancelInCluster(jobId)) outcome.kind = Dispatcher::Cancellation::CANCELLED;
+	if (outcome.kind == Dispatcher::Cancellation::NOT_ACTIVE && core.cancelInCluster(jobId))
+		outcome.kind = Dispatcher::Cancellation::CANCELLED;
 	if (outcome.kind == Dispatcher::Cancellation::NOT_ACTIVE)
 	{
 		std::optional<JobInfo> job = core.jobStore().find(jobId);
 		if (!job) throw Poco::NotFoundException("no job " + jobId);
 		if (!job->result && core.jobStore().name() != "spool")
-			throw Poco::IllegalStateException("job " + jobId + " is " + job->status + " on another node of the cluster: cancel it through the admin socket of the node that runs it");
+			throw Poco::IllegalStateException("job " + jobId + " is " + job->status +
+				" on another node of the cluster: cancel it through the admin socket of the node that runs it");
 		throw Poco::IllegalStateException("job " + jobId + " is " + job->status + ": only queued or running jobs can be cancelled");
 	}
 	if (outcome.kind == Dispatcher::Cancellation::TERMINATING) pool.restart(outcome.workerId, true);
@@ -112,22 +115,20 @@ Poco::Dynamic::Var cancel(SupervisorCore& core, WorkerPool& pool, const Poco::JS
 
 void JobActionCommands::add(AdminServer& server, SupervisorCore& core, WorkerPool& pool)
 {
-	server.addCommand("jobs.retry", "run a finished job again {job_id}, or a batch {status, since_seconds}", [&core](const Poco::JSON::Object& request)
-	{
-		if (JSONFields::isSet(request, "job_id"))
-		{
-			if (JSONFields::isSet(request, "status")) throw Poco::InvalidArgumentException("job_id and status: give one job or a batch, not both");
-			return Poco::Dynamic::Var(AdminCommands::toJSON(core.retry(JSONFields::requireString(request, "job_id"))));
-		}
-		if (!JSONFields::isSet(request, "status")) throw Poco::InvalidArgumentException("job_id or status: missing");
-		return retryBatch(core, request);
-	});
-	server.addCommand("jobs.cancel", "cancel a queued or running job {job_id, wait_seconds}", [&core, &pool](const Poco::JSON::Object& request)
-	{
-		return cancel(core, pool, request);
-	});
-	server.addCommand("jobs.payload", "the payload a job was accepted with {job_id}", [&core](const Poco::JSON::Object& request)
-	{
+	server.addCommand(
+		"jobs.retry", "run a finished job again {job_id}, or a batch {status, since_seconds}", [&core](const Poco::JSON::Object& request) {
+			if (JSONFields::isSet(request, "job_id"))
+			{
+				if (JSONFields::isSet(request, "status"))
+					throw Poco::InvalidArgumentException("job_id and status: give one job or a batch, not both");
+				return Poco::Dynamic::Var(AdminCommands::toJSON(core.retry(JSONFields::requireString(request, "job_id"))));
+			}
+			if (!JSONFields::isSet(request, "status")) throw Poco::InvalidArgumentException("job_id or status: missing");
+			return retryBatch(core, request);
+		});
+	server.addCommand("jobs.cancel", "cancel a queued or running job {job_id, wait_seconds}",
+		[&core, &pool](const Poco::JSON::Object& request) { return cancel(core, pool, request); });
+	server.addCommand("jobs.payload", "the payload a job was accepted with {job_id}", [&core](const Poco::JSON::Object& request) {
 		std::string jobId = JSONFields::requireString(request, "job_id");
 		Poco::JSON::Object::Ptr result = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
 		result->set("job_id", jobId);

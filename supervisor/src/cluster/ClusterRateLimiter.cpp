@@ -148,10 +148,8 @@ ClusterRateLimiter::View ClusterRateLimiter::read(PostgresConnection& connection
 	for (int row = 0; row < rows.rows(); ++row)
 	{
 		Seen seen{rows.integer(row, 1), rows.integer(row, 2)};
-		if (rows.text(row, 0).empty())
-			view.total = seen;
-		else
-			view.clients[rows.text(row, 0)] = seen;
+		if (rows.text(row, 0).empty()) view.total = seen;
+		else view.clients[rows.text(row, 0)] = seen;
 	}
 	long long leaseCutoff = Poco::Timestamp().epochMicroseconds() - static_cast<long long>(_leaseSeconds) * 1000 * 1000;
 	view.nodes = std::max(

@@ -39,10 +39,8 @@ std::string ClusterShared::open(const std::string& offeredToken, TokenListener t
 	ClusterStatus::announce(_pool, _config.webhooks.backend.nodeId, _config.webhooks.ingress, _config.webhooks.workers);
 	std::string token = _token.establish(offeredToken);
 	Logging::addSecret(token);
-	if (token != offeredToken)
-		logger().notice("global token: the cluster's, kept in PostgreSQL (this node's own token is not used)");
-	else
-		logger().information("global token: kept in PostgreSQL for the whole cluster");
+	if (token != offeredToken) logger().notice("global token: the cluster's, kept in PostgreSQL (this node's own token is not used)");
+	else logger().information("global token: kept in PostgreSQL for the whole cluster");
 	_knownToken = token;
 	_tokenChanged = std::move(tokenChanged);
 	_notifier.on(PostgresHookStore::CHANNEL, [this, hooksChanged]() {

@@ -224,7 +224,7 @@ void PostgresHookStore::publish(std::vector<HookSet::HookPtr> hooks)
 	std::atomic_store(&_snapshot, std::shared_ptr<const HookSet>(std::make_shared<const HookSet>(std::move(hooks))));
 }
 
-template<typename Change>
+template <typename Change>
 void PostgresHookStore::write(Change change)
 {
 	_pool.with([&](PostgresConnection& connection) {
@@ -409,10 +409,8 @@ void PostgresHookStore::poll()
 	}
 	// A changed revision whose notification was lost: read everything; otherwise
 	// only the other nodes' telemetry.
-	if (current != known)
-		reload();
-	else
-		refreshTelemetry();
+	if (current != known) reload();
+	else refreshTelemetry();
 }
 
 void PostgresHookStore::startPolling(Poco::Timespan reloadInterval, Poco::Timespan flushInterval)

@@ -81,7 +81,7 @@ private:
 		std::optional<std::string> lastError;
 	};
 
-	template<typename Change>
+	template <typename Change>
 	void write(Change change);
 	void importFileOnce(PostgresConnection& connection);
 	std::vector<Hook> readHooks(PostgresConnection& connection) const;

@@ -10,7 +10,8 @@
 
 namespace Sygen {
 
-ErrorRequestHandler::ErrorRequestHandler(IngressBackend& backend, int status, const std::string& error, const std::vector<std::string>& allow):
+ErrorRequestHandler::ErrorRequestHandler(
+	IngressBackend& backend, int status, const std::string& error, const std::vector<std::string>& allow):
 	_backend(backend),
 	_status(status),
 	_error(error),

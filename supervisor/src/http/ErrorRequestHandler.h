@@ -13,8 +13,8 @@
 namespace Sygen {
 
 class ErrorRequestHandler: public Poco::Net::HTTPRequestHandler
-	/// Answers unknown routes (404 not_found) and wrong methods (405
-	/// method_not_allowed with an Allow header listing the route's methods).
+/// Answers unknown routes (404 not_found) and wrong methods (405
+/// method_not_allowed with an Allow header listing the route's methods).
 {
 public:
 	ErrorRequestHandler(IngressBackend& backend, int status, const std::string& error, const std::vector<std::string>& allow);

@@ -39,9 +39,11 @@ const int BUSY_RETRY_SECONDS = 1;
 std::string replyText(int status, const std::string& reason, const std::string& error, int retryAfter)
 {
 	std::string body = "{\"error\": \"" + error + "\"}";
-	std::string reply = "HTTP/1.1 " + std::to_string(status) + " " + reason + "\r\n"
+	std::string reply = "HTTP/1.1 " + std::to_string(status) + " " + reason +
+		"\r\n"
 		"Content-Type: application/json; charset=utf-8\r\n"
-		"Content-Length: " + std::to_string(body.size()) + "\r\n";
+		"Content-Length: " +
+		std::to_string(body.size()) + "\r\n";
 	if (retryAfter > 0) reply += "Retry-After: " + std::to_string(retryAfter) + "\r\n";
 	return reply + "Connection: close\r\n\r\n" + body;
 }
@@ -124,7 +126,8 @@ void HTTPAcceptor::stop()
 	::close(_wakeFd);
 	if (_spareFd >= 0) ::close(_spareFd);
 	Stats s = stats();
-	logger().information("connection gate stopped: closed %s waiting connections; %s handed to the pool, %s timed out, %s rejected, %s busy",
+	logger().information(
+		"connection gate stopped: closed %s waiting connections; %s handed to the pool, %s timed out, %s rejected, %s busy",
 		std::to_string(held), std::to_string(s.handedOff), std::to_string(s.timedOut), std::to_string(s.rejected), std::to_string(s.busy));
 }
 
@@ -158,7 +161,7 @@ void HTTPAcceptor::wake()
 {
 	Poco::UInt64 one = 1;
 	ssize_t n = ::write(_wakeFd, &one, sizeof(one));
-	(void) n; // a full counter (EAGAIN) means a wake-up is pending anyway
+	(void)n; // a full counter (EAGAIN) means a wake-up is pending anyway
 }
 
 void HTTPAcceptor::run()
@@ -181,7 +184,7 @@ void HTTPAcceptor::run()
 			{
 				Poco::UInt64 count;
 				ssize_t r = ::read(_wakeFd, &count, sizeof(count));
-				(void) r;
+				(void)r;
 				adoptResumed();
 				retryWaiting();
 			}
@@ -337,12 +340,8 @@ void HTTPAcceptor::onReadable(int fd, bool peerClosed)
 		}
 		if (!handOff(fd) && scan.bodyPending) releaseBodySlot(fd);
 		return;
-	case RequestHead::TOO_LARGE:
-		answer(fd, 431, "Request Header Fields Too Large", "request_header_too_large");
-		return;
-	case RequestHead::MALFORMED:
-		answer(fd, 400, "Bad Request", "bad_request");
-		return;
+	case RequestHead::TOO_LARGE: answer(fd, 431, "Request Header Fields Too Large", "request_header_too_large"); return;
+	case RequestHead::MALFORMED: answer(fd, 400, "Bad Request", "bad_request"); return;
 	case RequestHead::INCOMPLETE:
 		if (peerClosed)
 		{
@@ -444,7 +443,7 @@ void HTTPAcceptor::sendNow(int fd, const std::string& bytes)
 {
 	// Small enough for any socket buffer; a client that does not read cannot block the gate.
 	ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-	(void) n;
+	(void)n;
 }
 
 void HTTPAcceptor::expire()

@@ -8,11 +8,11 @@
 #include "http/RequestHead.h"
 #include <Poco/Ascii.h>
 #include <Poco/Logger.h>
-#include <Poco/String.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponseImpl.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/String.h>
 #include <Poco/Timestamp.h>
 #include <algorithm>
 #include <cerrno>
@@ -27,15 +27,16 @@ namespace Sygen {
 
 namespace {
 
-void sendBadRequest(Poco::Net::HTTPServerSession& session, const std::string& code, HTTPResponse::HTTPStatus status = HTTPResponse::HTTP_BAD_REQUEST)
-	/// A 400 for a request head Poco could not read, with Connection: close.
-	///
-	/// Poco 1.11's HTTPServerRequestImpl constructor attaches itself to the
-	/// response before it parses; when parsing throws, that response keeps a
-	/// pointer to the destroyed request, and sendBuffer() reads its method
-	/// (heap-use-after-free, found by AddressSanitizer). So the answer goes
-	/// through a fresh response object, and through send(): without a request,
-	/// sendBuffer() would leave out the body.
+void sendBadRequest(
+	Poco::Net::HTTPServerSession& session, const std::string& code, HTTPResponse::HTTPStatus status = HTTPResponse::HTTP_BAD_REQUEST)
+/// A 400 for a request head Poco could not read, with Connection: close.
+///
+/// Poco 1.11's HTTPServerRequestImpl constructor attaches itself to the
+/// response before it parses; when parsing throws, that response keeps a
+/// pointer to the destroyed request, and sendBuffer() reads its method
+/// (heap-use-after-free, found by AddressSanitizer). So the answer goes
+/// through a fresh response object, and through send(): without a request,
+/// sendBuffer() would leave out the body.
 {
 	Poco::Net::HTTPServerResponseImpl response(session);
 	response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
@@ -61,8 +62,8 @@ std::string HTTPConnection::framingError(const Poco::Net::HTTPServerRequest& req
 	status = HTTPResponse::HTTP_BAD_REQUEST;
 	const std::string& version = request.getVersion();
 	// "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3); any 1.x is served as 1.1.
-	if (version.size() != 8 || version.compare(0, 5, "HTTP/") != 0 || !Poco::Ascii::isDigit(version[5])
-		|| version[6] != '.' || !Poco::Ascii::isDigit(version[7]))
+	if (version.size() != 8 || version.compare(0, 5, "HTTP/") != 0 || !Poco::Ascii::isDigit(version[5]) || version[6] != '.' ||
+		!Poco::Ascii::isDigit(version[7]))
 		return "bad_version";
 	if (version[5] != '1')
 	{
@@ -102,8 +103,8 @@ bool HTTPConnection::Session::mayKeepAlive() const
 	return _mayKeepAlive;
 }
 
-HTTPConnection::HTTPConnection(const Poco::Net::StreamSocket& socket, HTTPAcceptor& gate,
-	Poco::Net::HTTPServerParams::Ptr params, Poco::Net::HTTPRequestHandlerFactory::Ptr factory):
+HTTPConnection::HTTPConnection(const Poco::Net::StreamSocket& socket, HTTPAcceptor& gate, Poco::Net::HTTPServerParams::Ptr params,
+	Poco::Net::HTTPRequestHandlerFactory::Ptr factory):
 	Poco::Net::TCPServerConnection(socket),
 	_gate(gate),
 	_params(params),
@@ -125,8 +126,7 @@ void HTTPConnection::run()
 			// the gate's sight: if that head were incomplete, only this thread
 			// could wait for the rest. Real webhook senders do not pipeline.
 			if (outcome == Outcome::KEEP_ALIVE && session.pending() > 0) outcome = Outcome::LINGER;
-		}
-		while (outcome == Outcome::KEEP_ALIVE && nextRequestReady(session));
+		} while (outcome == Outcome::KEEP_ALIVE && nextRequestReady(session));
 	}
 	catch (Poco::Exception& exc)
 	{

@@ -7,7 +7,8 @@
 
 namespace Sygen {
 
-HTTPConnectionFactory::HTTPConnectionFactory(HTTPAcceptor& gate, Poco::Net::HTTPServerParams::Ptr params, Poco::Net::HTTPRequestHandlerFactory::Ptr factory):
+HTTPConnectionFactory::HTTPConnectionFactory(
+	HTTPAcceptor& gate, Poco::Net::HTTPServerParams::Ptr params, Poco::Net::HTTPRequestHandlerFactory::Ptr factory):
 	_gate(gate),
 	_params(params),
 	_factory(factory)

@@ -14,9 +14,9 @@ namespace Sygen {
 class HTTPAcceptor;
 
 class HTTPConnectionFactory: public Poco::Net::TCPServerConnectionFactory
-	/// Creates a HTTPConnection for each connection the HTTPAcceptor hands to
-	/// the dispatcher (the counterpart of Poco's HTTPServerConnectionFactory).
-	/// Thread-safe.
+/// Creates a HTTPConnection for each connection the HTTPAcceptor hands to
+/// the dispatcher (the counterpart of Poco's HTTPServerConnectionFactory).
+/// Thread-safe.
 {
 public:
 	HTTPConnectionFactory(HTTPAcceptor& gate, Poco::Net::HTTPServerParams::Ptr params, Poco::Net::HTTPRequestHandlerFactory::Ptr factory);

@@ -11,9 +11,9 @@
 namespace Sygen {
 
 class HealthRequestHandler: public Poco::Net::HTTPRequestHandler
-	/// GET|HEAD /health → 200 {"status": "ok"}; no auth, no rate limit. While
-	/// something keeps jobs from being accepted or run (a full disk, a broken hook
-	/// file), 200 {"status": "degraded", "problems": {name: why}}.
+/// GET|HEAD /health → 200 {"status": "ok"}; no auth, no rate limit. While
+/// something keeps jobs from being accepted or run (a full disk, a broken hook
+/// file), 200 {"status": "degraded", "problems": {name: why}}.
 {
 public:
 	explicit HealthRequestHandler(const IngressBackend& backend);

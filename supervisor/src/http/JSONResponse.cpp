@@ -27,7 +27,8 @@ void JSONResponse::error(Poco::Net::HTTPServerResponse& response, Poco::Net::HTT
 	sendText(response, status, "{\"error\":" + JSONWriter::quote(code) + "}");
 }
 
-void JSONResponse::errorWithRetry(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status, const std::string& code, int retryAfterSeconds)
+void JSONResponse::errorWithRetry(
+	Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status, const std::string& code, int retryAfterSeconds)
 {
 	response.set("Retry-After", std::to_string(std::max(1, retryAfterSeconds)));
 	error(response, status, code);

@@ -3,9 +3,9 @@
 //
 
 #include "http/JobStatusRequestHandler.h"
+#include "Sygen/Foundation/IsoTime.h"
 #include "http/HTTPErrorMapper.h"
 #include "http/JSONResponse.h"
-#include "Sygen/Foundation/IsoTime.h"
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 

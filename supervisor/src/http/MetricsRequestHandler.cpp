@@ -11,7 +11,8 @@ using Poco::Net::HTTPResponse;
 
 namespace Sygen {
 
-MetricsRequestHandler::MetricsRequestHandler(IngressBackend& backend): _backend(backend)
+MetricsRequestHandler::MetricsRequestHandler(IngressBackend& backend):
+	_backend(backend)
 {
 }
 

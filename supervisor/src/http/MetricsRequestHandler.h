@@ -11,7 +11,7 @@
 namespace Sygen {
 
 class MetricsRequestHandler: public Poco::Net::HTTPRequestHandler
-	/// GET /metrics: Prometheus text format, for loopback clients or the global token.
+/// GET /metrics: Prometheus text format, for loopback clients or the global token.
 {
 public:
 	explicit MetricsRequestHandler(IngressBackend& backend);

@@ -101,8 +101,7 @@ RateLimiter::Decision RateLimiter::check(const std::string& clientAddress, Poco:
 	if (globalFull || clientFull)
 	{
 		decision.allowed = false;
-		decision.retryAfterSeconds = std::max(
-			globalFull ? retryAfter(_global, static_cast<std::size_t>(_perMinute), t) : 1,
+		decision.retryAfterSeconds = std::max(globalFull ? retryAfter(_global, static_cast<std::size_t>(_perMinute), t) : 1,
 			clientFull ? retryAfter(client->window, static_cast<std::size_t>(_perIpPerMinute), t) : 1);
 		return decision;
 	}

@@ -123,10 +123,7 @@ void ReplayGuard::load(Poco::Timestamp now)
 				parser.reset();
 				Poco::JSON::Object::Ptr obj = parser.parse(line).extract<Poco::JSON::Object::Ptr>();
 				if (!obj) throw Poco::DataFormatException("not an object");
-				loaded.push_back(Loaded{
-					obj->getValue<std::string>("k"),
-					obj->getValue<std::string>("j"),
-					obj->getValue<Poco::Int64>("t")});
+				loaded.push_back(Loaded{obj->getValue<std::string>("k"), obj->getValue<std::string>("j"), obj->getValue<Poco::Int64>("t")});
 			}
 			catch (Poco::Exception&)
 			{
@@ -143,8 +140,7 @@ void ReplayGuard::load(Poco::Timestamp now)
 
 	// The log is in acceptance order unless the clock stepped back; sort so that
 	// expiry and eviction (oldest first) stay right either way.
-	std::stable_sort(loaded.begin(), loaded.end(),
-		[](const Loaded& a, const Loaded& b) { return a.at < b.at; });
+	std::stable_sort(loaded.begin(), loaded.end(), [](const Loaded& a, const Loaded& b) { return a.at < b.at; });
 	const Poco::Timestamp::TimeVal t = now.epochMicroseconds();
 	for (const Loaded& l: loaded)
 	{
@@ -251,7 +247,8 @@ void ReplayGuard::append(const std::string& key, const Entry& entry)
 	++_logLines;
 }
 
-ReplayGuard::Result ReplayGuard::reserve(const std::string& hookId, const std::string& deliveryId, const std::string& jobId, Poco::Timestamp now)
+ReplayGuard::Result ReplayGuard::reserve(
+	const std::string& hookId, const std::string& deliveryId, const std::string& jobId, Poco::Timestamp now)
 {
 	Result result;
 	result.jobId = jobId;
@@ -282,7 +279,7 @@ ReplayGuard::Result ReplayGuard::reserve(const std::string& hookId, const std::s
 	}
 	Entry& entry = _entries[key];
 	entry.jobId = jobId;
-	entry.acceptedAt = t;  // of a pending entry: when it was reserved
+	entry.acceptedAt = t; // of a pending entry: when it was reserved
 	entry.pending = true;
 	return result;
 }
@@ -312,7 +309,8 @@ void ReplayGuard::rollback(const std::string& hookId, const std::string& deliver
 	if (it != _entries.end() && it->second.pending) _entries.erase(it);
 }
 
-ReplayGuard::Result ReplayGuard::checkAndRemember(const std::string& hookId, const std::string& deliveryId, const std::string& jobId, Poco::Timestamp now)
+ReplayGuard::Result ReplayGuard::checkAndRemember(
+	const std::string& hookId, const std::string& deliveryId, const std::string& jobId, Poco::Timestamp now)
 {
 	Result result = reserve(hookId, deliveryId, jobId, now);
 	if (result.outcome == NEW) confirm(hookId, deliveryId, now);

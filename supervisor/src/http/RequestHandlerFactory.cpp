@@ -15,7 +15,8 @@
 
 namespace Sygen {
 
-RequestHandlerFactory::RequestHandlerFactory(IngressBackend& backend): _backend(backend)
+RequestHandlerFactory::RequestHandlerFactory(IngressBackend& backend):
+	_backend(backend)
 {
 }
 
@@ -26,10 +27,7 @@ RequestHandlerFactory::Route RequestHandlerFactory::route(const std::string& uri
 	if (path == "/health") return {"health", "", {"GET", "HEAD"}};
 	if (path == "/metrics") return {"metrics", "", {"GET", "HEAD"}};
 
-	static const std::pair<std::string, std::vector<std::string>> collections[] = {
-		{"/hooks/", {"POST"}},
-		{"/jobs/", {"GET", "HEAD"}}
-	};
+	static const std::pair<std::string, std::vector<std::string>> collections[] = {{"/hooks/", {"POST"}}, {"/jobs/", {"GET", "HEAD"}}};
 	for (const auto& collection: collections)
 	{
 		const std::string& prefix = collection.first;

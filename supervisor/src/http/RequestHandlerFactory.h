@@ -13,16 +13,16 @@
 namespace Sygen {
 
 class RequestHandlerFactory: public Poco::Net::HTTPRequestHandlerFactory
-	/// Routes (SPEC §8):
-	///
-	///     GET|HEAD /health        HealthRequestHandler
-	///     POST     /hooks/{id}    WebhookRequestHandler
-	///     GET|HEAD /jobs/{id}     JobStatusRequestHandler
-	///     GET|HEAD /metrics       MetricsRequestHandler
-	///     anything else           404 not_found, or 405 method_not_allowed with Allow
-	///
-	/// {id} is one path segment, percent-decoded after splitting (so "%2F" is part
-	/// of the id, never a separator). Thread-safe.
+/// Routes (SPEC §8):
+///
+///     GET|HEAD /health        HealthRequestHandler
+///     POST     /hooks/{id}    WebhookRequestHandler
+///     GET|HEAD /jobs/{id}     JobStatusRequestHandler
+///     GET|HEAD /metrics       MetricsRequestHandler
+///     anything else           404 not_found, or 405 method_not_allowed with Allow
+///
+/// {id} is one path segment, percent-decoded after splitting (so "%2F" is part
+/// of the id, never a separator). Thread-safe.
 {
 public:
 	explicit RequestHandlerFactory(IngressBackend& backend);
@@ -37,7 +37,7 @@ public:
 	};
 
 	static Route route(const std::string& uri);
-		/// Matches a request target. A malformed percent-encoding matches no route.
+	/// Matches a request target. A malformed percent-encoding matches no route.
 
 private:
 	IngressBackend& _backend;

@@ -33,7 +33,7 @@ std::string lowerName(const char* begin, const char* end)
 // Calls visit(name, valueBegin, lineEnd) for each header line after the request
 // line, with the name lowercased and the value not yet trimmed; stops early when
 // visit returns false. Returns whether it went through every line.
-template<typename Visit>
+template <typename Visit>
 bool forEachHeader(const char* head, std::size_t size, Visit visit)
 {
 	const char* end = head + size;
@@ -57,24 +57,22 @@ long long plainContentLength(const char* head, std::size_t size)
 {
 	long long length = -1;
 	int lengths = 0;
-	const bool plain = forEachHeader(head, size,
-		[&](const std::string& name, const char* v, const char* w)
+	const bool plain = forEachHeader(head, size, [&](const std::string& name, const char* v, const char* w) {
+		if (name == "transfer-encoding" || name == "expect") return false;
+		if (name != "content-length") return true;
+		++lengths;
+		while (v < w && (*v == ' ' || *v == '\t')) ++v;
+		while (w > v && (w[-1] == '\r' || w[-1] == ' ' || w[-1] == '\t')) --w;
+		if (w == v || w - v > 18) return false;
+		long long value = 0;
+		for (const char* p = v; p < w; ++p)
 		{
-			if (name == "transfer-encoding" || name == "expect") return false;
-			if (name != "content-length") return true;
-			++lengths;
-			while (v < w && (*v == ' ' || *v == '\t')) ++v;
-			while (w > v && (w[-1] == '\r' || w[-1] == ' ' || w[-1] == '\t')) --w;
-			if (w == v || w - v > 18) return false;
-			long long value = 0;
-			for (const char* p = v; p < w; ++p)
-			{
-				if (!Poco::Ascii::isDigit(*p)) return false;
-				value = value * 10 + (*p - '0');
-			}
-			length = value;
-			return true;
-		});
+			if (!Poco::Ascii::isDigit(*p)) return false;
+			value = value * 10 + (*p - '0');
+		}
+		length = value;
+		return true;
+	});
 	return plain && lengths == 1 ? length : -1;
 }
 
@@ -82,17 +80,15 @@ long long plainContentLength(const char* head, std::size_t size)
 // Transfer-Encoding (the handler judges the framing; here only "is there more?").
 bool announcesBody(const char* head, std::size_t size)
 {
-	const bool none = forEachHeader(head, size,
-		[](const std::string& name, const char* v, const char* lineEnd)
+	const bool none = forEachHeader(head, size, [](const std::string& name, const char* v, const char* lineEnd) {
+		if (name == "transfer-encoding") return false;
+		if (name != "content-length") return true;
+		for (const char* p = v; p < lineEnd; ++p)
 		{
-			if (name == "transfer-encoding") return false;
-			if (name != "content-length") return true;
-			for (const char* p = v; p < lineEnd; ++p)
-			{
-				if (*p >= '1' && *p <= '9') return false;
-			}
-			return true;
-		});
+			if (*p >= '1' && *p <= '9') return false;
+		}
+		return true;
+	});
 	return !none;
 }
 

@@ -3,11 +3,11 @@
 //
 
 #include "http/WebhookRequestHandler.h"
+#include "Sygen/Foundation/JSONWriter.h"
+#include "Sygen/Foundation/PayloadParser.h"
 #include "http/HTTPConnection.h"
 #include "http/HTTPErrorMapper.h"
 #include "http/JSONResponse.h"
-#include "Sygen/Foundation/JSONWriter.h"
-#include "Sygen/Foundation/PayloadParser.h"
 #include <Poco/Ascii.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPServerParams.h>
@@ -34,12 +34,12 @@ Poco::Logger& logger()
 }
 
 class BodyDeadline
-	/// The whole body must arrive within the server's read timeout (read_timeout_seconds),
-	/// not just each read: a body too large for the gate to wait for (over 32 KiB, or
-	/// chunked) is read on a pool thread, and a client trickling a byte just inside the
-	/// per-read timeout would otherwise hold that thread for as long as it likes. Each
-	/// socket read may wait only for what is left of the deadline; past it the read fails
-	/// with Poco::TimeoutException, answered 408 (HTTPErrorMapper).
+/// The whole body must arrive within the server's read timeout (read_timeout_seconds),
+/// not just each read: a body too large for the gate to wait for (over 32 KiB, or
+/// chunked) is read on a pool thread, and a client trickling a byte just inside the
+/// per-read timeout would otherwise hold that thread for as long as it likes. Each
+/// socket read may wait only for what is left of the deadline; past it the read fails
+/// with Poco::TimeoutException, answered 408 (HTTPErrorMapper).
 {
 public:
 	explicit BodyDeadline(Poco::Net::HTTPServerRequest& request):
@@ -64,8 +64,8 @@ public:
 	BodyDeadline& operator=(const BodyDeadline&) = delete;
 
 	[[noreturn]] void rethrowReadFailure() const
-		/// The stream swallows what the socket threw (a timeout, a reset) and reports a
-		/// short body; a truncated body must not be parsed as if it were all.
+	/// The stream swallows what the socket threw (a timeout, a reset) and reports a
+	/// short body; a truncated body must not be parsed as if it were all.
 	{
 		if (_impl && _impl->session().networkException()) _impl->session().networkException()->rethrow();
 		throw Poco::IOException("request body could not be read");
@@ -159,7 +159,8 @@ void WebhookRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
 		{
 			// Debug only: a flood of bad signatures must not become a flood of log lines
 			// (the 401s are counted in /metrics).
-			if (logger().debug()) logger().debug("rejected request for hook %s from %s: unauthorized", hook->id, request.clientAddress().host().toString());
+			if (logger().debug())
+				logger().debug("rejected request for hook %s from %s: unauthorized", hook->id, request.clientAddress().host().toString());
 			return reply(response, 401, "unauthorized");
 		}
 
@@ -186,8 +187,7 @@ WebhookRequestHandler::BodyRead WebhookRequestHandler::readBody(Poco::Net::HTTPS
 	{
 		// Decided before reading a byte: a sender announcing too much is refused at once.
 		const std::string& text = request.get("Content-Length");
-		if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos)
-			return BodyRead::BAD_LENGTH;
+		if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) return BodyRead::BAD_LENGTH;
 		unsigned long long length = std::stoull(text);
 		if (length > limit) return BodyRead::TOO_LARGE;
 	}
@@ -260,8 +260,8 @@ void WebhookRequestHandler::accepted(Poco::Net::HTTPServerResponse& response, co
 	}
 	case EnqueueOutcome::ACCEPTED:
 	{
-		const std::string body = "{\"accepted\":true,\"hook_id\":" + JSONWriter::quote(hook.id)
-			+ ",\"job_id\":" + JSONWriter::quote(outcome.jobId) + "}";
+		const std::string body =
+			"{\"accepted\":true,\"hook_id\":" + JSONWriter::quote(hook.id) + ",\"job_id\":" + JSONWriter::quote(outcome.jobId) + "}";
 		try
 		{
 			// The job is already durable: the sender learns it first, the dispatch

@@ -12,8 +12,8 @@
 namespace Sygen {
 
 class WebhookRequestHandler: public Poco::Net::HTTPRequestHandler
-	/// POST /hooks/{hook_id}: the checks of SPEC §8 in exactly the table's order,
-	/// then a durable spool and 202. One instance per request.
+/// POST /hooks/{hook_id}: the checks of SPEC §8 in exactly the table's order,
+/// then a durable spool and 202. One instance per request.
 {
 public:
 	WebhookRequestHandler(IngressBackend& backend, const std::string& hookId);
@@ -21,7 +21,7 @@ public:
 	void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
 
 	static bool isJSONMediaType(const std::string& contentType);
-		/// application/json, case-insensitive, parameters ignored.
+	/// application/json, case-insensitive, parameters ignored.
 
 private:
 	enum class BodyRead
@@ -30,12 +30,12 @@ private:
 		TOO_LARGE,
 		BAD_LENGTH,
 		NO_LENGTH,
-		TRUNCATED   ///< A chunked body ended by a close before its last chunk.
+		TRUNCATED ///< A chunked body ended by a close before its last chunk.
 	};
 
 	BodyRead readBody(Poco::Net::HTTPServerRequest& request, std::string& body) const;
 	static bool peerClosed(Poco::Net::HTTPServerRequest& request);
-		/// The client's side of the connection is closed (peeked, nothing consumed).
+	/// The client's side of the connection is closed (peeked, nothing consumed).
 	void reply(Poco::Net::HTTPServerResponse& response, int status, const std::string& error);
 	void accepted(Poco::Net::HTTPServerResponse& response, const Hook& hook, const EnqueueOutcome& outcome);
 

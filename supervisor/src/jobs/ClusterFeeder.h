@@ -16,10 +16,10 @@
 namespace Sygen {
 
 class ClusterFeeder
-	/// In cluster mode the dispatcher's queue holds only what this node claimed: a
-	/// thread claims jobs (PostgresJobStore::claim) while the node has free workers,
-	/// woken by a local accept or finish, by another node's NOTIFY, and once a second
-	/// regardless. Claims stop while the dispatcher is paused (shutdown).
+/// In cluster mode the dispatcher's queue holds only what this node claimed: a
+/// thread claims jobs (PostgresJobStore::claim) while the node has free workers,
+/// woken by a local accept or finish, by another node's NOTIFY, and once a second
+/// regardless. Claims stop while the dispatcher is paused (shutdown).
 {
 public:
 	ClusterFeeder(PostgresJobStore& store, Dispatcher& dispatcher, int workers);

@@ -3,8 +3,8 @@
 //
 
 #include "jobs/Dispatcher.h"
-#include "Sygen/Protocol/JobStatus.h"
 #include "Sygen/Foundation/IsoTime.h"
+#include "Sygen/Protocol/JobStatus.h"
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
 #include <algorithm>
@@ -154,8 +154,7 @@ void Dispatcher::pumpLocked(std::unique_lock<std::mutex>& lock, std::vector<Webh
 	{
 		_pumpAgain = false;
 		pumpOnce(lock, finished);
-	}
-	while (_pumpAgain);
+	} while (_pumpAgain);
 	_pumping = false;
 }
 
@@ -470,14 +469,16 @@ void Dispatcher::jobLost(int workerId, const std::string& jobId)
 		{
 			const Running& running = it->second;
 			bool cancelled = _cancelling.erase(jobId) > 0;
-			WebhookResult r = cancelled
-				? failureFor(running.job, JobStatus::CANCELLED, "[Webhook job cancelled by an operator while it ran: its CLI was terminated]")
-				: failureFor(running.job, JobStatus::ERROR_WORKER_LOST, "");
+			WebhookResult r = cancelled ? failureFor(running.job, JobStatus::CANCELLED,
+											  "[Webhook job cancelled by an operator while it ran: its CLI was terminated]")
+										: failureFor(running.job, JobStatus::ERROR_WORKER_LOST, "");
 			r.hookTitle = running.hookTitle;
 			r.mode = running.mode;
 			r.startedAt = IsoTime::format(running.startedAt);
 			r.durationMs = (_clock.now() - running.startedAt) / 1000;
-			if (cancelled) logger().notice("job " + jobId + ": cancelled by an operator; worker " + std::to_string(workerId) + " and its CLI were terminated");
+			if (cancelled)
+				logger().notice(
+					"job " + jobId + ": cancelled by an operator; worker " + std::to_string(workerId) + " and its CLI were terminated");
 			else logger().error("job " + jobId + ": worker " + std::to_string(workerId) + " was lost while running it");
 			markDone(running.job);
 			_running.erase(it);

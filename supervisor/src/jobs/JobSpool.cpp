@@ -94,14 +94,13 @@ Poco::Int64 micros(Poco::Timestamp t)
 // The meta part of each record kind, one writer each for the live path and the
 // compaction. The accepted one is on every 202's path, so it is written by hand
 // (a Poco::JSON::Object and its condensing cost more than the rest of the record).
-std::string acceptedMeta(const std::string& jobId, const std::string& hookId, const std::string& dependency, Poco::Timestamp queuedAt, const std::string& retryOf)
+std::string acceptedMeta(const std::string& jobId, const std::string& hookId, const std::string& dependency, Poco::Timestamp queuedAt,
+	const std::string& retryOf)
 {
 	// retry_of only when set: the records of ordinary jobs stay as they were.
-	return "{\"dependency\":" + JSONWriter::quote(dependency)
-		+ ",\"hook_id\":" + JSONWriter::quote(hookId)
-		+ ",\"job_id\":" + JSONWriter::quote(jobId)
-		+ ",\"queued_at\":" + std::to_string(micros(queuedAt))
-		+ (retryOf.empty() ? std::string() : ",\"retry_of\":" + JSONWriter::quote(retryOf)) + "}";
+	return "{\"dependency\":" + JSONWriter::quote(dependency) + ",\"hook_id\":" + JSONWriter::quote(hookId) +
+		",\"job_id\":" + JSONWriter::quote(jobId) + ",\"queued_at\":" + std::to_string(micros(queuedAt)) +
+		(retryOf.empty() ? std::string() : ",\"retry_of\":" + JSONWriter::quote(retryOf)) + "}";
 }
 
 std::string startedMeta(const std::string& jobId, int workerId, Poco::Timestamp at)
@@ -113,7 +112,8 @@ std::string startedMeta(const std::string& jobId, int workerId, Poco::Timestamp 
 	return JSONFields::compact(Poco::Dynamic::Var(meta));
 }
 
-std::string finishedMeta(const std::string& jobId, const std::string& dependency, Poco::Timestamp queuedAt, const WebhookResult& result, const std::string& retryOf)
+std::string finishedMeta(const std::string& jobId, const std::string& dependency, Poco::Timestamp queuedAt, const WebhookResult& result,
+	const std::string& retryOf)
 {
 	Poco::JSON::Object meta;
 	meta.set("job_id", jobId);
@@ -157,7 +157,8 @@ void JobSpool::writeUnwrittenAtClose()
 	}
 	catch (Poco::Exception& exc)
 	{
-		logger().critical("job journal: %s results could not be written at shutdown (%s); after a restart those jobs show error:worker_lost",
+		logger().critical(
+			"job journal: %s results could not be written at shutdown (%s); after a restart those jobs show error:worker_lost",
 			std::to_string(_unwritten.size()), exc.message());
 	}
 }
@@ -206,8 +207,7 @@ void JobSpool::replay()
 	if (!damagedInside && goodEnd < fileSize)
 	{
 		// Only a torn tail (a crash mid-append): nothing valid follows it, cut it off.
-		if (::ftruncate(_fd, static_cast<off_t>(goodEnd)) != 0)
-			throw Poco::WriteFileException(_journalPath, std::strerror(errno));
+		if (::ftruncate(_fd, static_cast<off_t>(goodEnd)) != 0) throw Poco::WriteFileException(_journalPath, std::strerror(errno));
 	}
 	_size = damagedInside ? fileSize : goodEnd;
 	settleDamage();
@@ -215,10 +215,9 @@ void JobSpool::replay()
 	{
 		if (item.second.info.status == "running") _interrupted.push_back(item.second.info);
 	}
-	std::sort(_interrupted.begin(), _interrupted.end(),
-		[](const JobInfo& a, const JobInfo& b) { return a.queuedAt < b.queuedAt; });
-	logger().information("job journal: %s records, %s unfinished, %s interrupted",
-		std::to_string(records), std::to_string(_unfinished.size()), std::to_string(_interrupted.size()));
+	std::sort(_interrupted.begin(), _interrupted.end(), [](const JobInfo& a, const JobInfo& b) { return a.queuedAt < b.queuedAt; });
+	logger().information("job journal: %s records, %s unfinished, %s interrupted", std::to_string(records),
+		std::to_string(_unfinished.size()), std::to_string(_interrupted.size()));
 	if (damagedInside && !_quarantineFailed)
 	{
 		// The damaged bytes are safe in quarantine; a journal without them keeps the
@@ -265,7 +264,8 @@ void collectJobIds(const std::string& bytes, std::vector<std::string>& ids)
 
 } // namespace
 
-JobSpool::RecordCheck JobSpool::readRecordAt(std::uint64_t offset, std::uint64_t fileSize, char& type, std::string& meta, std::uint64_t& bodyOffset, std::uint64_t& bodyLength, std::uint64_t& next) const
+JobSpool::RecordCheck JobSpool::readRecordAt(std::uint64_t offset, std::uint64_t fileSize, char& type, std::string& meta,
+	std::uint64_t& bodyOffset, std::uint64_t& bodyLength, std::uint64_t& next) const
 {
 	// The header is short; read a bounded window and find its newline.
 	std::string window = preadAll(_fd, offset, std::min<std::uint64_t>(128, fileSize - offset));
@@ -275,8 +275,7 @@ JobSpool::RecordCheck JobSpool::readRecordAt(std::uint64_t offset, std::uint64_t
 	std::string crc;
 	if (!parseHeader(window.substr(0, nl), type, metaLength, bodyLength, crc)) return RECORD_BAD;
 	const std::uint64_t payloadOffset = offset + nl + 1;
-	if (metaLength > fileSize || bodyLength > fileSize || payloadOffset + metaLength + bodyLength + 1 > fileSize)
-		return RECORD_TORN;
+	if (metaLength > fileSize || bodyLength > fileSize || payloadOffset + metaLength + bodyLength + 1 > fileSize) return RECORD_TORN;
 	meta = preadAll(_fd, payloadOffset, metaLength);
 	std::string body = preadAll(_fd, payloadOffset + metaLength, bodyLength);
 	std::string tail = preadAll(_fd, payloadOffset + metaLength + bodyLength, 1);
@@ -314,8 +313,8 @@ void JobSpool::quarantine(std::uint64_t offset, std::uint64_t end, bool torn)
 	std::string bytes = preadAll(_fd, offset, damage.length);
 	collectJobIds(bytes, damage.jobIds);
 	const std::string folder = _directory + "/quarantine";
-	damage.quarantineFile = folder + "/journal-at-" + std::to_string(offset) + "-"
-		+ std::to_string(Poco::Timestamp().epochMicroseconds()) + ".bin";
+	damage.quarantineFile =
+		folder + "/journal-at-" + std::to_string(offset) + "-" + std::to_string(Poco::Timestamp().epochMicroseconds()) + ".bin";
 	try
 	{
 		Poco::File(folder).createDirectories();
@@ -346,13 +345,14 @@ void JobSpool::quarantine(std::uint64_t offset, std::uint64_t end, bool torn)
 	for (const std::string& id: damage.jobIds) ids += (ids.empty() ? "" : ", ") + id;
 	if (torn)
 	{
-		logger().warning("job journal %s: torn record at offset %s (a crash mid-write), %s bytes cut off, kept in %s",
-			_journalPath, std::to_string(offset), std::to_string(damage.length), damage.quarantineFile);
+		logger().warning("job journal %s: torn record at offset %s (a crash mid-write), %s bytes cut off, kept in %s", _journalPath,
+			std::to_string(offset), std::to_string(damage.length), damage.quarantineFile);
 		return;
 	}
-	logger().error("job journal %s: damaged record at offset %s, %s bytes skipped and kept in %s; job ids in it: %s",
-		_journalPath, std::to_string(offset), std::to_string(damage.length),
-		damage.quarantineFile.empty() ? std::string("the journal") : damage.quarantineFile, ids.empty() ? std::string("none legible") : ids);
+	logger().error("job journal %s: damaged record at offset %s, %s bytes skipped and kept in %s; job ids in it: %s", _journalPath,
+		std::to_string(offset), std::to_string(damage.length),
+		damage.quarantineFile.empty() ? std::string("the journal") : damage.quarantineFile,
+		ids.empty() ? std::string("none legible") : ids);
 	_damage.push_back(damage);
 }
 
@@ -374,8 +374,7 @@ void JobSpool::settleDamage()
 				}
 				continue;
 			}
-			if (_history.count(id) == 0 && std::find(_lostJobs.begin(), _lostJobs.end(), id) == _lostJobs.end())
-				_lostJobs.push_back(id);
+			if (_history.count(id) == 0 && std::find(_lostJobs.begin(), _lostJobs.end(), id) == _lostJobs.end()) _lostJobs.push_back(id);
 		}
 	}
 }
@@ -467,7 +466,8 @@ std::string JobSpool::encodeRecord(char type, const std::string& meta, const std
 	return record;
 }
 
-void JobSpool::writeRecord(int fd, char type, const std::string& meta, const std::string& body, std::uint64_t& offset, std::uint64_t* bodyOffset)
+void JobSpool::writeRecord(
+	int fd, char type, const std::string& meta, const std::string& body, std::uint64_t& offset, std::uint64_t* bodyOffset)
 {
 	std::uint64_t bodyStart = 0;
 	std::string record = encodeRecord(type, meta, body, &bodyStart);
@@ -491,9 +491,10 @@ void JobSpool::writeAt(int fd, const std::string& bytes, std::uint64_t offset)
 	}
 }
 
-std::uint64_t JobSpool::appendLocked(std::unique_lock<std::mutex>& lock, const std::string& record, std::uint64_t bodyStart, std::uint64_t* bodyOffset)
+std::uint64_t JobSpool::appendLocked(
+	std::unique_lock<std::mutex>& lock, const std::string& record, std::uint64_t bodyStart, std::uint64_t* bodyOffset)
 {
-	(void) lock;
+	(void)lock;
 	if (_fd < 0) throw Poco::IllegalStateException("job journal is not open");
 	// Only copied here; the flusher writes the whole batch with one write(2) before
 	// its fdatasync, so the lock is never held across a system call.
@@ -606,7 +607,7 @@ void JobSpool::flushSucceededLocked(std::uint64_t target)
 		_writeOk = true;
 		logger().notice("job journal writable again after %s failed writes", std::to_string(_failedSince));
 		_failedSince = 0;
-		_retryAt = std::chrono::steady_clock::now();   // unwritten results go at once
+		_retryAt = std::chrono::steady_clock::now(); // unwritten results go at once
 	}
 	std::size_t written = 0;
 	for (auto it = _retrying.begin(); it != _retrying.end();)
@@ -635,7 +636,9 @@ void JobSpool::flushFailedLocked(const std::string& failure)
 	if (_writeOk)
 	{
 		_writeOk = false;
-		logger().critical("job journal: cannot write (%s): new jobs are refused with 503, results are kept in memory and written when it works again", failure);
+		logger().critical(
+			"job journal: cannot write (%s): new jobs are refused with 503, results are kept in memory and written when it works again",
+			failure);
 	}
 	if (!_retrying.empty())
 	{
@@ -701,7 +704,8 @@ std::string JobSpool::newJobId()
 	return id;
 }
 
-void JobSpool::accept(const std::string& jobId, const std::string& hookId, const std::string& dependency, const std::string& body, Poco::Timestamp receivedAt, const std::string& retryOf)
+void JobSpool::accept(const std::string& jobId, const std::string& hookId, const std::string& dependency, const std::string& body,
+	Poco::Timestamp receivedAt, const std::string& retryOf)
 {
 	Entry entry;
 	entry.info.jobId = jobId;
@@ -944,10 +948,9 @@ void JobSpool::setRetryDelays(int firstMs, int maxMs)
 
 void JobSpool::compactIfWorthIt(std::unique_lock<std::mutex>& lock)
 {
-	(void) lock;
+	(void)lock;
 	// The arrival list keeps finished ids until compaction; prune it cheaply here.
-	while (!_arrivalOrder.empty() && _unfinished.find(_arrivalOrder.front()) == _unfinished.end())
-		_arrivalOrder.pop_front();
+	while (!_arrivalOrder.empty() && _unfinished.find(_arrivalOrder.front()) == _unfinished.end()) _arrivalOrder.pop_front();
 
 	// Not while a batch is on its way to the file: the rewrite reads bodies back from it.
 	if (_syncing || !_pending.empty() || _size < _compactMinBytes || _size < 4 * _liveBytesAtCompaction) return;
@@ -973,7 +976,8 @@ void JobSpool::rewriteLocked()
 			if (it == _unfinished.end() || newOffsets.count(id)) continue;
 			const Entry& entry = it->second;
 			std::uint64_t bodyOffset = 0;
-			writeRecord(fd, RECORD_ACCEPTED, acceptedMeta(id, entry.info.hookId, entry.info.dependency, entry.info.queuedAt, entry.info.retryOf),
+			writeRecord(fd, RECORD_ACCEPTED,
+				acceptedMeta(id, entry.info.hookId, entry.info.dependency, entry.info.queuedAt, entry.info.retryOf),
 				preadAll(_fd, entry.bodyOffset, entry.bodyLength), offset, &bodyOffset);
 			newOffsets[id] = bodyOffset;
 			if (entry.info.startedAt)
@@ -983,7 +987,8 @@ void JobSpool::rewriteLocked()
 		{
 			const JobInfo& info = _history.at(id);
 			if (!info.result) continue;
-			writeRecord(fd, RECORD_FINISHED, finishedMeta(id, info.dependency, info.queuedAt, *info.result, info.retryOf), "", offset, nullptr);
+			writeRecord(
+				fd, RECORD_FINISHED, finishedMeta(id, info.dependency, info.queuedAt, *info.result, info.retryOf), "", offset, nullptr);
 		}
 		for (const auto& item: _unwritten)
 		{

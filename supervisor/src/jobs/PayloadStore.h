@@ -16,37 +16,37 @@
 namespace Sygen {
 
 class PayloadStore
-	/// One file per finished job (`<directory>/<job id>`, mode 0600, written
-	/// atomically) holding the raw body it was accepted with. At most `limit` are
-	/// kept (the job history's size): the oldest go first. The journal drops a
-	/// job's body when it compacts; this copy outlives that.
-	///
-	/// Thread-safe.
+/// One file per finished job (`<directory>/<job id>`, mode 0600, written
+/// atomically) holding the raw body it was accepted with. At most `limit` are
+/// kept (the job history's size): the oldest go first. The journal drops a
+/// job's body when it compacts; this copy outlives that.
+///
+/// Thread-safe.
 {
 public:
 	PayloadStore(const std::string& directory, std::size_t limit);
 
 	void open();
-		/// Creates the folder (0700) when missing and learns the files kept, oldest
-		/// first. Throws Poco::FileException when the folder cannot be made.
+	/// Creates the folder (0700) when missing and learns the files kept, oldest
+	/// first. Throws Poco::FileException when the folder cannot be made.
 
 	void keep(const std::string& jobId, const std::string& body);
-		/// Stores the body and drops the oldest beyond the limit.
-		/// Throws Poco::InvalidArgumentException for a malformed job id,
-		/// Poco::FileException when the file cannot be written.
+	/// Stores the body and drops the oldest beyond the limit.
+	/// Throws Poco::InvalidArgumentException for a malformed job id,
+	/// Poco::FileException when the file cannot be written.
 
 	std::optional<std::string> read(const std::string& jobId) const;
-		/// The body, or nullopt when it is not (or no longer) kept.
+	/// The body, or nullopt when it is not (or no longer) kept.
 
 	void discard(const std::string& jobId);
-		/// Removes the job's payload if kept.
+	/// Removes the job's payload if kept.
 
 	void clear();
-		/// Removes every payload kept (retention was turned off).
+	/// Removes every payload kept (retention was turned off).
 
 	static bool validJobId(const std::string& jobId);
-		/// A job id as JobSpool::newJobId() makes them (hex digits and dashes): safe
-		/// as a file name.
+	/// A job id as JobSpool::newJobId() makes them (hex digits and dashes): safe
+	/// as a file name.
 
 private:
 	std::string pathOf(const std::string& jobId) const;
@@ -54,7 +54,7 @@ private:
 	std::string _directory;
 	std::size_t _limit;
 	mutable std::mutex _mutex;
-	std::deque<std::string> _order;   ///< Job ids kept, oldest first.
+	std::deque<std::string> _order; ///< Job ids kept, oldest first.
 };
 
 } // namespace Sygen

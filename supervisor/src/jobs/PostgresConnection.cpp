@@ -155,8 +155,8 @@ PostgresResult PostgresConnection::run(const std::string& sql, const std::vector
 		lengths[i] = params[i] ? static_cast<int>(params[i]->size()) : 0;
 		formats[i] = binary && i < binary->size() && (*binary)[i] ? 1 : 0;
 	}
-	pg_result* result = PQexecParams(_conn, sql.c_str(), static_cast<int>(params.size()), nullptr,
-		values.data(), lengths.data(), formats.data(), 0);
+	pg_result* result =
+		PQexecParams(_conn, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(), lengths.data(), formats.data(), 0);
 	ExecStatusType status = PQresultStatus(result);
 	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(result, sql);
 	return PostgresResult(result);

@@ -19,23 +19,23 @@ struct pg_result;
 namespace Sygen {
 
 class PostgresError: public Poco::IOException
-	/// A failed connection or statement. sqlState() is the SQLSTATE of a statement
-	/// the server rejected ("23505" unique violation, ...), empty when the connection
-	/// itself failed (then the connection is unusable: see PostgresConnection::ok()).
+/// A failed connection or statement. sqlState() is the SQLSTATE of a statement
+/// the server rejected ("23505" unique violation, ...), empty when the connection
+/// itself failed (then the connection is unusable: see PostgresConnection::ok()).
 {
 public:
 	PostgresError(const std::string& message, const std::string& sqlState = "");
 	const std::string& sqlState() const;
 	bool connectionLost() const;
-		/// No SQLSTATE, or class 08 (connection exception) / 57P (operator intervention):
-		/// the statement may not have run and the connection must be replaced.
+	/// No SQLSTATE, or class 08 (connection exception) / 57P (operator intervention):
+	/// the statement may not have run and the connection must be replaced.
 
 private:
 	std::string _sqlState;
 };
 
 class PostgresResult
-	/// The rows of one statement. Owns its PGresult.
+/// The rows of one statement. Owns its PGresult.
 {
 public:
 	explicit PostgresResult(pg_result* result);
@@ -46,59 +46,59 @@ public:
 	int rows() const;
 	bool isNull(int row, int column) const;
 	std::string text(int row, int column) const;
-		/// The value in text form ("" when NULL).
+	/// The value in text form ("" when NULL).
 	long long integer(int row, int column) const;
-		/// The value as an integer; throws PostgresError when it is not one.
+	/// The value as an integer; throws PostgresError when it is not one.
 	std::string bytes(int row, int column) const;
-		/// A bytea column: its bytes (the query must ask for text results; hex decoded).
+	/// A bytea column: its bytes (the query must ask for text results; hex decoded).
 	int affected() const;
-		/// Rows an INSERT / UPDATE / DELETE touched.
+	/// Rows an INSERT / UPDATE / DELETE touched.
 
 private:
 	pg_result* _result = nullptr;
 };
 
 class PostgresConnection
-	/// A blocking libpq connection. The DSN is a libpq connection string or URI,
-	/// including several hosts and target_session_attrs (libpq tries them in turn).
-	/// Statements take their values as parameters only ($1, $2, ...), never spliced
-	/// into the SQL text. Not thread-safe: one user at a time.
+/// A blocking libpq connection. The DSN is a libpq connection string or URI,
+/// including several hosts and target_session_attrs (libpq tries them in turn).
+/// Statements take their values as parameters only ($1, $2, ...), never spliced
+/// into the SQL text. Not thread-safe: one user at a time.
 {
 public:
-	using Param = std::optional<std::string>;   ///< nullopt: SQL NULL.
+	using Param = std::optional<std::string>; ///< nullopt: SQL NULL.
 
 	explicit PostgresConnection(const std::string& dsn);
-		/// Connects. Throws PostgresError (the DSN masked by maskDSN()) when it cannot.
+	/// Connects. Throws PostgresError (the DSN masked by maskDSN()) when it cannot.
 	~PostgresConnection();
 
 	PostgresConnection(const PostgresConnection&) = delete;
 	PostgresConnection& operator=(const PostgresConnection&) = delete;
 
 	PostgresResult query(const std::string& sql, const std::vector<Param>& params = {});
-		/// Runs one statement. Throws PostgresError with the server's message and SQLSTATE.
+	/// Runs one statement. Throws PostgresError with the server's message and SQLSTATE.
 	PostgresResult queryBinary(const std::string& sql, const std::vector<Param>& params, const std::vector<bool>& binary);
-		/// As query(), with the parameters flagged in binary sent as raw bytes (bytea).
+	/// As query(), with the parameters flagged in binary sent as raw bytes (bytea).
 
 	void execute(const std::string& sql);
-		/// Runs SQL text without parameters (several statements allowed: migrations).
+	/// Runs SQL text without parameters (several statements allowed: migrations).
 
 	bool ok() const;
-		/// Whether the connection is still usable.
+	/// Whether the connection is still usable.
 
 	int socket() const;
-		/// Its file descriptor, for poll() on notifications.
+	/// Its file descriptor, for poll() on notifications.
 
 	std::vector<std::string> notifications();
-		/// Reads what arrived on the socket and returns the channels of the
-		/// notifications received since the last call. Non-blocking.
+	/// Reads what arrived on the socket and returns the channels of the
+	/// notifications received since the last call. Non-blocking.
 
 	std::string server() const;
-		/// "host:port" connected to (the password never appears).
+	/// "host:port" connected to (the password never appears).
 
 	static std::string maskDSN(const std::string& dsn);
-		/// The DSN with its password replaced by "***" (key=value form and URI form).
+	/// The DSN with its password replaced by "***" (key=value form and URI form).
 	static std::string passwordOf(const std::string& dsn);
-		/// The password in the DSN, "" when none (to register it with the log filter).
+	/// The password in the DSN, "" when none (to register it with the log filter).
 
 private:
 	PostgresResult run(const std::string& sql, const std::vector<Param>& params, const std::vector<bool>* binary);

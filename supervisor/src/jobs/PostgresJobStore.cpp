@@ -3,8 +3,8 @@
 //
 
 #include "jobs/PostgresJobStore.h"
-#include "jobs/SchemaMigrator.h"
 #include "Sygen/Foundation/JSONFields.h"
+#include "jobs/SchemaMigrator.h"
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
@@ -27,10 +27,10 @@ Poco::Logger& logger()
 using Params = std::vector<PostgresConnection::Param>;
 
 const Poco::Timestamp::TimeDiff MAINTENANCE_INTERVAL_US = 10 * 1000 * 1000;
-const long long CLAIM_LOCK_KEY = 0x5967656e436c6169LL;   // "SygenClai"
+const long long CLAIM_LOCK_KEY = 0x5967656e436c6169LL; // "SygenClai"
 
 const char* const JOB_COLUMNS = "job_id, hook_id, dependency, status, queued_us, started_us, worker_id, result::text, retry_of,"
-	" (SELECT r.job_id FROM sygen_jobs r WHERE r.retry_of = sygen_jobs.job_id ORDER BY r.seq DESC LIMIT 1)";
+								" (SELECT r.job_id FROM sygen_jobs r WHERE r.retry_of = sygen_jobs.job_id ORDER BY r.seq DESC LIMIT 1)";
 
 std::string micros(Poco::Timestamp at)
 {
@@ -91,7 +91,7 @@ JobInfo jobFromRow(const PostgresResult& rows, int row)
 }
 
 class Transaction
-	/// BEGIN now, ROLLBACK unless commit() was reached.
+/// BEGIN now, ROLLBACK unless commit() was reached.
 {
 public:
 	explicit Transaction(PostgresConnection& connection):
@@ -148,7 +148,8 @@ PostgresJobStore::~PostgresJobStore()
 		logger().warning("%s results not yet written to PostgreSQL (unreachable until shutdown): kept in %s for the next start",
 			std::to_string(_unwritten.size()), _backlog->path());
 	else if (!_unwritten.empty())
-		logger().critical("%s results were never written to PostgreSQL (it stayed unreachable until shutdown)", std::to_string(_unwritten.size()));
+		logger().critical(
+			"%s results were never written to PostgreSQL (it stayed unreachable until shutdown)", std::to_string(_unwritten.size()));
 }
 
 void PostgresJobStore::setBacklogFile(const std::string& path)
@@ -191,12 +192,15 @@ void PostgresJobStore::open()
 	_pool.with([this](PostgresConnection& connection) {
 		int from = SchemaMigrator::migrate(connection);
 		if (from != SchemaMigrator::CURRENT_VERSION)
-			logger().notice("PostgreSQL schema migrated from version %s to %s", std::to_string(from), std::to_string(SchemaMigrator::CURRENT_VERSION));
+			logger().notice(
+				"PostgreSQL schema migrated from version %s to %s", std::to_string(from), std::to_string(SchemaMigrator::CURRENT_VERSION));
 		std::string now = micros(Poco::Timestamp());
 		connection.query("INSERT INTO sygen_nodes (node_id, started_us, heartbeat_us) VALUES ($1, $2, $2)"
-			" ON CONFLICT (node_id) DO UPDATE SET started_us = $2, heartbeat_us = $2", {_settings.nodeId, now});
+						 " ON CONFLICT (node_id) DO UPDATE SET started_us = $2, heartbeat_us = $2",
+			{_settings.nodeId, now});
 		// Claimed before a crash and never started: back to the cluster's queue.
-		connection.query("UPDATE sygen_jobs SET status = 'queued', node_id = NULL WHERE status = 'claimed' AND node_id = $1", {_settings.nodeId});
+		connection.query(
+			"UPDATE sygen_jobs SET status = 'queued', node_id = NULL WHERE status = 'claimed' AND node_id = $1", {_settings.nodeId});
 		return 0;
 	});
 	if (_backlog)
@@ -249,7 +253,8 @@ void PostgresJobStore::runFlusher()
 		if (!batch.empty()) _written.notify_all();
 		// While the database is down this also reconnects (at the pool's backoff), so
 		// /health recovers without traffic and kept results get written.
-		Poco::Timestamp::TimeDiff interval = std::min<Poco::Timestamp::TimeDiff>(MAINTENANCE_INTERVAL_US, _settings.leaseSeconds * 1000LL * 1000 / 3);
+		Poco::Timestamp::TimeDiff interval =
+			std::min<Poco::Timestamp::TimeDiff>(MAINTENANCE_INTERVAL_US, _settings.leaseSeconds * 1000LL * 1000 / 3);
 		if (_lastMaintenance.elapsed() > interval || resultsWaiting || !_pool.available())
 		{
 			lock.unlock();
@@ -290,16 +295,19 @@ void PostgresJobStore::writeBatchOn(PostgresConnection& connection, std::vector<
 	{
 		if (duplicate[i]) continue;
 		const NewJob& job = *batch[i]->job;
-		params.insert(params.end(), {job.jobId, job.hookId, job.dependency, std::to_string(job.maxConcurrent), job.body,
-			micros(job.receivedAt), job.retryOf, nodeList(job.runOn), job.sessionKey});
+		params.insert(params.end(),
+			{job.jobId, job.hookId, job.dependency, std::to_string(job.maxConcurrent), job.body, micros(job.receivedAt), job.retryOf,
+				nodeList(job.runOn), job.sessionKey});
 		binary.insert(binary.end(), {false, false, false, false, true, false, false, false, false});
 		batch[i]->acceptance = JobAcceptance{false, job.jobId};
 		++rows;
 	}
 	if (rows > 0)
 	{
-		connection.queryBinary("INSERT INTO sygen_jobs (job_id, hook_id, dependency, max_concurrent, body, queued_us, retry_of, run_on, session_key) VALUES "
-			+ placeholders(rows, 9), params, binary);
+		connection.queryBinary(
+			"INSERT INTO sygen_jobs (job_id, hook_id, dependency, max_concurrent, body, queued_us, retry_of, run_on, session_key) VALUES " +
+				placeholders(rows, 9),
+			params, binary);
 		connection.execute("NOTIFY sygen_jobs");
 	}
 	transaction.commit();
@@ -330,9 +338,12 @@ void PostgresJobStore::claimDeliveries(PostgresConnection& connection, std::vect
 	// A row older than the dedupe window is taken over by the new delivery.
 	Poco::Timestamp cutoff = Poco::Timestamp() - static_cast<Poco::Timestamp::TimeDiff>(_dedupeWindowSeconds) * 1000 * 1000;
 	params.push_back(micros(cutoff));
-	PostgresResult won = connection.query("INSERT INTO sygen_deliveries AS d (hook_id, delivery_id, job_id, accepted_us) VALUES "
-		+ placeholders(claimed.size(), 4) + " ON CONFLICT (hook_id, delivery_id) DO UPDATE SET job_id = EXCLUDED.job_id,"
-		" accepted_us = EXCLUDED.accepted_us WHERE d.accepted_us < $" + std::to_string(params.size()) + " RETURNING job_id", params);
+	PostgresResult won = connection.query("INSERT INTO sygen_deliveries AS d (hook_id, delivery_id, job_id, accepted_us) VALUES " +
+			placeholders(claimed.size(), 4) +
+			" ON CONFLICT (hook_id, delivery_id) DO UPDATE SET job_id = EXCLUDED.job_id,"
+			" accepted_us = EXCLUDED.accepted_us WHERE d.accepted_us < $" +
+			std::to_string(params.size()) + " RETURNING job_id",
+		params);
 	std::map<std::string, bool> winners;
 	for (int row = 0; row < won.rows(); ++row) winners[won.text(row, 0)] = true;
 
@@ -341,8 +352,8 @@ void PostgresJobStore::claimDeliveries(PostgresConnection& connection, std::vect
 	{
 		const NewJob& job = *batch[i]->job;
 		if (winners.count(job.jobId)) continue;
-		PostgresResult row = connection.query("SELECT job_id FROM sygen_deliveries WHERE hook_id = $1 AND delivery_id = $2",
-			{job.hookId, job.deliveryId});
+		PostgresResult row =
+			connection.query("SELECT job_id FROM sygen_deliveries WHERE hook_id = $1 AND delivery_id = $2", {job.hookId, job.deliveryId});
 		earlier[std::make_pair(job.hookId, job.deliveryId)] = row.rows() ? row.text(0, 0) : std::string();
 		duplicate[i] = true;
 	}
@@ -362,9 +373,11 @@ void PostgresJobStore::markStarted(const std::string& jobId, int workerId, Poco:
 	// Only a job this node still holds: a claim handed to another node while this
 	// one was presumed dead (lease expired) must not run here too.
 	int affected = _pool.with([&](PostgresConnection& connection) {
-		return connection.query("UPDATE sygen_jobs SET status = 'running', worker_id = $2, started_us = $3"
-			" WHERE job_id = $1 AND node_id = $4 AND status IN ('claimed', 'running')",
-			{jobId, std::to_string(workerId), micros(at), _settings.nodeId}).affected();
+		return connection
+			.query("UPDATE sygen_jobs SET status = 'running', worker_id = $2, started_us = $3"
+				   " WHERE job_id = $1 AND node_id = $4 AND status IN ('claimed', 'running')",
+				{jobId, std::to_string(workerId), micros(at), _settings.nodeId})
+			.affected();
 	});
 	if (affected == 0) throw JobTakenException("its claim by node " + _settings.nodeId + " was given up (lease expired) or it is gone");
 }
@@ -400,12 +413,16 @@ bool PostgresJobStore::writeResult(const WebhookResult& result)
 			// webhooks.keep_payloads false: the body goes with the job's end, as on a single node.
 			// Only while this node holds the job: the first final status stands (a survivor
 			// may have ended it worker_lost while this node was cut off).
-			int affected = connection.query("UPDATE sygen_jobs SET status = $2, finished_us = $3, result = $4::jsonb,"
-				" body = CASE WHEN $5 THEN body ELSE ''::bytea END WHERE job_id = $1 AND node_id = $6 AND finished_us IS NULL",
-				{result.jobId, result.status, micros(Poco::Timestamp()), JSONFields::compact(result.toJSON()), _keepBodies ? "true" : "false",
-					_settings.nodeId}).affected();
+			int affected =
+				connection
+					.query("UPDATE sygen_jobs SET status = $2, finished_us = $3, result = $4::jsonb,"
+						   " body = CASE WHEN $5 THEN body ELSE ''::bytea END WHERE job_id = $1 AND node_id = $6 AND finished_us IS NULL",
+						{result.jobId, result.status, micros(Poco::Timestamp()), JSONFields::compact(result.toJSON()),
+							_keepBodies ? "true" : "false", _settings.nodeId})
+					.affected();
 			if (affected == 0)
-				logger().warning("job %s: result %s not recorded: the job is no longer this node's (finished, or taken over after this node's lease expired)",
+				logger().warning(
+					"job %s: result %s not recorded: the job is no longer this node's (finished, or taken over after this node's lease expired)",
 					result.jobId, result.status);
 			return affected;
 		});
@@ -450,9 +467,11 @@ void PostgresJobStore::maintain()
 			std::string now = micros(Poco::Timestamp());
 			// An upsert: a node that was presumed dead (a long outage) rejoins.
 			connection.query("INSERT INTO sygen_nodes (node_id, started_us, heartbeat_us) VALUES ($1, $2, $2)"
-				" ON CONFLICT (node_id) DO UPDATE SET heartbeat_us = $2", {_settings.nodeId, now});
+							 " ON CONFLICT (node_id) DO UPDATE SET heartbeat_us = $2",
+				{_settings.nodeId, now});
 			connection.query("DELETE FROM sygen_jobs WHERE seq IN (SELECT seq FROM sygen_jobs WHERE finished_us IS NOT NULL"
-				" ORDER BY finished_us DESC OFFSET $1)", {std::to_string(_historyLimit)});
+							 " ORDER BY finished_us DESC OFFSET $1)",
+				{std::to_string(_historyLimit)});
 			Poco::Timestamp cutoff = Poco::Timestamp() - static_cast<Poco::Timestamp::TimeDiff>(_dedupeWindowSeconds) * 1000 * 1000;
 			connection.query("DELETE FROM sygen_deliveries WHERE accepted_us < $1", {micros(cutoff)});
 			lost = reapDeadNodes(connection);
@@ -495,15 +514,19 @@ std::vector<JobInfo> PostgresJobStore::reapDeadNodes(PostgresConnection& connect
 	}
 	if (_connectedSince.elapsed() < static_cast<Poco::Timestamp::TimeDiff>(_settings.leaseSeconds) * 1000 * 1000) return {};
 	Poco::Timestamp cutoff = Poco::Timestamp() - static_cast<Poco::Timestamp::TimeDiff>(_settings.leaseSeconds) * 1000 * 1000;
-	PostgresResult dead = connection.query("DELETE FROM sygen_nodes WHERE heartbeat_us < $1 AND node_id <> $2 RETURNING node_id",
-		{micros(cutoff), _settings.nodeId});
+	PostgresResult dead = connection.query(
+		"DELETE FROM sygen_nodes WHERE heartbeat_us < $1 AND node_id <> $2 RETURNING node_id", {micros(cutoff), _settings.nodeId});
 	for (int row = 0; row < dead.rows(); ++row)
-		logger().warning("node %s stopped renewing its lease: its running jobs end worker_lost, its claimed ones return to the queue", dead.text(row, 0));
+		logger().warning("node %s stopped renewing its lease: its running jobs end worker_lost, its claimed ones return to the queue",
+			dead.text(row, 0));
 	// Also jobs of nodes reaped earlier by a survivor that died before finishing them.
 	connection.query("UPDATE sygen_jobs SET status = 'queued', node_id = NULL WHERE status = 'claimed'"
-		" AND node_id NOT IN (SELECT node_id FROM sygen_nodes)");
-	PostgresResult lost = connection.query(std::string("UPDATE sygen_jobs SET status = 'lost', node_id = $1 WHERE status IN ('running', 'lost')"
-		" AND node_id NOT IN (SELECT node_id FROM sygen_nodes) RETURNING ") + JOB_COLUMNS, {_settings.nodeId});
+					 " AND node_id NOT IN (SELECT node_id FROM sygen_nodes)");
+	PostgresResult lost =
+		connection.query(std::string("UPDATE sygen_jobs SET status = 'lost', node_id = $1 WHERE status IN ('running', 'lost')"
+									 " AND node_id NOT IN (SELECT node_id FROM sygen_nodes) RETURNING ") +
+				JOB_COLUMNS,
+			{_settings.nodeId});
 	std::vector<JobInfo> jobs;
 	for (int row = 0; row < lost.rows(); ++row) jobs.push_back(jobFromRow(lost, row));
 	if (lost.rows() > 0 || dead.rows() > 0) connection.execute("NOTIFY sygen_jobs");
@@ -557,9 +580,11 @@ void PostgresJobStore::holdSession(PostgresConnection& connection, const std::st
 	PostgresResult held = connection.query("SELECT node_id FROM sygen_sessions WHERE session_key = $1", {sessionKey});
 	std::string previous = held.rows() ? held.text(0, 0) : std::string();
 	if (!previous.empty() && previous != _settings.nodeId)
-		logger().warning("session %s was held by node %s, which is gone: a new session starts on node %s", sessionKey, previous, _settings.nodeId);
+		logger().warning(
+			"session %s was held by node %s, which is gone: a new session starts on node %s", sessionKey, previous, _settings.nodeId);
 	connection.query("INSERT INTO sygen_sessions (session_key, node_id, updated_us) VALUES ($1, $2, $3)"
-		" ON CONFLICT (session_key) DO UPDATE SET node_id = $2, updated_us = $3", {sessionKey, _settings.nodeId, micros(Poco::Timestamp())});
+					 " ON CONFLICT (session_key) DO UPDATE SET node_id = $2, updated_us = $3",
+		{sessionKey, _settings.nodeId, micros(Poco::Timestamp())});
 }
 
 void PostgresJobStore::setWakeListener(std::function<void()> listener)
@@ -580,7 +605,7 @@ void PostgresJobStore::runListener()
 		{
 			std::unique_ptr<PostgresConnection> connection = _pool.connect();
 			connection->execute("LISTEN sygen_jobs");
-			_wake();   // whatever was accepted while not listening
+			_wake(); // whatever was accepted while not listening
 			while (!_listenerStop)
 			{
 				pollfd descriptor{connection->socket(), POLLIN, 0};
@@ -601,8 +626,10 @@ void PostgresJobStore::releaseClaims()
 	try
 	{
 		_pool.with([&](PostgresConnection& connection) {
-			return connection.query("UPDATE sygen_jobs SET status = 'queued', node_id = NULL WHERE status = 'claimed' AND node_id = $1",
-				{_settings.nodeId}).affected();
+			return connection
+				.query(
+					"UPDATE sygen_jobs SET status = 'queued', node_id = NULL WHERE status = 'claimed' AND node_id = $1", {_settings.nodeId})
+				.affected();
 		});
 	}
 	catch (Poco::Exception&)
@@ -645,8 +672,10 @@ std::optional<std::string> PostgresJobStore::keptBody(const std::string& jobId) 
 bool PostgresJobStore::claimOne(const std::string& jobId)
 {
 	return _pool.with([&](PostgresConnection& connection) {
-		return connection.query("UPDATE sygen_jobs SET status = 'claimed', node_id = $2 WHERE job_id = $1 AND status = 'queued'",
-			{jobId, _settings.nodeId}).affected();
+		return connection
+			.query(
+				"UPDATE sygen_jobs SET status = 'claimed', node_id = $2 WHERE job_id = $1 AND status = 'queued'", {jobId, _settings.nodeId})
+			.affected();
 	}) > 0;
 }
 
@@ -674,7 +703,8 @@ std::vector<JobInfo> PostgresJobStore::list(std::size_t limit) const
 	std::string count = std::to_string(limit);
 	std::vector<JobInfo> jobs = jobsWhere("finished_us IS NULL ORDER BY seq LIMIT $1", {count});
 	if (jobs.size() >= limit) return jobs;
-	std::vector<JobInfo> finished = jobsWhere("finished_us IS NOT NULL ORDER BY finished_us DESC LIMIT $1", {std::to_string(limit - jobs.size())});
+	std::vector<JobInfo> finished =
+		jobsWhere("finished_us IS NOT NULL ORDER BY finished_us DESC LIMIT $1", {std::to_string(limit - jobs.size())});
 	jobs.insert(jobs.end(), finished.begin(), finished.end());
 	return jobs;
 }
@@ -690,9 +720,12 @@ std::vector<JobInfo> PostgresJobStore::interrupted() const
 	std::vector<JobInfo> jobs = jobsWhere("status IN ('running', 'lost') AND node_id = $1 ORDER BY seq", {_settings.nodeId});
 	// A job whose result waits in the backlog did finish: it is not lost.
 	std::lock_guard<std::mutex> lock(_mutex);
-	jobs.erase(std::remove_if(jobs.begin(), jobs.end(), [this](const JobInfo& job) {
-		return std::any_of(_unwritten.begin(), _unwritten.end(), [&job](const WebhookResult& result) { return result.jobId == job.jobId; });
-	}), jobs.end());
+	jobs.erase(std::remove_if(jobs.begin(), jobs.end(),
+				   [this](const JobInfo& job) {
+					   return std::any_of(
+						   _unwritten.begin(), _unwritten.end(), [&job](const WebhookResult& result) { return result.jobId == job.jobId; });
+				   }),
+		jobs.end());
 	return jobs;
 }
 
@@ -701,7 +734,8 @@ std::size_t PostgresJobStore::unfinishedCount() const
 	try
 	{
 		return static_cast<std::size_t>(_pool.with([&](PostgresConnection& connection) {
-			return connection.query("SELECT count(*) FROM sygen_jobs WHERE finished_us IS NULL AND node_id = $1", {_settings.nodeId}).integer(0, 0);
+			return connection.query("SELECT count(*) FROM sygen_jobs WHERE finished_us IS NULL AND node_id = $1", {_settings.nodeId})
+				.integer(0, 0);
 		}));
 	}
 	catch (Poco::Exception&)

@@ -20,12 +20,12 @@
 namespace Sygen {
 
 class PostgresPool
-	/// Up to `size` connections to one DSN, opened on demand. A connection that
-	/// broke is dropped when it comes back; while the database cannot be reached,
-	/// callers fail at once with BackendUnavailable and a new connection is tried
-	/// only after a backoff (0.1 s doubling to 5 s), so an outage costs neither a
-	/// connect attempt per request nor a log line per request: one line when it
-	/// starts, one when it ends. Thread-safe.
+/// Up to `size` connections to one DSN, opened on demand. A connection that
+/// broke is dropped when it comes back; while the database cannot be reached,
+/// callers fail at once with BackendUnavailable and a new connection is tried
+/// only after a backoff (0.1 s doubling to 5 s), so an outage costs neither a
+/// connect attempt per request nor a log line per request: one line when it
+/// starts, one when it ends. Thread-safe.
 {
 public:
 	static constexpr int MAX_BACKOFF_MS = 5000;
@@ -38,8 +38,8 @@ public:
 
 	template <typename F>
 	auto with(F work) -> decltype(work(std::declval<PostgresConnection&>()))
-		/// Runs work on a connection. A lost connection (or none to be had) becomes
-		/// BackendUnavailable; a statement the server rejected stays PostgresError.
+	/// Runs work on a connection. A lost connection (or none to be had) becomes
+	/// BackendUnavailable; a statement the server rejected stays PostgresError.
 	{
 		std::unique_ptr<PostgresConnection> connection = acquire();
 		try
@@ -63,13 +63,13 @@ public:
 	}
 
 	bool available() const;
-		/// false from a lost connection until a new one is made.
+	/// false from a lost connection until a new one is made.
 
 	std::string maskedDSN() const;
 
 	std::unique_ptr<PostgresConnection> connect();
-		/// A connection of the caller's own (LISTEN); counts toward availability.
-		/// Throws BackendUnavailable.
+	/// A connection of the caller's own (LISTEN); counts toward availability.
+	/// Throws BackendUnavailable.
 
 private:
 	std::unique_ptr<PostgresConnection> acquire();
@@ -84,7 +84,7 @@ private:
 	std::condition_variable _returned;
 	std::vector<std::unique_ptr<PostgresConnection>> _idle;
 	int _open = 0;
-	unsigned _generation = 0;                                  ///< Raised by each outage.
+	unsigned _generation = 0;                                        ///< Raised by each outage.
 	std::unordered_map<const PostgresConnection*, unsigned> _bornIn; ///< The generation each open connection was made in.
 	bool _down = false;
 	Poco::Timestamp _downSince;

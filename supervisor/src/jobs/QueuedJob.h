@@ -13,14 +13,14 @@
 namespace Sygen {
 
 struct QueuedJob
-	/// Only what ordering needs; the body stays in the spool until JobPreparer
-	/// reads it at dispatch time.
+/// Only what ordering needs; the body stays in the spool until JobPreparer
+/// reads it at dispatch time.
 {
 	std::string jobId;
 	std::string hookId;
-	std::string dependency;   ///< Empty: no dependency, runs in parallel with anything.
+	std::string dependency; ///< Empty: no dependency, runs in parallel with anything.
 	Poco::Timestamp queuedAt;
-	int maxConcurrent = 0;    ///< The hook's max_concurrent: jobs of this hook running at once; 0 = no limit.
+	int maxConcurrent = 0; ///< The hook's max_concurrent: jobs of this hook running at once; 0 = no limit.
 };
 
 } // namespace Sygen

@@ -14,11 +14,11 @@
 namespace Sygen {
 
 class ResultBacklog
-	/// One file (a JSON array of results, mode 0600) that holds the results finished
-	/// while the database was unreachable, so that neither an outage nor a restart
-	/// during it loses one. Rewritten atomically (AtomicFile) on every change; removed
-	/// when empty. Outages are rare and short, so whole-file rewrites stay small.
-	/// Not thread-safe: the owner serialises calls.
+/// One file (a JSON array of results, mode 0600) that holds the results finished
+/// while the database was unreachable, so that neither an outage nor a restart
+/// during it loses one. Rewritten atomically (AtomicFile) on every change; removed
+/// when empty. Outages are rare and short, so whole-file rewrites stay small.
+/// Not thread-safe: the owner serialises calls.
 {
 public:
 	explicit ResultBacklog(const std::string& path);
@@ -26,12 +26,12 @@ public:
 	const std::string& path() const;
 
 	std::deque<WebhookResult> load() const;
-		/// What the last run left; empty when there is no file. Throws
-		/// Poco::DataFormatException when the file is not a backlog.
+	/// What the last run left; empty when there is no file. Throws
+	/// Poco::DataFormatException when the file is not a backlog.
 
 	void save(const std::deque<WebhookResult>& results) const;
-		/// Replaces the file with results (removes it when empty). Throws
-		/// Poco::FileException.
+	/// Replaces the file with results (removes it when empty). Throws
+	/// Poco::FileException.
 
 private:
 	std::string _path;

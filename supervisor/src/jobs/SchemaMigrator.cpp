@@ -77,7 +77,7 @@ const char* const MIGRATIONS[] = {
 const int MIGRATION_COUNT = static_cast<int>(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0]));
 
 class AdvisoryLock
-	/// Holds the migration lock for a scope; released even when a step throws.
+/// Holds the migration lock for a scope; released even when a step throws.
 {
 public:
 	explicit AdvisoryLock(PostgresConnection& connection):
@@ -105,12 +105,12 @@ private:
 } // namespace
 
 const int SchemaMigrator::CURRENT_VERSION = MIGRATION_COUNT;
-const long long SchemaMigrator::LOCK_KEY = 0x5967656e4d696772LL;   // "SygenMigr"
+const long long SchemaMigrator::LOCK_KEY = 0x5967656e4d696772LL; // "SygenMigr"
 
 SchemaTooNewError::SchemaTooNewError(int databaseVersion, int binaryVersion):
-	Poco::RuntimeException("the database schema is at version " + std::to_string(databaseVersion)
-		+ ", newer than this sygen-webhookd understands (version " + std::to_string(binaryVersion)
-		+ "): upgrade this node, or point it at another database")
+	Poco::RuntimeException("the database schema is at version " + std::to_string(databaseVersion) +
+		", newer than this sygen-webhookd understands (version " + std::to_string(binaryVersion) +
+		"): upgrade this node, or point it at another database")
 {
 }
 

@@ -13,9 +13,9 @@
 namespace Sygen {
 
 class SpoolJobStore: public JobStore
-	/// Forwards to a JobSpool (which it owns) unchanged: without a webhooks.backend
-	/// the service behaves exactly as before the seam. Delivery ids stay with the
-	/// node's ReplayGuard.
+/// Forwards to a JobSpool (which it owns) unchanged: without a webhooks.backend
+/// the service behaves exactly as before the seam. Delivery ids stay with the
+/// node's ReplayGuard.
 {
 public:
 	SpoolJobStore(const std::string& directory, std::size_t historyLimit);

@@ -3,14 +3,14 @@
 //
 
 #include "results/ResultCallbackQueue.h"
+#include "Sygen/Auth/StandardWebhooksAuthenticator.h"
+#include "Sygen/Auth/WebhookSigner.h"
 #include "Sygen/Foundation/AtomicFile.h"
 #include "Sygen/Foundation/IsoTime.h"
 #include "Sygen/Foundation/JSONFields.h"
 #include "Sygen/Foundation/JSONWriter.h"
 #include "Sygen/Foundation/LogFields.h"
 #include "Sygen/Foundation/Logging.h"
-#include "Sygen/Auth/StandardWebhooksAuthenticator.h"
-#include "Sygen/Auth/WebhookSigner.h"
 #include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
@@ -157,7 +157,8 @@ void ResultCallbackQueue::load()
 			Poco::JSON::Object::Ptr obj = JSONFields::parseObject(text);
 			Delivery d;
 			d.messageId = JSONFields::requireString(*obj, "message_id");
-			if (!isMessageId(d.messageId) || name != d.messageId + SUFFIX) throw Poco::DataFormatException("message_id does not match the file name");
+			if (!isMessageId(d.messageId) || name != d.messageId + SUFFIX)
+				throw Poco::DataFormatException("message_id does not match the file name");
 			d.jobId = JSONFields::string(*obj, "job_id");
 			d.hookId = JSONFields::string(*obj, "hook_id");
 			d.body = JSONFields::requireString(*obj, "body");
@@ -254,7 +255,8 @@ std::size_t ResultCallbackQueue::processDue()
 		const std::initializer_list<Logging::Field> fields{{LogFields::HOOK_ID, d.hookId}, {LogFields::JOB_ID, d.jobId}};
 		if (delivered)
 		{
-			Logging::log(_logger, Poco::Message::PRIO_DEBUG, "result callback delivered (attempt " + std::to_string(d.attempts) + ")", fields);
+			Logging::log(
+				_logger, Poco::Message::PRIO_DEBUG, "result callback delivered (attempt " + std::to_string(d.attempts) + ")", fields);
 			remove(d);
 			std::lock_guard<std::mutex> lock(_mutex);
 			_pending.erase(d.messageId);
@@ -262,8 +264,8 @@ std::size_t ResultCallbackQueue::processDue()
 		}
 		if (d.attempts >= _options.maxAttempts)
 		{
-			Logging::log(_logger, Poco::Message::PRIO_ERROR, "result callback given up after " + std::to_string(d.attempts)
-				+ " attempts: " + failure, fields);
+			Logging::log(_logger, Poco::Message::PRIO_ERROR,
+				"result callback given up after " + std::to_string(d.attempts) + " attempts: " + failure, fields);
 			remove(d);
 			std::lock_guard<std::mutex> lock(_mutex);
 			_pending.erase(d.messageId);
@@ -273,8 +275,10 @@ std::size_t ResultCallbackQueue::processDue()
 		for (int i = 1; i < d.attempts && delay < _options.maxDelay.totalMicroseconds(); ++i) delay *= 2;
 		if (delay > _options.maxDelay.totalMicroseconds()) delay = _options.maxDelay.totalMicroseconds();
 		d.nextAttempt = _clock.now() + delay;
-		Logging::log(_logger, Poco::Message::PRIO_WARNING, "result callback failed (attempt " + std::to_string(d.attempts)
-			+ "): " + failure + "; next attempt in " + std::to_string(delay / 1000000) + " s", fields);
+		Logging::log(_logger, Poco::Message::PRIO_WARNING,
+			"result callback failed (attempt " + std::to_string(d.attempts) + "): " + failure + "; next attempt in " +
+				std::to_string(delay / 1000000) + " s",
+			fields);
 		try
 		{
 			persist(d);

@@ -3,9 +3,9 @@
 //
 
 #include "results/ResultSink.h"
-#include "Sygen/Protocol/DeliveryMessage.h"
 #include "Sygen/Foundation/LogFields.h"
 #include "Sygen/Foundation/Logging.h"
+#include "Sygen/Protocol/DeliveryMessage.h"
 #include <chrono>
 
 namespace Sygen {
@@ -114,8 +114,7 @@ void ResultSink::submit(const WebhookResult& result)
 bool ResultSink::waitIdle(Poco::Timespan timeout)
 {
 	std::unique_lock<std::mutex> lock(_mutex);
-	return _changed.wait_for(lock, std::chrono::microseconds(timeout.totalMicroseconds()),
-		[this] { return _queue.empty() && !_busy; });
+	return _changed.wait_for(lock, std::chrono::microseconds(timeout.totalMicroseconds()), [this] { return _queue.empty() && !_busy; });
 }
 
 bool ResultSink::stopping()

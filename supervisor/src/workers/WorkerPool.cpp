@@ -44,53 +44,52 @@ const Poco::Timespan WorkerPool::LINGER(5, 0);
 typedef WorkerPool::State S;
 typedef WorkerPool::Event E;
 
-const WorkerPool::Transition WorkerPool::TRANSITIONS[] =
-{
+const WorkerPool::Transition WorkerPool::TRANSITIONS[] = {
 	// from          event                to
-	{S::STOPPED,   E::START,            S::STARTING},
-	{S::FAILED,    E::START,            S::STARTING},
-	{S::FAILED,    E::STOP,             S::STOPPED},
-	{S::BACKOFF,   E::START,            S::STARTING},
-	{S::BACKOFF,   E::BACKOFF_ELAPSED,  S::STARTING},
-	{S::BACKOFF,   E::STOP,             S::STOPPED},
+	{S::STOPPED, E::START, S::STARTING},
+	{S::FAILED, E::START, S::STARTING},
+	{S::FAILED, E::STOP, S::STOPPED},
+	{S::BACKOFF, E::START, S::STARTING},
+	{S::BACKOFF, E::BACKOFF_ELAPSED, S::STARTING},
+	{S::BACKOFF, E::STOP, S::STOPPED},
 
-	{S::STARTING,  E::STOP,             S::STOPPED},     // spawn still pending
-	{S::STARTING,  E::SPAWN_FAILED,     S::FAILED},
-	{S::STARTING,  E::HELLO,            S::IDLE},
-	{S::STARTING,  E::DRAIN,            S::STOPPING},    // no job yet: nothing to drain
-	{S::STARTING,  E::TERMINATE,        S::STOPPING},
+	{S::STARTING, E::STOP, S::STOPPED}, // spawn still pending
+	{S::STARTING, E::SPAWN_FAILED, S::FAILED},
+	{S::STARTING, E::HELLO, S::IDLE},
+	{S::STARTING, E::DRAIN, S::STOPPING}, // no job yet: nothing to drain
+	{S::STARTING, E::TERMINATE, S::STOPPING},
 
-	{S::IDLE,      E::JOB_SENT,         S::BUSY},
-	{S::IDLE,      E::DRAIN,            S::DRAINING},
-	{S::IDLE,      E::TERMINATE,        S::STOPPING},
-	{S::BUSY,      E::JOB_DONE,         S::IDLE},
-	{S::BUSY,      E::DRAIN,            S::DRAINING},
-	{S::BUSY,      E::TERMINATE,        S::STOPPING},
-	{S::DRAINING,  E::JOB_DONE,         S::DRAINING},    // the worker exits next
-	{S::DRAINING,  E::TERMINATE,        S::STOPPING},
-	{S::STOPPING,  E::JOB_DONE,         S::STOPPING},    // a result that beat SIGKILL still counts
+	{S::IDLE, E::JOB_SENT, S::BUSY},
+	{S::IDLE, E::DRAIN, S::DRAINING},
+	{S::IDLE, E::TERMINATE, S::STOPPING},
+	{S::BUSY, E::JOB_DONE, S::IDLE},
+	{S::BUSY, E::DRAIN, S::DRAINING},
+	{S::BUSY, E::TERMINATE, S::STOPPING},
+	{S::DRAINING, E::JOB_DONE, S::DRAINING}, // the worker exits next
+	{S::DRAINING, E::TERMINATE, S::STOPPING},
+	{S::STOPPING, E::JOB_DONE, S::STOPPING}, // a result that beat SIGKILL still counts
 
 	// A process ended (from any state that has one).
-	{S::STARTING,  E::EXIT_RESPAWN,     S::BACKOFF},
-	{S::STARTING,  E::EXIT_RESTART,     S::STARTING},
-	{S::STARTING,  E::EXIT_STOP,        S::STOPPED},
-	{S::STARTING,  E::EXIT_FATAL,       S::FAILED},
-	{S::IDLE,      E::EXIT_RESPAWN,     S::BACKOFF},
-	{S::IDLE,      E::EXIT_RESTART,     S::STARTING},
-	{S::IDLE,      E::EXIT_STOP,        S::STOPPED},
-	{S::IDLE,      E::EXIT_FATAL,       S::FAILED},
-	{S::BUSY,      E::EXIT_RESPAWN,     S::BACKOFF},
-	{S::BUSY,      E::EXIT_RESTART,     S::STARTING},
-	{S::BUSY,      E::EXIT_STOP,        S::STOPPED},
-	{S::BUSY,      E::EXIT_FATAL,       S::FAILED},
-	{S::DRAINING,  E::EXIT_RESPAWN,     S::BACKOFF},
-	{S::DRAINING,  E::EXIT_RESTART,     S::STARTING},
-	{S::DRAINING,  E::EXIT_STOP,        S::STOPPED},
-	{S::DRAINING,  E::EXIT_FATAL,       S::FAILED},
-	{S::STOPPING,  E::EXIT_RESPAWN,     S::BACKOFF},
-	{S::STOPPING,  E::EXIT_RESTART,     S::STARTING},
-	{S::STOPPING,  E::EXIT_STOP,        S::STOPPED},
-	{S::STOPPING,  E::EXIT_FATAL,       S::FAILED},
+	{S::STARTING, E::EXIT_RESPAWN, S::BACKOFF},
+	{S::STARTING, E::EXIT_RESTART, S::STARTING},
+	{S::STARTING, E::EXIT_STOP, S::STOPPED},
+	{S::STARTING, E::EXIT_FATAL, S::FAILED},
+	{S::IDLE, E::EXIT_RESPAWN, S::BACKOFF},
+	{S::IDLE, E::EXIT_RESTART, S::STARTING},
+	{S::IDLE, E::EXIT_STOP, S::STOPPED},
+	{S::IDLE, E::EXIT_FATAL, S::FAILED},
+	{S::BUSY, E::EXIT_RESPAWN, S::BACKOFF},
+	{S::BUSY, E::EXIT_RESTART, S::STARTING},
+	{S::BUSY, E::EXIT_STOP, S::STOPPED},
+	{S::BUSY, E::EXIT_FATAL, S::FAILED},
+	{S::DRAINING, E::EXIT_RESPAWN, S::BACKOFF},
+	{S::DRAINING, E::EXIT_RESTART, S::STARTING},
+	{S::DRAINING, E::EXIT_STOP, S::STOPPED},
+	{S::DRAINING, E::EXIT_FATAL, S::FAILED},
+	{S::STOPPING, E::EXIT_RESPAWN, S::BACKOFF},
+	{S::STOPPING, E::EXIT_RESTART, S::STARTING},
+	{S::STOPPING, E::EXIT_STOP, S::STOPPED},
+	{S::STOPPING, E::EXIT_FATAL, S::FAILED},
 };
 
 const std::size_t WorkerPool::TRANSITION_COUNT = sizeof(WorkerPool::TRANSITIONS) / sizeof(WorkerPool::TRANSITIONS[0]);
@@ -196,14 +195,12 @@ void WorkerPool::shutdown(Poco::Timespan grace)
 			slot.restartRequested = false;
 			if (slot.state == S::BACKOFF || slot.state == S::FAILED || (slot.state == S::STARTING && slot.pid == 0))
 				fire(slot, E::STOP, notices);
-			else
-				fire(slot, E::DRAIN, notices);
+			else fire(slot, E::DRAIN, notices);
 		}
 	}
 	deliver(notices);
 
-	auto allGone = [](const std::vector<WorkerInfo>& workers)
-	{
+	auto allGone = [](const std::vector<WorkerInfo>& workers) {
 		return std::all_of(workers.begin(), workers.end(), [](const WorkerInfo& w) { return w.pid == 0; });
 	};
 	if (!waitUntil(allGone, grace))
@@ -221,16 +218,14 @@ void WorkerPool::shutdown(Poco::Timespan grace)
 			}
 		}
 		deliver(notices);
-		if (!waitUntil(allGone, _options.killGrace + Poco::Timespan(2, 0)))
-			logger().error("some workers did not exit after SIGKILL");
+		if (!waitUntil(allGone, _options.killGrace + Poco::Timespan(2, 0))) logger().error("some workers did not exit after SIGKILL");
 	}
 
 	{
 		// Let readers finish the connections of exited workers: their last
 		// results may still be buffered (the monitor gives up after LINGER).
 		std::unique_lock<std::mutex> lock(_mutex);
-		auto noneLingering = [this]
-		{
+		auto noneLingering = [this] {
 			for (const auto& entry: _slots)
 			{
 				if (entry.second.lingering) return false;
@@ -286,9 +281,7 @@ void WorkerPool::restart(int workerId, bool now)
 			slot.restartRequested = true;
 			fire(slot, now ? E::TERMINATE : E::DRAIN, notices);
 			break;
-		case S::STOPPING:
-			slot.restartRequested = true;
-			break;
+		case S::STOPPING: slot.restartRequested = true; break;
 		}
 		logger().information(workerName(workerId) + ": restart requested" + (now ? " (now)" : ""));
 	}
@@ -306,20 +299,13 @@ void WorkerPool::stop(int workerId, bool now)
 		switch (slot.state)
 		{
 		case S::STOPPED:
-		case S::STOPPING:
-			break;
+		case S::STOPPING: break;
 		case S::FAILED:
-		case S::BACKOFF:
-			fire(slot, E::STOP, notices);
-			break;
-		case S::STARTING:
-			fire(slot, slot.pid == 0 ? E::STOP : E::TERMINATE, notices);
-			break;
+		case S::BACKOFF: fire(slot, E::STOP, notices); break;
+		case S::STARTING: fire(slot, slot.pid == 0 ? E::STOP : E::TERMINATE, notices); break;
 		case S::IDLE:
 		case S::BUSY:
-		case S::DRAINING:
-			fire(slot, now ? E::TERMINATE : E::DRAIN, notices);
-			break;
+		case S::DRAINING: fire(slot, now ? E::TERMINATE : E::DRAIN, notices); break;
 		}
 		logger().information(workerName(workerId) + ": stop requested" + (now ? " (now)" : ""));
 	}
@@ -348,8 +334,7 @@ void WorkerPool::startWorker(int workerId)
 			break;
 		case S::STARTING:
 		case S::IDLE:
-		case S::BUSY:
-			break;
+		case S::BUSY: break;
 		}
 	}
 	deliver(notices);
@@ -503,14 +488,9 @@ void WorkerPool::enter(Slot& slot, State previous, Notices& notices)
 		logger().information(workerName(slot.id) + ": respawning in " + std::to_string(delay / 1000) + " ms");
 		break;
 	}
-	case S::FAILED:
-		logger().error(workerName(slot.id) + " failed (" + slot.lastExit + "); not respawned until started again");
-		break;
-	case S::STOPPED:
-		logger().information(workerName(slot.id) + " stopped");
-		break;
-	case S::BUSY:
-		break;
+	case S::FAILED: logger().error(workerName(slot.id) + " failed (" + slot.lastExit + "); not respawned until started again"); break;
+	case S::STOPPED: logger().information(workerName(slot.id) + " stopped"); break;
+	case S::BUSY: break;
 	}
 }
 
@@ -669,7 +649,8 @@ void WorkerPool::readLoop(std::shared_ptr<Connection> connection)
 	connection->finished = true;
 }
 
-bool WorkerPool::handleHello(const std::shared_ptr<Connection>& connection, const Poco::JSON::Object& hello, std::string& reason, Notices& notices)
+bool WorkerPool::handleHello(
+	const std::shared_ptr<Connection>& connection, const Poco::JSON::Object& hello, std::string& reason, Notices& notices)
 {
 	try
 	{
@@ -904,7 +885,8 @@ void WorkerPool::monitorOnce(Notices& notices)
 			}
 			else if (slot.pid > 0 && !slot.connection && now >= slot.deadline)
 			{
-				logger().warning(workerName(slot.id) + ": no hello within " + std::to_string(_options.helloTimeout.totalSeconds()) + " s; terminating it");
+				logger().warning(workerName(slot.id) + ": no hello within " + std::to_string(_options.helloTimeout.totalSeconds()) +
+					" s; terminating it");
 				fire(slot, E::TERMINATE, notices);
 			}
 			break;
@@ -913,7 +895,8 @@ void WorkerPool::monitorOnce(Notices& notices)
 		case S::DRAINING:
 			if (slot.lastSeen.isElapsed(_options.heartbeatTimeout.totalMicroseconds()))
 			{
-				logger().warning(workerName(slot.id) + ": silent for " + std::to_string(_options.heartbeatTimeout.totalSeconds()) + " s; terminating it");
+				logger().warning(workerName(slot.id) + ": silent for " + std::to_string(_options.heartbeatTimeout.totalSeconds()) +
+					" s; terminating it");
 				fire(slot, E::TERMINATE, notices);
 			}
 			break;
@@ -929,8 +912,7 @@ void WorkerPool::monitorOnce(Notices& notices)
 			if (now >= slot.deadline) fire(slot, E::BACKOFF_ELAPSED, notices);
 			break;
 		case S::STOPPED:
-		case S::FAILED:
-			break;
+		case S::FAILED: break;
 		}
 	}
 }

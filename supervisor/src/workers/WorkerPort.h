@@ -17,11 +17,11 @@ public:
 	virtual ~WorkerPort() = default;
 
 	virtual int idleWorker() = 0;
-		/// The id of a connected worker ready for a job, or 0 when none is.
+	/// The id of a connected worker ready for a job, or 0 when none is.
 
 	virtual bool sendJob(int workerId, const WorkOrder& order) = 0;
-		/// Sends the order to that worker, which becomes busy. Returns false, with
-		/// nothing sent, when the worker is no longer idle (it died, is draining).
+	/// Sends the order to that worker, which becomes busy. Returns false, with
+	/// nothing sent, when the worker is no longer idle (it died, is draining).
 };
 
 } // namespace Sygen

@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 
 using Sygen::AtomicFile;
-using Sygen::Test::TempDir;
 using Sygen::Test::readFile;
+using Sygen::Test::TempDir;
 using Sygen::Test::writeFile;
 
 namespace {

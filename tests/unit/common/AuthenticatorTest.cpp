@@ -23,9 +23,7 @@ const Poco::Timestamp NOW(1700000000LL * 1000000);
 class NullChannel: public Poco::Channel
 {
 public:
-	void log(const Poco::Message&) override
-	{
-	}
+	void log(const Poco::Message&) override {}
 };
 
 Hook hmacHook()
@@ -82,10 +80,7 @@ public:
 		logger.setChannel(new NullChannel);
 	}
 
-	void tearDown() override
-	{
-		Poco::Logger::get("Sygen.Auth").setChannel(_savedChannel);
-	}
+	void tearDown() override { Poco::Logger::get("Sygen.Auth").setChannel(_savedChannel); }
 
 	void testBearerModeUsesBearer()
 	{

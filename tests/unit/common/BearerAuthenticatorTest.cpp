@@ -35,15 +35,9 @@ public:
 		CPPUNIT_ASSERT(!check(Hook(), "Bearer other", "global"));
 	}
 
-	void testAcceptsHookToken()
-	{
-		CPPUNIT_ASSERT(check(hookWithToken("per-hook"), "Bearer per-hook", "global"));
-	}
+	void testAcceptsHookToken() { CPPUNIT_ASSERT(check(hookWithToken("per-hook"), "Bearer per-hook", "global")); }
 
-	void testHookWithOwnTokenRejectsGlobalToken()
-	{
-		CPPUNIT_ASSERT(!check(hookWithToken("per-hook"), "Bearer global", "global"));
-	}
+	void testHookWithOwnTokenRejectsGlobalToken() { CPPUNIT_ASSERT(!check(hookWithToken("per-hook"), "Bearer global", "global")); }
 
 	void testRejectsWhenBothTokensEmpty()
 	{
@@ -80,10 +74,7 @@ public:
 		CPPUNIT_ASSERT(!BearerAuthenticator::authenticate(Hook(), view));
 	}
 
-	void testRejectsEmptyTokenAfterScheme()
-	{
-		CPPUNIT_ASSERT(!check(Hook(), "Bearer ", "global"));
-	}
+	void testRejectsEmptyTokenAfterScheme() { CPPUNIT_ASSERT(!check(Hook(), "Bearer ", "global")); }
 
 	void testRejectsPrefixAndExtensionOfToken()
 	{
@@ -91,10 +82,7 @@ public:
 		CPPUNIT_ASSERT(!check(Hook(), "Bearer global2", "global"));
 	}
 
-	void testRejectsNonAsciiHeader()
-	{
-		CPPUNIT_ASSERT(!check(hookWithToken("t\xC3\xA9"), "Bearer t\xC3\xA9", "global"));
-	}
+	void testRejectsNonAsciiHeader() { CPPUNIT_ASSERT(!check(hookWithToken("t\xC3\xA9"), "Bearer t\xC3\xA9", "global")); }
 
 	void testHeaderNameIsCaseInsensitive()
 	{

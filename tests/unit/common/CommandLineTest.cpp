@@ -83,10 +83,7 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("log"), v.at(0).first);
 	}
 
-	void testAmbiguousPrefixIsRefused()
-	{
-		CPPUNIT_ASSERT_EQUAL(std::string("Ambiguous option specified: h"), failure({"--h"}));
-	}
+	void testAmbiguousPrefixIsRefused() { CPPUNIT_ASSERT_EQUAL(std::string("Ambiguous option specified: h"), failure({"--h"})); }
 
 	void testUnknownOptionIsRefused()
 	{
@@ -104,10 +101,7 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("Option must not be given more than once: home"), failure({"--home", "a", "--home", "b"}));
 	}
 
-	void testShortName()
-	{
-		CPPUNIT_ASSERT_EQUAL(std::string("help"), workerLike().parse({"-h"}).at(0).first);
-	}
+	void testShortName() { CPPUNIT_ASSERT_EQUAL(std::string("help"), workerLike().parse({"-h"}).at(0).first); }
 
 	void testStoppingOptionEndsTheParse()
 	{

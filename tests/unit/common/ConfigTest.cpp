@@ -4,8 +4,8 @@
 
 #include "Sygen/Foundation/Config.h"
 #include "TestSupport.h"
-#include <Poco/File.h>
 #include <Poco/Environment.h>
+#include <Poco/File.h>
 #include <cppunit/extensions/HelperMacros.h>
 #include <cstdlib>
 #include <sys/stat.h>
@@ -14,8 +14,8 @@
 using Sygen::Config;
 using Sygen::ConfigError;
 using Sygen::Test::EnvGuard;
-using Sygen::Test::TempDir;
 using Sygen::Test::readFile;
+using Sygen::Test::TempDir;
 using Sygen::Test::writeFile;
 
 namespace {
@@ -204,8 +204,7 @@ public:
 	void testRelativeAndExplicitStatePaths()
 	{
 		TempDir dir;
-		writeFile(dir.file("config/config.json"),
-			"{\"webhooks\": {\"state_dir\": \"st\", \"admin_socket\": \"/run/x/admin.sock\"}}");
+		writeFile(dir.file("config/config.json"), "{\"webhooks\": {\"state_dir\": \"st\", \"admin_socket\": \"/run/x/admin.sock\"}}");
 		Config c = Config::load(dir.path());
 		CPPUNIT_ASSERT_EQUAL(dir.path() + "/st", c.paths.stateDir);
 		CPPUNIT_ASSERT_EQUAL(dir.path() + "/st/worker.sock", c.paths.workerSocket);
@@ -329,19 +328,21 @@ public:
 	{
 		TempDir dir;
 		std::string path = dir.file("config/config.json");
-		writeFile(path, "{\"provider\": \"codex\", \"webhooks\": {\"enabled\": true, \"token\": \"\", \"port\": 9000,"
+		writeFile(path,
+			"{\"provider\": \"codex\", \"webhooks\": {\"enabled\": true, \"token\": \"\", \"port\": 9000,"
 			" \"x_custom\": [1, {}]}, \"zzz\": \"\xC3\xBC\", \"n\": 1.0}");
 		::chmod(path.c_str(), 0640);
 		Config c = Config::load(dir.path());
 		CPPUNIT_ASSERT_EQUAL(Config::TOKEN_WRITTEN_TO_CONFIG, c.ensureGlobalToken());
 		const std::string& token = c.webhooks.token;
 		CPPUNIT_ASSERT_EQUAL(std::size_t(43), token.size());
-		const std::string expected =
-			"{\n"
-			"  \"provider\": \"codex\",\n"
-			"  \"webhooks\": {\n"
-			"    \"enabled\": true,\n"
-			"    \"token\": \"" + token + "\",\n"
+		const std::string expected = "{\n"
+									 "  \"provider\": \"codex\",\n"
+									 "  \"webhooks\": {\n"
+									 "    \"enabled\": true,\n"
+									 "    \"token\": \"" +
+			token +
+			"\",\n"
 			"    \"port\": 9000,\n"
 			"    \"x_custom\": [\n"
 			"      1,\n"
@@ -367,8 +368,8 @@ public:
 		writeFile(path, "{\"webhooks\": {\"enabled\": true}}");
 		Config c = Config::load(dir.path());
 		CPPUNIT_ASSERT_EQUAL(Config::TOKEN_WRITTEN_TO_CONFIG, c.ensureGlobalToken());
-		CPPUNIT_ASSERT_EQUAL("{\n  \"webhooks\": {\n    \"enabled\": true,\n    \"token\": \"" + c.webhooks.token + "\"\n  }\n}\n",
-			readFile(path));
+		CPPUNIT_ASSERT_EQUAL(
+			"{\n  \"webhooks\": {\n    \"enabled\": true,\n    \"token\": \"" + c.webhooks.token + "\"\n  }\n}\n", readFile(path));
 	}
 
 	void testConfigRewriteDropsOtherPermissions()
@@ -470,7 +471,8 @@ private:
 	void testPostgresBackendAndNodeRoles()
 	{
 		TempDir dir;
-		writeFile(dir.file("config/config.json"), "{\"webhooks\": {\"workers\": 0, \"ingress\": false, \"backend\": {\"type\": \"postgres\","
+		writeFile(dir.file("config/config.json"),
+			"{\"webhooks\": {\"workers\": 0, \"ingress\": false, \"backend\": {\"type\": \"postgres\","
 			" \"dsn\": \"host=db1,db2 dbname=sygen target_session_attrs=read-write\", \"node_id\": \"n1\", \"lease_seconds\": 12, \"pool_size\": 8}}}");
 		Config c = Config::load(dir.path());
 		CPPUNIT_ASSERT(c.webhooks.backend.postgres());
@@ -493,7 +495,8 @@ private:
 			"webhooks.backend.lease_seconds: must be between 5 and 3600");
 		assertError("{\"webhooks\": {\"backend\": {\"type\": \"postgres\", \"dsn\": \"x\", \"pool_size\": 0}}}",
 			"webhooks.backend.pool_size: must be between 1 and 64");
-		assertError("{\"webhooks\": {\"ingress\": false}}", "webhooks.ingress: false needs a postgres backend (a worker host of a cluster)");
+		assertError(
+			"{\"webhooks\": {\"ingress\": false}}", "webhooks.ingress: false needs a postgres backend (a worker host of a cluster)");
 		assertError("{\"webhooks\": {\"backend\": \"postgres\"}}", "webhooks.backend: expected an object");
 	}
 

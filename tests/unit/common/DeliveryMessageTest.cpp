@@ -48,8 +48,8 @@ public:
 	{
 		CPPUNIT_ASSERT_EQUAL(std::string("**WEBHOOK (CRON TASK): Nightly report**\n\n_error:timeout_"),
 			DeliveryMessage::broadcastText(cronResult("error:timeout", "")));
-		CPPUNIT_ASSERT_EQUAL(std::string("**WEBHOOK (CRON TASK): Nightly report**\n\n_success_"),
-			DeliveryMessage::broadcastText(cronResult("success", "")));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("**WEBHOOK (CRON TASK): Nightly report**\n\n_success_"), DeliveryMessage::broadcastText(cronResult("success", "")));
 	}
 
 	void testSilentMarkerAnyCaseAfterWhitespace()

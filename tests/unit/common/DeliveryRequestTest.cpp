@@ -64,14 +64,15 @@ public:
 
 	void testUnknownTransportIsRefused()
 	{
-		CPPUNIT_ASSERT_THROW(DeliveryRequest::fromJSON(*JSONFields::parseObject(
-			R"({"transport":"irc","chat_id":"1","text":"x"})")), Poco::DataFormatException);
+		CPPUNIT_ASSERT_THROW(DeliveryRequest::fromJSON(*JSONFields::parseObject(R"({"transport":"irc","chat_id":"1","text":"x"})")),
+			Poco::DataFormatException);
 	}
 
 	void testMissingTextIsRefused()
 	{
 		CPPUNIT_ASSERT_THROW(DeliveryRequest::fromJSON(*JSONFields::parseObject(
-			R"({"transport":"telegram","chat_id":"1","telegram_api_base":"http://x","telegram_token":"t"})")), Poco::DataFormatException);
+								 R"({"transport":"telegram","chat_id":"1","telegram_api_base":"http://x","telegram_token":"t"})")),
+			Poco::DataFormatException);
 	}
 };
 

@@ -10,8 +10,8 @@
 
 using Sygen::Config;
 using Sygen::GlobalTokenStore;
-using Sygen::Test::TempDir;
 using Sygen::Test::readFile;
+using Sygen::Test::TempDir;
 using Sygen::Test::writeFile;
 
 class GlobalTokenStoreTest: public CppUnit::TestFixture
@@ -38,7 +38,8 @@ public:
 	void testRotatesInTheConfigFileKeepingEveryOtherKey()
 	{
 		TempDir dir;
-		writeFile(dir.file("config/config.json"), "{\n  \"model\": \"sonnet\",\n  \"webhooks\": {\n    \"enabled\": true,\n    \"token\": \"old-token\",\n    \"port\": 1\n  },\n  \"zz\": 1\n}\n");
+		writeFile(dir.file("config/config.json"),
+			"{\n  \"model\": \"sonnet\",\n  \"webhooks\": {\n    \"enabled\": true,\n    \"token\": \"old-token\",\n    \"port\": 1\n  },\n  \"zz\": 1\n}\n");
 		::chmod(dir.file("config/config.json").c_str(), 0640);
 		GlobalTokenStore store(paths(dir));
 		CPPUNIT_ASSERT_EQUAL(GlobalTokenStore::CONFIG_FILE, store.locate());
@@ -46,7 +47,8 @@ public:
 		std::string fresh = store.rotate();
 		CPPUNIT_ASSERT_EQUAL(std::size_t(43), fresh.size());
 		CPPUNIT_ASSERT_EQUAL("{\n  \"model\": \"sonnet\",\n  \"webhooks\": {\n    \"enabled\": true,\n    \"token\": \"" + fresh +
-			"\",\n    \"port\": 1\n  },\n  \"zz\": 1\n}\n", readFile(dir.file("config/config.json")));
+				"\",\n    \"port\": 1\n  },\n  \"zz\": 1\n}\n",
+			readFile(dir.file("config/config.json")));
 		struct stat st;
 		::stat(dir.file("config/config.json").c_str(), &st);
 		CPPUNIT_ASSERT_EQUAL(0640u, static_cast<unsigned>(st.st_mode & 0777));

@@ -5,16 +5,16 @@
 // not share code with the implementation under test.
 //
 
-#include "Sygen/Foundation/Clock.h"
 #include "Sygen/Auth/HMACAuthenticator.h"
 #include "Sygen/Auth/RequestView.h"
+#include "Sygen/Foundation/Clock.h"
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
 #include <Poco/Message.h>
-#include <cppunit/extensions/HelperMacros.h>
 #include <cctype>
+#include <cppunit/extensions/HelperMacros.h>
 #include <string>
 #include <vector>
 
@@ -38,10 +38,7 @@ const std::string STRIPE_SIG_BODY_ONLY = "4a56cd76470d94b4efaf851dc2f7af0fb6b99f
 class CaptureChannel: public Poco::Channel
 {
 public:
-	void log(const Poco::Message& msg) override
-	{
-		texts.push_back(msg.getText());
-	}
+	void log(const Poco::Message& msg) override { texts.push_back(msg.getText()); }
 	std::vector<std::string> texts;
 };
 
@@ -179,15 +176,9 @@ public:
 		CPPUNIT_ASSERT(!check(githubHook(), "X-Hub-Signature-256", "sha256=" + GITHUB_SIG + "0", GITHUB_BODY));
 	}
 
-	void testRejectsMissingHeader()
-	{
-		CPPUNIT_ASSERT(!check(githubHook(), "X-Hub-Signature", "sha256=" + GITHUB_SIG, GITHUB_BODY));
-	}
+	void testRejectsMissingHeader() { CPPUNIT_ASSERT(!check(githubHook(), "X-Hub-Signature", "sha256=" + GITHUB_SIG, GITHUB_BODY)); }
 
-	void testRejectsEmptyHeaderValue()
-	{
-		CPPUNIT_ASSERT(!check(githubHook(), "X-Hub-Signature-256", "", GITHUB_BODY));
-	}
+	void testRejectsEmptyHeaderValue() { CPPUNIT_ASSERT(!check(githubHook(), "X-Hub-Signature-256", "", GITHUB_BODY)); }
 
 	void testRejectsEmptySecretAndLogs()
 	{
@@ -207,10 +198,7 @@ public:
 		assertLoggedOnce("gh");
 	}
 
-	void testWholeValueUsedWhenPrefixAbsent()
-	{
-		CPPUNIT_ASSERT(check(githubHook(), "X-Hub-Signature-256", GITHUB_SIG, GITHUB_BODY));
-	}
+	void testWholeValueUsedWhenPrefixAbsent() { CPPUNIT_ASSERT(check(githubHook(), "X-Hub-Signature-256", GITHUB_SIG, GITHUB_BODY)); }
 
 	void testWholeValueUsedWhenPrefixEmpty()
 	{
@@ -220,10 +208,7 @@ public:
 		CPPUNIT_ASSERT(!check(hook, "X-Hub-Signature-256", "sha256=" + GITHUB_SIG, GITHUB_BODY));
 	}
 
-	void testRejectsPrefixOnlyValue()
-	{
-		CPPUNIT_ASSERT(!check(githubHook(), "X-Hub-Signature-256", "sha256=", GITHUB_BODY));
-	}
+	void testRejectsPrefixOnlyValue() { CPPUNIT_ASSERT(!check(githubHook(), "X-Hub-Signature-256", "sha256=", GITHUB_BODY)); }
 
 	void testAcceptsStripeSignatureWithinTolerance()
 	{
@@ -267,7 +252,8 @@ public:
 	void testRejectsStripeSignatureOverBodyOnly()
 	{
 		// The payload prefix is part of the signed bytes: a signature of the bare body fails.
-		CPPUNIT_ASSERT(!check(stripeHook(), "Stripe-Signature", stripeHeader(STRIPE_TS, STRIPE_SIG_BODY_ONLY), STRIPE_BODY, seconds(STRIPE_TS)));
+		CPPUNIT_ASSERT(
+			!check(stripeHook(), "Stripe-Signature", stripeHeader(STRIPE_TS, STRIPE_SIG_BODY_ONLY), STRIPE_BODY, seconds(STRIPE_TS)));
 		// Changing the timestamp breaks the signature even within tolerance.
 		CPPUNIT_ASSERT(!check(stripeHook(), "Stripe-Signature", stripeHeader(STRIPE_TS + 1, STRIPE_SIG), STRIPE_BODY, seconds(STRIPE_TS)));
 	}
@@ -283,7 +269,8 @@ public:
 
 	void testRejectsWhenSigRegexDoesNotMatch()
 	{
-		CPPUNIT_ASSERT(!check(stripeHook(), "Stripe-Signature", "t=" + std::to_string(STRIPE_TS) + ",v2=" + STRIPE_SIG, STRIPE_BODY, seconds(STRIPE_TS)));
+		CPPUNIT_ASSERT(!check(
+			stripeHook(), "Stripe-Signature", "t=" + std::to_string(STRIPE_TS) + ",v2=" + STRIPE_SIG, STRIPE_BODY, seconds(STRIPE_TS)));
 	}
 
 	void testRejectsEmptySigRegexGroup()
@@ -444,7 +431,8 @@ public:
 	void testSecretIsUsedAsUtf8Bytes()
 	{
 		Hook hook = githubHook();
-		hook.hmacSecret = "s\xC3\xA9" "cret";
+		hook.hmacSecret = "s\xC3\xA9"
+						  "cret";
 		hook.hmacSigPrefix = "";
 		CPPUNIT_ASSERT(check(hook, "X-Hub-Signature-256", "6bdc600d7060e2255d31249ba5148f3467e62926a37d87eeb622e2332f1ca7e7", "{}"));
 	}
@@ -474,10 +462,7 @@ public:
 	}
 
 private:
-	static Poco::Timestamp seconds(long long s)
-	{
-		return Poco::Timestamp(s * Poco::Timestamp::resolution());
-	}
+	static Poco::Timestamp seconds(long long s) { return Poco::Timestamp(s * Poco::Timestamp::resolution()); }
 
 	static std::string emptyKeySignature()
 	{

@@ -31,11 +31,10 @@ public:
 		const std::string data = "what do ya want for nothing?";
 		CPPUNIT_ASSERT_EQUAL(std::string("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
 			HMACDigest::toHex(HMACDigest::compute("sha256", key, data)));
-		CPPUNIT_ASSERT_EQUAL(std::string("effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"),
-			HMACDigest::toHex(HMACDigest::compute("sha1", key, data)));
-		CPPUNIT_ASSERT_EQUAL(std::string(
-			"164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
-			"9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737"),
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"), HMACDigest::toHex(HMACDigest::compute("sha1", key, data)));
+		CPPUNIT_ASSERT_EQUAL(std::string("164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
+										 "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737"),
 			HMACDigest::toHex(HMACDigest::compute("sha512", key, data)));
 	}
 
@@ -49,10 +48,7 @@ public:
 		CPPUNIT_ASSERT(!HMACDigest::isSupported(""));
 	}
 
-	void testRejectsUnknownAlgorithm()
-	{
-		CPPUNIT_ASSERT_THROW(HMACDigest::compute("md5", "k", "d"), Poco::InvalidArgumentException);
-	}
+	void testRejectsUnknownAlgorithm() { CPPUNIT_ASSERT_THROW(HMACDigest::compute("md5", "k", "d"), Poco::InvalidArgumentException); }
 
 	void testEmptyKeyIsAllowed()
 	{

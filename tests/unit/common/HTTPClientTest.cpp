@@ -2,8 +2,8 @@
 // HTTPClientTest.cpp
 //
 
-#include "FakeHTTPServer.h"
 #include "Sygen/Delivery/HTTPClient.h"
+#include "FakeHTTPServer.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::HTTPClient;
@@ -27,8 +27,7 @@ class HTTPClientTest: public CppUnit::TestFixture
 public:
 	void testSendsMethodPathHeadersAndBody()
 	{
-		FakeHTTPServer server([](const RecordedRequest&)
-		{
+		FakeHTTPServer server([](const RecordedRequest&) {
 			FakeReply r;
 			r.status = 201;
 			r.body = "{\"ok\":1}";
@@ -53,8 +52,7 @@ public:
 
 	void testReturnsErrorStatusesAsResponses()
 	{
-		FakeHTTPServer server([](const RecordedRequest&)
-		{
+		FakeHTTPServer server([](const RecordedRequest&) {
 			FakeReply r;
 			r.status = 503;
 			r.body = "down";
@@ -67,8 +65,7 @@ public:
 
 	void testTimeoutIsATransportError()
 	{
-		FakeHTTPServer server([](const RecordedRequest&)
-		{
+		FakeHTTPServer server([](const RecordedRequest&) {
 			FakeReply r;
 			r.delaySeconds = 1.5;
 			return r;

@@ -3,12 +3,12 @@
 //
 
 #include "Sygen/Admin/HookOperations.h"
-#include "Sygen/Hooks/HookStore.h"
-#include "Sygen/Foundation/JSONFields.h"
-#include "Sygen/Auth/WebhookSigner.h"
 #include "Sygen/Auth/HMACAuthenticator.h"
 #include "Sygen/Auth/RequestView.h"
 #include "Sygen/Auth/StandardWebhooksAuthenticator.h"
+#include "Sygen/Auth/WebhookSigner.h"
+#include "Sygen/Foundation/JSONFields.h"
+#include "Sygen/Hooks/HookStore.h"
 #include "TestSupport.h"
 #include <Poco/Exception.h>
 #include <Poco/File.h>
@@ -18,8 +18,8 @@
 using Sygen::Hook;
 using Sygen::HookOperations;
 using Sygen::HookStore;
-using Sygen::Test::TempDir;
 using Sygen::Test::readFile;
+using Sygen::Test::TempDir;
 
 namespace {
 
@@ -101,15 +101,16 @@ public:
 		{
 			Poco::JSON::Object::Ptr fields = object(R"({"mode": "cron_task", "prompt_template": "p"})");
 			fields->set("task_folder", std::string(bad));
-			CPPUNIT_ASSERT_THROW_MESSAGE(bad, _ops->add(std::string("bad") + std::to_string(std::string(bad).size()), *fields), Poco::InvalidArgumentException);
+			CPPUNIT_ASSERT_THROW_MESSAGE(
+				bad, _ops->add(std::string("bad") + std::to_string(std::string(bad).size()), *fields), Poco::InvalidArgumentException);
 		}
 	}
 
 	void testRefusedAddLeavesNoFolder()
 	{
 		_ops->add("dup", *object(R"({"mode": "wake", "prompt_template": "p"})"));
-		CPPUNIT_ASSERT_THROW(_ops->add("dup", *object(R"({"mode": "cron_task", "prompt_template": "p", "task_folder": "dupdir"})")),
-			Poco::ExistsException);
+		CPPUNIT_ASSERT_THROW(
+			_ops->add("dup", *object(R"({"mode": "cron_task", "prompt_template": "p", "task_folder": "dupdir"})")), Poco::ExistsException);
 		CPPUNIT_ASSERT(!Poco::File(_dir->file("cron_tasks/dupdir")).exists());
 	}
 
@@ -173,7 +174,8 @@ public:
 		{
 			CPPUNIT_ASSERT(e.message().find("X-Gitlab-Token") != std::string::npos);
 		}
-		CPPUNIT_ASSERT_THROW(_ops->add("u", *object(R"({"mode": "wake", "prompt_template": "p"})"), "bitbucket"), Poco::InvalidArgumentException);
+		CPPUNIT_ASSERT_THROW(
+			_ops->add("u", *object(R"({"mode": "wake", "prompt_template": "p"})"), "bitbucket"), Poco::InvalidArgumentException);
 		CPPUNIT_ASSERT(_store->list().empty());
 	}
 
@@ -198,8 +200,13 @@ public:
 		for (const char* fields: broken)
 			CPPUNIT_ASSERT_THROW_MESSAGE(fields, _ops->add("x", *object(fields)), Poco::InvalidArgumentException);
 		// A named group counts as a group; a lookahead does not.
-		_ops->add("named", *object(R"J({"mode": "wake", "prompt_template": "p", "auth_mode": "hmac", "hmac_secret": "s", "hmac_header": "X", "hmac_sig_regex": "(?<sig>[a-f0-9]+)"})J"));
-		CPPUNIT_ASSERT_THROW(_ops->add("look", *object(R"J({"mode": "wake", "prompt_template": "p", "auth_mode": "hmac", "hmac_secret": "s", "hmac_header": "X", "hmac_sig_regex": "(?=v1)\\(x\\)"})J")),
+		_ops->add("named",
+			*object(
+				R"J({"mode": "wake", "prompt_template": "p", "auth_mode": "hmac", "hmac_secret": "s", "hmac_header": "X", "hmac_sig_regex": "(?<sig>[a-f0-9]+)"})J"));
+		CPPUNIT_ASSERT_THROW(
+			_ops->add("look",
+				*object(
+					R"J({"mode": "wake", "prompt_template": "p", "auth_mode": "hmac", "hmac_secret": "s", "hmac_header": "X", "hmac_sig_regex": "(?=v1)\\(x\\)"})J")),
 			Poco::InvalidArgumentException);
 		_ops->add("pinned", *object(R"({"mode": "wake", "prompt_template": "p", "run_on": ["node-a"]})"));
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), _store->list().size());
@@ -208,11 +215,12 @@ public:
 	void testReservedFieldsCannotBeSet()
 	{
 		for (const char* fields: {R"({"mode": "wake", "prompt_template": "p", "token": "mine"})",
-			R"({"mode": "wake", "prompt_template": "p", "trigger_count": 5})",
-			R"({"mode": "wake", "prompt_template": "p", "id": "other"})",
-			R"({"mode": "wake", "prompt_template": "p", "colour": "red"})"})
+				 R"({"mode": "wake", "prompt_template": "p", "trigger_count": 5})",
+				 R"({"mode": "wake", "prompt_template": "p", "id": "other"})",
+				 R"({"mode": "wake", "prompt_template": "p", "colour": "red"})"})
 			CPPUNIT_ASSERT_THROW_MESSAGE(fields, _ops->add("x", *object(fields)), Poco::InvalidArgumentException);
-		CPPUNIT_ASSERT_THROW(_ops->add("x", *object(R"({"mode": "wake", "prompt_template": "p", "enabled": "yes"})")), Poco::DataFormatException);
+		CPPUNIT_ASSERT_THROW(
+			_ops->add("x", *object(R"({"mode": "wake", "prompt_template": "p", "enabled": "yes"})")), Poco::DataFormatException);
 	}
 
 	void testListAndGetRedactSecrets()
@@ -256,7 +264,8 @@ public:
 		CPPUNIT_ASSERT(first != second);
 		CPPUNIT_ASSERT_EQUAL(second, _store->get("b")->token);
 
-		std::string whsec = _ops->add("s", *object(R"({"mode": "wake", "prompt_template": "p"})"), "standard-webhooks")->getValue<std::string>("hmac_secret");
+		std::string whsec = _ops->add("s", *object(R"({"mode": "wake", "prompt_template": "p"})"), "standard-webhooks")
+								->getValue<std::string>("hmac_secret");
 		std::string whsec2 = _ops->rotateToken("s")->getValue<std::string>("hmac_secret");
 		CPPUNIT_ASSERT(whsec != whsec2);
 
@@ -340,9 +349,11 @@ public:
 		const std::vector<std::pair<std::string, std::string>> cases = {
 			{"not json", "not valid JSON"},
 			{R"([1, 2])", "\"hooks\" array"},
-			{R"({"hooks": [{"id": "ok", "title": "T", "mode": "wake", "prompt_template": "p"}, {"id": "bad", "mode": "wake"}]})", "hook entry 1: title"},
+			{R"({"hooks": [{"id": "ok", "title": "T", "mode": "wake", "prompt_template": "p"}, {"id": "bad", "mode": "wake"}]})",
+				"hook entry 1: title"},
 			{R"({"hooks": [7]})", "hook entry 0: expected an object"},
-			{R"({"hooks": [{"id": "d", "title": "T", "mode": "wake", "prompt_template": "p"}, {"id": "d", "title": "T", "mode": "wake", "prompt_template": "p"}]})", "duplicate 'd'"},
+			{R"({"hooks": [{"id": "d", "title": "T", "mode": "wake", "prompt_template": "p"}, {"id": "d", "title": "T", "mode": "wake", "prompt_template": "p"}]})",
+				"duplicate 'd'"},
 		};
 		for (const auto& c: cases)
 		{

@@ -2,15 +2,15 @@
 // HookStoreTest.cpp
 //
 
-#include "Sygen/Foundation/Clock.h"
 #include "Sygen/Hooks/HookStore.h"
+#include "Sygen/Foundation/Clock.h"
 #include "TestSupport.h"
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
 #include <Poco/Exception.h>
 #include <Poco/File.h>
-#include <Poco/Logger.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/Logger.h>
 #include <Poco/Message.h>
 #include <atomic>
 #include <chrono>
@@ -24,8 +24,8 @@
 using Sygen::Hook;
 using Sygen::HookStore;
 using Sygen::ManualClock;
-using Sygen::Test::TempDir;
 using Sygen::Test::readFile;
+using Sygen::Test::TempDir;
 using Sygen::Test::writeFile;
 
 namespace {
@@ -75,7 +75,7 @@ struct stat statOf(const std::string& path)
 }
 
 void replaceFile(const std::string& path, const std::string& content)
-	/// A hand edit as editors do it: new file renamed over the old one.
+/// A hand edit as editors do it: new file renamed over the old one.
 {
 	writeFile(path + ".edit", content);
 	Poco::File(path + ".edit").renameTo(path);
@@ -181,8 +181,8 @@ public:
 	void testSkipsEntryWithMissingTitleAndLogsIndexAndField()
 	{
 		TempDir dir;
-		writeFile(dir.file("webhooks.json"), hooksFile({entry("a"),
-			"{\"id\": \"b\", \"mode\": \"wake\", \"prompt_template\": \"p\"}", entry("c")}));
+		writeFile(dir.file("webhooks.json"),
+			hooksFile({entry("a"), "{\"id\": \"b\", \"mode\": \"wake\", \"prompt_template\": \"p\"}", entry("c")}));
 		HookStore store(dir.file("webhooks.json"));
 		store.load();
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), store.snapshot()->size());
@@ -196,9 +196,9 @@ public:
 	void testSkipsEntryWithWrongTypeAndNonObjectEntry()
 	{
 		TempDir dir;
-		writeFile(dir.file("webhooks.json"), hooksFile({
-			"{\"id\": \"a\", \"title\": \"t\", \"mode\": \"wake\", \"prompt_template\": \"p\", \"enabled\": \"no\"}",
-			"\"just a string\"", entry("c")}));
+		writeFile(dir.file("webhooks.json"),
+			hooksFile({"{\"id\": \"a\", \"title\": \"t\", \"mode\": \"wake\", \"prompt_template\": \"p\", \"enabled\": \"no\"}",
+				"\"just a string\"", entry("c")}));
 		HookStore store(dir.file("webhooks.json"));
 		store.load();
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), store.snapshot()->size());
@@ -314,49 +314,50 @@ public:
 		store.load();
 		Hook hook;
 		hook.id = "gh";
-		hook.title = "Gr\xC3\xBC\xC3\x9F" "e";
+		hook.title = "Gr\xC3\xBC\xC3\x9F"
+					 "e";
 		hook.mode = "cron_task";
 		hook.promptTemplate = "Push {{ref}}\n";
 		hook.taskFolder = "deploy";
 		hook.cliParameters = {"--x"};
 		Hook stored = store.add(hook);
 		CPPUNIT_ASSERT_EQUAL(std::string("2023-11-14T22:13:20.123456+00:00"), stored.createdAt);
-		const std::string expected =
-			"{\n"
-			"  \"hooks\": [\n"
-			"    {\n"
-			"      \"id\": \"gh\",\n"
-			"      \"title\": \"Gr\xC3\xBC\xC3\x9F" "e\",\n"
-			"      \"description\": \"\",\n"
-			"      \"mode\": \"cron_task\",\n"
-			"      \"prompt_template\": \"Push {{ref}}\\n\",\n"
-			"      \"enabled\": true,\n"
-			"      \"task_folder\": \"deploy\",\n"
-			"      \"auth_mode\": \"bearer\",\n"
-			"      \"token\": \"\",\n"
-			"      \"hmac_secret\": \"\",\n"
-			"      \"hmac_header\": \"\",\n"
-			"      \"hmac_algorithm\": \"sha256\",\n"
-			"      \"hmac_encoding\": \"hex\",\n"
-			"      \"hmac_sig_prefix\": \"sha256=\",\n"
-			"      \"hmac_sig_regex\": \"\",\n"
-			"      \"hmac_payload_prefix_regex\": \"\",\n"
-			"      \"created_at\": \"2023-11-14T22:13:20.123456+00:00\",\n"
-			"      \"trigger_count\": 0,\n"
-			"      \"last_triggered_at\": null,\n"
-			"      \"last_error\": null,\n"
-			"      \"provider\": null,\n"
-			"      \"model\": null,\n"
-			"      \"reasoning_effort\": null,\n"
-			"      \"cli_parameters\": [\n"
-			"        \"--x\"\n"
-			"      ],\n"
-			"      \"quiet_start\": null,\n"
-			"      \"quiet_end\": null,\n"
-			"      \"dependency\": null\n"
-			"    }\n"
-			"  ]\n"
-			"}\n";
+		const std::string expected = "{\n"
+									 "  \"hooks\": [\n"
+									 "    {\n"
+									 "      \"id\": \"gh\",\n"
+									 "      \"title\": \"Gr\xC3\xBC\xC3\x9F"
+									 "e\",\n"
+									 "      \"description\": \"\",\n"
+									 "      \"mode\": \"cron_task\",\n"
+									 "      \"prompt_template\": \"Push {{ref}}\\n\",\n"
+									 "      \"enabled\": true,\n"
+									 "      \"task_folder\": \"deploy\",\n"
+									 "      \"auth_mode\": \"bearer\",\n"
+									 "      \"token\": \"\",\n"
+									 "      \"hmac_secret\": \"\",\n"
+									 "      \"hmac_header\": \"\",\n"
+									 "      \"hmac_algorithm\": \"sha256\",\n"
+									 "      \"hmac_encoding\": \"hex\",\n"
+									 "      \"hmac_sig_prefix\": \"sha256=\",\n"
+									 "      \"hmac_sig_regex\": \"\",\n"
+									 "      \"hmac_payload_prefix_regex\": \"\",\n"
+									 "      \"created_at\": \"2023-11-14T22:13:20.123456+00:00\",\n"
+									 "      \"trigger_count\": 0,\n"
+									 "      \"last_triggered_at\": null,\n"
+									 "      \"last_error\": null,\n"
+									 "      \"provider\": null,\n"
+									 "      \"model\": null,\n"
+									 "      \"reasoning_effort\": null,\n"
+									 "      \"cli_parameters\": [\n"
+									 "        \"--x\"\n"
+									 "      ],\n"
+									 "      \"quiet_start\": null,\n"
+									 "      \"quiet_end\": null,\n"
+									 "      \"dependency\": null\n"
+									 "    }\n"
+									 "  ]\n"
+									 "}\n";
 		CPPUNIT_ASSERT_EQUAL(expected, readFile(path));
 		CPPUNIT_ASSERT_EQUAL(mode_t(0600), statOf(path).st_mode & 07777);
 		CPPUNIT_ASSERT(store.get("gh"));
@@ -467,8 +468,9 @@ public:
 	{
 		TempDir dir;
 		std::string path = dir.file("webhooks.json");
-		writeFile(path, hooksFile({"{\"id\": \"a\", \"title\": \"T\", \"mode\": \"wake\", \"prompt_template\": \"p\", "
-			"\"description\": \"keep\", \"custom\": 1}"}));
+		writeFile(path,
+			hooksFile({"{\"id\": \"a\", \"title\": \"T\", \"mode\": \"wake\", \"prompt_template\": \"p\", "
+					   "\"description\": \"keep\", \"custom\": 1}"}));
 		HookStore store(path);
 		store.load();
 		Hook updated = store.update("a", *changes("{\"title\": \"New\", \"enabled\": false, \"quiet_start\": 22}"));
@@ -487,8 +489,9 @@ public:
 	{
 		TempDir dir;
 		std::string path = dir.file("webhooks.json");
-		writeFile(path, hooksFile({"{\"id\": \"a\", \"title\": \"T\", \"mode\": \"wake\", \"prompt_template\": \"p\", "
-			"\"auth_mode\": \"hmac\", \"dedupe_header\": \"X-Id\"}"}));
+		writeFile(path,
+			hooksFile({"{\"id\": \"a\", \"title\": \"T\", \"mode\": \"wake\", \"prompt_template\": \"p\", "
+					   "\"auth_mode\": \"hmac\", \"dedupe_header\": \"X-Id\"}"}));
 		HookStore store(path);
 		store.load();
 		Hook updated = store.update("a", *changes("{\"auth_mode\": null, \"dedupe_header\": null}"));
@@ -566,7 +569,7 @@ public:
 		writeFile(path, hooksFile({entry("a")}));
 		HookStore store(path);
 		store.load();
-		writeFile(path, "{ not json");   // a broken hand edit: writes are refused
+		writeFile(path, "{ not json"); // a broken hand edit: writes are refused
 		CPPUNIT_ASSERT(store.recordTrigger("a", "success", T0));
 		CPPUNIT_ASSERT(!store.flushTelemetry());
 		CPPUNIT_ASSERT_EQUAL(1LL, store.get("a")->triggerCount);
@@ -640,7 +643,8 @@ public:
 		HookStore store(path);
 		store.load();
 		store.recordTrigger("a", "error:timeout", T0);
-		replaceFile(path, hooksFile({"{\"id\": \"a\", \"title\": \"Hand\", \"mode\": \"wake\", \"prompt_template\": \"p\", \"trigger_count\": 10}"}));
+		replaceFile(path,
+			hooksFile({"{\"id\": \"a\", \"title\": \"Hand\", \"mode\": \"wake\", \"prompt_template\": \"p\", \"trigger_count\": 10}"}));
 		CPPUNIT_ASSERT(store.reloadIfChanged());
 		Hook h = *store.get("a");
 		CPPUNIT_ASSERT_EQUAL(std::string("Hand"), h.title);
@@ -652,7 +656,8 @@ public:
 	{
 		TempDir dir;
 		std::string path = dir.file("webhooks.json");
-		writeFile(path, "{\"version\": 2, \"hooks\": ["
+		writeFile(path,
+			"{\"version\": 2, \"hooks\": ["
 			"{\"id\": \"a\", \"title\": \"T\", \"mode\": \"wake\", \"prompt_template\": \"p\", \"x_extra\": {\"k\": [1, 2.5]}},"
 			"{\"id\": \"broken\", \"mode\": 5},"
 			"42"
@@ -663,8 +668,10 @@ public:
 		CPPUNIT_ASSERT(store.flushTelemetry());
 		std::string text = readFile(path);
 		CPPUNIT_ASSERT(text.find("{\n  \"version\": 2,\n  \"hooks\": [\n") == 0);
-		CPPUNIT_ASSERT(text.find("\"dependency\": null,\n      \"x_extra\": {\n        \"k\": [\n          1,\n          2.5\n") != std::string::npos);
-		CPPUNIT_ASSERT(text.find("    {\n      \"id\": \"broken\",\n      \"mode\": 5\n    },\n    42\n  ],\n  \"trailer\": null\n}\n") != std::string::npos);
+		CPPUNIT_ASSERT(
+			text.find("\"dependency\": null,\n      \"x_extra\": {\n        \"k\": [\n          1,\n          2.5\n") != std::string::npos);
+		CPPUNIT_ASSERT(text.find("    {\n      \"id\": \"broken\",\n      \"mode\": 5\n    },\n    42\n  ],\n  \"trailer\": null\n}\n") !=
+			std::string::npos);
 	}
 
 	void testInvalidFileBlocksWritesAndKeepsTelemetryPending()
@@ -779,8 +786,7 @@ public:
 		std::vector<std::thread> readers;
 		for (int r = 0; r < 2; ++r)
 		{
-			readers.emplace_back([&]
-			{
+			readers.emplace_back([&] {
 				while (!done)
 				{
 					std::shared_ptr<const Sygen::HookSet> set = store.snapshot();

@@ -73,7 +73,8 @@ public:
 
 	void testNullMeansDefault()
 	{
-		Hook h = Hook::fromJSON(*parse(MINIMAL + ",\"enabled\":null,\"auth_mode\":null,\"hmac_sig_prefix\":null,"
+		Hook h = Hook::fromJSON(*parse(MINIMAL +
+			",\"enabled\":null,\"auth_mode\":null,\"hmac_sig_prefix\":null,"
 			"\"trigger_count\":null,\"cli_parameters\":null,\"quiet_start\":null,\"max_concurrent\":null}"));
 		CPPUNIT_ASSERT(h.enabled);
 		CPPUNIT_ASSERT_EQUAL(std::string("bearer"), h.authMode);
@@ -86,14 +87,15 @@ public:
 
 	void testReadsEveryField()
 	{
-		Hook h = Hook::fromJSON(*parse("{\"id\":\"a\",\"title\":\"T\",\"description\":\"D\",\"mode\":\"cron_task\","
-			"\"prompt_template\":\"P\",\"enabled\":false,\"task_folder\":\"f\",\"auth_mode\":\"hmac\",\"token\":\"tk\","
-			"\"hmac_secret\":\"s\",\"hmac_header\":\"X-Sig\",\"hmac_algorithm\":\"sha1\",\"hmac_encoding\":\"base64\","
-			"\"hmac_sig_prefix\":\"\",\"hmac_sig_regex\":\"v1=(.*)\",\"hmac_payload_prefix_regex\":\"t=(\\\\d+)\","
-			"\"created_at\":\"2024-01-01T00:00:00+00:00\",\"trigger_count\":5,\"last_triggered_at\":\"L\","
-			"\"last_error\":\"error:timeout\",\"provider\":\"codex\",\"model\":\"m\",\"reasoning_effort\":\"high\","
-			"\"cli_parameters\":[\"--x\",\"y\"],\"quiet_start\":22,\"quiet_end\":7,\"dependency\":\"db\","
-			"\"hmac_tolerance_seconds\":300,\"dedupe_header\":\"X-GitHub-Delivery\",\"max_concurrent\":2}"));
+		Hook h = Hook::fromJSON(
+			*parse("{\"id\":\"a\",\"title\":\"T\",\"description\":\"D\",\"mode\":\"cron_task\","
+				   "\"prompt_template\":\"P\",\"enabled\":false,\"task_folder\":\"f\",\"auth_mode\":\"hmac\",\"token\":\"tk\","
+				   "\"hmac_secret\":\"s\",\"hmac_header\":\"X-Sig\",\"hmac_algorithm\":\"sha1\",\"hmac_encoding\":\"base64\","
+				   "\"hmac_sig_prefix\":\"\",\"hmac_sig_regex\":\"v1=(.*)\",\"hmac_payload_prefix_regex\":\"t=(\\\\d+)\","
+				   "\"created_at\":\"2024-01-01T00:00:00+00:00\",\"trigger_count\":5,\"last_triggered_at\":\"L\","
+				   "\"last_error\":\"error:timeout\",\"provider\":\"codex\",\"model\":\"m\",\"reasoning_effort\":\"high\","
+				   "\"cli_parameters\":[\"--x\",\"y\"],\"quiet_start\":22,\"quiet_end\":7,\"dependency\":\"db\","
+				   "\"hmac_tolerance_seconds\":300,\"dedupe_header\":\"X-GitHub-Delivery\",\"max_concurrent\":2}"));
 		CPPUNIT_ASSERT_EQUAL(std::string("D"), h.description);
 		CPPUNIT_ASSERT(!h.enabled);
 		CPPUNIT_ASSERT_EQUAL(std::string("f"), *h.taskFolder);
@@ -126,20 +128,24 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("title: missing"), failureOf("{\"id\":\"a\",\"mode\":\"wake\",\"prompt_template\":\"p\"}"));
 		CPPUNIT_ASSERT_EQUAL(std::string("mode: missing"), failureOf("{\"id\":\"a\",\"title\":\"t\",\"prompt_template\":\"p\"}"));
 		CPPUNIT_ASSERT_EQUAL(std::string("prompt_template: missing"), failureOf("{\"id\":\"a\",\"title\":\"t\",\"mode\":\"wake\"}"));
-		CPPUNIT_ASSERT_EQUAL(std::string("title: missing"), failureOf("{\"id\":\"a\",\"title\":null,\"mode\":\"wake\",\"prompt_template\":\"p\"}"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("title: missing"), failureOf("{\"id\":\"a\",\"title\":null,\"mode\":\"wake\",\"prompt_template\":\"p\"}"));
 	}
 
 	void testWrongTypeNamesField()
 	{
-		CPPUNIT_ASSERT_EQUAL(std::string("id: expected a string"), failureOf("{\"id\":5,\"title\":\"t\",\"mode\":\"wake\",\"prompt_template\":\"p\"}"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("id: expected a string"), failureOf("{\"id\":5,\"title\":\"t\",\"mode\":\"wake\",\"prompt_template\":\"p\"}"));
 		CPPUNIT_ASSERT_EQUAL(std::string("enabled: expected true or false"), failureOf(MINIMAL + ",\"enabled\":\"yes\"}"));
 		CPPUNIT_ASSERT_EQUAL(std::string("trigger_count: expected an integer"), failureOf(MINIMAL + ",\"trigger_count\":1.5}"));
 		CPPUNIT_ASSERT_EQUAL(std::string("cli_parameters: expected an array of strings"), failureOf(MINIMAL + ",\"cli_parameters\":[1]}"));
-		CPPUNIT_ASSERT_EQUAL(std::string("cli_parameters: expected an array of strings"), failureOf(MINIMAL + ",\"cli_parameters\":\"-x\"}"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("cli_parameters: expected an array of strings"), failureOf(MINIMAL + ",\"cli_parameters\":\"-x\"}"));
 		CPPUNIT_ASSERT_EQUAL(std::string("quiet_start: expected an integer"), failureOf(MINIMAL + ",\"quiet_start\":\"22\"}"));
 		CPPUNIT_ASSERT_EQUAL(std::string("quiet_end: expected an integer in range"), failureOf(MINIMAL + ",\"quiet_end\":99999999999}"));
 		CPPUNIT_ASSERT_EQUAL(std::string("task_folder: expected a string"), failureOf(MINIMAL + ",\"task_folder\":[]}"));
-		CPPUNIT_ASSERT_EQUAL(std::string("hmac_tolerance_seconds: expected an integer"), failureOf(MINIMAL + ",\"hmac_tolerance_seconds\":true}"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("hmac_tolerance_seconds: expected an integer"), failureOf(MINIMAL + ",\"hmac_tolerance_seconds\":true}"));
 	}
 
 	void testToJSONWritesReferenceFieldsInSpecOrderWithNulls()
@@ -175,7 +181,7 @@ public:
 	void testUnknownKeysRoundTripInOrderAfterKnownFields()
 	{
 		Hook h = Hook::fromJSON(*parse("{\"zz_custom\":{\"a\":[1]},\"id\":\"a\",\"title\":\"t\",\"note\":\"keep\","
-			"\"mode\":\"wake\",\"prompt_template\":\"p\"}"));
+									   "\"mode\":\"wake\",\"prompt_template\":\"p\"}"));
 		CPPUNIT_ASSERT(h.extra);
 		std::string text = JSONWriter::compact(h.toJSON());
 		CPPUNIT_ASSERT(text.find("\"dependency\":null,\"zz_custom\":{\"a\":[1]},\"note\":\"keep\"}") != std::string::npos);

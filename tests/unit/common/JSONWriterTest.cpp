@@ -25,12 +25,13 @@ Poco::Dynamic::Var parseOrdered(const std::string& text)
 	return parser.parse(text);
 }
 
-const std::string SAMPLE =
-	"{\"name\":\"gr\xC3\xB6\xC3\x9F" "e \xE2\x9C\x93 \xE6\x97\xA5\xE6\x9C\xAC\","
-	"\"ctl\":\"a\\\"b\\\\c\\nd\\re\\tf\\bg\\fh\\u0001i\\u001fj\x7f" "k\","
-	"\"empty_list\":[],\"empty_obj\":{},"
-	"\"nested\":{\"list\":[1,-2,1.5,0.1,2.0,1e+100,1e-05,0.0001,1e+16,123456789012345.6,null,true,false],"
-	"\"deep\":{\"x\":[]}},\"z_first_key_order\":0}";
+const std::string SAMPLE = "{\"name\":\"gr\xC3\xB6\xC3\x9F"
+						   "e \xE2\x9C\x93 \xE6\x97\xA5\xE6\x9C\xAC\","
+						   "\"ctl\":\"a\\\"b\\\\c\\nd\\re\\tf\\bg\\fh\\u0001i\\u001fj\x7f"
+						   "k\","
+						   "\"empty_list\":[],\"empty_obj\":{},"
+						   "\"nested\":{\"list\":[1,-2,1.5,0.1,2.0,1e+100,1e-05,0.0001,1e+16,123456789012345.6,null,true,false],"
+						   "\"deep\":{\"x\":[]}},\"z_first_key_order\":0}";
 
 } // namespace
 
@@ -53,23 +54,24 @@ class JSONWriterTest: public CppUnit::TestFixture
 public:
 	void testPrettyMatchesPythonIndent2EnsureAsciiFalse()
 	{
-		const std::string expected =
-			"{\n"
-			"  \"name\": \"gr\xC3\xB6\xC3\x9F" "e \xE2\x9C\x93 \xE6\x97\xA5\xE6\x9C\xAC\",\n"
-			"  \"ctl\": \"a\\\"b\\\\c\\nd\\re\\tf\\bg\\fh\\u0001i\\u001fj\x7f" "k\",\n"
-			"  \"empty_list\": [],\n"
-			"  \"empty_obj\": {},\n"
-			"  \"nested\": {\n"
-			"    \"list\": [\n"
-			"      1,\n      -2,\n      1.5,\n      0.1,\n      2.0,\n      1e+100,\n      1e-05,\n"
-			"      0.0001,\n      1e+16,\n      123456789012345.6,\n      null,\n      true,\n      false\n"
-			"    ],\n"
-			"    \"deep\": {\n"
-			"      \"x\": []\n"
-			"    }\n"
-			"  },\n"
-			"  \"z_first_key_order\": 0\n"
-			"}";
+		const std::string expected = "{\n"
+									 "  \"name\": \"gr\xC3\xB6\xC3\x9F"
+									 "e \xE2\x9C\x93 \xE6\x97\xA5\xE6\x9C\xAC\",\n"
+									 "  \"ctl\": \"a\\\"b\\\\c\\nd\\re\\tf\\bg\\fh\\u0001i\\u001fj\x7f"
+									 "k\",\n"
+									 "  \"empty_list\": [],\n"
+									 "  \"empty_obj\": {},\n"
+									 "  \"nested\": {\n"
+									 "    \"list\": [\n"
+									 "      1,\n      -2,\n      1.5,\n      0.1,\n      2.0,\n      1e+100,\n      1e-05,\n"
+									 "      0.0001,\n      1e+16,\n      123456789012345.6,\n      null,\n      true,\n      false\n"
+									 "    ],\n"
+									 "    \"deep\": {\n"
+									 "      \"x\": []\n"
+									 "    }\n"
+									 "  },\n"
+									 "  \"z_first_key_order\": 0\n"
+									 "}";
 		CPPUNIT_ASSERT_EQUAL(expected, JSONWriter::pretty(parseOrdered(SAMPLE)));
 	}
 
@@ -78,10 +80,7 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("{\n  \"hooks\": []\n}\n"), JSONWriter::file(parseOrdered("{\"hooks\":[]}")));
 	}
 
-	void testCompactHasNoWhitespace()
-	{
-		CPPUNIT_ASSERT_EQUAL(SAMPLE, JSONWriter::compact(parseOrdered(SAMPLE)));
-	}
+	void testCompactHasNoWhitespace() { CPPUNIT_ASSERT_EQUAL(SAMPLE, JSONWriter::compact(parseOrdered(SAMPLE))); }
 
 	void testKeepsInsertionOrderOfOrderedObjects()
 	{
@@ -149,7 +148,8 @@ public:
 		obj->set("nullObject", Poco::JSON::Object::Ptr());
 		obj->set("text", std::string("x"));
 		CPPUNIT_ASSERT_EQUAL(
-			std::string("{\"int\":7,\"uint\":7,\"float\":2.5,\"double\":3.0,\"bool\":false,\"null\":null,\"nullObject\":null,\"text\":\"x\"}"),
+			std::string(
+				"{\"int\":7,\"uint\":7,\"float\":2.5,\"double\":3.0,\"bool\":false,\"null\":null,\"nullObject\":null,\"text\":\"x\"}"),
 			JSONWriter::compact(obj));
 	}
 

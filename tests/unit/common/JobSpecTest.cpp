@@ -3,15 +3,15 @@
 //
 
 #include "Sygen/Protocol/JobSpec.h"
-#include "Sygen/Protocol/WorkOrder.h"
 #include "Sygen/Foundation/JSONFields.h"
+#include "Sygen/Protocol/WorkOrder.h"
 #include <Poco/Exception.h>
 #include <cppunit/extensions/HelperMacros.h>
 #include <set>
 
 using Sygen::Hook;
-using Sygen::JSONFields;
 using Sygen::JobSpec;
+using Sygen::JSONFields;
 using Sygen::WorkOrder;
 
 namespace {
@@ -65,8 +65,8 @@ public:
 			CPPUNIT_ASSERT_MESSAGE(secret, text.find(secret) == std::string::npos);
 		Poco::JSON::Object::Ptr spec = JSONFields::object(*body, "spec");
 		CPPUNIT_ASSERT(spec);
-		const std::set<std::string> allowed = {"id", "title", "mode", "task_folder", "provider", "model",
-			"reasoning_effort", "cli_parameters", "quiet_start", "quiet_end", "dependency"};
+		const std::set<std::string> allowed = {"id", "title", "mode", "task_folder", "provider", "model", "reasoning_effort",
+			"cli_parameters", "quiet_start", "quiet_end", "dependency"};
 		for (const auto& entry: *spec) CPPUNIT_ASSERT_MESSAGE(entry.first, allowed.count(entry.first) == 1);
 		std::vector<std::string> keys;
 		body->getNames(keys);
@@ -126,8 +126,8 @@ public:
 
 	void testWorkOrderWithoutSpecIsRejected()
 	{
-		CPPUNIT_ASSERT_THROW(WorkOrder::fromJSON(*JSONFields::parseObject("{\"job_id\":\"j\",\"prompt\":\"p\"}")),
-			Poco::DataFormatException);
+		CPPUNIT_ASSERT_THROW(
+			WorkOrder::fromJSON(*JSONFields::parseObject("{\"job_id\":\"j\",\"prompt\":\"p\"}")), Poco::DataFormatException);
 	}
 };
 

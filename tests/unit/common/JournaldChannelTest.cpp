@@ -5,8 +5,8 @@
 // /run/systemd/journal/socket, and the test reads the fields it was sent.
 //
 
-#include "DatagramListener.h"
 #include "Sygen/Foundation/JournaldChannel.h"
+#include "DatagramListener.h"
 #include "Sygen/Foundation/LogFields.h"
 #include "TestSupport.h"
 #include <Poco/Message.h>
@@ -139,7 +139,7 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("WorkerPool.cpp"), field(entry, "CODE_FILE"));
 		CPPUNIT_ASSERT_EQUAL(std::string("42"), field(entry, "CODE_LINE"));
 		CPPUNIT_ASSERT_EQUAL(std::string("WorkerPool"), field(entry, "LOGGER"));
-		CPPUNIT_ASSERT_EQUAL(std::size_t(0), entry.count("THREAD"));  // the main thread is no Poco::Thread
+		CPPUNIT_ASSERT_EQUAL(std::size_t(0), entry.count("THREAD")); // the main thread is no Poco::Thread
 	}
 
 	void testEntryTooLargeForADatagramGoesThroughMemfd()
@@ -193,8 +193,7 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string(), LogFields::journalName("1st"));
 		CPPUNIT_ASSERT_EQUAL(std::string(), LogFields::journalName(""));
 		CPPUNIT_ASSERT_EQUAL(std::string(), LogFields::journalName(std::string(65, 'a')));
-		for (const std::string& name: LogFields::names())
-			CPPUNIT_ASSERT(!LogFields::journalName(name).empty());
+		for (const std::string& name: LogFields::names()) CPPUNIT_ASSERT(!LogFields::journalName(name).empty());
 	}
 
 	void testProperties()

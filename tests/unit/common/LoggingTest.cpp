@@ -5,10 +5,10 @@
 // JournaldChannel (a socket the test owns) or StderrChannel (fd 2 pointed at a file).
 //
 
+#include "Sygen/Foundation/Logging.h"
 #include "DatagramListener.h"
 #include "Sygen/Foundation/LogFields.h"
 #include "Sygen/Foundation/LogFilterChannel.h"
-#include "Sygen/Foundation/Logging.h"
 #include "Sygen/Foundation/StderrChannel.h"
 #include "TestSupport.h"
 #include <Poco/Exception.h>
@@ -26,9 +26,9 @@ using Sygen::LogTarget;
 using Sygen::StderrChannel;
 using Sygen::Test::DatagramListener;
 using Sygen::Test::EnvGuard;
-using Sygen::Test::StderrCapture;
 using Sygen::Test::field;
 using Sygen::Test::parseJournalEntry;
+using Sygen::Test::StderrCapture;
 
 class LoggingTest: public CppUnit::TestFixture
 {
@@ -163,8 +163,8 @@ public:
 		auto listener = journal();
 		Poco::Logger& logger = Poco::Logger::get("Dispatcher");
 		Logging::log(logger, Poco::Message::PRIO_WARNING, "job finished",
-			{{LogFields::HOOK_ID, "gh"}, {LogFields::JOB_ID, "j-1"}, {LogFields::WORKER_ID, "3"},
-			 {LogFields::STATUS, "error:timeout"}, {LogFields::PROVIDER, ""}},
+			{{LogFields::HOOK_ID, "gh"}, {LogFields::JOB_ID, "j-1"}, {LogFields::WORKER_ID, "3"}, {LogFields::STATUS, "error:timeout"},
+				{LogFields::PROVIDER, ""}},
 			__FILE__, __LINE__);
 		auto entry = nextEntry(*listener);
 		CPPUNIT_ASSERT_EQUAL(std::string("job finished"), field(entry, "MESSAGE"));
@@ -223,13 +223,13 @@ public:
 		const std::string hmacSecret("It's a Secret to Everybody");
 		Logging::addSecret(token);
 		Logging::addSecret(hmacSecret);
-		Logging::addSecret("abc");  // too short to mask
+		Logging::addSecret("abc"); // too short to mask
 		auto listener = journal();
 		Poco::Logger& logger = Poco::Logger::get("Auth");
 		std::string raw;
 
-		Logging::log(logger, Poco::Message::PRIO_ERROR, "rejected token " + token + " for hook abc",
-			{{LogFields::STATUS, "secret=" + hmacSecret}});
+		Logging::log(
+			logger, Poco::Message::PRIO_ERROR, "rejected token " + token + " for hook abc", {{LogFields::STATUS, "secret=" + hmacSecret}});
 		auto entry = nextEntry(*listener, &raw);
 		CPPUNIT_ASSERT_EQUAL(std::string("rejected token [redacted] for hook abc"), field(entry, "MESSAGE"));
 		CPPUNIT_ASSERT_EQUAL(std::string("secret=[redacted]"), field(entry, "STATUS"));
@@ -237,8 +237,8 @@ public:
 		CPPUNIT_ASSERT(raw.find(hmacSecret) == std::string::npos);
 
 		logger.warning("header was Authorization: Bearer unregistered-value, auth_mode bearer kept");
-		CPPUNIT_ASSERT_EQUAL(std::string("header was Authorization: Bearer [redacted], auth_mode bearer kept"),
-			field(nextEntry(*listener), "MESSAGE"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("header was Authorization: Bearer [redacted], auth_mode bearer kept"), field(nextEntry(*listener), "MESSAGE"));
 
 		logger.warning("secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw in callback");
 		CPPUNIT_ASSERT_EQUAL(std::string("secret [redacted] in callback"), field(nextEntry(*listener), "MESSAGE"));
@@ -264,8 +264,8 @@ public:
 			{{LogFields::JOB_ID, "j 1"}, {LogFields::HOOK_ID, "h1"}, {LogFields::STATUS, "success"}});
 		capture.restore();
 		const std::string out = capture.text();
-		const std::string expected = " DEBUG sygen-webhook-worker[" + std::to_string(::getpid()) +
-			"]: cli exited hook_id=h1 job_id=\"j 1\" status=success\n";
+		const std::string expected =
+			" DEBUG sygen-webhook-worker[" + std::to_string(::getpid()) + "]: cli exited hook_id=h1 job_id=\"j 1\" status=success\n";
 		CPPUNIT_ASSERT_MESSAGE(out, out.size() > expected.size());
 		CPPUNIT_ASSERT_EQUAL(expected, out.substr(out.size() - expected.size()));
 		// 2024-05-01T12:00:00.123Z

@@ -4,11 +4,11 @@
 // The homeserver is a real HTTP server in the test process.
 //
 
+#include "Sygen/Delivery/MatrixTransport.h"
 #include "FakeHTTPServer.h"
 #include "LogCapture.h"
-#include "Sygen/Delivery/MatrixTransport.h"
-#include <cppunit/extensions/HelperMacros.h>
 #include <atomic>
+#include <cppunit/extensions/HelperMacros.h>
 #include <set>
 
 using Sygen::MatrixTransport;
@@ -31,7 +31,10 @@ struct Sleeps
 	{
 		RetryPolicy p;
 		p.maxAttempts = attempts;
-		p.sleep = [this](const Poco::Timespan& t) { waits.push_back(t); return true; };
+		p.sleep = [this](const Poco::Timespan& t) {
+			waits.push_back(t);
+			return true;
+		};
 		return p;
 	}
 };
@@ -88,8 +91,7 @@ public:
 	void testRetryKeepsTheTransactionId()
 	{
 		std::atomic<int> calls(0);
-		FakeHTTPServer server([&](const RecordedRequest&)
-		{
+		FakeHTTPServer server([&](const RecordedRequest&) {
 			if (calls++ < 2)
 			{
 				FakeReply r;
@@ -111,8 +113,7 @@ public:
 	void testHonoursRetryAfterMs()
 	{
 		std::atomic<int> calls(0);
-		FakeHTTPServer server([&](const RecordedRequest&)
-		{
+		FakeHTTPServer server([&](const RecordedRequest&) {
 			if (calls++ == 0)
 			{
 				FakeReply r;
@@ -131,8 +132,7 @@ public:
 
 	void testForbiddenIsFinal()
 	{
-		FakeHTTPServer server([](const RecordedRequest&)
-		{
+		FakeHTTPServer server([](const RecordedRequest&) {
 			FakeReply r;
 			r.status = 403;
 			r.body = R"({"errcode":"M_FORBIDDEN","error":"User not in room"})";
@@ -174,8 +174,7 @@ public:
 
 	void testAccessTokenNeverLogged()
 	{
-		FakeHTTPServer server([](const RecordedRequest&)
-		{
+		FakeHTTPServer server([](const RecordedRequest&) {
 			FakeReply r;
 			r.status = 401;
 			r.body = R"({"errcode":"M_UNKNOWN_TOKEN","error":"Invalid access token passed."})";

@@ -36,10 +36,7 @@ class MessageSplitterTest: public CppUnit::TestFixture
 	CPPUNIT_TEST_SUITE_END();
 
 public:
-	void testEmptyTextGivesNoPart()
-	{
-		CPPUNIT_ASSERT(MessageSplitter::split("", 4096).empty());
-	}
+	void testEmptyTextGivesNoPart() { CPPUNIT_ASSERT(MessageSplitter::split("", 4096).empty()); }
 
 	void testExactlyTheLimitIsOnePart()
 	{
@@ -73,7 +70,8 @@ public:
 	void testNeverCutsInsideASequence()
 	{
 		// ASCII then a 3-byte character straddling the byte position of the limit.
-		std::string text = "ab\xE2\x82\xAC" "cd";
+		std::string text = "ab\xE2\x82\xAC"
+						   "cd";
 		std::vector<std::string> parts = MessageSplitter::split(text, 3);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), parts.size());
 		CPPUNIT_ASSERT_EQUAL(std::string("ab\xE2\x82\xAC"), parts[0]);
@@ -84,7 +82,7 @@ public:
 	{
 		std::string text = repeat("x\xC3\xA9\xE4\xB8\xAD\xF0\x9F\x98\x80\n", 3000);
 		std::vector<std::string> parts = MessageSplitter::split(text, 4096);
-		CPPUNIT_ASSERT_EQUAL(std::size_t(4), parts.size());   // 15000 characters
+		CPPUNIT_ASSERT_EQUAL(std::size_t(4), parts.size()); // 15000 characters
 		std::string joined;
 		for (const std::string& p: parts)
 		{
@@ -98,17 +96,15 @@ public:
 
 	void testInvalidBytesCountOneEach()
 	{
-		std::string text = "\xFF\xC3" "a\x80";
+		std::string text = "\xFF\xC3"
+						   "a\x80";
 		CPPUNIT_ASSERT_EQUAL(std::size_t(4), MessageSplitter::characters(text));
 		std::vector<std::string> parts = MessageSplitter::split(text, 2);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), parts.size());
 		CPPUNIT_ASSERT(parts[0] + parts[1] == text);
 	}
 
-	void testZeroLimitIsRejected()
-	{
-		CPPUNIT_ASSERT_THROW(MessageSplitter::split("a", 0), Poco::InvalidArgumentException);
-	}
+	void testZeroLimitIsRejected() { CPPUNIT_ASSERT_THROW(MessageSplitter::split("a", 0), Poco::InvalidArgumentException); }
 
 	void testUTF16CountsAstralCodePointsTwice()
 	{
@@ -131,10 +127,7 @@ public:
 		CPPUNIT_ASSERT(parts[2] == emoji);
 	}
 
-	void testUTF16LimitBelowTwoIsRejected()
-	{
-		CPPUNIT_ASSERT_THROW(MessageSplitter::splitUTF16("a", 1), Poco::InvalidArgumentException);
-	}
+	void testUTF16LimitBelowTwoIsRejected() { CPPUNIT_ASSERT_THROW(MessageSplitter::splitUTF16("a", 1), Poco::InvalidArgumentException); }
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(MessageSplitterTest);

@@ -107,13 +107,13 @@ public:
 	void testBigIntegersKeepTheirText()
 	{
 		const std::string body = "{\"x\": 18446744073709551616, \"y\": [-99999999999999999999, "
-			"123456789012345678901234567890], \"z\": {\"w\": 9223372036854775808000}}";
+								 "123456789012345678901234567890], \"z\": {\"w\": 9223372036854775808000}}";
 		Poco::JSON::Object::Ptr payload;
 		CPPUNIT_ASSERT_EQUAL(PayloadParser::OK, PayloadParser::parse(body, payload));
 		CPPUNIT_ASSERT(payload->get("x").type() == typeid(Sygen::JSONInteger));
 		CPPUNIT_ASSERT_EQUAL(std::string("18446744073709551616"), payload->get("x").extract<Sygen::JSONInteger>().text());
 		CPPUNIT_ASSERT_EQUAL(std::string("{\"x\":18446744073709551616,\"y\":[-99999999999999999999,"
-			"123456789012345678901234567890],\"z\":{\"w\":9223372036854775808000}}"),
+										 "123456789012345678901234567890],\"z\":{\"w\":9223372036854775808000}}"),
 			Sygen::JSONWriter::compact(payload));
 		CPPUNIT_ASSERT_EQUAL(PayloadParser::OK, PayloadParser::check(body));
 	}
@@ -121,20 +121,20 @@ public:
 	void testMachineIntegersStayIntegers()
 	{
 		Poco::JSON::Object::Ptr payload;
-		CPPUNIT_ASSERT_EQUAL(PayloadParser::OK,
-			PayloadParser::parse("{\"a\": 18446744073709551615, \"b\": -9223372036854775808, \"c\": 7}", payload));
+		CPPUNIT_ASSERT_EQUAL(
+			PayloadParser::OK, PayloadParser::parse("{\"a\": 18446744073709551615, \"b\": -9223372036854775808, \"c\": 7}", payload));
 		CPPUNIT_ASSERT(payload->get("a").isInteger());
 		CPPUNIT_ASSERT(payload->get("b").isInteger());
-		CPPUNIT_ASSERT_EQUAL(std::string("{\"a\":18446744073709551615,\"b\":-9223372036854775808,\"c\":7}"),
-			Sygen::JSONWriter::compact(payload));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("{\"a\":18446744073709551615,\"b\":-9223372036854775808,\"c\":7}"), Sygen::JSONWriter::compact(payload));
 	}
 
 	void testDigitsInStringsAndKeysAreNotTouched()
 	{
 		Poco::JSON::Object::Ptr payload;
-		CPPUNIT_ASSERT_EQUAL(PayloadParser::OK, PayloadParser::parse(
-			"{\"123456789012345678901\": \"99999999999999999999999\", \"e\\\"\": 99999999999999999999999, \"s\": \"x\"}",
-			payload));
+		CPPUNIT_ASSERT_EQUAL(PayloadParser::OK,
+			PayloadParser::parse(
+				"{\"123456789012345678901\": \"99999999999999999999999\", \"e\\\"\": 99999999999999999999999, \"s\": \"x\"}", payload));
 		CPPUNIT_ASSERT(payload->get("123456789012345678901").isString());
 		CPPUNIT_ASSERT(payload->get("e\"").type() == typeid(Sygen::JSONInteger));
 		CPPUNIT_ASSERT_EQUAL(std::string("x"), payload->getValue<std::string>("s"));
@@ -159,7 +159,8 @@ public:
 	{
 		// Python's json refuses these; quoting the number must not make them valid keys.
 		Poco::JSON::Object::Ptr payload;
-		for (const char* text: {"{18446744073709551616: 1}", "{\"a\": 1, 18446744073709551616 : 2}", "{123456789012345678901234567890:\n1}"})
+		for (const char* text:
+			{"{18446744073709551616: 1}", "{\"a\": 1, 18446744073709551616 : 2}", "{123456789012345678901234567890:\n1}"})
 		{
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(text, PayloadParser::INVALID_JSON, PayloadParser::parse(text, payload));
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(text, PayloadParser::INVALID_JSON, PayloadParser::check(text));

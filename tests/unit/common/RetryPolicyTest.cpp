@@ -17,8 +17,7 @@ struct Recorder
 
 	RetryPolicy::Sleeper sleeper()
 	{
-		return [this](const Poco::Timespan& t)
-		{
+		return [this](const Poco::Timespan& t) {
 			waits.push_back(t);
 			return !(cancelAfterFirst && waits.size() == 1);
 		};
@@ -68,8 +67,8 @@ public:
 		p.sleep = rec.sleeper();
 		int calls = 0;
 		std::vector<bool> finals;
-		bool ok = p.run([&](int n)
-			{
+		bool ok = p.run(
+			[&](int n) {
 				++calls;
 				CPPUNIT_ASSERT_EQUAL(calls, n);
 				return attempt(n < 3 ? RetryPolicy::Attempt::RETRY : RetryPolicy::Attempt::DELIVERED);
@@ -91,7 +90,11 @@ public:
 		p.sleep = rec.sleeper();
 		int calls = 0;
 		bool lastFinal = false;
-		CPPUNIT_ASSERT(!p.run([&](int) { ++calls; return attempt(RetryPolicy::Attempt::RETRY); },
+		CPPUNIT_ASSERT(!p.run(
+			[&](int) {
+				++calls;
+				return attempt(RetryPolicy::Attempt::RETRY);
+			},
 			[&](const RetryPolicy::Attempt&, int, bool final) { lastFinal = final; }));
 		CPPUNIT_ASSERT_EQUAL(3, calls);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), rec.waits.size());
@@ -104,7 +107,12 @@ public:
 		RetryPolicy p;
 		p.sleep = rec.sleeper();
 		int calls = 0;
-		CPPUNIT_ASSERT(!p.run([&](int) { ++calls; return attempt(RetryPolicy::Attempt::FAILED); }, nullptr));
+		CPPUNIT_ASSERT(!p.run(
+			[&](int) {
+				++calls;
+				return attempt(RetryPolicy::Attempt::FAILED);
+			},
+			nullptr));
 		CPPUNIT_ASSERT_EQUAL(1, calls);
 		CPPUNIT_ASSERT(rec.waits.empty());
 	}
@@ -114,10 +122,11 @@ public:
 		Recorder rec;
 		RetryPolicy p;
 		p.sleep = rec.sleeper();
-		CPPUNIT_ASSERT(p.run([&](int n)
-			{
+		CPPUNIT_ASSERT(p.run(
+			[&](int n) {
 				return n == 1 ? attempt(RetryPolicy::Attempt::RETRY, Poco::Timespan(37, 0)) : attempt(RetryPolicy::Attempt::DELIVERED);
-			}, nullptr));
+			},
+			nullptr));
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), rec.waits.size());
 		CPPUNIT_ASSERT_EQUAL(37, rec.waits[0].totalSeconds());
 	}
@@ -130,7 +139,10 @@ public:
 		p.sleep = rec.sleeper();
 		std::string description;
 		CPPUNIT_ASSERT(!p.run([&](int) { return attempt(RetryPolicy::Attempt::RETRY, Poco::Timespan(3600, 0)); },
-			[&](const RetryPolicy::Attempt& a, int, bool final) { CPPUNIT_ASSERT(final); description = a.description; }));
+			[&](const RetryPolicy::Attempt& a, int, bool final) {
+				CPPUNIT_ASSERT(final);
+				description = a.description;
+			}));
 		CPPUNIT_ASSERT(rec.waits.empty());
 		CPPUNIT_ASSERT(description.find("3600 s") != std::string::npos);
 	}
@@ -142,7 +154,12 @@ public:
 		RetryPolicy p;
 		p.sleep = rec.sleeper();
 		int calls = 0;
-		CPPUNIT_ASSERT(!p.run([&](int) { ++calls; return attempt(RetryPolicy::Attempt::RETRY); }, nullptr));
+		CPPUNIT_ASSERT(!p.run(
+			[&](int) {
+				++calls;
+				return attempt(RetryPolicy::Attempt::RETRY);
+			},
+			nullptr));
 		CPPUNIT_ASSERT_EQUAL(1, calls);
 	}
 };

@@ -5,9 +5,9 @@
 // Python's hmac module.
 //
 
-#include "Sygen/Foundation/Clock.h"
-#include "Sygen/Auth/RequestView.h"
 #include "Sygen/Auth/StandardWebhooksAuthenticator.h"
+#include "Sygen/Auth/RequestView.h"
+#include "Sygen/Foundation/Clock.h"
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
 #include <Poco/Exception.h>
@@ -32,10 +32,7 @@ const std::string SIG = "g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
 class CaptureChannel: public Poco::Channel
 {
 public:
-	void log(const Poco::Message& msg) override
-	{
-		texts.push_back(msg.getText());
-	}
+	void log(const Poco::Message& msg) override { texts.push_back(msg.getText()); }
 	std::vector<std::string> texts;
 };
 
@@ -227,8 +224,8 @@ private:
 		return h;
 	}
 
-	static bool check(const Hook& hook, const std::string& id, const std::string& ts, const std::string& sigs,
-		const std::string& body, Poco::Timestamp now)
+	static bool check(const Hook& hook, const std::string& id, const std::string& ts, const std::string& sigs, const std::string& body,
+		Poco::Timestamp now)
 	{
 		Poco::Net::NameValueCollection headers;
 		headers.set("Webhook-Id", id);

@@ -4,11 +4,11 @@
 // The Bot API side is a real HTTP server in the test process.
 //
 
+#include "Sygen/Delivery/TelegramTransport.h"
 #include "FakeHTTPServer.h"
 #include "LogCapture.h"
-#include "Sygen/Delivery/TelegramTransport.h"
-#include <cppunit/extensions/HelperMacros.h>
 #include <atomic>
+#include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::RetryPolicy;
 using Sygen::TelegramTransport;
@@ -28,7 +28,10 @@ struct Sleeps
 	{
 		RetryPolicy p;
 		p.maxAttempts = attempts;
-		p.sleep = [this](const Poco::Timespan& t) { waits.push_back(t); return true; };
+		p.sleep = [this](const Poco::Timespan& t) {
+			waits.push_back(t);
+			return true;
+		};
 		return p;
 	}
 };
@@ -139,13 +142,13 @@ public:
 	void testHonoursRetryAfterOf429()
 	{
 		std::atomic<int> calls(0);
-		FakeHTTPServer server([&](const RecordedRequest&)
-		{
+		FakeHTTPServer server([&](const RecordedRequest&) {
 			if (calls++ == 0)
 			{
 				FakeReply r;
 				r.status = 429;
-				r.body = R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 17","parameters":{"retry_after":17}})";
+				r.body =
+					R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 17","parameters":{"retry_after":17}})";
 				return r;
 			}
 			return FakeHTTPServer::telegramOk();
@@ -160,8 +163,7 @@ public:
 
 	void testRetriesServerErrorsWithBackoffAndGivesUp()
 	{
-		FakeHTTPServer server([](const RecordedRequest&)
-		{
+		FakeHTTPServer server([](const RecordedRequest&) {
 			FakeReply r;
 			r.status = 502;
 			r.body = "<html>bad gateway</html>";
@@ -184,8 +186,7 @@ public:
 
 	void testClientErrorIsFinal()
 	{
-		FakeHTTPServer server([](const RecordedRequest&)
-		{
+		FakeHTTPServer server([](const RecordedRequest&) {
 			FakeReply r;
 			r.status = 400;
 			r.body = R"({"ok":false,"error_code":400,"description":"Bad Request: chat not found"})";
@@ -203,8 +204,7 @@ public:
 	void testFailedPartStopsTheRest()
 	{
 		std::atomic<int> calls(0);
-		FakeHTTPServer server([&](const RecordedRequest&)
-		{
+		FakeHTTPServer server([&](const RecordedRequest&) {
 			if (calls++ == 1)
 			{
 				FakeReply r;
@@ -221,13 +221,13 @@ public:
 
 	void testFollowsSupergroupMigration()
 	{
-		FakeHTTPServer server([](const RecordedRequest& r)
-		{
+		FakeHTTPServer server([](const RecordedRequest& r) {
 			if (r.json()->getValue<Poco::Int64>("chat_id") == -42)
 			{
 				FakeReply reply;
 				reply.status = 400;
-				reply.body = R"({"ok":false,"description":"Bad Request: group chat was upgraded to a supergroup chat","parameters":{"migrate_to_chat_id":-1001234}})";
+				reply.body =
+					R"({"ok":false,"description":"Bad Request: group chat was upgraded to a supergroup chat","parameters":{"migrate_to_chat_id":-1001234}})";
 				return reply;
 			}
 			return FakeHTTPServer::telegramOk();
@@ -268,8 +268,7 @@ public:
 
 	void testTokenNeverLogged()
 	{
-		FakeHTTPServer server([](const RecordedRequest& r)
-		{
+		FakeHTTPServer server([](const RecordedRequest& r) {
 			// A hostile or broken server echoing the path back in its description.
 			FakeReply reply;
 			reply.status = r.json()->getValue<std::string>("text") == "a" ? 500 : 401;

@@ -21,8 +21,8 @@ public:
 	{
 		std::string token = TokenGenerator::generate();
 		CPPUNIT_ASSERT_EQUAL(std::size_t(43), token.size());
-		CPPUNIT_ASSERT_EQUAL(std::string::npos,
-			token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string::npos, token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"));
 	}
 
 	void testTokensDiffer()

@@ -2,10 +2,10 @@
 // WebhookSignerTest.cpp
 //
 
-#include "Sygen/Auth/Authenticator.h"
-#include "Sygen/Foundation/Clock.h"
-#include "Sygen/Auth/RequestView.h"
 #include "Sygen/Auth/WebhookSigner.h"
+#include "Sygen/Auth/Authenticator.h"
+#include "Sygen/Auth/RequestView.h"
+#include "Sygen/Foundation/Clock.h"
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
 #include <Poco/Exception.h>
@@ -28,9 +28,7 @@ const std::string BODY = "{\"event\":\"push\",\"n\":1}";
 class NullChannel: public Poco::Channel
 {
 public:
-	void log(const Poco::Message&) override
-	{
-	}
+	void log(const Poco::Message&) override {}
 };
 
 Hook hmacHook(const std::string& id)
@@ -138,10 +136,7 @@ public:
 		logger.setChannel(new NullChannel);
 	}
 
-	void tearDown() override
-	{
-		Poco::Logger::get("Sygen.Auth").setChannel(_savedChannel);
-	}
+	void tearDown() override { Poco::Logger::get("Sygen.Auth").setChannel(_savedChannel); }
 
 	void testSignedRequestsAreAccepted()
 	{
@@ -183,8 +178,7 @@ public:
 					// Bit 0 keeps most characters printable ASCII, the interesting case.
 					Poco::Net::NameValueCollection changed = headers;
 					changed.set(header.first, flipBit(header.second, i, 0));
-					CPPUNIT_ASSERT_MESSAGE(hook.id + " " + header.first + " @" + std::to_string(i),
-						!accepted(hook, changed, BODY, now));
+					CPPUNIT_ASSERT_MESSAGE(hook.id + " " + header.first + " @" + std::to_string(i), !accepted(hook, changed, BODY, now));
 				}
 			}
 		}
@@ -221,14 +215,12 @@ public:
 
 	void testStandardWebhooksMatchesSpecificationVector()
 	{
-		Poco::Net::NameValueCollection headers = WebhookSigner::signStandardWebhooks(
-			"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek",
-			"{\"test\": 2432232314}", Poco::Timestamp(1614265330LL * 1000000));
+		Poco::Net::NameValueCollection headers = WebhookSigner::signStandardWebhooks("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+			"msg_p5jXN8AQM9LWM0D4loKWxJek", "{\"test\": 2432232314}", Poco::Timestamp(1614265330LL * 1000000));
 		CPPUNIT_ASSERT_EQUAL(std::string("msg_p5jXN8AQM9LWM0D4loKWxJek"), headers.get("webhook-id"));
 		CPPUNIT_ASSERT_EQUAL(std::string("1614265330"), headers.get("webhook-timestamp"));
 		CPPUNIT_ASSERT_EQUAL(std::string("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="), headers.get("webhook-signature"));
-		CPPUNIT_ASSERT_THROW(WebhookSigner::signStandardWebhooks("whsec_!!", "id", "{}", Poco::Timestamp(0)),
-			Poco::DataFormatException);
+		CPPUNIT_ASSERT_THROW(WebhookSigner::signStandardWebhooks("whsec_!!", "id", "{}", Poco::Timestamp(0)), Poco::DataFormatException);
 	}
 
 	void testStandardWebhooksUsesFreshMessageIds()
@@ -244,11 +236,10 @@ public:
 	{
 		Hook hook;
 		hook.id = "b";
-		CPPUNIT_ASSERT_EQUAL(std::string("Bearer " + GLOBAL),
-			WebhookSigner::sign(hook, BODY, GLOBAL, Poco::Timestamp(0)).get("Authorization"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("Bearer " + GLOBAL), WebhookSigner::sign(hook, BODY, GLOBAL, Poco::Timestamp(0)).get("Authorization"));
 		hook.token = "own";
-		CPPUNIT_ASSERT_EQUAL(std::string("Bearer own"),
-			WebhookSigner::sign(hook, BODY, GLOBAL, Poco::Timestamp(0)).get("Authorization"));
+		CPPUNIT_ASSERT_EQUAL(std::string("Bearer own"), WebhookSigner::sign(hook, BODY, GLOBAL, Poco::Timestamp(0)).get("Authorization"));
 	}
 
 	void testRejectsUnsignableHooks()

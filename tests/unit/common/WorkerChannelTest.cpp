@@ -4,8 +4,8 @@
 // UnixSocket and WorkerChannel on real sockets.
 //
 
-#include "Sygen/Foundation/UnixSocket.h"
 #include "Sygen/Protocol/WorkerChannel.h"
+#include "Sygen/Foundation/UnixSocket.h"
 #include "TestSupport.h"
 #include <Poco/Exception.h>
 #include <Poco/File.h>
@@ -210,8 +210,7 @@ public:
 		UnixSocket::pair(a, b);
 		WorkerChannel channel(std::move(a));
 		bool closedSeen = false;
-		std::thread reader([&]
-		{
+		std::thread reader([&] {
 			try
 			{
 				channel.receive();
@@ -249,8 +248,7 @@ public:
 		std::vector<std::thread> senders;
 		for (int t = 0; t < threads; ++t)
 		{
-			senders.emplace_back([sender, t, &big]
-			{
+			senders.emplace_back([sender, t, &big] {
 				for (int i = 0; i < perThread; ++i)
 				{
 					Poco::JSON::Object::Ptr f = frame("t" + std::to_string(t));

@@ -2,17 +2,17 @@
 // WorkerFrameTest.cpp
 //
 
-#include "Sygen/Protocol/JobStatus.h"
-#include "Sygen/Protocol/WorkerExit.h"
 #include "Sygen/Protocol/WorkerFrame.h"
 #include "Sygen/Foundation/Config.h"
 #include "Sygen/Foundation/JSONFields.h"
+#include "Sygen/Protocol/JobStatus.h"
+#include "Sygen/Protocol/WorkerExit.h"
 #include <Poco/Exception.h>
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::FrameType;
-using Sygen::JSONFields;
 using Sygen::JobStatus;
+using Sygen::JSONFields;
 using Sygen::WorkerFrame;
 
 namespace {
@@ -43,7 +43,7 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("drain"), JSONFields::string(*wire(WorkerFrame::drain()), "type"));
 		CPPUNIT_ASSERT_EQUAL(std::string("draining"), JSONFields::string(*wire(WorkerFrame::draining()), "type"));
 		for (FrameType t: {FrameType::HELLO, FrameType::WELCOME, FrameType::REJECT, FrameType::HEARTBEAT, FrameType::JOB,
-			FrameType::STARTED, FrameType::RESULT, FrameType::DRAIN, FrameType::DRAINING})
+				 FrameType::STARTED, FrameType::RESULT, FrameType::DRAIN, FrameType::DRAINING})
 		{
 			Poco::JSON::Object frame;
 			frame.set("type", std::string(WorkerFrame::nameOf(t)));

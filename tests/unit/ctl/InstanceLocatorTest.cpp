@@ -6,8 +6,8 @@
 // /etc), else ~/.sygen.
 //
 
-#include "CtlApp.h"
 #include "InstanceLocator.h"
+#include "CtlApp.h"
 #include "TestSupport.h"
 #include <Poco/File.h>
 #include <cppunit/extensions/HelperMacros.h>
@@ -103,8 +103,8 @@ public:
 	void testCtlReadsTheSystemInstancesHooksWithNoFlags()
 	{
 		TempDir dir;
-		writeFile(dir.file("etc/sygen-webhook/config.json"),
-			"{\"webhooks\": {\"admin_socket\": \"" + dir.file("run/admin.sock") + "\"}}\n");
+		writeFile(
+			dir.file("etc/sygen-webhook/config.json"), "{\"webhooks\": {\"admin_socket\": \"" + dir.file("run/admin.sock") + "\"}}\n");
 		Poco::File(dir.file("var/lib/sygen-webhook")).createDirectories();
 		EnvGuard root("SYGEN_WEBHOOK_SYSTEM_ROOT", dir.path().c_str());
 		EnvGuard home("SYGEN_HOME", nullptr);

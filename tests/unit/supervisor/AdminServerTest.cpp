@@ -4,13 +4,13 @@
 // The admin API on a real Unix socket, and the workers.* / jobs.* commands.
 //
 
-#include "admin/AdminCommands.h"
 #include "admin/AdminServer.h"
-#include "jobs/Dispatcher.h"
-#include "workers/WorkerPool.h"
-#include "TestSupport.h"
 #include "Sygen/Foundation/UnixSocket.h"
 #include "Sygen/Protocol/WorkerChannel.h"
+#include "TestSupport.h"
+#include "admin/AdminCommands.h"
+#include "jobs/Dispatcher.h"
+#include "workers/WorkerPool.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <cppunit/extensions/HelperMacros.h>
@@ -133,8 +133,10 @@ public:
 	void testExceptionsMapToErrorCodes()
 	{
 		AdminServer server("/nonexistent/admin.sock");
-		server.addCommand("nf", "", [](const Poco::JSON::Object&) -> Poco::Dynamic::Var { throw Poco::NotFoundException("no such thing"); });
-		server.addCommand("bad", "", [](const Poco::JSON::Object&) -> Poco::Dynamic::Var { throw Poco::InvalidArgumentException("bad id"); });
+		server.addCommand(
+			"nf", "", [](const Poco::JSON::Object&) -> Poco::Dynamic::Var { throw Poco::NotFoundException("no such thing"); });
+		server.addCommand(
+			"bad", "", [](const Poco::JSON::Object&) -> Poco::Dynamic::Var { throw Poco::InvalidArgumentException("bad id"); });
 		server.addCommand("io", "", [](const Poco::JSON::Object&) -> Poco::Dynamic::Var { throw Poco::IOException("disk"); });
 		Poco::JSON::Object::Ptr nf = server.handle(*req("nf"));
 		CPPUNIT_ASSERT_EQUAL(std::string("not_found"), nf->getValue<std::string>("error"));
@@ -147,7 +149,8 @@ public:
 	{
 		AdminServer server("/nonexistent/admin.sock");
 		server.addCommand("x", "", [](const Poco::JSON::Object&) { return Poco::Dynamic::Var(1); });
-		CPPUNIT_ASSERT_THROW(server.addCommand("x", "", [](const Poco::JSON::Object&) { return Poco::Dynamic::Var(2); }), Poco::ExistsException);
+		CPPUNIT_ASSERT_THROW(
+			server.addCommand("x", "", [](const Poco::JSON::Object&) { return Poco::Dynamic::Var(2); }), Poco::ExistsException);
 		CPPUNIT_ASSERT(server.hasCommand("x"));
 	}
 
@@ -170,7 +173,9 @@ public:
 		AdminServer server(dir.file("admin.sock"));
 		server.start();
 		UnixSocket raw = UnixSocket::connect(server.socketPath());
-		std::string garbage("\0\0\0\x03" "abc", 7);
+		std::string garbage("\0\0\0\x03"
+							"abc",
+			7);
 		CPPUNIT_ASSERT_EQUAL(ssize_t(7), ::send(raw.fd(), garbage.data(), garbage.size(), MSG_NOSIGNAL));
 		WorkerChannel client(std::move(raw));
 		Poco::JSON::Object::Ptr answer = client.receive(Poco::Timespan(10, 0));
@@ -204,7 +209,10 @@ public:
 		done.result = result;
 
 		AdminCommands::JobQueries queries;
-		queries.find = [done](const std::string& id) -> std::optional<JobInfo> { if (id == done.jobId) return done; return std::nullopt; };
+		queries.find = [done](const std::string& id) -> std::optional<JobInfo> {
+			if (id == done.jobId) return done;
+			return std::nullopt;
+		};
 		queries.list = [done](std::size_t) { return std::vector<JobInfo>{done}; };
 
 		AdminServer server("/nonexistent/admin.sock");
@@ -250,9 +258,9 @@ public:
 		AdminServer server(dir.file("admin.sock"));
 		AdminCommands::addWorkerCommands(server, pool);
 
-		auto allIdle = [](const std::vector<WorkerInfo>& ws)
-		{
-			for (const WorkerInfo& w: ws) if (w.state != "idle") return false;
+		auto allIdle = [](const std::vector<WorkerInfo>& ws) {
+			for (const WorkerInfo& w: ws)
+				if (w.state != "idle") return false;
 			return true;
 		};
 		CPPUNIT_ASSERT(pool.waitUntil(allIdle, Poco::Timespan(20, 0)));
@@ -268,10 +276,9 @@ public:
 		Poco::JSON::Object::Ptr restart = req("workers.restart");
 		restart->set("id", 2);
 		CPPUNIT_ASSERT(server.handle(*restart)->getValue<bool>("ok"));
-		CPPUNIT_ASSERT(pool.waitUntil([pid2](const std::vector<WorkerInfo>& ws)
-		{
-			return ws[1].state == "idle" && ws[1].pid != pid2 && ws[1].pid > 0;
-		}, Poco::Timespan(20, 0)));
+		CPPUNIT_ASSERT(pool.waitUntil(
+			[pid2](const std::vector<WorkerInfo>& ws) { return ws[1].state == "idle" && ws[1].pid != pid2 && ws[1].pid > 0; },
+			Poco::Timespan(20, 0)));
 		CPPUNIT_ASSERT_EQUAL(pid_t(pid1), pool.list()[0].pid);
 
 		Poco::JSON::Object::Ptr stop = req("workers.stop");

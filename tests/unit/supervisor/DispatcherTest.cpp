@@ -8,12 +8,12 @@
 #include "jobs/Dispatcher.h"
 #include "Sygen/Foundation/Clock.h"
 #include <Poco/Exception.h>
-#include <cppunit/extensions/HelperMacros.h>
-#include <chrono>
-#include <thread>
 #include <atomic>
+#include <chrono>
+#include <cppunit/extensions/HelperMacros.h>
 #include <map>
 #include <set>
+#include <thread>
 
 using namespace Sygen;
 
@@ -23,14 +23,11 @@ class FakeWorkers: public WorkerPort
 {
 public:
 	std::set<int> idle;
-	std::map<int, std::string> running;          ///< worker → job
-	std::vector<std::string> sent;               ///< job ids in send order
-	std::set<int> failSends;                     ///< workers whose send fails (and who vanish)
+	std::map<int, std::string> running; ///< worker → job
+	std::vector<std::string> sent;      ///< job ids in send order
+	std::set<int> failSends;            ///< workers whose send fails (and who vanish)
 
-	int idleWorker() override
-	{
-		return idle.empty() ? 0 : *idle.begin();
-	}
+	int idleWorker() override { return idle.empty() ? 0 : *idle.begin(); }
 
 	bool sendJob(int workerId, const WorkOrder& order) override
 	{
@@ -86,15 +83,9 @@ public:
 	std::vector<std::pair<std::string, int>> started;
 	std::vector<WebhookResult> finished;
 
-	void jobStarted(const std::string& jobId, int workerId, Poco::Timestamp) override
-	{
-		started.emplace_back(jobId, workerId);
-	}
+	void jobStarted(const std::string& jobId, int workerId, Poco::Timestamp) override { started.emplace_back(jobId, workerId); }
 
-	void jobFinished(const WebhookResult& result) override
-	{
-		finished.push_back(result);
-	}
+	void jobFinished(const WebhookResult& result) override { finished.push_back(result); }
 
 	const WebhookResult* resultOf(const std::string& jobId) const
 	{
@@ -169,10 +160,7 @@ public:
 		_dispatcher->setWorkers(_workers.get());
 	}
 
-	void tearDown()
-	{
-		_dispatcher.reset();
-	}
+	void tearDown() { _dispatcher.reset(); }
 
 	void finish(const std::string& jobId)
 	{

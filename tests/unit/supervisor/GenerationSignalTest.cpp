@@ -3,9 +3,9 @@
 //
 
 #include "jobs/GenerationSignal.h"
-#include <cppunit/extensions/HelperMacros.h>
 #include <atomic>
 #include <chrono>
+#include <cppunit/extensions/HelperMacros.h>
 #include <thread>
 #include <vector>
 
@@ -41,7 +41,10 @@ public:
 		std::atomic<int> released{0};
 		std::vector<std::thread> waiters;
 		for (int i = 0; i < 16; ++i)
-			waiters.emplace_back([&signal, &released]() { signal.waitFor(2); ++released; });
+			waiters.emplace_back([&signal, &released]() {
+				signal.waitFor(2);
+				++released;
+			});
 		signal.complete(2);
 		for (auto& t: waiters) t.join(); // hangs (and the test times out) if one is left asleep
 		CPPUNIT_ASSERT_EQUAL(16, released.load());
@@ -51,7 +54,10 @@ public:
 	{
 		GenerationSignal signal;
 		std::atomic<bool> released{false};
-		std::thread waiter([&signal, &released]() { signal.waitFor(2); released = true; });
+		std::thread waiter([&signal, &released]() {
+			signal.waitFor(2);
+			released = true;
+		});
 		signal.complete(1);
 		std::this_thread::sleep_for(std::chrono::milliseconds(50));
 		CPPUNIT_ASSERT(!released.load());

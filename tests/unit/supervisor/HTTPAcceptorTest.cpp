@@ -36,10 +36,7 @@ public:
 class OkFactory: public Poco::Net::HTTPRequestHandlerFactory
 {
 public:
-	Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override
-	{
-		return new OkHandler;
-	}
+	Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override { return new OkHandler; }
 };
 
 // Everything the server sends until it closes or timeout passes; the status
@@ -116,10 +113,7 @@ public:
 		_gate->start();
 	}
 
-	Poco::Net::StreamSocket connect()
-	{
-		return Poco::Net::StreamSocket(_listener.address());
-	}
+	Poco::Net::StreamSocket connect() { return Poco::Net::StreamSocket(_listener.address()); }
 
 	void testCompleteRequestIsServed()
 	{

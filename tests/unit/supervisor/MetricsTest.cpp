@@ -79,7 +79,8 @@ public:
 		std::string text = m.render(g);
 		CPPUNIT_ASSERT(text.find("sygen_webhook_queue_depth 7\n") != std::string::npos);
 		CPPUNIT_ASSERT(text.find("sygen_webhook_queue_capacity 250\n") != std::string::npos);
-		CPPUNIT_ASSERT(text.find("# TYPE sygen_webhook_worker_restarts_total counter\nsygen_webhook_worker_restarts_total 12\n") != std::string::npos);
+		CPPUNIT_ASSERT(
+			text.find("# TYPE sygen_webhook_worker_restarts_total counter\nsygen_webhook_worker_restarts_total 12\n") != std::string::npos);
 		CPPUNIT_ASSERT(text.find("sygen_webhook_workers{state=\"busy\"} 1\n") != std::string::npos);
 		CPPUNIT_ASSERT(text.find("sygen_webhook_workers{state=\"idle\"} 2\n") != std::string::npos);
 		CPPUNIT_ASSERT(text.find("sygen_webhook_workers{state=\"restarting\"} 3\n") != std::string::npos);

@@ -2,8 +2,8 @@
 // RateLimiterTest.cpp
 //
 
-#include "Sygen/Foundation/Clock.h"
 #include "http/RateLimiter.h"
+#include "Sygen/Foundation/Clock.h"
 #include <Poco/Exception.h>
 #include <atomic>
 #include <cppunit/extensions/HelperMacros.h>
@@ -153,7 +153,7 @@ public:
 		RateLimiter limiter(1, 1);
 		CPPUNIT_ASSERT(limiter.check("a", clock.now()).allowed);
 		clock.advanceSeconds(30);
-		CPPUNIT_ASSERT(!limiter.check("b", clock.now()).allowed);  // global full
+		CPPUNIT_ASSERT(!limiter.check("b", clock.now()).allowed); // global full
 		clock.advanceSeconds(30.5);
 		// Had b's denied request been recorded for b, it would still be in b's window.
 		CPPUNIT_ASSERT(limiter.check("b", clock.now()).allowed);
@@ -172,9 +172,9 @@ public:
 	{
 		ManualClock clock(START);
 		RateLimiter limiter(2, 1);
-		CPPUNIT_ASSERT(limiter.check("a", clock.now()).allowed);   // t = 0
+		CPPUNIT_ASSERT(limiter.check("a", clock.now()).allowed); // t = 0
 		clock.advanceSeconds(20);
-		CPPUNIT_ASSERT(limiter.check("b", clock.now()).allowed);   // t = 20
+		CPPUNIT_ASSERT(limiter.check("b", clock.now()).allowed); // t = 20
 		clock.advanceSeconds(10);
 		// b: its own window frees at 80 s (50 s from now); global frees at 60 s (30 s).
 		CPPUNIT_ASSERT_EQUAL(50, limiter.check("b", clock.now()).retryAfterSeconds);
@@ -203,9 +203,9 @@ public:
 		CPPUNIT_ASSERT(!limiter.check("a", clock.now()).allowed);
 		CPPUNIT_ASSERT(limiter.check("c", clock.now()).allowed);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), limiter.clientCount());
-		CPPUNIT_ASSERT(!limiter.check("a", clock.now()).allowed);  // a kept its window
+		CPPUNIT_ASSERT(!limiter.check("a", clock.now()).allowed); // a kept its window
 		CPPUNIT_ASSERT(!limiter.check("c", clock.now()).allowed);
-		CPPUNIT_ASSERT(limiter.check("b", clock.now()).allowed);   // b was evicted: fresh
+		CPPUNIT_ASSERT(limiter.check("b", clock.now()).allowed); // b was evicted: fresh
 	}
 
 	void testExpiredClientsAreEvictedBeforeActiveOnes()
@@ -242,10 +242,7 @@ public:
 		CPPUNIT_ASSERT(limiter.check("a", clock.now()).allowed);
 	}
 
-	void testRejectsZeroMaxClients()
-	{
-		CPPUNIT_ASSERT_THROW(RateLimiter(1, 1, 0), Poco::InvalidArgumentException);
-	}
+	void testRejectsZeroMaxClients() { CPPUNIT_ASSERT_THROW(RateLimiter(1, 1, 0), Poco::InvalidArgumentException); }
 
 	void testConcurrentChecksNeverExceedLimit()
 	{

@@ -2,8 +2,8 @@
 // ReplayGuardTest.cpp
 //
 
-#include "Sygen/Foundation/Clock.h"
 #include "http/ReplayGuard.h"
+#include "Sygen/Foundation/Clock.h"
 #include "TestSupport.h"
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
@@ -26,9 +26,7 @@ const long long DAY = 86400;
 class NullChannel: public Poco::Channel
 {
 public:
-	void log(const Poco::Message&) override
-	{
-	}
+	void log(const Poco::Message&) override {}
 };
 
 std::size_t countLines(const std::string& text)
@@ -74,10 +72,7 @@ public:
 		logger.setChannel(new NullChannel);
 	}
 
-	void tearDown() override
-	{
-		Poco::Logger::get("Sygen.ReplayGuard").setChannel(_savedChannel);
-	}
+	void tearDown() override { Poco::Logger::get("Sygen.ReplayGuard").setChannel(_savedChannel); }
 
 	void testFirstDeliveryIsNew()
 	{

@@ -103,7 +103,8 @@ public:
 	void testNonAsciiHeaderValueIsAllowed()
 	{
 		// obs-text: the handlers answer it (401 from auth), not the gate.
-		CPPUNIT_ASSERT_EQUAL(int(RequestHead::READY), int(scan("POST /hooks/a HTTP/1.1\r\nAuthorization: Bearer \xc3\xa9\xff\r\n\r\n").state));
+		CPPUNIT_ASSERT_EQUAL(
+			int(RequestHead::READY), int(scan("POST /hooks/a HTTP/1.1\r\nAuthorization: Bearer \xc3\xa9\xff\r\n\r\n").state));
 	}
 
 	void testSmallAnnouncedBodyIsAwaited()
@@ -120,10 +121,12 @@ public:
 	{
 		CPPUNIT_ASSERT_EQUAL(int(RequestHead::READY), int(scan("POST / HTTP/1.1\r\nContent-Length: 5000\r\n\r\n").state));
 		CPPUNIT_ASSERT_EQUAL(int(RequestHead::READY), int(scan("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n").state));
-		CPPUNIT_ASSERT_EQUAL(int(RequestHead::READY), int(scan("POST / HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n").state));
+		CPPUNIT_ASSERT_EQUAL(
+			int(RequestHead::READY), int(scan("POST / HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n").state));
 		CPPUNIT_ASSERT_EQUAL(int(RequestHead::READY), int(scan("POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n").state));
 		CPPUNIT_ASSERT_EQUAL(int(RequestHead::READY), int(scan("POST / HTTP/1.1\r\nContent-Length: -5\r\n\r\n").state));
-		CPPUNIT_ASSERT_EQUAL(int(RequestHead::READY), int(scan("POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n").state));
+		CPPUNIT_ASSERT_EQUAL(
+			int(RequestHead::READY), int(scan("POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n").state));
 	}
 
 	void testBodyStillOnItsWayIsPending()
@@ -142,7 +145,8 @@ public:
 	void testExpectContinueIsNotAwaited()
 	{
 		// The client waits for 100 Continue, which only the pool sends.
-		CPPUNIT_ASSERT_EQUAL(int(RequestHead::READY), int(scan("POST / HTTP/1.1\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n").state));
+		CPPUNIT_ASSERT_EQUAL(
+			int(RequestHead::READY), int(scan("POST / HTTP/1.1\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n").state));
 	}
 };
 

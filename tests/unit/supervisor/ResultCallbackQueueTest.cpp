@@ -5,15 +5,15 @@
 // and attempts are driven with processDue(), so no test sleeps through a backoff.
 //
 
+#include "results/ResultCallbackQueue.h"
 #include "FakeHTTPServer.h"
 #include "LogCapture.h"
-#include "results/ResultCallbackQueue.h"
 #include "StandardWebhooksVerifier.h"
 #include "TestSupport.h"
 #include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
-#include <cppunit/extensions/HelperMacros.h>
 #include <atomic>
+#include <cppunit/extensions/HelperMacros.h>
 #include <sys/stat.h>
 
 using Sygen::ConfigError;
@@ -31,7 +31,7 @@ namespace {
 
 // base64 of "callback-test-key-0123456789abcdef"
 const std::string SECRET = "whsec_Y2FsbGJhY2stdGVzdC1rZXktMDEyMzQ1Njc4OWFiY2RlZg==";
-const long long T0 = 1767225600;   // 2026-01-01T00:00:00Z
+const long long T0 = 1767225600; // 2026-01-01T00:00:00Z
 
 WebhookResult result(const std::string& jobId = "job-1")
 {
@@ -98,8 +98,9 @@ public:
 
 	void testBodyHasTheSpecFieldsInOrder()
 	{
-		CPPUNIT_ASSERT_EQUAL(std::string("{\"hook_id\":\"deploy\",\"hook_title\":\"Deploy \\\"prod\\\"\",\"mode\":\"cron_task\","
-			"\"job_id\":\"job-1\",\"status\":\"success\",\"result_text\":\"Done \xE2\x9C\x93\\nline 2\",\"duration_ms\":1234}"),
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("{\"hook_id\":\"deploy\",\"hook_title\":\"Deploy \\\"prod\\\"\",\"mode\":\"cron_task\","
+						"\"job_id\":\"job-1\",\"status\":\"success\",\"result_text\":\"Done \xE2\x9C\x93\\nline 2\",\"duration_ms\":1234}"),
 			ResultCallbackQueue::body(result()));
 	}
 

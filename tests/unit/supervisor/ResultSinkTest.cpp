@@ -4,9 +4,9 @@
 // Telegram, Matrix and the callback receiver are real HTTP servers in the test process.
 //
 
+#include "results/ResultSink.h"
 #include "FakeHTTPServer.h"
 #include "LogCapture.h"
-#include "results/ResultSink.h"
 #include "StandardWebhooksVerifier.h"
 #include "TestSupport.h"
 #include <Poco/Stopwatch.h>
@@ -170,8 +170,7 @@ public:
 	void testSubmitNeverWaitsForTheNetwork()
 	{
 		Servers s;
-		s.telegram.setResponder([](const RecordedRequest&)
-		{
+		s.telegram.setResponder([](const RecordedRequest&) {
 			FakeReply r = FakeHTTPServer::telegramOk();
 			r.delaySeconds = 1;
 			return r;
@@ -188,8 +187,7 @@ public:
 	void testFullQueueDropsWithALog()
 	{
 		Servers s;
-		s.telegram.setResponder([](const RecordedRequest&)
-		{
+		s.telegram.setResponder([](const RecordedRequest&) {
 			FakeReply r = FakeHTTPServer::telegramOk();
 			r.delaySeconds = 0.5;
 			return r;
@@ -207,8 +205,7 @@ public:
 	void testFailingChatDoesNotStopTheOthers()
 	{
 		Servers s;
-		s.telegram.setResponder([](const RecordedRequest& r)
-		{
+		s.telegram.setResponder([](const RecordedRequest& r) {
 			if (r.json()->getValue<Poco::Int64>("chat_id") == 111)
 			{
 				FakeReply reply;
@@ -234,8 +231,7 @@ public:
 	void testStopCutsARetryWaitShort()
 	{
 		Servers s;
-		s.telegram.setResponder([](const RecordedRequest&)
-		{
+		s.telegram.setResponder([](const RecordedRequest&) {
 			FakeReply r;
 			r.status = 429;
 			r.body = R"({"ok":false,"parameters":{"retry_after":120}})";

@@ -5,8 +5,8 @@
 // the service manager would have received.
 //
 
-#include "DatagramListener.h"
 #include "SdNotify.h"
+#include "DatagramListener.h"
 #include "TestSupport.h"
 #include <cppunit/extensions/HelperMacros.h>
 #include <cstdlib>

@@ -24,7 +24,7 @@ public:
 		job.jobId = "j1";
 		job.hookId = "gh";
 		job.dependency = "repo-a";
-		Hook edited;   // the hook as edited between accept and dispatch
+		Hook edited; // the hook as edited between accept and dispatch
 		edited.id = "gh";
 		edited.title = "GitHub";
 		edited.mode = "cron_task";

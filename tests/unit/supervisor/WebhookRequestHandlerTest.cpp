@@ -5,9 +5,9 @@
 // lets the SPEC §8 checks be tested without a spool, a hook store or workers.
 //
 
+#include "Sygen/Foundation/JSONFields.h"
 #include "http/RequestHandlerFactory.h"
 #include "jobs/IngressBackend.h"
-#include "Sygen/Foundation/JSONFields.h"
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -26,7 +26,7 @@ using namespace Sygen;
 namespace {
 
 class FakeBackend: public IngressBackend
-	/// Scripted answers; records what the handler asked for.
+/// Scripted answers; records what the handler asked for.
 {
 public:
 	RateLimiter::Decision rate;

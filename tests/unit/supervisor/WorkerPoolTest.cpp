@@ -6,17 +6,17 @@
 // sygen-webhook-worker (SYGEN_WORKER).
 //
 
-#include "jobs/Dispatcher.h"
 #include "workers/WorkerPool.h"
-#include "TestSupport.h"
 #include "Sygen/Foundation/UnixSocket.h"
+#include "TestSupport.h"
+#include "jobs/Dispatcher.h"
 #include <Poco/Exception.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/NumberParser.h>
 #include <Poco/StringTokenizer.h>
-#include <cppunit/extensions/HelperMacros.h>
 #include <algorithm>
 #include <condition_variable>
+#include <cppunit/extensions/HelperMacros.h>
 #include <csignal>
 #include <map>
 #include <mutex>
@@ -30,7 +30,7 @@ namespace {
 const Poco::Timespan DEADLINE(20, 0);
 
 class ScriptPreparer: public JobPreparer
-	/// The job's hook id is the script (see TestWorker.cpp); "gone" is a deleted hook.
+/// The job's hook id is the script (see TestWorker.cpp); "gone" is a deleted hook.
 {
 public:
 	std::optional<WorkOrder> prepare(const QueuedJob& job, WebhookResult& failure) override
@@ -65,7 +65,7 @@ public:
 	void jobFinished(const WebhookResult& result) override
 	{
 		std::lock_guard<std::mutex> lock(_mutex);
-		CPPUNIT_ASSERT(_finished.count(result.jobId) == 0);  // never twice
+		CPPUNIT_ASSERT(_finished.count(result.jobId) == 0); // never twice
 		_finished[result.jobId] = result;
 		_changed.notify_all();
 	}
@@ -200,10 +200,12 @@ public:
 
 	bool waitIdle(std::size_t count)
 	{
-		return _pool->waitUntil([count](const std::vector<WorkerInfo>& ws)
-		{
-			return static_cast<std::size_t>(std::count_if(ws.begin(), ws.end(), [](const WorkerInfo& w) { return w.state == "idle"; })) == count;
-		}, DEADLINE);
+		return _pool->waitUntil(
+			[count](const std::vector<WorkerInfo>& ws) {
+				return static_cast<std::size_t>(
+						   std::count_if(ws.begin(), ws.end(), [](const WorkerInfo& w) { return w.state == "idle"; })) == count;
+			},
+			DEADLINE);
 	}
 
 	WorkerInfo info(int id)
@@ -218,14 +220,15 @@ public:
 
 	bool waitState(int id, const std::string& state, Poco::Timespan timeout = DEADLINE)
 	{
-		return _pool->waitUntil([id, state](const std::vector<WorkerInfo>& ws)
-		{
-			for (const WorkerInfo& w: ws)
-			{
-				if (w.id == id) return w.state == state;
-			}
-			return false;
-		}, timeout);
+		return _pool->waitUntil(
+			[id, state](const std::vector<WorkerInfo>& ws) {
+				for (const WorkerInfo& w: ws)
+				{
+					if (w.id == id) return w.state == state;
+				}
+				return false;
+			},
+			timeout);
 	}
 
 	void testTransitionTableHasOneTargetPerStateAndEvent()
@@ -234,7 +237,8 @@ public:
 		{
 			for (std::size_t j = i + 1; j < WorkerPool::TRANSITION_COUNT; ++j)
 			{
-				bool duplicate = WorkerPool::TRANSITIONS[i].from == WorkerPool::TRANSITIONS[j].from && WorkerPool::TRANSITIONS[i].event == WorkerPool::TRANSITIONS[j].event;
+				bool duplicate = WorkerPool::TRANSITIONS[i].from == WorkerPool::TRANSITIONS[j].from &&
+					WorkerPool::TRANSITIONS[i].event == WorkerPool::TRANSITIONS[j].event;
 				CPPUNIT_ASSERT(!duplicate);
 			}
 		}
@@ -306,14 +310,15 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("error:worker_lost"), lost->status);
 
 		// A fresh worker within 2 s (generous polling, then the bound itself).
-		CPPUNIT_ASSERT(_pool->waitUntil([&](const std::vector<WorkerInfo>& ws)
-		{
-			for (const WorkerInfo& w: ws)
-			{
-				if (w.id == victimWorker) return w.state == "idle" && w.pid != victimPid && w.pid > 0;
-			}
-			return false;
-		}, DEADLINE));
+		CPPUNIT_ASSERT(_pool->waitUntil(
+			[&](const std::vector<WorkerInfo>& ws) {
+				for (const WorkerInfo& w: ws)
+				{
+					if (w.id == victimWorker) return w.state == "idle" && w.pid != victimPid && w.pid > 0;
+				}
+				return false;
+			},
+			DEADLINE));
 		CPPUNIT_ASSERT(killedAt.elapsed() < 2 * Poco::Timestamp::resolution());
 		CPPUNIT_ASSERT_EQUAL(1u, info(victimWorker).restarts);
 
@@ -339,11 +344,12 @@ public:
 		std::optional<WebhookResult> r = _observer->waitFinished("long");
 		CPPUNIT_ASSERT(r);
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), r->status);
-		CPPUNIT_ASSERT(_pool->waitUntil([&](const std::vector<WorkerInfo>&)
-		{
-			WorkerInfo w = info(busyWorker);
-			return w.state == "idle" && w.pid != busyPid;
-		}, DEADLINE));
+		CPPUNIT_ASSERT(_pool->waitUntil(
+			[&](const std::vector<WorkerInfo>&) {
+				WorkerInfo w = info(busyWorker);
+				return w.state == "idle" && w.pid != busyPid;
+			},
+			DEADLINE));
 		CPPUNIT_ASSERT_EQUAL(otherPid, info(otherWorker).pid);
 		CPPUNIT_ASSERT_EQUAL(0u, info(otherWorker).restarts);
 		CPPUNIT_ASSERT_EQUAL(1u, info(busyWorker).restarts);
@@ -364,11 +370,12 @@ public:
 		std::string jobOf2 = info(2).currentJob;
 
 		_pool->restart(2, true);
-		CPPUNIT_ASSERT(_pool->waitUntil([&](const std::vector<WorkerInfo>&)
-		{
-			WorkerInfo w = info(2);
-			return w.state == "idle" && w.pid != pid2 && w.pid > 0;
-		}, DEADLINE));
+		CPPUNIT_ASSERT(_pool->waitUntil(
+			[&](const std::vector<WorkerInfo>&) {
+				WorkerInfo w = info(2);
+				return w.state == "idle" && w.pid != pid2 && w.pid > 0;
+			},
+			DEADLINE));
 		// Worker 1 and its job are untouched.
 		std::optional<WebhookResult> r1 = _observer->waitFinished(jobOf1);
 		CPPUNIT_ASSERT(r1);
@@ -478,11 +485,12 @@ public:
 		std::optional<WebhookResult> r = _observer->waitFinished("stuck");
 		CPPUNIT_ASSERT(r);
 		CPPUNIT_ASSERT_EQUAL(std::string("error:worker_lost"), r->status);
-		CPPUNIT_ASSERT(_pool->waitUntil([&](const std::vector<WorkerInfo>&)
-		{
-			WorkerInfo w = info(1);
-			return w.state == "idle" && w.pid != pid && w.pid > 0;
-		}, DEADLINE));
+		CPPUNIT_ASSERT(_pool->waitUntil(
+			[&](const std::vector<WorkerInfo>&) {
+				WorkerInfo w = info(1);
+				return w.state == "idle" && w.pid != pid && w.pid > 0;
+			},
+			DEADLINE));
 	}
 
 	void testSigtermedWorkerFinishesItsJobAndIsReplaced()
@@ -497,11 +505,12 @@ public:
 		std::optional<WebhookResult> r = _observer->waitFinished("j");
 		CPPUNIT_ASSERT(r);
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), r->status);
-		CPPUNIT_ASSERT(_pool->waitUntil([&](const std::vector<WorkerInfo>&)
-		{
-			WorkerInfo w = info(1);
-			return w.state == "idle" && w.pid != pid && w.pid > 0;
-		}, DEADLINE));
+		CPPUNIT_ASSERT(_pool->waitUntil(
+			[&](const std::vector<WorkerInfo>&) {
+				WorkerInfo w = info(1);
+				return w.state == "idle" && w.pid != pid && w.pid > 0;
+			},
+			DEADLINE));
 	}
 
 	void testStrangerWithWrongPidIsRejected()

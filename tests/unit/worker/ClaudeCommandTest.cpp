@@ -5,8 +5,8 @@
 #include "CliProviders.h"
 #include <cppunit/extensions/HelperMacros.h>
 
-using Sygen::CliProviders;
 using Sygen::CliCommand;
+using Sygen::CliProviders;
 using Sygen::ExecutionConfig;
 
 class ClaudeCommandTest: public CppUnit::TestFixture
@@ -25,8 +25,8 @@ public:
 		c.permissionMode = "bypassPermissions";
 		c.cliParameters = {"--max-turns", "5"};
 		CliCommand cmd = CliProviders::find("claude").command(c, "do it");
-		std::vector<std::string> expected = {"claude", "-p", "--output-format", "json", "--model", "sonnet",
-			"--permission-mode", "bypassPermissions", "--no-session-persistence", "--max-turns", "5", "--", "do it"};
+		std::vector<std::string> expected = {"claude", "-p", "--output-format", "json", "--model", "sonnet", "--permission-mode",
+			"bypassPermissions", "--no-session-persistence", "--max-turns", "5", "--", "do it"};
 		CPPUNIT_ASSERT(expected == cmd.argv);
 		CPPUNIT_ASSERT(!cmd.stdinText.has_value());
 		CPPUNIT_ASSERT_EQUAL(std::string("claude"), cmd.provider);

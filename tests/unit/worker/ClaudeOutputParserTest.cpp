@@ -11,7 +11,7 @@ using Sygen::CliProviders;
 namespace {
 
 std::string parse(const std::string& stdoutBytes)
-	/// The result text of a run that printed stdoutBytes (the exit code does not matter to claude).
+/// The result text of a run that printed stdoutBytes (the exit code does not matter to claude).
 {
 	return CliProviders::find("claude").parseOutput(stdoutBytes, "", 0);
 }
@@ -62,7 +62,10 @@ public:
 
 	void testInvalidUtf8IsReplacedBeforeParsing()
 	{
-		CPPUNIT_ASSERT_EQUAL(std::string("a\xEF\xBF\xBD" "b"), parse("{\"result\":\"a\xFF" "b\"}"));
+		CPPUNIT_ASSERT_EQUAL(std::string("a\xEF\xBF\xBD"
+										 "b"),
+			parse("{\"result\":\"a\xFF"
+				  "b\"}"));
 	}
 
 	void testAbsurdlyDeepOutputIsRawTextNotACrash()

@@ -128,7 +128,9 @@ public:
 	void testCliClosingStdinEarlyIsNotFatal()
 	{
 		// Default SIGPIPE disposition: a write to the closed pipe must still not kill us.
-		struct sigaction dfl{}, old{};
+		struct sigaction dfl
+		{
+		}, old{};
 		dfl.sa_handler = SIG_DFL;
 		::sigaction(SIGPIPE, &dfl, &old);
 		CliOutcome o = CliRunner::run(shell("exec 0<&-; echo closed"), std::string(1 << 20, 'x'), limits());
@@ -144,7 +146,7 @@ public:
 		CliOutcome o = CliRunner::run(shell("head -c 300000 /dev/zero"), std::nullopt, l);
 		CPPUNIT_ASSERT_EQUAL(size_t(1000), o.stdoutText.size());
 		CPPUNIT_ASSERT(o.stdoutTruncated);
-		CPPUNIT_ASSERT(o.status.success());  // not killed by SIGPIPE: the rest was read and dropped
+		CPPUNIT_ASSERT(o.status.success()); // not killed by SIGPIPE: the rest was read and dropped
 	}
 
 	void testStderrKeepsOnlyTheTail()

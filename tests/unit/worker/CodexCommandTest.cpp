@@ -46,8 +46,8 @@ public:
 	void testOtherModesUseWorkspaceWriteSandboxNotFullAuto()
 	{
 		CliCommand cmd = CliProviders::find("codex").command(codex("acceptEdits", "high"), "task");
-		std::vector<std::string> expected = {"codex", "exec", "--json", "--color", "never", "--skip-git-repo-check",
-			"--sandbox", "workspace-write", "--model", "gpt-5", "-c", "model_reasoning_effort=high", "--", "task"};
+		std::vector<std::string> expected = {"codex", "exec", "--json", "--color", "never", "--skip-git-repo-check", "--sandbox",
+			"workspace-write", "--model", "gpt-5", "-c", "model_reasoning_effort=high", "--", "task"};
 		CPPUNIT_ASSERT(expected == cmd.argv);
 	}
 

@@ -11,7 +11,7 @@ using Sygen::CliProviders;
 namespace {
 
 std::string parse(const std::string& stdoutBytes)
-	/// The result text of a run that printed stdoutBytes (the exit code does not matter to codex).
+/// The result text of a run that printed stdoutBytes (the exit code does not matter to codex).
 {
 	return CliProviders::find("codex").parseOutput(stdoutBytes, "", 0);
 }
@@ -37,12 +37,11 @@ public:
 
 	void testAgentMessagesAreJoinedWithNewline()
 	{
-		std::string out =
-			"{\"type\":\"thread.started\",\"thread_id\":\"t\"}\n"
-			"{\"type\":\"item.completed\",\"item\":{\"id\":\"1\",\"type\":\"agent_message\",\"text\":\"first\"}}\n"
-			"{\"type\":\"item.completed\",\"item\":{\"id\":\"2\",\"type\":\"reasoning\",\"text\":\"thinking\"}}\n"
-			"{\"type\":\"item.completed\",\"item\":{\"id\":\"3\",\"type\":\"agent_message\",\"text\":\"second\"}}\n"
-			"{\"type\":\"turn.completed\"}\n";
+		std::string out = "{\"type\":\"thread.started\",\"thread_id\":\"t\"}\n"
+						  "{\"type\":\"item.completed\",\"item\":{\"id\":\"1\",\"type\":\"agent_message\",\"text\":\"first\"}}\n"
+						  "{\"type\":\"item.completed\",\"item\":{\"id\":\"2\",\"type\":\"reasoning\",\"text\":\"thinking\"}}\n"
+						  "{\"type\":\"item.completed\",\"item\":{\"id\":\"3\",\"type\":\"agent_message\",\"text\":\"second\"}}\n"
+						  "{\"type\":\"turn.completed\"}\n";
 		CPPUNIT_ASSERT_EQUAL(std::string("first\nsecond"), parse(out));
 	}
 
@@ -50,39 +49,37 @@ public:
 	{
 		for (const char* tool: {"command_execution", "file_change", "web_search", "todo_list", "mcp_tool_call"})
 		{
-			std::string out =
-				"{\"type\":\"item.completed\",\"item\":{\"type\":\"agent_message\",\"text\":\"Let me look.\"}}\n"
-				"{\"type\":\"item.started\",\"item\":{\"type\":\"" + std::string(tool) + "\"}}\n"
+			std::string out = "{\"type\":\"item.completed\",\"item\":{\"type\":\"agent_message\",\"text\":\"Let me look.\"}}\n"
+							  "{\"type\":\"item.started\",\"item\":{\"type\":\"" +
+				std::string(tool) +
+				"\"}}\n"
 				"{\"type\":\"item.completed\",\"item\":{\"type\":\"agent_message\",\"text\":\"Done.\"}}\n";
 			CPPUNIT_ASSERT_EQUAL_MESSAGE(tool, std::string("Done."), parse(out));
 		}
-		std::string reasoning =
-			"{\"type\":\"item.completed\",\"item\":{\"type\":\"agent_message\",\"text\":\"kept\"}}\n"
-			"{\"type\":\"item.started\",\"item\":{\"type\":\"reasoning\"}}\n";
+		std::string reasoning = "{\"type\":\"item.completed\",\"item\":{\"type\":\"agent_message\",\"text\":\"kept\"}}\n"
+								"{\"type\":\"item.started\",\"item\":{\"type\":\"reasoning\"}}\n";
 		CPPUNIT_ASSERT_EQUAL(std::string("kept"), parse(reasoning));
 	}
 
 	void testAssistantMessageEventsContributeTextBlocks()
 	{
-		std::string out =
-			"{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"prompt\"}]}\n"
-			"{\"type\":\"message\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"a\"},"
-			"{\"type\":\"image\"},{\"type\":\"text\",\"text\":\"b\"}]}\n";
+		std::string out = "{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"prompt\"}]}\n"
+						  "{\"type\":\"message\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"a\"},"
+						  "{\"type\":\"image\"},{\"type\":\"text\",\"text\":\"b\"}]}\n";
 		CPPUNIT_ASSERT_EQUAL(std::string("a\nb"), parse(out));
 	}
 
 	void testNonJsonLinesAreSkipped()
 	{
 		std::string out = "WARNING: something\n"
-			"{\"type\":\"item.completed\",\"item\":{\"type\":\"agent_message\",\"text\":\"answer\"}}\n"
-			"[1,2]\n";
+						  "{\"type\":\"item.completed\",\"item\":{\"type\":\"agent_message\",\"text\":\"answer\"}}\n"
+						  "[1,2]\n";
 		CPPUNIT_ASSERT_EQUAL(std::string("answer"), parse(out));
 	}
 
 	void testNothingUnderstoodGivesRawText()
 	{
-		CPPUNIT_ASSERT_EQUAL(std::string("error: unexpected argument '--full-auto'"),
-			parse("error: unexpected argument '--full-auto'\n"));
+		CPPUNIT_ASSERT_EQUAL(std::string("error: unexpected argument '--full-auto'"), parse("error: unexpected argument '--full-auto'\n"));
 		CPPUNIT_ASSERT_EQUAL(std::string(), parse(""));
 	}
 };

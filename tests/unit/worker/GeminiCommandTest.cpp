@@ -7,8 +7,8 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::CliCommand;
-using Sygen::ExecutionConfig;
 using Sygen::CliProviders;
+using Sygen::ExecutionConfig;
 
 class GeminiCommandTest: public CppUnit::TestFixture
 {
@@ -27,8 +27,8 @@ public:
 		c.permissionMode = "bypassPermissions";
 		c.cliParameters = {"--sandbox"};
 		CliCommand cmd = CliProviders::find("gemini").command(c, "the prompt");
-		std::vector<std::string> expected = {"gemini", "-p", "", "--output-format", "json", "--include-directories", ".",
-			"--model", "flash", "--approval-mode", "yolo", "--sandbox"};
+		std::vector<std::string> expected = {"gemini", "-p", "", "--output-format", "json", "--include-directories", ".", "--model",
+			"flash", "--approval-mode", "yolo", "--sandbox"};
 		CPPUNIT_ASSERT(expected == cmd.argv);
 		CPPUNIT_ASSERT_EQUAL(std::string("the prompt"), cmd.stdinText.value());
 	}

@@ -24,22 +24,27 @@ class GeminiOutputParserTest: public CppUnit::TestFixture
 public:
 	void testNoAuthSampleGivesTheStderrErrorMessage()
 	{
-		std::string text = CliProviders::find("gemini").parseOutput(Sygen::Test::sampleFile("gemini-no-auth.stdout.txt"),
-			Sygen::Test::sampleFile("gemini-no-auth.stderr.txt"), 41);
-		CPPUNIT_ASSERT_EQUAL(std::string("Please set an Auth method in your /home/svc/.gemini/settings.json or specify one of "
-			"the following environment variables before running: GEMINI_API_KEY, GOOGLE_GENAI_USE_VERTEXAI, GOOGLE_GENAI_USE_GCA"), text);
+		std::string text = CliProviders::find("gemini").parseOutput(
+			Sygen::Test::sampleFile("gemini-no-auth.stdout.txt"), Sygen::Test::sampleFile("gemini-no-auth.stderr.txt"), 41);
+		CPPUNIT_ASSERT_EQUAL(
+			std::string(
+				"Please set an Auth method in your /home/svc/.gemini/settings.json or specify one of "
+				"the following environment variables before running: GEMINI_API_KEY, GOOGLE_GENAI_USE_VERTEXAI, GOOGLE_GENAI_USE_GCA"),
+			text);
 	}
 
 	void testResponseFieldOfSuccessObject()
 	{
 		CPPUNIT_ASSERT_EQUAL(std::string("Hello"),
-			CliProviders::find("gemini").parseOutput("{\n  \"session_id\": \"s\",\n  \"response\": \"Hello\\n\",\n  \"stats\": {}\n}\n", "", 0));
+			CliProviders::find("gemini").parseOutput(
+				"{\n  \"session_id\": \"s\",\n  \"response\": \"Hello\\n\",\n  \"stats\": {}\n}\n", "", 0));
 	}
 
 	void testFieldPriorityAndNullsSkipped()
 	{
 		CPPUNIT_ASSERT_EQUAL(std::string("r"), CliProviders::find("gemini").parseOutput("{\"output\":\"o\",\"result\":\"r\"}", "", 0));
-		CPPUNIT_ASSERT_EQUAL(std::string("c"), CliProviders::find("gemini").parseOutput("{\"result\":null,\"response\":null,\"content\":\"c\"}", "", 0));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("c"), CliProviders::find("gemini").parseOutput("{\"result\":null,\"response\":null,\"content\":\"c\"}", "", 0));
 		CPPUNIT_ASSERT_EQUAL(std::string("o"), CliProviders::find("gemini").parseOutput("{\"output\":\"o\"}", "", 0));
 	}
 
@@ -63,7 +68,8 @@ public:
 
 	void testEmptyStdoutWithExitZeroIsEmpty()
 	{
-		CPPUNIT_ASSERT_EQUAL(std::string(), CliProviders::find("gemini").parseOutput("", Sygen::Test::sampleFile("gemini-no-auth.stderr.txt"), 0));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string(), CliProviders::find("gemini").parseOutput("", Sygen::Test::sampleFile("gemini-no-auth.stderr.txt"), 0));
 	}
 
 	void testStderrWithoutJsonGivesItsLast2000Characters()

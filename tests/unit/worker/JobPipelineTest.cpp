@@ -5,8 +5,8 @@
 // lock in a temp state folder. The CLI runs are JobRunnerTest's and WakeRunnerTest's.
 //
 
-#include "DependencyLock.h"
 #include "JobPipeline.h"
+#include "DependencyLock.h"
 #include "Sygen/Protocol/JobStatus.h"
 #include "WorkerTestSupport.h"
 #include <Poco/File.h>
@@ -28,7 +28,7 @@ namespace {
 const Poco::Timestamp MORNING = Poco::Timestamp::fromEpochTime(1784109600);
 
 struct Probe
-	/// What the gates and the body saw.
+/// What the gates and the body saw.
 {
 	int zoneReads = 0;
 	int folderCalls = 0;
@@ -58,10 +58,7 @@ public:
 		_probe = Probe();
 	}
 
-	void tearDown() override
-	{
-		_f.reset();
-	}
+	void tearDown() override { _f.reset(); }
 
 	void testAllGatesPassRunsTheBodyUnderTheLock()
 	{

@@ -7,16 +7,16 @@
 // each from the condition that causes it.
 //
 
-#include "DependencyLock.h"
 #include "JobRunner.h"
+#include "DependencyLock.h"
 #include "Landlock.h"
 #include "LogCapture.h"
 #include "Sygen/Foundation/IsoTime.h"
 #include "WorkerTestSupport.h"
 #include <Poco/File.h>
-#include <cppunit/extensions/HelperMacros.h>
 #include <cerrno>
 #include <climits>
+#include <cppunit/extensions/HelperMacros.h>
 #include <cstdlib>
 #include <set>
 #include <stdexcept>
@@ -60,10 +60,14 @@ std::string realPath(const std::string& p)
 }
 
 class LockObservingClock: public Sygen::Clock
-	/// Remembers, for every reading, whether the dependency lock was held then.
+/// Remembers, for every reading, whether the dependency lock was held then.
 {
 public:
-	LockObservingClock(std::string lockPath, Poco::Timestamp t): _lockPath(std::move(lockPath)), _t(t) {}
+	LockObservingClock(std::string lockPath, Poco::Timestamp t):
+		_lockPath(std::move(lockPath)),
+		_t(t)
+	{
+	}
 
 	Poco::Timestamp now() const override
 	{
@@ -136,8 +140,8 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), r.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("Report done."), r.resultText);
 		Poco::JSON::Object::Ptr rec = _f->record("report");
-		std::vector<std::string> expected = {"claude", "-p", "--output-format", "json", "--model", "opus",
-			"--permission-mode", "bypassPermissions", "--no-session-persistence", "--max-turns", "3", "--", PROMPT};
+		std::vector<std::string> expected = {"claude", "-p", "--output-format", "json", "--model", "opus", "--permission-mode",
+			"bypassPermissions", "--no-session-persistence", "--max-turns", "3", "--", PROMPT};
 		CPPUNIT_ASSERT(expected == Sygen::Test::stringsOf(rec->getArray("argv")));
 		CPPUNIT_ASSERT_EQUAL(std::string(), rec->getValue<std::string>("stdin"));
 		CPPUNIT_ASSERT_EQUAL(realPath(_f->cronTasks() + "/report"), rec->getValue<std::string>("cwd"));
@@ -156,8 +160,8 @@ public:
 		// The fake prints a tool call before the answer; only the answer remains.
 		CPPUNIT_ASSERT_EQUAL(std::string("Codex did it."), r.resultText);
 		Poco::JSON::Object::Ptr rec = _f->record("report");
-		std::vector<std::string> expected = {"codex", "exec", "--json", "--color", "never", "--skip-git-repo-check",
-			"--sandbox", "workspace-write", "--model", "gpt-5", "-c", "model_reasoning_effort=high", "--", PROMPT};
+		std::vector<std::string> expected = {"codex", "exec", "--json", "--color", "never", "--skip-git-repo-check", "--sandbox",
+			"workspace-write", "--model", "gpt-5", "-c", "model_reasoning_effort=high", "--", PROMPT};
 		CPPUNIT_ASSERT(expected == Sygen::Test::stringsOf(rec->getArray("argv")));
 		CPPUNIT_ASSERT_EQUAL(std::string(), rec->getValue<std::string>("stdin"));
 	}
@@ -173,8 +177,8 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), r.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("Gemini says hi."), r.resultText);
 		Poco::JSON::Object::Ptr rec = _f->record("report");
-		std::vector<std::string> expected = {"gemini", "-p", "", "--output-format", "json", "--include-directories", ".",
-			"--model", "flash", "--approval-mode", "yolo", "--debug"};
+		std::vector<std::string> expected = {"gemini", "-p", "", "--output-format", "json", "--include-directories", ".", "--model",
+			"flash", "--approval-mode", "yolo", "--debug"};
 		CPPUNIT_ASSERT(expected == Sygen::Test::stringsOf(rec->getArray("argv")));
 		CPPUNIT_ASSERT_EQUAL(PROMPT, rec->getValue<std::string>("stdin"));
 	}
@@ -301,7 +305,7 @@ public:
 	void testCliNotFoundForEachProvider()
 	{
 		ScopedEnv env;
-		env.set("HOME", _f->dir.path());  // no ~/.nvm either
+		env.set("HOME", _f->dir.path()); // no ~/.nvm either
 		_f->settings.searchPath = _f->dir.path() + "/empty-bin";
 		Hook hook = CronFixture::cronHook("report");
 		WebhookResult r = run(hook);
@@ -457,7 +461,7 @@ public:
 
 	void testRootWorkerRunsTheCliAsSandboxUser()
 	{
-		if (::geteuid() != 0) return;  // only a root worker switches accounts
+		if (::geteuid() != 0) return; // only a root worker switches accounts
 		// nobody must reach and write the task folder.
 		::chmod(_f->dir.path().c_str(), 0755);
 		for (const std::string& d: {_f->home, _f->home + "/workspace", _f->cronTasks()}) ::chmod(d.c_str(), 0755);
@@ -514,8 +518,10 @@ public:
 	{
 		WorkOrder order = CronFixture::order(CronFixture::cronHook("report"));
 		ManualClock clock(MORNING);
-		WebhookResult poco = JobRunner::complete(order, []() -> WebhookResult { throw Poco::IOException("disk"); }, clock);
-		WebhookResult standard = JobRunner::complete(order, []() -> WebhookResult { throw std::runtime_error("boom"); }, clock);
+		WebhookResult poco = JobRunner::complete(
+			order, []() -> WebhookResult { throw Poco::IOException("disk"); }, clock);
+		WebhookResult standard = JobRunner::complete(
+			order, []() -> WebhookResult { throw std::runtime_error("boom"); }, clock);
 		for (const WebhookResult& r: {poco, standard})
 		{
 			CPPUNIT_ASSERT_EQUAL(std::string("error:exception"), r.status);
@@ -532,13 +538,16 @@ public:
 	{
 		WorkOrder order = CronFixture::order(CronFixture::cronHook("report"));
 		ManualClock clock(MORNING);
-		WebhookResult r = JobRunner::complete(order, [] {
-			WebhookResult partial;
-			partial.jobId = "someone-else";
-			partial.resultText = "kept";
-			partial.startedAt = "2026-01-01T00:00:00.000000+00:00";
-			return partial;
-		}, clock);
+		WebhookResult r = JobRunner::complete(
+			order,
+			[] {
+				WebhookResult partial;
+				partial.jobId = "someone-else";
+				partial.resultText = "kept";
+				partial.startedAt = "2026-01-01T00:00:00.000000+00:00";
+				return partial;
+			},
+			clock);
 		CPPUNIT_ASSERT_EQUAL(order.jobId, r.jobId);
 		CPPUNIT_ASSERT_EQUAL(std::string("error:exception"), r.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("kept"), r.resultText);
@@ -548,10 +557,7 @@ public:
 	}
 
 private:
-	WebhookResult run(const Hook& hook)
-	{
-		return JobRunner(_f->settings, *_clock).run(CronFixture::order(hook));
-	}
+	WebhookResult run(const Hook& hook) { return JobRunner(_f->settings, *_clock).run(CronFixture::order(hook)); }
 
 	static bool waitGone(int pid)
 	{

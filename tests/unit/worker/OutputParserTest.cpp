@@ -34,7 +34,9 @@ public:
 
 	void testEachInvalidSequenceBecomesOneReplacement()
 	{
-		CPPUNIT_ASSERT_EQUAL("a" + FFFD + "b", OutputParser::sanitizeUtf8("a\xFF" "b"));
+		CPPUNIT_ASSERT_EQUAL("a" + FFFD + "b",
+			OutputParser::sanitizeUtf8("a\xFF"
+									   "b"));
 		CPPUNIT_ASSERT_EQUAL(FFFD + "x", OutputParser::sanitizeUtf8("\xE2\x80x"));
 		CPPUNIT_ASSERT_EQUAL("ok" + FFFD, OutputParser::sanitizeUtf8("ok\xF0\x9F\x98"));
 		CPPUNIT_ASSERT_EQUAL(FFFD + FFFD, OutputParser::sanitizeUtf8("\x80\x80"));

@@ -2,8 +2,8 @@
 // PosixTimeZoneRuleTest.cpp
 //
 
-#include "CivilDate.h"
 #include "PosixTimeZoneRule.h"
+#include "CivilDate.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::CivilDate;
@@ -92,7 +92,7 @@ public:
 	void testCivilDateRoundTripsAndWeekdays()
 	{
 		CPPUNIT_ASSERT_EQUAL(std::int64_t(0), CivilDate::toDays(1970, 1, 1));
-		CPPUNIT_ASSERT_EQUAL(4, CivilDate::weekday(0));              // Thursday
+		CPPUNIT_ASSERT_EQUAL(4, CivilDate::weekday(0)); // Thursday
 		CivilDate d = CivilDate::fromDays(CivilDate::toDays(2024, 2, 29));
 		CPPUNIT_ASSERT_EQUAL(2024, d.year);
 		CPPUNIT_ASSERT_EQUAL(2, d.month);

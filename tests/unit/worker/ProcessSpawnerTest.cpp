@@ -4,8 +4,8 @@
 
 #include "Sygen/Foundation/ProcessSpawner.h"
 #include "WorkerTestSupport.h"
-#include <cppunit/extensions/HelperMacros.h>
 #include <cerrno>
+#include <cppunit/extensions/HelperMacros.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <set>
@@ -16,9 +16,9 @@
 using Sygen::ProcessSpawner;
 using Sygen::ProcessStatus;
 using Sygen::ResourceLimit;
+using Sygen::SpawnedProcess;
 using Sygen::SpawnException;
 using Sygen::SpawnOptions;
-using Sygen::SpawnedProcess;
 
 namespace {
 
@@ -159,7 +159,7 @@ public:
 	void testInheritedDescriptorsAreClosedExceptKeptOnes()
 	{
 		Sygen::Test::TempDir dir;
-		int leaked = ::open("/dev/null", O_RDONLY);      // deliberately without O_CLOEXEC
+		int leaked = ::open("/dev/null", O_RDONLY); // deliberately without O_CLOEXEC
 		int kept = ::open("/dev/zero", O_RDONLY | O_CLOEXEC);
 		SpawnOptions o = command({Sygen::Test::fakeCliDir() + "/claude"});
 		o.argv = {"claude"};
@@ -255,7 +255,7 @@ public:
 
 	void testRootDropsToTheGivenUser()
 	{
-		if (::geteuid() != 0) return;  // only root can switch accounts
+		if (::geteuid() != 0) return; // only root can switch accounts
 		SpawnOptions o = command({"/usr/bin/id"});
 		o.uid = 65534;
 		o.gid = 65534;
@@ -267,7 +267,7 @@ public:
 
 	void testParentDeathSignalSurvivesTheUserDrop()
 	{
-		if (::geteuid() != 0) return;  // only root can switch accounts
+		if (::geteuid() != 0) return; // only root can switch accounts
 		SpawnOptions o = command({"/bin/sleep", "30"});
 		o.stdoutMode = SpawnOptions::Output::DEV_NULL;
 		o.uid = 65534;
@@ -284,8 +284,8 @@ public:
 
 	void testWorkingDirectoryIsEnteredAsTheDroppedUser()
 	{
-		if (::geteuid() != 0) return;  // only root can switch accounts
-		Sygen::Test::TempDir dir;  // 0700, root's
+		if (::geteuid() != 0) return; // only root can switch accounts
+		Sygen::Test::TempDir dir;     // 0700, root's
 		SpawnOptions o = command({"/bin/true"});
 		o.uid = 65534;
 		o.gid = 65534;

@@ -55,15 +55,15 @@ public:
 
 	void testMissingBoundCountsAsZero()
 	{
-		QuietHours onlyEnd(std::nullopt, 6);       // 0 <= h < 6
+		QuietHours onlyEnd(std::nullopt, 6); // 0 <= h < 6
 		CPPUNIT_ASSERT(onlyEnd.isQuietAtHour(0));
 		CPPUNIT_ASSERT(onlyEnd.isQuietAtHour(5));
 		CPPUNIT_ASSERT(!onlyEnd.isQuietAtHour(6));
-		QuietHours onlyStart(20, std::nullopt);    // h >= 20 or h < 0
+		QuietHours onlyStart(20, std::nullopt); // h >= 20 or h < 0
 		CPPUNIT_ASSERT(onlyStart.isQuietAtHour(20));
 		CPPUNIT_ASSERT(onlyStart.isQuietAtHour(23));
 		CPPUNIT_ASSERT(!onlyStart.isQuietAtHour(0));
-		QuietHours zero(0, std::nullopt);          // 0 == 0: never
+		QuietHours zero(0, std::nullopt); // 0 == 0: never
 		CPPUNIT_ASSERT(!zero.isQuietAtHour(0));
 	}
 
@@ -74,7 +74,7 @@ public:
 		QuietHours q(22, 7);
 		CPPUNIT_ASSERT(q.isQuiet(t, *TimeZone::load("Europe/Berlin")));
 		CPPUNIT_ASSERT(q.isQuiet(t, *TimeZone::load("Asia/Tokyo")));
-		CPPUNIT_ASSERT(!q.isQuiet(t, *TimeZone::load("America/New_York")));  // 17:30
+		CPPUNIT_ASSERT(!q.isQuiet(t, *TimeZone::load("America/New_York"))); // 17:30
 		CPPUNIT_ASSERT(q.isQuiet(t, TimeZone::utc()) == false);             // 21:30
 	}
 

@@ -5,9 +5,9 @@
 // and Matrix stand-ins in the test process.
 //
 
+#include "ReplyDeliverer.h"
 #include "FakeHTTPServer.h"
 #include "LogCapture.h"
-#include "ReplyDeliverer.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::DeliveryRequest;
@@ -71,8 +71,7 @@ public:
 	void testServerErrorIsRetriedWithTheGivenPolicy()
 	{
 		int calls = 0;
-		FakeHTTPServer telegram([&calls](const RecordedRequest&)
-		{
+		FakeHTTPServer telegram([&calls](const RecordedRequest&) {
 			if (++calls > 1) return FakeHTTPServer::telegramOk();
 			FakeReply r;
 			r.status = 502;
@@ -84,8 +83,7 @@ public:
 
 	void testRefusedMessageIsNotDelivered()
 	{
-		FakeHTTPServer telegram([](const RecordedRequest&)
-		{
+		FakeHTTPServer telegram([](const RecordedRequest&) {
 			FakeReply r;
 			r.status = 403;
 			r.body = R"({"ok":false,"description":"Forbidden: bot was blocked by the user"})";

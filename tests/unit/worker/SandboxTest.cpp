@@ -2,8 +2,8 @@
 // SandboxTest.cpp
 //
 
-#include "Landlock.h"
 #include "Sandbox.h"
+#include "Landlock.h"
 #include "WorkerTestSupport.h"
 #include <Poco/File.h>
 #include <algorithm>
@@ -91,8 +91,8 @@ public:
 
 	void testProxyAndCAVariablesPassWithoutConfiguration()
 	{
-		const std::vector<std::string> names = {"HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "http_proxy",
-			"https_proxy", "no_proxy", "all_proxy", "NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR"};
+		const std::vector<std::string> names = {"HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
+			"no_proxy", "all_proxy", "NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR"};
 		ScopedEnv env;
 		for (const std::string& name: names) env.set(name, "value-of-" + name);
 		env.set("FTP_PROXY", "not-listed");
@@ -108,7 +108,8 @@ public:
 	void testEnvFileAddsAndOverrides()
 	{
 		Sygen::Test::TempDir dir;
-		Sygen::Test::writeFile(dir.file("env"), "# comment\n\nexport TOKEN=abc\nQUOTED=\"a b\"\nSINGLE='c'\nLANG=en_US.UTF-8\nnot a pair\n");
+		Sygen::Test::writeFile(
+			dir.file("env"), "# comment\n\nexport TOKEN=abc\nQUOTED=\"a b\"\nSINGLE='c'\nLANG=en_US.UTF-8\nnot a pair\n");
 		ScopedEnv env;
 		env.set("LANG", "C");
 		WorkerSettings s;
@@ -185,8 +186,8 @@ public:
 		ScopedEnv env;
 		env.set("HOME", "/home/svc");
 		std::vector<std::string> paths = Sandbox(WorkerSettings()).writablePaths("/srv/task");
-		for (const char* p: {"/srv/task", "/home/svc/.claude", "/home/svc/.claude.json", "/home/svc/.codex",
-			"/home/svc/.gemini", "/tmp", "/dev/null"})
+		for (const char* p:
+			{"/srv/task", "/home/svc/.claude", "/home/svc/.claude.json", "/home/svc/.codex", "/home/svc/.gemini", "/tmp", "/dev/null"})
 		{
 			CPPUNIT_ASSERT_MESSAGE(p, contains(paths, p));
 		}
@@ -216,9 +217,8 @@ public:
 		std::string task = home.file("task");
 		Poco::File(task).createDirectories();
 		WorkerSettings settings;
-		settings.sandbox.writablePaths.clear();  // the temporary folder is under /tmp
-		auto run = [&](const std::string& script)
-		{
+		settings.sandbox.writablePaths.clear(); // the temporary folder is under /tmp
+		auto run = [&](const std::string& script) {
 			SpawnOptions o = Sandbox(settings).prepare({"sh", "-c", script}, "/bin/sh", task);
 			o.stdoutMode = SpawnOptions::Output::DEV_NULL;
 			o.stderrMode = SpawnOptions::Output::DEV_NULL;
@@ -269,7 +269,7 @@ public:
 
 	void testRootSwitchesToSandboxUser()
 	{
-		if (::geteuid() != 0) return;  // only a root worker switches accounts
+		if (::geteuid() != 0) return; // only a root worker switches accounts
 		WorkerSettings s;
 		s.sandbox.user = "nobody";
 		Sandbox sandbox(s);

@@ -31,12 +31,15 @@ public:
 	{
 		CPPUNIT_ASSERT_EQUAL(std::string("01a2223b-bb26-74d3-8d8f-acb06cad5451"),
 			CliProviders::find("codex").sessionId(sampleFile("codex-no-network.stdout.jsonl"), ""));
-		CPPUNIT_ASSERT_EQUAL(std::string("t2"), CliProviders::find("codex").sessionId("not json\n{\"type\":\"turn.started\"}\n{\"type\":\"thread.started\",\"thread_id\":\"t2\"}\n", ""));
+		CPPUNIT_ASSERT_EQUAL(std::string("t2"),
+			CliProviders::find("codex").sessionId(
+				"not json\n{\"type\":\"turn.started\"}\n{\"type\":\"thread.started\",\"thread_id\":\"t2\"}\n", ""));
 	}
 
 	void testGeminiSessionIdFromStdoutOrStderr()
 	{
-		CPPUNIT_ASSERT_EQUAL(std::string("g1"), CliProviders::find("gemini").sessionId("{\n  \"session_id\": \"g1\",\n  \"response\": \"hi\"\n}\n", ""));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("g1"), CliProviders::find("gemini").sessionId("{\n  \"session_id\": \"g1\",\n  \"response\": \"hi\"\n}\n", ""));
 		CPPUNIT_ASSERT_EQUAL(std::string("b0cc16fe-3b06-4e0a-974e-a217bdf1f9b2"),
 			CliProviders::find("gemini").sessionId("", sampleFile("gemini-no-auth.stderr.txt")));
 	}
@@ -52,10 +55,9 @@ public:
 	void testRecognisesUnknownSessions()
 	{
 		CPPUNIT_ASSERT(CliProviders::find("claude").isUnknownSession("", "No conversation found with session ID: 0000\n"));
-		CPPUNIT_ASSERT(CliProviders::find("codex").isUnknownSession("",
-			"Error: thread/resume: thread/resume failed: no rollout found for thread id 0000 (code -32600)\n"));
-		CPPUNIT_ASSERT(CliProviders::find("gemini").isUnknownSession("",
-			"Error resuming session: Invalid session identifier \"0000\".\n"));
+		CPPUNIT_ASSERT(CliProviders::find("codex").isUnknownSession(
+			"", "Error: thread/resume: thread/resume failed: no rollout found for thread id 0000 (code -32600)\n"));
+		CPPUNIT_ASSERT(CliProviders::find("gemini").isUnknownSession("", "Error resuming session: Invalid session identifier \"0000\".\n"));
 		CPPUNIT_ASSERT(!CliProviders::find("claude").isUnknownSession(sampleFile("claude-not-logged-in.stdout.json"), ""));
 		CPPUNIT_ASSERT(!CliProviders::find("codex").isUnknownSession(sampleFile("codex-no-network.stdout.jsonl"), ""));
 	}

@@ -105,8 +105,7 @@ public:
 		std::vector<std::thread> threads;
 		for (int t = 0; t < 4; ++t)
 		{
-			threads.emplace_back([path, t]
-			{
+			threads.emplace_back([path, t] {
 				SessionStore store(path);
 				for (int i = 0; i < 10; ++i) store.set("telegram:" + std::to_string(t * 100 + i), "claude", "s");
 			});

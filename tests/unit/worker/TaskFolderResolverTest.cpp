@@ -2,12 +2,12 @@
 // TaskFolderResolverTest.cpp
 //
 
-#include "Sygen/Foundation/Config.h"
 #include "TaskFolderResolver.h"
+#include "Sygen/Foundation/Config.h"
 #include "TestSupport.h"
 #include <Poco/File.h>
-#include <cppunit/extensions/HelperMacros.h>
 #include <climits>
+#include <cppunit/extensions/HelperMacros.h>
 #include <cstdlib>
 #include <memory>
 #include <unistd.h>
@@ -69,8 +69,7 @@ public:
 
 	void testAbsolutePathIsInvalid()
 	{
-		CPPUNIT_ASSERT_EQUAL(std::string("error:invalid_task_folder"),
-			TaskFolderResolver(_cron).resolve(_cron + "/report").status);
+		CPPUNIT_ASSERT_EQUAL(std::string("error:invalid_task_folder"), TaskFolderResolver(_cron).resolve(_cron + "/report").status);
 	}
 
 	void testDotDotComponentIsInvalidEvenWhenItExists()

@@ -2,8 +2,8 @@
 // TimeZoneTest.cpp
 //
 
-#include "TestSupport.h"
 #include "TimeZone.h"
+#include "TestSupport.h"
 #include <cppunit/extensions/HelperMacros.h>
 
 using Sygen::TimeZone;
@@ -14,7 +14,9 @@ Poco::Timestamp at(const char* iso)
 {
 	int y, mo, d, h, mi;
 	std::sscanf(iso, "%d-%d-%dT%d:%d", &y, &mo, &d, &h, &mi);
-	struct tm t{};
+	struct tm t
+	{
+	};
 	t.tm_year = y - 1900;
 	t.tm_mon = mo - 1;
 	t.tm_mday = d;
@@ -23,7 +25,7 @@ Poco::Timestamp at(const char* iso)
 	return Poco::Timestamp::fromEpochTime(::timegm(&t));
 }
 
-const std::string ZONEINFO = TimeZone::DEFAULT_ZONEINFO_DIR;  // constexpr: no static-init order issue
+const std::string ZONEINFO = TimeZone::DEFAULT_ZONEINFO_DIR; // constexpr: no static-init order issue
 
 } // namespace
 
@@ -87,10 +89,9 @@ public:
 
 	void testTzVariableIsSecond()
 	{
-		CPPUNIT_ASSERT_EQUAL(std::string("Europe/Berlin"),
-			TimeZone::resolve("", "Europe/Berlin", "/etc/localtime", ZONEINFO).name());
-		CPPUNIT_ASSERT_EQUAL(std::string("Europe/Berlin"),
-			TimeZone::resolve("Not/AZone", ":Europe/Berlin", "/etc/localtime", ZONEINFO).name());
+		CPPUNIT_ASSERT_EQUAL(std::string("Europe/Berlin"), TimeZone::resolve("", "Europe/Berlin", "/etc/localtime", ZONEINFO).name());
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("Europe/Berlin"), TimeZone::resolve("Not/AZone", ":Europe/Berlin", "/etc/localtime", ZONEINFO).name());
 	}
 
 	void testTzVariableMayBeAPosixRuleOrAFile()

@@ -30,7 +30,7 @@ void assertArgv(const std::vector<std::string>& expected, const CliCommand& comm
 }
 
 CliCommand wake(const ExecutionConfig& c, const std::string& prompt, const std::string& sessionId)
-	/// The wake command line of the provider the config names.
+/// The wake command line of the provider the config names.
 {
 	return c.cliProvider().wakeCommand(c, prompt, sessionId);
 }
@@ -54,16 +54,17 @@ public:
 	{
 		CliCommand c = wake(config("claude", "opus"), "PROMPT", "");
 		CPPUNIT_ASSERT_EQUAL(std::string("claude"), c.provider);
-		assertArgv({"claude", "-p", "--output-format", "json", "--model", "opus", "--permission-mode", "bypassPermissions",
-			"--", "PROMPT"}, c);
+		assertArgv(
+			{"claude", "-p", "--output-format", "json", "--model", "opus", "--permission-mode", "bypassPermissions", "--", "PROMPT"}, c);
 		CPPUNIT_ASSERT(!c.stdinText);
 	}
 
 	void testClaudeResumes()
 	{
 		CliCommand c = wake(config("claude", "sonnet", {"--max-turns", "3"}), "PROMPT", "sess-1");
-		assertArgv({"claude", "-p", "--output-format", "json", "--model", "sonnet", "--permission-mode", "bypassPermissions",
-			"--max-turns", "3", "--resume", "sess-1", "--", "PROMPT"}, c);
+		assertArgv({"claude", "-p", "--output-format", "json", "--model", "sonnet", "--permission-mode", "bypassPermissions", "--max-turns",
+					   "3", "--resume", "sess-1", "--", "PROMPT"},
+			c);
 	}
 
 	void testClaudeKeepsAHookParameterOfTheSameName()
@@ -71,14 +72,16 @@ public:
 		// A hook that asks for no persistence gets it (and loses the continuity).
 		CliCommand c = wake(config("claude", "opus", {"--no-session-persistence"}), "P", "");
 		assertArgv({"claude", "-p", "--output-format", "json", "--model", "opus", "--permission-mode", "bypassPermissions",
-			"--no-session-persistence", "--", "P"}, c);
+					   "--no-session-persistence", "--", "P"},
+			c);
 	}
 
 	void testCodexFirstTurn()
 	{
 		CliCommand c = wake(config("codex", "gpt-5"), "PROMPT", "");
-		assertArgv({"codex", "exec", "--json", "--color", "never", "--skip-git-repo-check",
-			"--dangerously-bypass-approvals-and-sandbox", "--model", "gpt-5", "-c", "model_reasoning_effort=high", "--", "PROMPT"}, c);
+		assertArgv({"codex", "exec", "--json", "--color", "never", "--skip-git-repo-check", "--dangerously-bypass-approvals-and-sandbox",
+					   "--model", "gpt-5", "-c", "model_reasoning_effort=high", "--", "PROMPT"},
+			c);
 	}
 
 	void testCodexResumesAfterItsExecOptions()
@@ -86,15 +89,17 @@ public:
 		ExecutionConfig cfg = config("codex", "gpt-5", {"--add-dir", "/srv"});
 		cfg.permissionMode = "default";
 		CliCommand c = wake(cfg, "PROMPT", "thread-9");
-		assertArgv({"codex", "exec", "--json", "--color", "never", "--skip-git-repo-check", "--sandbox", "workspace-write",
-			"--model", "gpt-5", "-c", "model_reasoning_effort=high", "--add-dir", "/srv", "resume", "thread-9", "--", "PROMPT"}, c);
+		assertArgv({"codex", "exec", "--json", "--color", "never", "--skip-git-repo-check", "--sandbox", "workspace-write", "--model",
+					   "gpt-5", "-c", "model_reasoning_effort=high", "--add-dir", "/srv", "resume", "thread-9", "--", "PROMPT"},
+			c);
 	}
 
 	void testGeminiResumesWithThePromptOnStdin()
 	{
 		CliCommand c = wake(config("gemini", "flash"), "PROMPT", "g-7");
-		assertArgv({"gemini", "-p", "", "--output-format", "json", "--include-directories", ".", "--model", "flash",
-			"--approval-mode", "yolo", "--resume", "g-7"}, c);
+		assertArgv({"gemini", "-p", "", "--output-format", "json", "--include-directories", ".", "--model", "flash", "--approval-mode",
+					   "yolo", "--resume", "g-7"},
+			c);
 		CPPUNIT_ASSERT(c.stdinText);
 		CPPUNIT_ASSERT_EQUAL(std::string("PROMPT"), *c.stdinText);
 		CliCommand first = wake(config("gemini", "flash"), "PROMPT", "");

@@ -5,10 +5,10 @@
 // Telegram and Matrix stand-ins that are real HTTP servers in the test process.
 //
 
+#include "WakeRunner.h"
 #include "FakeHTTPServer.h"
 #include "LogCapture.h"
 #include "SessionStore.h"
-#include "WakeRunner.h"
 #include "WorkerTestSupport.h"
 #include <Poco/File.h>
 #include <Poco/StringTokenizer.h>
@@ -47,23 +47,16 @@ struct WakeFixture: CronFixture
 		settings.deliverArguments = {"--log", "stderr", "--log-level", "error"};
 	}
 
-	std::string workspace() const
-	{
-		return home + "/workspace";
-	}
+	std::string workspace() const { return home + "/workspace"; }
 
-	void wakeControl(const std::string& json) const
-	{
-		Sygen::Test::writeFile(workspace() + "/fakecli.json", json);
-	}
+	void wakeControl(const std::string& json) const { Sygen::Test::writeFile(workspace() + "/fakecli.json", json); }
 
 	std::vector<Poco::JSON::Object::Ptr> runs() const
-		/// One object per CLI start (argv, stdin), from the fake CLI's started_log.
+	/// One object per CLI start (argv, stdin), from the fake CLI's started_log.
 	{
 		std::vector<Poco::JSON::Object::Ptr> out;
 		if (!Poco::File(workspace() + "/started.jsonl").exists()) return out;
-		Poco::StringTokenizer lines(Sygen::Test::readFile(workspace() + "/started.jsonl"), "\n",
-			Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+		Poco::StringTokenizer lines(Sygen::Test::readFile(workspace() + "/started.jsonl"), "\n", Poco::StringTokenizer::TOK_IGNORE_EMPTY);
 		for (const std::string& line: lines) out.push_back(Sygen::Test::parseObject(line));
 		return out;
 	}
@@ -85,10 +78,7 @@ struct WakeFixture: CronFixture
 		return WakeRunner(settings, Sygen::Clock::system(), retry).run(order(wakeHook(), wrapped("Ping")));
 	}
 
-	std::string startedLog() const
-	{
-		return "\"started_log\": \"" + workspace() + "/started.jsonl\"";
-	}
+	std::string startedLog() const { return "\"started_log\": \"" + workspace() + "/started.jsonl\""; }
 };
 
 std::vector<std::string> argvOf(const Poco::JSON::Object::Ptr& run)
@@ -210,7 +200,8 @@ public:
 	void testFailingChatDoesNotStopTheNext()
 	{
 		WakeFixture f;
-		f.wakeControl("{\"new_sessions\": true, \"result\": \"reply {run}\", \"sequence\": [{\"shape\": \"error\"}], " + f.startedLog() + "}");
+		f.wakeControl(
+			"{\"new_sessions\": true, \"result\": \"reply {run}\", \"sequence\": [{\"shape\": \"error\"}], " + f.startedLog() + "}");
 		LogCapture log({"Sygen.WakeRunner"});
 		JobOutcome o = f.wake();
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), o.status);
@@ -249,7 +240,8 @@ public:
 		WakeFixture f;
 		f.settings.delivery.allowedUserIds = {"1001"};
 		SessionStore(f.settings.paths.stateDir + "/sessions.json").set("telegram:1001", "claude", "gone");
-		f.wakeControl("{\"new_sessions\": true, \"unknown_sessions\": [\"gone\"], \"result\": \"fresh {session}\", " + f.startedLog() + "}");
+		f.wakeControl(
+			"{\"new_sessions\": true, \"unknown_sessions\": [\"gone\"], \"result\": \"fresh {session}\", " + f.startedLog() + "}");
 		JobOutcome o = f.wake();
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), o.status);
 		std::vector<Poco::JSON::Object::Ptr> runs = f.runs();
@@ -257,7 +249,8 @@ public:
 		CPPUNIT_ASSERT(hasArgs(argvOf(runs[0]), "--resume", "gone"));
 		CPPUNIT_ASSERT(!hasArg(argvOf(runs[1]), "--resume"));
 		CPPUNIT_ASSERT_EQUAL(std::string("fresh claude-session-2"), o.text);
-		CPPUNIT_ASSERT_EQUAL(std::string("claude-session-2"), *SessionStore(f.settings.paths.stateDir + "/sessions.json").get("telegram:1001", "claude"));
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("claude-session-2"), *SessionStore(f.settings.paths.stateDir + "/sessions.json").get("telegram:1001", "claude"));
 	}
 
 	void testRunsInTheWorkspaceHoldingTheChatLock()
@@ -320,8 +313,8 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::size_t(0), f.telegram.count());
 		SessionStore sessions(f.settings.paths.stateDir + "/sessions.json");
 		CPPUNIT_ASSERT_EQUAL(std::string("claude-session-2"), *sessions.get("matrix:!two:example.org", "claude"));
-		CPPUNIT_ASSERT(Poco::File(f.settings.paths.stateDir + "/locks/chat-matrix-%21two%3Aexample.org.lock").exists()
-			|| Poco::File(f.settings.paths.stateDir + "/locks").exists());
+		CPPUNIT_ASSERT(Poco::File(f.settings.paths.stateDir + "/locks/chat-matrix-%21two%3Aexample.org.lock").exists() ||
+			Poco::File(f.settings.paths.stateDir + "/locks").exists());
 	}
 
 	void testCodexThreadIsResumed()
@@ -360,8 +353,7 @@ public:
 	{
 		WakeFixture f;
 		f.settings.delivery.allowedUserIds = {"1001"};
-		f.telegram.setResponder([](const RecordedRequest&)
-		{
+		f.telegram.setResponder([](const RecordedRequest&) {
 			FakeReply r;
 			r.status = 403;
 			r.body = R"({"ok":false,"description":"Forbidden: bot was blocked by the user"})";

@@ -16,27 +16,27 @@
 namespace Sygen {
 
 class Clock
-	/// The current wall-clock time. Implementations must be thread-safe.
+/// The current wall-clock time. Implementations must be thread-safe.
 {
 public:
 	virtual ~Clock() = default;
 
 	virtual Poco::Timestamp now() const = 0;
-		/// Returns the current UTC time (microsecond resolution).
+	/// Returns the current UTC time (microsecond resolution).
 
 	static Clock& system();
-		/// Returns the process-wide clock backed by the system's real time.
+	/// Returns the process-wide clock backed by the system's real time.
 };
 
 class SystemClock: public Clock
-	/// Clock reading the system's real time.
+/// Clock reading the system's real time.
 {
 public:
 	Poco::Timestamp now() const override;
 };
 
 class ManualClock: public Clock
-	/// Clock for tests: returns the time it was set to. Thread-safe.
+/// Clock for tests: returns the time it was set to. Thread-safe.
 {
 public:
 	explicit ManualClock(Poco::Timestamp start = Poco::Timestamp(0));
@@ -44,10 +44,10 @@ public:
 	Poco::Timestamp now() const override;
 
 	void set(Poco::Timestamp t);
-		/// Sets the time returned by now().
+	/// Sets the time returned by now().
 
 	void advanceSeconds(double seconds);
-		/// Moves the time forward (or backward for negative values).
+	/// Moves the time forward (or backward for negative values).
 
 private:
 	std::atomic<Poco::Timestamp::TimeVal> _now;

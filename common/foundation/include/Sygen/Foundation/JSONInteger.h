@@ -14,26 +14,24 @@
 namespace Sygen {
 
 class JSONInteger
-	/// An integer too large for Poco::Int64 and Poco::UInt64, as the sender wrote it
-	/// ("18446744073709551616", "-99999999999999999999"). PayloadParser puts it in a
-	/// payload tree inside a Poco::Dynamic::Var; JSONWriter writes its text unchanged,
-	/// so templates render it exactly, as a Python reference keeps it.
+/// An integer too large for Poco::Int64 and Poco::UInt64, as the sender wrote it
+/// ("18446744073709551616", "-99999999999999999999"). PayloadParser puts it in a
+/// payload tree inside a Poco::Dynamic::Var; JSONWriter writes its text unchanged,
+/// so templates render it exactly, as a Python reference keeps it.
 {
 public:
-	explicit JSONInteger(const std::string& text): _text(text)
+	explicit JSONInteger(const std::string& text):
+		_text(text)
 	{
 	}
 
 	const std::string& text() const
-		/// The literal: an optional minus sign, then digits without a leading zero.
+	/// The literal: an optional minus sign, then digits without a leading zero.
 	{
 		return _text;
 	}
 
-	bool operator==(const JSONInteger& other) const
-	{
-		return _text == other._text;
-	}
+	bool operator==(const JSONInteger& other) const { return _text == other._text; }
 
 private:
 	std::string _text;

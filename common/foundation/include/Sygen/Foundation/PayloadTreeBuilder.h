@@ -18,10 +18,10 @@
 namespace Sygen {
 
 class PayloadTreeBuilder: public Poco::JSON::Handler
-	/// Poco::JSON::ParseHandler's tree (objects keep their key order), except that
-	/// the string literals whose ordinals (0-based, keys and values counted in
-	/// document order) are in bigIntegers become JSONInteger values. PayloadParser
-	/// rewrites the integers Poco's parser cannot hold into such strings first.
+/// Poco::JSON::ParseHandler's tree (objects keep their key order), except that
+/// the string literals whose ordinals (0-based, keys and values counted in
+/// document order) are in bigIntegers become JSONInteger values. PayloadParser
+/// rewrites the integers Poco's parser cannot hold into such strings first.
 {
 public:
 	explicit PayloadTreeBuilder(const std::set<std::size_t>& bigIntegers);
@@ -41,7 +41,7 @@ public:
 	void value(double d) override;
 	void value(bool b) override;
 	Poco::Dynamic::Var asVar() const override;
-		/// The top-level value built.
+	/// The top-level value built.
 
 private:
 	void add(const Poco::Dynamic::Var& value);

@@ -12,20 +12,20 @@
 namespace Sygen {
 
 class TokenGenerator
-	/// Fresh bearer tokens: 32 bytes from the kernel's CSPRNG (getrandom(2)),
-	/// URL-safe base64 without padding, i.e. 43 characters of [A-Za-z0-9_-].
+/// Fresh bearer tokens: 32 bytes from the kernel's CSPRNG (getrandom(2)),
+/// URL-safe base64 without padding, i.e. 43 characters of [A-Za-z0-9_-].
 {
 public:
 	static constexpr std::size_t TOKEN_BYTES = 32;
 	static constexpr std::size_t TOKEN_LENGTH = 43;
 
 	static std::string generate();
-		/// Returns a new token. Throws Poco::SystemException when the kernel
-		/// cannot supply random bytes (never falls back to a weak generator).
-		/// Thread-safe.
+	/// Returns a new token. Throws Poco::SystemException when the kernel
+	/// cannot supply random bytes (never falls back to a weak generator).
+	/// Thread-safe.
 
 	static std::string encode(const unsigned char* bytes, std::size_t length);
-		/// URL-safe base64 of bytes without padding.
+	/// URL-safe base64 of bytes without padding.
 };
 
 } // namespace Sygen

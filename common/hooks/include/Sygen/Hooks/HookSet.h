@@ -16,27 +16,27 @@
 namespace Sygen {
 
 class HookSet
-	/// An immutable snapshot of the loaded hooks, in file order, with O(1) lookup
-	/// by id. HookStore publishes a new HookSet on every change, so a reader may keep
-	/// one (and pointers into it) for as long as it likes. Thread-safe (immutable).
+/// An immutable snapshot of the loaded hooks, in file order, with O(1) lookup
+/// by id. HookStore publishes a new HookSet on every change, so a reader may keep
+/// one (and pointers into it) for as long as it likes. Thread-safe (immutable).
 {
 public:
 	using HookPtr = std::shared_ptr<const Hook>;
 
 	HookSet() = default;
-		/// An empty set.
+	/// An empty set.
 
 	explicit HookSet(std::vector<HookPtr> hooks);
-		/// Takes the hooks in file order. Ids must be unique (the first wins otherwise).
+	/// Takes the hooks in file order. Ids must be unique (the first wins otherwise).
 
 	const Hook* find(const std::string& id) const;
-		/// Returns the hook with exactly this id (case-sensitive), or nullptr.
+	/// Returns the hook with exactly this id (case-sensitive), or nullptr.
 
 	HookPtr findPtr(const std::string& id) const;
-		/// Like find(), but shares ownership of the hook.
+	/// Like find(), but shares ownership of the hook.
 
 	const std::vector<HookPtr>& hooks() const;
-		/// All hooks in file order.
+	/// All hooks in file order.
 
 	std::size_t size() const;
 	bool empty() const;

@@ -17,17 +17,17 @@
 namespace Sygen {
 
 class ProviderNames
-	/// Constant; thread-safe.
+/// Constant; thread-safe.
 {
 public:
 	static const std::vector<std::string>& all();
-		/// The names, in the order of the worker's table.
+	/// The names, in the order of the worker's table.
 
 	static bool isKnown(const std::string& name);
-		/// True when name is one of all().
+	/// True when name is one of all().
 
 	static std::string listed();
-		/// The names for an error message: "claude, codex or gemini".
+	/// The names for an error message: "claude, codex or gemini".
 };
 
 } // namespace Sygen

@@ -17,9 +17,9 @@
 namespace Sygen {
 
 struct DeliverySettings
-	/// Plain value; copy freely. Holds secrets (bot token, access token): never log it.
+/// Plain value; copy freely. Holds secrets (bot token, access token): never log it.
 {
-	std::vector<std::string> allowedUserIds;     ///< Telegram chat ids, in config order.
+	std::vector<std::string> allowedUserIds; ///< Telegram chat ids, in config order.
 	std::string telegramToken;
 	std::string telegramApiBase = "https://api.telegram.org";
 	std::string matrixHomeserver;
@@ -27,13 +27,13 @@ struct DeliverySettings
 	std::vector<std::string> matrixRoomIds;
 
 	static DeliverySettings fromConfig(const Config& config);
-		/// allowed_user_ids, telegram_token, webhooks.telegram_api_base and webhooks.matrix.
+	/// allowed_user_ids, telegram_token, webhooks.telegram_api_base and webhooks.matrix.
 
 	bool telegramConfigured() const;
-		/// A bot token is set.
+	/// A bot token is set.
 
 	bool matrixConfigured() const;
-		/// Homeserver, access token and at least one room are set.
+	/// Homeserver, access token and at least one room are set.
 };
 
 } // namespace Sygen

@@ -18,14 +18,14 @@
 namespace Sygen {
 
 struct JobSpec
-	/// The hook fields a job needs, copied from the hook at dispatch time: never
-	/// its bearer token, HMAC settings, prompt template or telemetry, so that no
-	/// secret travels to, or lives in, the sandboxed worker. The JSON keys are the
-	/// hook file's. Plain value; copy freely.
+/// The hook fields a job needs, copied from the hook at dispatch time: never
+/// its bearer token, HMAC settings, prompt template or telemetry, so that no
+/// secret travels to, or lives in, the sandboxed worker. The JSON keys are the
+/// hook file's. Plain value; copy freely.
 {
 	std::string id;
 	std::string title;
-	std::string mode;                          ///< "wake" or "cron_task".
+	std::string mode; ///< "wake" or "cron_task".
 	std::optional<std::string> taskFolder;
 	std::optional<std::string> provider;
 	std::optional<std::string> model;
@@ -36,14 +36,14 @@ struct JobSpec
 	std::optional<std::string> dependency;
 
 	static JobSpec fromHook(const Hook& hook);
-		/// Copies the fields above from hook.
+	/// Copies the fields above from hook.
 
 	Poco::JSON::Object::Ptr toJSON() const;
-		/// Unset optional fields are null.
+	/// Unset optional fields are null.
 
 	static JobSpec fromJSON(const Poco::JSON::Object& obj);
-		/// Throws Poco::DataFormatException when id or mode is missing or a field
-		/// has the wrong type.
+	/// Throws Poco::DataFormatException when id or mode is missing or a field
+	/// has the wrong type.
 };
 
 } // namespace Sygen

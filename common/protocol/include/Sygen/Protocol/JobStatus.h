@@ -15,9 +15,9 @@
 namespace Sygen {
 
 struct JobStatus
-	/// A status is "success", "skipped:<reason>" or "error:<reason>"; a few errors
-	/// carry a suffix (the exit code, the provider, the mode). "cancelled" is the
-	/// one status of neither kind (`sygen-webhookctl jobs cancel`).
+/// A status is "success", "skipped:<reason>" or "error:<reason>"; a few errors
+/// carry a suffix (the exit code, the provider, the mode). "cancelled" is the
+/// one status of neither kind (`sygen-webhookctl jobs cancel`).
 {
 	static const std::string SUCCESS;
 	static const std::string SKIPPED_QUIET_HOURS;
@@ -25,7 +25,7 @@ struct JobStatus
 	static const std::string ERROR_NOT_FOUND;
 	static const std::string ERROR_WORKER_LOST;
 	static const std::string ERROR_JOURNAL_DAMAGED;
-	static const std::string CANCELLED;                  ///< "cancelled": an operator's `jobs cancel`.
+	static const std::string CANCELLED; ///< "cancelled": an operator's `jobs cancel`.
 	static const std::string ERROR_TIMEOUT;
 	static const std::string ERROR_NO_RESPONSE;
 	static const std::string ERROR_NO_WAKE_HANDLER;
@@ -39,16 +39,16 @@ struct JobStatus
 	static const std::string SKIPPED_PREFIX;             ///< "skipped:"
 
 	static std::string exitCode(int code);
-		/// "error:exit_<code>".
+	/// "error:exit_<code>".
 
 	static std::string cliNotFound(const std::string& provider);
-		/// "error:cli_not_found_<provider>".
+	/// "error:cli_not_found_<provider>".
 
 	static std::string unknownMode(const std::string& mode);
-		/// "error:unknown_mode_<mode>".
+	/// "error:unknown_mode_<mode>".
 
 	static bool isSkipped(const std::string& status);
-		/// True for "skipped:...".
+	/// True for "skipped:...".
 };
 
 } // namespace Sygen

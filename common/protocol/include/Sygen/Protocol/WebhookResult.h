@@ -16,7 +16,7 @@
 namespace Sygen {
 
 struct WebhookResult
-	/// Status strings are those of SPEC §16 ("success", "error:timeout", ...).
+/// Status strings are those of SPEC §16 ("success", "error:timeout", ...).
 {
 	std::string jobId;
 	std::string hookId;
@@ -24,14 +24,14 @@ struct WebhookResult
 	std::string mode;
 	std::string status;
 	std::string resultText;
-	std::string startedAt;   ///< ISO-8601 UTC; empty when the job never started.
-	std::string finishedAt;  ///< ISO-8601 UTC.
+	std::string startedAt;  ///< ISO-8601 UTC; empty when the job never started.
+	std::string finishedAt; ///< ISO-8601 UTC.
 	long long durationMs = 0;
-	bool delivered = false;  ///< true when the worker already delivered it (wake mode).
+	bool delivered = false; ///< true when the worker already delivered it (wake mode).
 
 	Poco::JSON::Object::Ptr toJSON() const;
 	static WebhookResult fromJSON(const Poco::JSON::Object& obj);
-		/// Throws Poco::DataFormatException when a required field is missing.
+	/// Throws Poco::DataFormatException when a required field is missing.
 };
 
 } // namespace Sygen

@@ -14,10 +14,10 @@
 namespace Sygen {
 
 struct WorkerExit
-	/// The values of sysexits.h, as Poco::Util::Application uses them. The pool
-	/// respawns a worker that exits with anything but CONFIG; CONFIG (a bad
-	/// configuration or command line, which a restart cannot fix) puts the slot in
-	/// "failed" (WorkerPool).
+/// The values of sysexits.h, as Poco::Util::Application uses them. The pool
+/// respawns a worker that exits with anything but CONFIG; CONFIG (a bad
+/// configuration or command line, which a restart cannot fix) puts the slot in
+/// "failed" (WorkerPool).
 {
 	static constexpr int OK = 0;
 	static constexpr int USAGE = 64;

@@ -19,25 +19,25 @@
 namespace Sygen {
 
 enum class FrameType
-	/// The "type" of a frame.
+/// The "type" of a frame.
 {
-	HELLO,       ///< worker → supervisor: {worker_id, pid, version}, the first frame.
-	WELCOME,     ///< supervisor → worker: {heartbeat_interval_ms}.
-	REJECT,      ///< supervisor → worker: {reason}; the supervisor closes.
-	HEARTBEAT,   ///< worker → supervisor: {worker_id, busy, job_id?}.
-	JOB,         ///< supervisor → worker: {order: WorkOrder}.
-	STARTED,     ///< worker → supervisor: {job_id}; sent by earlier workers, ignored.
-	RESULT,      ///< worker → supervisor: {result: WebhookResult}.
-	DRAIN,       ///< supervisor → worker: finish the job in hand, then exit 0.
-	DRAINING,    ///< worker → supervisor: it got SIGTERM; send it nothing more.
-	UNKNOWN      ///< A type this version does not know (logged and ignored).
+	HELLO,     ///< worker → supervisor: {worker_id, pid, version}, the first frame.
+	WELCOME,   ///< supervisor → worker: {heartbeat_interval_ms}.
+	REJECT,    ///< supervisor → worker: {reason}; the supervisor closes.
+	HEARTBEAT, ///< worker → supervisor: {worker_id, busy, job_id?}.
+	JOB,       ///< supervisor → worker: {order: WorkOrder}.
+	STARTED,   ///< worker → supervisor: {job_id}; sent by earlier workers, ignored.
+	RESULT,    ///< worker → supervisor: {result: WebhookResult}.
+	DRAIN,     ///< supervisor → worker: finish the job in hand, then exit 0.
+	DRAINING,  ///< worker → supervisor: it got SIGTERM; send it nothing more.
+	UNKNOWN    ///< A type this version does not know (logged and ignored).
 };
 
 class WorkerFrame
-	/// Encodes and decodes the frames of the worker protocol. Every frame is a
-	/// JSON object with a "type"; the rest depends on the type. Decoders throw
-	/// Poco::DataFormatException when a required field is missing or of the
-	/// wrong type.
+/// Encodes and decodes the frames of the worker protocol. Every frame is a
+/// JSON object with a "type"; the rest depends on the type. Decoders throw
+/// Poco::DataFormatException when a required field is missing or of the
+/// wrong type.
 {
 public:
 	struct Hello
@@ -51,15 +51,15 @@ public:
 	{
 		int workerId = 0;
 		bool busy = false;
-		std::string jobId;   ///< Empty when idle.
+		std::string jobId; ///< Empty when idle.
 	};
 
 	static FrameType typeOf(const Poco::JSON::Object& frame);
-		/// The frame's type; UNKNOWN for a type this version does not know.
-		/// Throws Poco::DataFormatException when "type" is missing or not a string.
+	/// The frame's type; UNKNOWN for a type this version does not know.
+	/// Throws Poco::DataFormatException when "type" is missing or not a string.
 
 	static std::string typeName(const Poco::JSON::Object& frame);
-		/// The "type" string as sent, or "" when missing (for log lines).
+	/// The "type" string as sent, or "" when missing (for log lines).
 
 	static const char* nameOf(FrameType type);
 
@@ -68,7 +68,7 @@ public:
 
 	static Poco::JSON::Object::Ptr welcome(Poco::Int64 heartbeatIntervalMs);
 	static Poco::Int64 decodeWelcome(const Poco::JSON::Object& frame);
-		/// heartbeat_interval_ms (1000 when absent).
+	/// heartbeat_interval_ms (1000 when absent).
 
 	static Poco::JSON::Object::Ptr reject(const std::string& reason);
 	static std::string decodeReject(const Poco::JSON::Object& frame);
@@ -80,11 +80,11 @@ public:
 	static WorkOrder decodeJob(const Poco::JSON::Object& frame);
 
 	static std::string jobIdOf(const Poco::JSON::Object& frame);
-		/// The job id of a job frame even when the rest of its order is
-		/// unreadable; "" when there is none.
+	/// The job id of a job frame even when the rest of its order is
+	/// unreadable; "" when there is none.
 
 	static std::string decodeStarted(const Poco::JSON::Object& frame);
-		/// job_id ("" when absent).
+	/// job_id ("" when absent).
 
 	static Poco::JSON::Object::Ptr result(const WebhookResult& result);
 	static WebhookResult decodeResult(const Poco::JSON::Object& frame);
