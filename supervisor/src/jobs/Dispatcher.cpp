@@ -253,6 +253,8 @@ void Dispatcher::pumpOnce(std::unique_lock<std::mutex>& lock, std::vector<Webhoo
 		lock.lock();
 		if (sent)
 		{
+			auto started = _running.find(job.jobId);
+			if (started != _running.end()) started->second.starting = false;
 			_retryDelayMs = _firstRetryDelayMs;
 			if (!_holdReason.empty()) logger().notice("queued jobs move again");
 			_holdReason.clear();
@@ -376,6 +378,11 @@ std::vector<DispatcherJob> Dispatcher::jobs() const
 	std::vector<DispatcherJob> result;
 	for (const auto& entry: _running)
 	{
+		if (entry.second.starting)
+		{
+			result.push_back(queuedView(entry.second.job, "queued"));
+			continue;
+		}
 		DispatcherJob j;
 		j.jobId = entry.first;
 		j.hookId = entry.second.job.hookId;
@@ -386,17 +393,19 @@ std::vector<DispatcherJob> Dispatcher::jobs() const
 		j.startedAt = entry.second.startedAt;
 		result.push_back(j);
 	}
-	for (const QueuedJob& q: _queue)
-	{
-		DispatcherJob j;
-		j.jobId = q.jobId;
-		j.hookId = q.hookId;
-		j.dependency = q.dependency;
-		j.state = blocked(q) ? "waiting" : "queued";
-		j.queuedAt = q.queuedAt;
-		result.push_back(j);
-	}
+	for (const QueuedJob& q: _queue) result.push_back(queuedView(q, blocked(q) ? "waiting" : "queued"));
 	return result;
+}
+
+DispatcherJob Dispatcher::queuedView(const QueuedJob& job, const std::string& state)
+{
+	DispatcherJob j;
+	j.jobId = job.jobId;
+	j.hookId = job.hookId;
+	j.dependency = job.dependency;
+	j.state = state;
+	j.queuedAt = job.queuedAt;
+	return j;
 }
 
 Dispatcher::Cancellation Dispatcher::cancel(const std::string& jobId)

@@ -143,9 +143,13 @@ private:
 		Poco::Timestamp startedAt;
 		std::string hookTitle;
 		std::string mode;
+		/// Its "started" record is being written: until it is durable the job is
+		/// shown as queued, because a refused record puts it back in the queue.
+		bool starting = true;
 	};
 
 	bool blocked(const QueuedJob& job) const;
+	static DispatcherJob queuedView(const QueuedJob& job, const std::string& state);
 	/// Its dependency is busy, or its hook already runs max_concurrent jobs.
 	void markRunning(const QueuedJob& job);
 	void markDone(const QueuedJob& job);

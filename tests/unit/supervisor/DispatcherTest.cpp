@@ -146,6 +146,7 @@ class DispatcherTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testPauseKeepsJobsQueued);
 	CPPUNIT_TEST(testJobsListShowsRunningQueuedAndWaiting);
 	CPPUNIT_TEST(testObserverFailureOnStartLeavesJobQueued);
+	CPPUNIT_TEST(testJobIsShownQueuedWhileItsStartIsRecorded);
 	CPPUNIT_TEST(testJobNotReadyWaitsAndIsRetried);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -467,6 +468,49 @@ public:
 		CPPUNIT_ASSERT_EQUAL(3, observer.calls.load());
 		CPPUNIT_ASSERT_EQUAL(std::size_t(0), dispatcher.queuedCount());
 		CPPUNIT_ASSERT(dispatcher.holdReason().empty());
+	}
+
+	void testJobIsShownQueuedWhileItsStartIsRecorded()
+	{
+		// The "started" record is written with the lock released; a `ctl jobs` in that
+		// window must not see "running" for a job whose record the disk may refuse
+		// (it happened in FaultInjectionTest on a full disk).
+		class PeekingObserver: public FakeObserver
+		{
+		public:
+			Dispatcher* dispatcher = nullptr;
+			std::vector<std::string> seen;
+			bool refuse = true;
+			void jobStarted(const std::string& jobId, int workerId, Poco::Timestamp at) override
+			{
+				for (const DispatcherJob& j: dispatcher->jobs())
+					if (j.jobId == jobId) seen.push_back(j.state + "/" + std::to_string(j.workerId));
+				if (refuse) throw Poco::IOException("disk full");
+				FakeObserver::jobStarted(jobId, workerId, at);
+			}
+		};
+		PeekingObserver observer;
+		Dispatcher dispatcher(*_preparer, observer, 10, *_clock);
+		observer.dispatcher = &dispatcher;
+		dispatcher.setRetryDelays(60000, 60000);
+		_workers->idle = {1};
+		dispatcher.setWorkers(_workers.get());
+		dispatcher.submit(job("j", "dep"));
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), observer.seen.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("queued/0"), observer.seen[0]);
+		std::vector<DispatcherJob> held = dispatcher.jobs();
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), held.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("queued"), held[0].state);
+
+		observer.refuse = false;
+		dispatcher.workerIdle(1);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), observer.seen.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("queued/0"), observer.seen[1]);
+		std::vector<DispatcherJob> started = dispatcher.jobs();
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), started.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("running"), started[0].state);
+		CPPUNIT_ASSERT_EQUAL(1, started[0].workerId);
+		dispatcher.setWorkers(nullptr);
 	}
 
 	void testJobNotReadyWaitsAndIsRetried()
