@@ -12,8 +12,8 @@ namespace Sygen {
 
 namespace {
 
-// Later than any transition a TZif file lists (its 64-bit times would allow
-// more, but zic writes none past 2037 and date/tz's own sentinel is year 32767).
+// Later than any transition in the database: Debian's files list none past
+// 2037, and date/tz's own end of time is year 32767.
 const date::year LAST_YEAR(9999);
 
 date::sys_seconds toSysSeconds(const Poco::Timestamp& t)
