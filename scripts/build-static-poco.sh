@@ -16,9 +16,8 @@
 # lock keeps concurrent runs from building it twice. As another user than root,
 # point $SYGEN_BUILD_CACHE to a folder of yours.
 #
-# The source comes with `apt-get source` through a private apt configuration
-# (sources, lists and cache in the cache folder): deb-src entries made from the
-# host's own Debian deb entries. The host's apt configuration is left alone.
+# The source comes through scripts/debian-source.sh (`apt-get source` with a
+# private apt configuration; the host's is left alone).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -80,42 +79,7 @@ work=$(mktemp -d "$CACHE/partial.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 log "building Poco $source_ver (${COMPONENTS[*]}) into $prefix"
 
-# deb-src twins of the host's Debian entries: those of this release's suites
-# (bookworm, bookworm-updates, bookworm-security), in both source formats.
-codename=$(. /etc/os-release && echo "${VERSION_CODENAME:?no VERSION_CODENAME in /etc/os-release}")
-apt_dir="$work/apt"
-mkdir -p "$apt_dir/parts" "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
-for f in /etc/apt/sources.list.d/*.sources; do
-    [ -f "$f" ] || continue
-    awk -v rel="$codename" 'BEGIN { RS = ""; ORS = "\n\n" }
-        /(^|\n)Types:[^\n]*deb/ && match($0, /(^|\n)Suites:[^\n]*/) {
-            suites = substr($0, RSTART, RLENGTH)
-            if (suites !~ ("[ \t]" rel "([ \t-]|$)")) next
-            if ($0 ~ /(^|\n)Enabled:[ \t]*no/) next
-            sub(/(^|\n)Types:[^\n]*/, "\nTypes: deb-src")
-            print
-        }' "$f" >>"$apt_dir/parts/debian-src.sources"
-done
-for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-    [ -f "$f" ] || continue
-    awk -v rel="$codename" '$1 == "deb" {
-            i = 2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
-            if ($(i + 1) == rel || index($(i + 1), rel "-") == 1) { $1 = "deb-src"; print }
-        }' "$f" >>"$apt_dir/parts/debian-src.list"
-done
-[ -s "$apt_dir/parts/debian-src.sources" ] || [ -s "$apt_dir/parts/debian-src.list" ] \
-    || die "no deb entry for $codename in the host's apt sources: cannot fetch the $source_pkg source"
-APT_OPTS=(-o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$apt_dir/parts"
-    -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache")
-# apt's _apt user cannot write into a private folder under the cache.
-[ "$(id -u)" -eq 0 ] && APT_OPTS+=(-o APT::Sandbox::User=root)
-apt-get "${APT_OPTS[@]}" update >"$work/apt-update.log" 2>&1 \
-    || log "apt-get update reported errors (going on: the source may still be listed)"
-(cd "$work" && apt-get "${APT_OPTS[@]}" source --download-only "$source_pkg=$source_ver" >"$work/apt-source.log" 2>&1) \
-    || { cat "$work/apt-update.log" "$work/apt-source.log" >&2; die "apt-get source $source_pkg=$source_ver failed"; }
-# apt checked the files against the signed Sources index; Debian's patches applied.
-(cd "$work" && dpkg-source --no-check -x "${source_pkg}_${source_ver#*:}.dsc" src >"$work/dpkg-source.log" 2>&1) \
-    || { cat "$work/dpkg-source.log" >&2; die "dpkg-source -x failed"; }
+scripts/debian-source.sh "$source_pkg" "$source_ver" "$work"
 
 # No compiler launcher from the caller's environment: the cache is the result.
 env -u CMAKE_CXX_COMPILER_LAUNCHER -u CMAKE_C_COMPILER_LAUNCHER \

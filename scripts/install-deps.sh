@@ -3,11 +3,12 @@
 # Idempotent: does nothing when everything is already there.
 # prometheus: its promtool checks the shipped alerting rules (tests/monitoring).
 # clang-format-14: structure/clang-format checks the sources against .clang-format.
+# libhowardhinnant-date-dev: date/tz on the system tz database, the worker's time zones.
 set -euo pipefail
 
 PACKAGES=(
     build-essential cmake pkg-config
-    libpoco-dev libcppunit-dev libsystemd-dev libssl-dev
+    libpoco-dev libcppunit-dev libsystemd-dev libssl-dev libhowardhinnant-date-dev
     libpq-dev postgresql-15
     curl ca-certificates
     prometheus

@@ -55,6 +55,9 @@ echo "$rpm"
 step "lintian"
 lintian --fail-on error --info --show-overrides "$deb" || fail "lintian reports errors"
 echo "ok   lintian: no errors"
+dpkg-deb -f "$deb" Depends
+# dpkg-shlibdeps names the worker's date/tz (time zones) from its NEEDED entry.
+check "the .deb depends on libdate-tz3" sh -c "dpkg-deb -f '$deb' Depends | grep -q 'libdate-tz3'"
 
 step "rpm"
 rpm -qpi "$rpm"

@@ -5,8 +5,9 @@
 #        Poco, OpenSSL and C++ runtime (dpkg-shlibdeps names them);
 #   .rpm in ./build-rpm (or $PKG_RPM_BUILD_DIR): SYGEN_PORTABLE, for RPM
 #        distributions with glibc 2.34 or newer: Poco static (built from Debian's
-#        Poco source by scripts/build-static-poco.sh, cached), libstdc++ and
-#        libgcc static; only glibc, OpenSSL 3, libsystemd and libpq stay shared.
+#        Poco source by scripts/build-static-poco.sh, cached), date-tz static
+#        (scripts/build-static-date.sh, likewise), libstdc++ and libgcc static;
+#        only glibc, OpenSSL 3, libsystemd and libpq stay shared.
 # Not $BUILD_DIR: that is the test build, whose cache this would change (tests
 # off, prefix /usr).
 # Installs what packaging needs (rpm provides rpmbuild; dpkg-dev dpkg-shlibdeps;
@@ -62,7 +63,8 @@ rm -f "$BUILD_DIR"/sygen-webhook_*.deb "$BUILD_DIR"/sygen-webhook-*.rpm
 pack "$BUILD_DIR" DEB
 
 poco_static=$(scripts/build-static-poco.sh | tail -n 1)
-configure_and_build "$RPM_BUILD_DIR" -DSYGEN_PORTABLE=ON -DCMAKE_PREFIX_PATH="$poco_static" "$@"
+date_static=$(scripts/build-static-date.sh | tail -n 1)
+configure_and_build "$RPM_BUILD_DIR" -DSYGEN_PORTABLE=ON -DCMAKE_PREFIX_PATH="$poco_static;$date_static" "$@"
 rm -f "$RPM_BUILD_DIR"/sygen-webhook-*.rpm
 pack "$RPM_BUILD_DIR" RPM
 

@@ -3,157 +3,88 @@
 //
 
 #include "PosixTimeZoneRule.h"
-#include "CivilDate.h"
 #include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <date/ptz.h>
+#include <fstream>
+#include <iterator>
+#include <sstream>
 
 namespace Sygen {
 
+PosixTimeZoneRule::PosixTimeZoneRule(std::shared_ptr<const Posix::time_zone> zone):
+	_zone(std::move(zone))
+{
+}
+
 std::optional<PosixTimeZoneRule> PosixTimeZoneRule::parse(const std::string& text)
 {
-	PosixTimeZoneRule rule;
-	size_t pos = 0;
-	int posixOffset = 0;
-	if (!parseName(text, pos) || !parseOffset(text, pos, posixOffset)) return std::nullopt;
-	// POSIX offsets count west of UTC; ours count east.
-	rule._stdOffset = -posixOffset;
-	if (pos == text.size()) return rule;
+	if (!fieldsWithinPosixRanges(text)) return std::nullopt;
+	if (text.find(',') == std::string::npos)
+	{
+		// ptz.h reads "EST5EDT" as daylight never starting; glibc applies the US
+		// rules. The suffix parses only when text names a daylight zone.
+		std::shared_ptr<const Posix::time_zone> daylight = parseWithLibrary(text + US_DEFAULT_RULES);
+		if (daylight) return PosixTimeZoneRule(daylight);
+	}
+	std::shared_ptr<const Posix::time_zone> zone = parseWithLibrary(text);
+	if (!zone) return std::nullopt;
+	return PosixTimeZoneRule(zone);
+}
 
-	if (!parseName(text, pos)) return std::nullopt;
-	rule._hasDst = true;
-	rule._dstOffset = rule._stdOffset + 3600;
-	if (pos < text.size() && text[pos] != ',')
-	{
-		if (!parseOffset(text, pos, posixOffset)) return std::nullopt;
-		rule._dstOffset = -posixOffset;
-	}
-	if (pos == text.size())
-	{
-		rule._start = Date{'M', 0, 2, 3, 7200};
-		rule._end = Date{'M', 0, 1, 11, 7200};
-		return rule;
-	}
-	if (text[pos++] != ',' || !parseDate(text, pos, rule._start)) return std::nullopt;
-	if (pos >= text.size() || text[pos++] != ',' || !parseDate(text, pos, rule._end)) return std::nullopt;
-	if (pos != text.size()) return std::nullopt;
-	return rule;
+std::optional<PosixTimeZoneRule> PosixTimeZoneRule::fromTZifFooter(const std::string& path)
+{
+	std::ifstream in(path, std::ios::binary);
+	if (!in) return std::nullopt;
+	std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+	// Version 2+ files end with "\n<rule>\n"; the rule holds no newline, so it is
+	// what lies between the last two, whatever bytes the data blocks hold.
+	if (data.size() < 44 || data.compare(0, 4, "TZif") != 0 || data[4] < '2' || data.back() != '\n') return std::nullopt;
+	std::size_t start = data.rfind('\n', data.size() - 2);
+	if (start == std::string::npos || start + 1 >= data.size() - 1) return std::nullopt;
+	return parse(data.substr(start + 1, data.size() - start - 2));
 }
 
 int PosixTimeZoneRule::utcOffsetAt(std::int64_t unixSeconds) const
 {
-	if (!_hasDst) return _stdOffset;
-	int year = CivilDate::fromDays(CivilDate::floorDiv(unixSeconds + _stdOffset, 86400)).year;
-	std::int64_t start = transitionUtc(_start, year, _stdOffset);
-	std::int64_t end = transitionUtc(_end, year, _dstOffset);
-	bool dst = start < end ? (unixSeconds >= start && unixSeconds < end) : !(unixSeconds >= end && unixSeconds < start);
-	return dst ? _dstOffset : _stdOffset;
+	date::sys_seconds t{std::chrono::seconds(unixSeconds)};
+	return static_cast<int>(_zone->get_info(t).offset.count());
 }
 
-bool PosixTimeZoneRule::parseName(const std::string& s, size_t& pos)
+std::shared_ptr<const Posix::time_zone> PosixTimeZoneRule::parseWithLibrary(const std::string& text)
 {
-	size_t begin = pos;
-	if (pos < s.size() && s[pos] == '<')
+	try
 	{
-		size_t close = s.find('>', pos);
-		if (close == std::string::npos || close - pos - 1 < 3) return false;
-		pos = close + 1;
-		return true;
+		return std::make_shared<const Posix::time_zone>(text);
 	}
-	while (pos < s.size() && std::isalpha(static_cast<unsigned char>(s[pos]))) ++pos;
-	return pos - begin >= 3;
+	catch (const std::exception&)
+	{
+		return nullptr;
+	}
 }
 
-bool PosixTimeZoneRule::parseOffset(const std::string& s, size_t& pos, int& seconds)
+bool PosixTimeZoneRule::fieldsWithinPosixRanges(const std::string& text)
 {
-	int sign = 1;
-	if (pos < s.size() && (s[pos] == '+' || s[pos] == '-'))
+	std::istringstream fields(text);
+	std::string field;
+	std::getline(fields, field, ','); // the zone names and offsets: ptz.h checks them.
+	while (std::getline(fields, field, ','))
 	{
-		if (s[pos] == '-') sign = -1;
-		++pos;
-	}
-	int parts[3] = {0, 0, 0};
-	for (int i = 0; i < 3; ++i)
-	{
-		if (i > 0)
-		{
-			if (pos >= s.size() || s[pos] != ':') break;
-			++pos;
-		}
-		size_t begin = pos;
-		while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos])) && pos - begin < 3)
-		{
-			parts[i] = parts[i] * 10 + (s[pos] - '0');
-			++pos;
-		}
-		if (pos == begin) return false;
-	}
-	if (parts[0] > 167 || parts[1] > 59 || parts[2] > 59) return false;
-	seconds = sign * (parts[0] * 3600 + parts[1] * 60 + parts[2]);
-	return true;
-}
-
-bool PosixTimeZoneRule::parseDate(const std::string& s, size_t& pos, Date& date)
-{
-	auto number = [&](int& out) {
-		size_t begin = pos;
-		out = 0;
-		while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos])) && pos - begin < 3)
-		{
-			out = out * 10 + (s[pos] - '0');
-			++pos;
-		}
-		return pos > begin;
-	};
-	if (pos < s.size() && s[pos] == 'M')
-	{
-		++pos;
-		date.kind = 'M';
-		if (!number(date.month) || pos >= s.size() || s[pos++] != '.') return false;
-		if (!number(date.week) || pos >= s.size() || s[pos++] != '.') return false;
-		if (!number(date.day)) return false;
-		if (date.month < 1 || date.month > 12 || date.week < 1 || date.week > 5 || date.day > 6) return false;
-	}
-	else
-	{
-		date.kind = 'D';
-		if (pos < s.size() && s[pos] == 'J')
-		{
-			date.kind = 'J';
-			++pos;
-		}
-		if (!number(date.day)) return false;
-		if ((date.kind == 'J' && (date.day < 1 || date.day > 365)) || date.day > 365) return false;
-	}
-	date.time = 7200;
-	if (pos < s.size() && s[pos] == '/')
-	{
-		++pos;
-		if (!parseOffset(s, pos, date.time)) return false;
+		if (!dateFieldWithinPosixRange(field)) return false;
 	}
 	return true;
 }
 
-std::int64_t PosixTimeZoneRule::transitionUtc(const Date& date, int year, int utcOffset)
+bool PosixTimeZoneRule::dateFieldWithinPosixRange(const std::string& field)
 {
-	std::int64_t day = 0;
-	if (date.kind == 'J')
-	{
-		// Julian day n counts 1..365 and never Feb 29.
-		day = CivilDate::toDays(year, 1, 1) + date.day - 1;
-		if (CivilDate::isLeapYear(year) && date.day >= 60) ++day;
-	}
-	else if (date.kind == 'D')
-	{
-		day = CivilDate::toDays(year, 1, 1) + date.day;
-	}
-	else
-	{
-		std::int64_t first = CivilDate::toDays(year, date.month, 1);
-		int firstWeekday = CivilDate::weekday(first);
-		day = first + (date.day - firstWeekday + 7) % 7 + 7 * (date.week - 1);
-		int length = CivilDate::daysInMonth(year, date.month);
-		while (day >= first + length) day -= 7;
-	}
-	return day * 86400 + date.time - utcOffset;
+	// ptz.h accepts M13.5.0, M3.6.0, M3.5.7 and day 366, which POSIX does not
+	// define; it checks the syntax and the Jn range itself.
+	int month = 0, week = 0, day = 0;
+	if (std::sscanf(field.c_str(), "M%d.%d.%d", &month, &week, &day) == 3)
+		return month >= 1 && month <= 12 && week >= 1 && week <= 5 && day >= 0 && day <= 6;
+	if (!field.empty() && std::isdigit(static_cast<unsigned char>(field[0]))) return std::atoi(field.c_str()) <= 365;
+	return true;
 }
 
 } // namespace Sygen

@@ -3,7 +3,8 @@
 //
 // Library: Sygen/worker
 //
-// The hook-level quiet window of SPEC §10 step 3.
+// The hook-level quiet window of SPEC §10 step 3, on the wall-clock hour that
+// TimeZone (date/tz) gives.
 //
 
 #ifndef Sygen_QuietHours_INCLUDED

@@ -3,17 +3,21 @@
 //
 
 #include "PosixTimeZoneRule.h"
-#include "CivilDate.h"
 #include <cppunit/extensions/HelperMacros.h>
+#include <date/date.h>
 
-using Sygen::CivilDate;
 using Sygen::PosixTimeZoneRule;
 
 namespace {
 
+std::int64_t days(int y, int mo, int d)
+{
+	return date::sys_days(date::year(y) / mo / d).time_since_epoch().count();
+}
+
 std::int64_t utc(int y, int mo, int d, int h, int mi = 0)
 {
-	return CivilDate::toDays(y, mo, d) * 86400 + h * 3600 + mi * 60;
+	return days(y, mo, d) * 86400 + h * 3600 + mi * 60;
 }
 
 } // namespace
@@ -29,6 +33,8 @@ class PosixTimeZoneRuleTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testQuotedNamesAndMinuteOffsets);
 	CPPUNIT_TEST(testRejectsMalformedRules);
 	CPPUNIT_TEST(testCivilDateRoundTripsAndWeekdays);
+	CPPUNIT_TEST(testRejectsFieldsOutsidePosixRanges);
+	CPPUNIT_TEST(testReadsTheFooterOfATzifFile);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -91,14 +97,35 @@ public:
 
 	void testCivilDateRoundTripsAndWeekdays()
 	{
-		CPPUNIT_ASSERT_EQUAL(std::int64_t(0), CivilDate::toDays(1970, 1, 1));
-		CPPUNIT_ASSERT_EQUAL(4, CivilDate::weekday(0)); // Thursday
-		CivilDate d = CivilDate::fromDays(CivilDate::toDays(2024, 2, 29));
-		CPPUNIT_ASSERT_EQUAL(2024, d.year);
-		CPPUNIT_ASSERT_EQUAL(2, d.month);
-		CPPUNIT_ASSERT_EQUAL(29, d.day);
-		CPPUNIT_ASSERT_EQUAL(3, CivilDate::weekday(CivilDate::toDays(1969, 12, 31)));
-		CPPUNIT_ASSERT_EQUAL(std::int64_t(-1), CivilDate::floorDiv(-1, 86400));
+		// The calendar arithmetic our CivilDate did, now date.h's (the rules and
+		// TimeZone::localHour rely on it).
+		CPPUNIT_ASSERT_EQUAL(std::int64_t(0), days(1970, 1, 1));
+		CPPUNIT_ASSERT_EQUAL(4u, date::weekday(date::sys_days(date::year(1970) / 1 / 1)).c_encoding()); // Thursday
+		date::year_month_day d(date::sys_days(date::year(2024) / 2 / 29));
+		CPPUNIT_ASSERT_EQUAL(2024, int(d.year()));
+		CPPUNIT_ASSERT_EQUAL(2u, unsigned(d.month()));
+		CPPUNIT_ASSERT_EQUAL(29u, unsigned(d.day()));
+		CPPUNIT_ASSERT_EQUAL(3u, date::weekday(date::sys_days(date::year(1969) / 12 / 31)).c_encoding());
+		CPPUNIT_ASSERT_EQUAL(-1, int(date::floor<date::days>(date::sys_seconds(std::chrono::seconds(-1))).time_since_epoch().count()));
+	}
+
+	void testRejectsFieldsOutsidePosixRanges()
+	{
+		// date/tz's ptz.h parses these; POSIX does not define them.
+		CPPUNIT_ASSERT(!PosixTimeZoneRule::parse("CET-1CEST,M3.6.0,M10.5.0").has_value());
+		CPPUNIT_ASSERT(!PosixTimeZoneRule::parse("CET-1CEST,M3.5.7,M10.5.0").has_value());
+		CPPUNIT_ASSERT(!PosixTimeZoneRule::parse("CET-1CEST,M0.5.0,M10.5.0").has_value());
+		CPPUNIT_ASSERT(!PosixTimeZoneRule::parse("XST0XDT,366,300").has_value());
+		CPPUNIT_ASSERT(PosixTimeZoneRule::parse("XST0XDT,365,300").has_value());
+	}
+
+	void testReadsTheFooterOfATzifFile()
+	{
+		auto rule = PosixTimeZoneRule::fromTZifFooter("/usr/share/zoneinfo/Europe/Berlin");
+		CPPUNIT_ASSERT(rule.has_value());
+		CPPUNIT_ASSERT_EQUAL(7200, rule->utcOffsetAt(utc(2090, 7, 15, 12)));
+		CPPUNIT_ASSERT_EQUAL(3600, rule->utcOffsetAt(utc(2090, 12, 15, 12)));
+		CPPUNIT_ASSERT(!PosixTimeZoneRule::fromTZifFooter("/nonexistent").has_value());
 	}
 };
 
