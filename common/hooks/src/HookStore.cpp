@@ -14,7 +14,6 @@
 #include <Poco/Logger.h>
 #include <Poco/Path.h>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <fcntl.h>
 #ifdef __GLIBC__
@@ -501,50 +500,17 @@ bool HookStore::flushTelemetry()
 
 void HookStore::startPolling(Poco::Timespan reloadInterval, Poco::Timespan flushInterval)
 {
-	std::lock_guard<std::mutex> lock(_threadMutex);
-	if (_thread.joinable()) return;
-	_stopRequested = false;
-	_thread = std::thread([this, reloadInterval, flushInterval] { pollLoop(reloadInterval, flushInterval); });
+	PollingThread::Steps steps;
+	steps.often = [this] { flushTelemetry(); };
+	steps.occasionally = [this] { reloadIfChanged(); };
+	steps.failed = [](const std::exception& e) { logger().error(std::string("hook poll failed: ") + e.what()); };
+	_polling.start(flushInterval, reloadInterval, steps);
 }
 
 void HookStore::stopPolling()
 {
-	std::thread thread;
-	{
-		std::lock_guard<std::mutex> lock(_threadMutex);
-		_stopRequested = true;
-		thread = std::move(_thread);
-	}
-	_wakeUp.notify_all();
-	if (thread.joinable()) thread.join();
+	_polling.stop();
 	flushTelemetry();
-}
-
-void HookStore::pollLoop(Poco::Timespan reloadInterval, Poco::Timespan flushInterval)
-{
-	using SteadyClock = std::chrono::steady_clock;
-	const auto reloadEvery = std::chrono::microseconds(reloadInterval.totalMicroseconds());
-	const auto tick = std::chrono::microseconds(std::min(reloadInterval, flushInterval).totalMicroseconds());
-	SteadyClock::time_point nextReload = SteadyClock::now() + reloadEvery;
-	std::unique_lock<std::mutex> lock(_threadMutex);
-	while (!_wakeUp.wait_for(lock, tick, [this] { return _stopRequested; }))
-	{
-		lock.unlock();
-		try
-		{
-			if (SteadyClock::now() >= nextReload)
-			{
-				reloadIfChanged();
-				nextReload = SteadyClock::now() + reloadEvery;
-			}
-			flushTelemetry();
-		}
-		catch (std::exception& e)
-		{
-			logger().error(std::string("hook poll failed: ") + e.what());
-		}
-		lock.lock();
-	}
 }
 
 } // namespace Sygen

@@ -7,7 +7,6 @@
 #include "jobs/JobStore.h"
 #include <Poco/Logger.h>
 #include <algorithm>
-#include <chrono>
 
 namespace Sygen {
 
@@ -160,35 +159,19 @@ ClusterRateLimiter::View ClusterRateLimiter::read(PostgresConnection& connection
 void ClusterRateLimiter::start()
 {
 	sync();
-	std::lock_guard<std::mutex> lock(_threadMutex);
-	if (_thread.joinable()) return;
-	_stopRequested = false;
-	_thread = std::thread([this] { run(); });
+	PollingThread::Steps steps;
+	steps.often = [this] { sync(); };
+	// sync() reports its own failures; anything else it throws is logged here.
+	steps.failed = [](const std::exception& exc) {
+		Poco::Logger::get("Backend").error("rate limit sync failed: %s", std::string(exc.what()));
+	};
+	Poco::Timespan interval(0, SYNC_INTERVAL_MS * 1000);
+	_polling.start(interval, interval, steps);
 }
 
 void ClusterRateLimiter::stop()
 {
-	std::thread thread;
-	{
-		std::lock_guard<std::mutex> lock(_threadMutex);
-		_stopRequested = true;
-		thread = std::move(_thread);
-	}
-	_wakeUp.notify_all();
-	if (!thread.joinable()) return;
-	thread.join();
-	sync();
-}
-
-void ClusterRateLimiter::run()
-{
-	std::unique_lock<std::mutex> lock(_threadMutex);
-	while (!_wakeUp.wait_for(lock, std::chrono::milliseconds(SYNC_INTERVAL_MS), [this] { return _stopRequested; }))
-	{
-		lock.unlock();
-		sync();
-		lock.lock();
-	}
+	if (_polling.stop()) sync();
 }
 
 } // namespace Sygen

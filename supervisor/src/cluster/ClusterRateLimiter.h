@@ -7,14 +7,13 @@
 #ifndef Sygen_ClusterRateLimiter_INCLUDED
 #define Sygen_ClusterRateLimiter_INCLUDED
 
+#include "Sygen/Foundation/PollingThread.h"
 #include "http/RateLimiter.h"
 #include "jobs/PostgresPool.h"
-#include <condition_variable>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <string>
-#include <thread>
 
 namespace Sygen {
 
@@ -79,7 +78,6 @@ private:
 	static int retryAfter(const Seen& seen, int limit, long long nowSecond);
 	void write(PostgresConnection& connection, const std::map<std::string, long long>& counts, long long second);
 	View read(PostgresConnection& connection, long long second);
-	void run();
 
 	PostgresPool& _pool;
 	const std::string _nodeId;
@@ -92,10 +90,7 @@ private:
 	std::map<std::string, long long> _unwritten;
 	///< Admitted and not yet in the database, thus not in _view ("" = all clients).
 
-	std::mutex _threadMutex;
-	std::condition_variable _wakeUp;
-	bool _stopRequested = false;
-	std::thread _thread;
+	PollingThread _polling;
 };
 
 } // namespace Sygen

@@ -14,7 +14,6 @@
 #include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
-#include <chrono>
 
 namespace Sygen {
 
@@ -415,51 +414,22 @@ void PostgresHookStore::poll()
 
 void PostgresHookStore::startPolling(Poco::Timespan reloadInterval, Poco::Timespan flushInterval)
 {
-	std::lock_guard<std::mutex> lock(_threadMutex);
-	if (_thread.joinable()) return;
-	_stopRequested = false;
-	_thread = std::thread([this, reloadInterval, flushInterval] { pollLoop(reloadInterval, flushInterval); });
+	PollingThread::Steps steps;
+	steps.often = [this] { flushTelemetry(); };
+	steps.occasionally = [this] { poll(); };
+	steps.failed = [](const std::exception& exc) {
+		// Unreachable: the pool logged it once; the next tick tries again.
+		if (dynamic_cast<const BackendUnavailable*>(&exc)) return;
+		auto* poco = dynamic_cast<const Poco::Exception*>(&exc);
+		logger().error("hook poll failed: %s", poco ? poco->displayText() : std::string(exc.what()));
+	};
+	_polling.start(flushInterval, reloadInterval, steps);
 }
 
 void PostgresHookStore::stopPolling()
 {
-	std::thread thread;
-	{
-		std::lock_guard<std::mutex> lock(_threadMutex);
-		_stopRequested = true;
-		thread = std::move(_thread);
-	}
-	_wakeUp.notify_all();
-	if (thread.joinable()) thread.join();
+	_polling.stop();
 	flushTelemetry();
-}
-
-void PostgresHookStore::pollLoop(Poco::Timespan reloadInterval, Poco::Timespan flushInterval)
-{
-	using SteadyClock = std::chrono::steady_clock;
-	const auto pollEvery = std::chrono::microseconds(reloadInterval.totalMicroseconds());
-	const auto tick = std::chrono::microseconds(std::min(reloadInterval, flushInterval).totalMicroseconds());
-	SteadyClock::time_point nextPoll = SteadyClock::now() + pollEvery;
-	std::unique_lock<std::mutex> lock(_threadMutex);
-	while (!_wakeUp.wait_for(lock, tick, [this] { return _stopRequested; }))
-	{
-		lock.unlock();
-		try
-		{
-			flushTelemetry();
-			if (SteadyClock::now() >= nextPoll)
-			{
-				nextPoll = SteadyClock::now() + pollEvery;
-				poll();
-			}
-		}
-		catch (Poco::Exception& exc)
-		{
-			// Unreachable: the pool logged it once; the next tick tries again.
-			if (!dynamic_cast<BackendUnavailable*>(&exc)) logger().error("hook poll failed: %s", exc.displayText());
-		}
-		lock.lock();
-	}
 }
 
 } // namespace Sygen

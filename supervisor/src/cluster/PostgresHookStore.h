@@ -8,13 +8,12 @@
 #define Sygen_PostgresHookStore_INCLUDED
 
 #include "Sygen/Foundation/Clock.h"
+#include "Sygen/Foundation/PollingThread.h"
 #include "Sygen/Hooks/HookRepository.h"
 #include "jobs/PostgresPool.h"
 #include <atomic>
-#include <condition_variable>
 #include <map>
 #include <mutex>
-#include <thread>
 
 namespace Sygen {
 
@@ -90,7 +89,6 @@ private:
 	void refreshTelemetry();
 	void applyTelemetry(const std::map<std::string, Telemetry>& totals);
 	void poll();
-	void pollLoop(Poco::Timespan reloadInterval, Poco::Timespan flushInterval);
 
 	PostgresPool& _pool;
 	const std::string _importFile;
@@ -105,10 +103,7 @@ private:
 	std::mutex _reloadMutex;                  // one publication at a time: an older read never replaces a newer one
 	std::shared_ptr<const HookSet> _snapshot; // std::atomic_load / atomic_store only
 
-	std::mutex _threadMutex;
-	std::condition_variable _wakeUp;
-	bool _stopRequested = false;
-	std::thread _thread;
+	PollingThread _polling;
 };
 
 } // namespace Sygen

@@ -11,6 +11,7 @@
 #define Sygen_Hooks_HookStore_INCLUDED
 
 #include "Sygen/Foundation/Clock.h"
+#include "Sygen/Foundation/PollingThread.h"
 #include "Sygen/Hooks/Hook.h"
 #include "Sygen/Hooks/HookRepository.h"
 #include "Sygen/Hooks/HookSet.h"
@@ -19,7 +20,6 @@
 #include <Poco/Timespan.h>
 #include <Poco/Timestamp.h>
 #include <atomic>
-#include <condition_variable>
 #include <ctime>
 #include <map>
 #include <memory>
@@ -27,7 +27,6 @@
 #include <optional>
 #include <string>
 #include <sys/types.h>
-#include <thread>
 #include <vector>
 
 namespace Sygen {
@@ -187,7 +186,6 @@ private:
 	bool commit(Mutation mutation);
 	/// Read-modify-write under both locks; mutation(entries) returns false for "nothing to write".
 	std::string serialise(const Entries& entries) const;
-	void pollLoop(Poco::Timespan reloadInterval, Poco::Timespan flushInterval);
 	static FileStamp stampOf(int fd);
 	FileStamp statPath() const;
 	static std::size_t indexOf(const Entries& entries, const std::string& id);
@@ -208,10 +206,7 @@ private:
 	std::shared_ptr<const HookSet> _snapshot; // std::atomic_load / atomic_store only
 	std::atomic<bool> _flushFailureLogged{false};
 
-	std::mutex _threadMutex;
-	std::condition_variable _wakeUp;
-	bool _stopRequested = false;
-	std::thread _thread;
+	PollingThread _polling;
 };
 
 } // namespace Sygen
