@@ -44,13 +44,7 @@ void readTelemetry(Hook& h, const Poco::JSON::Object& obj)
 
 void readExecution(Hook& h, const Poco::JSON::Object& obj)
 {
-	h.provider = JSONFields::optionalString(obj, "provider");
-	h.model = JSONFields::optionalString(obj, "model");
-	h.reasoningEffort = JSONFields::optionalString(obj, "reasoning_effort");
-	h.cliParameters = JSONFields::stringList(obj, "cli_parameters");
-	h.quietStart = JSONFields::optionalInt(obj, "quiet_start");
-	h.quietEnd = JSONFields::optionalInt(obj, "quiet_end");
-	h.dependency = JSONFields::optionalString(obj, "dependency");
+	h.readExecutionFields(obj);
 	h.hmacToleranceSeconds = JSONFields::optionalInteger(obj, "hmac_tolerance_seconds");
 	h.dedupeHeader = JSONFields::optionalString(obj, "dedupe_header");
 	h.maxConcurrent = JSONFields::optionalInt(obj, "max_concurrent");
@@ -111,15 +105,7 @@ Poco::JSON::Object::Ptr Hook::toJSON() const
 	obj->set("trigger_count", static_cast<Poco::Int64>(triggerCount));
 	obj->set("last_triggered_at", JSONFields::orNull(lastTriggeredAt));
 	obj->set("last_error", JSONFields::orNull(lastError));
-	obj->set("provider", JSONFields::orNull(provider));
-	obj->set("model", JSONFields::orNull(model));
-	obj->set("reasoning_effort", JSONFields::orNull(reasoningEffort));
-	Poco::JSON::Array::Ptr params = new Poco::JSON::Array;
-	for (const std::string& p: cliParameters) params->add(p);
-	obj->set("cli_parameters", params);
-	obj->set("quiet_start", JSONFields::orNull(quietStart));
-	obj->set("quiet_end", JSONFields::orNull(quietEnd));
-	obj->set("dependency", JSONFields::orNull(dependency));
+	writeExecutionFields(*obj);
 	if (hmacToleranceSeconds) obj->set("hmac_tolerance_seconds", static_cast<Poco::Int64>(*hmacToleranceSeconds));
 	if (dedupeHeader) obj->set("dedupe_header", *dedupeHeader);
 	if (maxConcurrent) obj->set("max_concurrent", *maxConcurrent);

@@ -9,6 +9,7 @@
 #ifndef Sygen_Hooks_Hook_INCLUDED
 #define Sygen_Hooks_Hook_INCLUDED
 
+#include "Sygen/Hooks/HookExecution.h"
 #include <Poco/JSON/Object.h>
 #include <optional>
 #include <string>
@@ -16,7 +17,7 @@
 
 namespace Sygen {
 
-struct Hook
+struct Hook: HookExecution
 /// A hook definition. Field names and defaults follow SPEC §3; optional values
 /// that are unset in the file are std::nullopt. Keys this version does not know
 /// are kept in `extra` and written back unchanged.
@@ -41,13 +42,7 @@ struct Hook
 	long long triggerCount = 0;
 	std::optional<std::string> lastTriggeredAt;
 	std::optional<std::string> lastError;
-	std::optional<std::string> provider;
-	std::optional<std::string> model;
-	std::optional<std::string> reasoningEffort;
-	std::vector<std::string> cliParameters;
-	std::optional<int> quietStart;
-	std::optional<int> quietEnd;
-	std::optional<std::string> dependency;
+	// provider … dependency: HookExecution.
 
 	// [beyond] optional fields, written only when set.
 	std::optional<long long> hmacToleranceSeconds;

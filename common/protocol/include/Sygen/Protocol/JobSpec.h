@@ -17,7 +17,7 @@
 
 namespace Sygen {
 
-struct JobSpec
+struct JobSpec: HookExecution
 /// The hook fields a job needs, copied from the hook at dispatch time: never
 /// its bearer token, HMAC settings, prompt template or telemetry, so that no
 /// secret travels to, or lives in, the sandboxed worker. The JSON keys are the
@@ -27,16 +27,10 @@ struct JobSpec
 	std::string title;
 	std::string mode; ///< "wake" or "cron_task".
 	std::optional<std::string> taskFolder;
-	std::optional<std::string> provider;
-	std::optional<std::string> model;
-	std::optional<std::string> reasoningEffort;
-	std::vector<std::string> cliParameters;
-	std::optional<int> quietStart;
-	std::optional<int> quietEnd;
-	std::optional<std::string> dependency;
+	// provider … dependency: HookExecution.
 
 	static JobSpec fromHook(const Hook& hook);
-	/// Copies the fields above from hook.
+	/// Copies the fields above and the hook's HookExecution.
 
 	Poco::JSON::Object::Ptr toJSON() const;
 	/// Unset optional fields are null.
