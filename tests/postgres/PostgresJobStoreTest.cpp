@@ -38,6 +38,7 @@ class PostgresJobStoreTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testResultsWrittenWhileDownArriveLater);
 	CPPUNIT_TEST(testHistoryIsPrunedToTheLimit);
 	CPPUNIT_TEST(testStartAndResultNeedTheNodesClaim);
+	CPPUNIT_TEST(testAClaimedAheadJobCanBeTakenToCancelItBeforeItStarts);
 	CPPUNIT_TEST(testResultsKeptOnDiskSurviveARestartDuringTheOutage);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -358,6 +359,26 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), nodeA.find("taken")->status);
 		CPPUNIT_ASSERT_EQUAL(std::string("error:worker_lost"), nodeA.find("lost")->status);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(0), nodeA.unwrittenResults());
+	}
+
+	void testAClaimedAheadJobCanBeTakenToCancelItBeforeItStarts()
+	{
+		PostgresServer server;
+		PostgresJobStore nodeA(settings(server, "a"), 100, 3600);
+		PostgresJobStore nodeB(settings(server, "b"), 100, 3600);
+		nodeA.open();
+		nodeB.open();
+		nodeA.accept(job("ahead", "hook", "{}"));
+		nodeA.accept(job("started", "hook", "{}"));
+		CPPUNIT_ASSERT_EQUAL(std::string("ahead started"), ids(nodeA.claim(2)));
+		nodeA.markStarted("started", 1, Poco::Timestamp());
+		// Node b cancels what node a holds unstarted; a running job stays node a's.
+		CPPUNIT_ASSERT(nodeB.claimOne("ahead"));
+		CPPUNIT_ASSERT(!nodeB.claimOne("started"));
+		finish(nodeB, "ahead", "cancelled");
+		CPPUNIT_ASSERT_THROW(nodeA.markStarted("ahead", 1, Poco::Timestamp()), Sygen::JobTakenException);
+		CPPUNIT_ASSERT_EQUAL(std::string("cancelled"), nodeA.find("ahead")->status);
+		CPPUNIT_ASSERT_EQUAL(std::string("running"), nodeA.find("started")->status);
 	}
 
 	void testResultsKeptOnDiskSurviveARestartDuringTheOutage()

@@ -672,9 +672,12 @@ std::optional<std::string> PostgresJobStore::keptBody(const std::string& jobId) 
 bool PostgresJobStore::claimOne(const std::string& jobId)
 {
 	return _pool.with([&](PostgresConnection& connection) {
+		// Also a job another node claimed ahead (ClusterFeeder) and has not started:
+		// that node's start record then finds the claim gone and drops the job
+		// (JobTakenException), as after a lease takeover. Row locks order the two.
 		return connection
-			.query(
-				"UPDATE sygen_jobs SET status = 'claimed', node_id = $2 WHERE job_id = $1 AND status = 'queued'", {jobId, _settings.nodeId})
+			.query("UPDATE sygen_jobs SET status = 'claimed', node_id = $2 WHERE job_id = $1 AND status IN ('queued', 'claimed')",
+				{jobId, _settings.nodeId})
 			.affected();
 	}) > 0;
 }

@@ -78,8 +78,8 @@ public:
 	/// kept (job_history); nullopt when there is no such job.
 
 	bool claimOne(const std::string& jobId);
-	/// Claims jobId for this node if it still waits in the cluster's queue (to
-	/// cancel it); false when it is claimed, running or finished already.
+	/// Claims jobId for this node if it has not started (to cancel it): queued, or
+	/// claimed by any node; false when it is running or finished already.
 
 	std::size_t unwrittenResults() const;
 	/// Results waiting for the database to come back.
