@@ -144,6 +144,8 @@ PostgresJobStore::~PostgresJobStore()
 	}
 	_wanted.notify_all();
 	if (_flusher.joinable()) _flusher.join();
+	// Last: the flusher writes kept results through it. What is still queued is written now.
+	if (_events) _events->stop();
 	if (!_unwritten.empty() && _backlog)
 		logger().warning("%s results not yet written to PostgreSQL (unreachable until shutdown): kept in %s for the next start",
 			std::to_string(_unwritten.size()), _backlog->path());
@@ -203,6 +205,7 @@ void PostgresJobStore::open()
 			"UPDATE sygen_jobs SET status = 'queued', node_id = NULL WHERE status = 'claimed' AND node_id = $1", {_settings.nodeId});
 		return 0;
 	});
+	_events.reset(new JobEventWriter(_pool, _settings.nodeId, _keepBodies));
 	if (_backlog)
 	{
 		std::deque<WebhookResult> left = _backlog->load();
@@ -370,21 +373,44 @@ void PostgresJobStore::claimDeliveries(PostgresConnection& connection, std::vect
 
 void PostgresJobStore::markStarted(const std::string& jobId, int workerId, Poco::Timestamp at)
 {
-	// Only a job this node still holds: a claim handed to another node while this
-	// one was presumed dead (lease expired) must not run here too.
-	int affected = _pool.with([&](PostgresConnection& connection) {
-		return connection
-			.query("UPDATE sygen_jobs SET status = 'running', worker_id = $2, started_us = $3"
-				   " WHERE job_id = $1 AND node_id = $4 AND status IN ('claimed', 'running')",
-				{jobId, std::to_string(workerId), micros(at), _settings.nodeId})
-			.affected();
-	});
-	if (affected == 0) throw JobTakenException("its claim by node " + _settings.nodeId + " was given up (lease expired) or it is gone");
+	if (!_events) throw BackendUnavailable("the job store is not open");
+	if (!_events->recordStart(jobId, workerId, at))
+		throw JobTakenException("its claim by node " + _settings.nodeId + " was given up (lease expired) or taken, or it is gone");
 }
 
 void PostgresJobStore::markFinished(const WebhookResult& result)
 {
-	if (writeResult(result)) return;
+	if (!writeResult(result)) keepUnwritten(result);
+}
+
+void PostgresJobStore::markFinishedThen(const WebhookResult& result, const std::function<void()>& recorded)
+{
+	if (!_events)
+	{
+		markFinished(result);
+		recorded();
+		return;
+	}
+	// The worker's thread goes back to its worker at once; the result is reported
+	// (recorded) only once committed, or kept on disk during an outage.
+	_events->queueResult(result, [this, result, recorded](bool written) {
+		if (!written) keepUnwritten(result);
+		recorded();
+	});
+}
+
+void PostgresJobStore::flushResults()
+{
+	if (_events) _events->drain();
+}
+
+unsigned long long PostgresJobStore::eventTransactions() const
+{
+	return _events ? _events->transactions() : 0;
+}
+
+void PostgresJobStore::keepUnwritten(const WebhookResult& result)
+{
 	// Kept until the database is back: a result is never dropped for an outage.
 	std::lock_guard<std::mutex> lock(_mutex);
 	_unwritten.push_back(result);
@@ -407,31 +433,7 @@ void PostgresJobStore::saveBacklog()
 
 bool PostgresJobStore::writeResult(const WebhookResult& result)
 {
-	try
-	{
-		_pool.with([&](PostgresConnection& connection) {
-			// webhooks.keep_payloads false: the body goes with the job's end, as on a single node.
-			// Only while this node holds the job: the first final status stands (a survivor
-			// may have ended it worker_lost while this node was cut off).
-			int affected =
-				connection
-					.query("UPDATE sygen_jobs SET status = $2, finished_us = $3, result = $4::jsonb,"
-						   " body = CASE WHEN $5 THEN body ELSE ''::bytea END WHERE job_id = $1 AND node_id = $6 AND finished_us IS NULL",
-						{result.jobId, result.status, micros(Poco::Timestamp()), JSONFields::compact(result.toJSON()),
-							_keepBodies ? "true" : "false", _settings.nodeId})
-					.affected();
-			if (affected == 0)
-				logger().warning(
-					"job %s: result %s not recorded: the job is no longer this node's (finished, or taken over after this node's lease expired)",
-					result.jobId, result.status);
-			return affected;
-		});
-		return true;
-	}
-	catch (BackendUnavailable&)
-	{
-		return false;
-	}
+	return _events && _events->recordResult(result);
 }
 
 void PostgresJobStore::retryUnwrittenResults()

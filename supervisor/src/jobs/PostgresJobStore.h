@@ -8,6 +8,7 @@
 #define Sygen_PostgresJobStore_INCLUDED
 
 #include "Sygen/Foundation/Config.h"
+#include "jobs/JobEventWriter.h"
 #include "jobs/JobObserver.h"
 #include "jobs/JobStore.h"
 #include "jobs/PostgresPool.h"
@@ -31,6 +32,8 @@ class PostgresJobStore: public JobStore
 /// durability costs one commit per batch, not per request (group commit, as the
 /// spool shares one fdatasync). Delivery ids are a unique key in the same
 /// transaction: the second delivery of an id, on any node, gets the first job.
+/// Starts and results are group-committed the same way by a JobEventWriter;
+/// markFinishedThen() does not hold the worker's thread for the commit.
 ///
 /// open() migrates the schema (SchemaMigrator) and registers the node. Results a
 /// node could not write while the database was down are kept and written when it
@@ -65,6 +68,8 @@ public:
 	JobAcceptance accept(const NewJob& job) override;
 	void markStarted(const std::string& jobId, int workerId, Poco::Timestamp at) override;
 	void markFinished(const WebhookResult& result) override;
+	void markFinishedThen(const WebhookResult& result, const std::function<void()>& recorded) override;
+	void flushResults() override;
 	std::string readBody(const std::string& jobId) const override;
 	std::optional<JobInfo> find(const std::string& jobId) const override;
 	std::vector<JobInfo> list(std::size_t limit) const override;
@@ -83,6 +88,9 @@ public:
 
 	std::size_t unwrittenResults() const;
 	/// Results waiting for the database to come back.
+
+	unsigned long long eventTransactions() const;
+	/// Transactions that wrote this node's starts and results (JobEventWriter).
 
 	std::vector<QueuedJob> claim(std::size_t limit);
 	/// Cluster dispatch: takes up to limit of the oldest runnable unclaimed jobs for
@@ -127,6 +135,7 @@ private:
 	void writeBatchOn(PostgresConnection& connection, std::vector<Request*>& batch);
 	void claimDeliveries(PostgresConnection& connection, std::vector<Request*>& batch, std::vector<bool>& duplicate);
 	bool writeResult(const WebhookResult& result);
+	void keepUnwritten(const WebhookResult& result);
 	void retryUnwrittenResults();
 	void saveBacklog();
 	void maintain();
@@ -158,6 +167,7 @@ private:
 	Poco::Timestamp _connectedSince;         ///< Since when maintenance has reached the database.
 	bool _connected = false;
 	std::thread _listener;
+	std::unique_ptr<JobEventWriter> _events; ///< Starts and results, group-committed; made by open().
 };
 
 } // namespace Sygen
