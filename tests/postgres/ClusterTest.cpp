@@ -9,6 +9,7 @@
 #include "ServiceFixture.h"
 #include "Sygen/Foundation/IsoTime.h"
 #include "Sygen/Foundation/JSONFields.h"
+#include "jobs/ClusterFeeder.h"
 #include "jobs/PostgresConnection.h"
 #include "jobs/SchemaMigrator.h"
 #include <Poco/File.h>
@@ -355,9 +356,11 @@ public:
 
 	void testANodeClaimsAheadOnlyUpToItsBound()
 	{
-		// One worker: it runs one job and holds at most one more claimed ahead
-		// (ClusterFeeder::CLAIM_AHEAD_PER_WORKER); the rest stay in the cluster's
-		// queue for other nodes, however long the running job takes.
+		// One worker: it runs one job and holds at most CLAIM_AHEAD_PER_WORKER more
+		// claimed ahead; the rest stay in the cluster's queue for other nodes, however
+		// long the running job takes.
+		const long long ahead = static_cast<long long>(Sygen::ClusterFeeder::CLAIM_AHEAD_PER_WORKER);
+		const long long posted = ahead + 3;
 		ServiceFixture& a = addNode("node-a", 5);
 		const char* hooks = R"json({"hooks": [
   {"id": "slow", "title": "Slow", "mode": "cron_task", "prompt_template": "x", "task_folder": "slow"}
@@ -368,12 +371,12 @@ public:
 		a.start();
 		std::string running = jobIdOf(a.postHook("slow", "{}"));
 		CPPUNIT_ASSERT(a.waitFor([&]() { return a.workerRunning(running) != 0; }));
-		for (int i = 0; i < 4; ++i) jobIdOf(a.postHook("slow", "{}"));
-		CPPUNIT_ASSERT(a.waitFor([&]() { return countWhere("status = 'claimed'") == 1; }));
+		for (long long i = 0; i < posted; ++i) jobIdOf(a.postHook("slow", "{}"));
+		CPPUNIT_ASSERT(a.waitFor([&]() { return countWhere("status = 'claimed'") == ahead; }));
 		// Each accept and the once-a-second tick woke the feeder: it claimed no more.
 		Poco::Thread::sleep(2500);
-		CPPUNIT_ASSERT_EQUAL(1LL, countWhere("status = 'claimed' AND node_id = 'node-a'"));
-		CPPUNIT_ASSERT_EQUAL(3LL, countWhere("status = 'queued'"));
+		CPPUNIT_ASSERT_EQUAL(ahead, countWhere("status = 'claimed' AND node_id = 'node-a'"));
+		CPPUNIT_ASSERT_EQUAL(posted - ahead, countWhere("status = 'queued'"));
 	}
 
 	void testDependencyFifoMaxConcurrentAndRunOnAcrossNodes()

@@ -5,9 +5,9 @@
 // on a real PostgreSQL.
 //
 
-#include "jobs/PostgresJobStore.h"
 #include "PostgresServer.h"
 #include "TestSupport.h"
+#include "jobs/PostgresJobStore.h"
 #include <Poco/File.h>
 #include <Poco/TemporaryFile.h>
 #include <Poco/Thread.h>
@@ -31,6 +31,7 @@ class JobEventWriterTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testStartsWhoseClaimIsGoneFailAloneAmongConcurrentOnes);
 	CPPUNIT_TEST(testAQueuedResultIsReportedOnlyOnceCommitted);
 	CPPUNIT_TEST(testAResultQueuedBeforeAStartIsDurableWhenTheStartIs);
+	CPPUNIT_TEST(testALoneResultIsWrittenWithoutAStartOrAFlush);
 	CPPUNIT_TEST(testQueuedResultsDuringAnOutageAreKeptOnDiskAndWrittenOnRecovery);
 	CPPUNIT_TEST(testFlushAndShutdownWriteEveryQueuedResult);
 	CPPUNIT_TEST(testAResultTheServerRefusesDoesNotTakeOthersDown);
@@ -68,8 +69,8 @@ public:
 		for (std::thread& worker: workers) worker.join();
 		CPPUNIT_ASSERT_EQUAL(0, failures.load());
 		PostgresConnection connection(server.dsn());
-		CPPUNIT_ASSERT_EQUAL(
-			static_cast<long long>(threads * perThread), connection.query("SELECT count(*) FROM sygen_jobs WHERE status = 'success'").integer(0, 0));
+		CPPUNIT_ASSERT_EQUAL(static_cast<long long>(threads * perThread),
+			connection.query("SELECT count(*) FROM sygen_jobs WHERE status = 'success'").integer(0, 0));
 		// How many share depends on the machine (bench/ measures it); that some did is what counts.
 		unsigned long long used = store.eventTransactions();
 		CPPUNIT_ASSERT_MESSAGE(std::to_string(used) + " transactions for 256 records", used < 2ULL * threads * perThread);
@@ -110,8 +111,10 @@ public:
 		CPPUNIT_ASSERT_EQUAL(16, started.load());
 		CPPUNIT_ASSERT_EQUAL(16, taken.load());
 		CPPUNIT_ASSERT_EQUAL(0, other.load());
-		CPPUNIT_ASSERT_EQUAL(16LL, connection.query("SELECT count(*) FROM sygen_jobs WHERE status = 'running' AND node_id = 'a'").integer(0, 0));
-		CPPUNIT_ASSERT_EQUAL(0LL, connection.query("SELECT count(*) FROM sygen_jobs WHERE status = 'running' AND node_id = 'b'").integer(0, 0));
+		CPPUNIT_ASSERT_EQUAL(
+			16LL, connection.query("SELECT count(*) FROM sygen_jobs WHERE status = 'running' AND node_id = 'a'").integer(0, 0));
+		CPPUNIT_ASSERT_EQUAL(
+			0LL, connection.query("SELECT count(*) FROM sygen_jobs WHERE status = 'running' AND node_id = 'b'").integer(0, 0));
 	}
 
 	void testAQueuedResultIsReportedOnlyOnceCommitted()
@@ -152,6 +155,22 @@ public:
 		// No flush: the start's commit covers the result handed over before it.
 		store.markStarted("j1", 1, Poco::Timestamp());
 		PostgresConnection connection(server.dsn());
+		CPPUNIT_ASSERT_EQUAL(std::string("success"), connection.query("SELECT status FROM sygen_jobs WHERE job_id = 'j0'").text(0, 0));
+	}
+
+	void testALoneResultIsWrittenWithoutAStartOrAFlush()
+	{
+		PostgresServer server;
+		PostgresJobStore store(settings(server, "a"), 1000, 3600);
+		store.open();
+		acceptAndClaim(store, 1);
+		store.markStarted("j0", 1, Poco::Timestamp());
+		std::atomic<int> reported{0};
+		// It lingers for a start to share a commit with; none comes, and it is written anyway.
+		store.markFinishedThen(result("j0", "success"), [&]() { ++reported; });
+		PostgresConnection connection(server.dsn());
+		for (int i = 0; i < 500 && reported.load() == 0; ++i) Poco::Thread::sleep(20);
+		CPPUNIT_ASSERT_EQUAL(1, reported.load());
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), connection.query("SELECT status FROM sygen_jobs WHERE job_id = 'j0'").text(0, 0));
 	}
 

@@ -62,7 +62,8 @@ std::size_t ClusterFeeder::wanted() const
 {
 	if (_workers == 0 || _dispatcher.paused()) return 0;
 	std::size_t held = _dispatcher.queuedCount() + _dispatcher.runningCount();
-	return held >= _bound ? 0 : _bound - held;
+	// Fewer than a job per worker missing: the local queue still feeds every worker.
+	return held + _workers > _bound ? 0 : _bound - held;
 }
 
 void ClusterFeeder::feed()

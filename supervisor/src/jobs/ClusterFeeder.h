@@ -23,13 +23,14 @@ class ClusterFeeder
 ///
 /// It claims ahead: up to CLAIM_AHEAD_PER_WORKER jobs per worker beyond the ones
 /// running, so a worker that goes idle finds its next job in the local queue
-/// instead of waiting for a claim's commit (and the cluster-wide claim lock), and
-/// claims taken while one is in flight come in one transaction. The bound keeps
-/// other nodes from being starved: a node holds at most that many unstarted jobs.
+/// instead of waiting for a claim's commit (and the cluster-wide claim lock). It
+/// claims once at least one job per worker is missing, so that a claim's commit
+/// is shared by several jobs rather than paid per job. The bound keeps other
+/// nodes from being starved: a node holds at most that many unstarted jobs.
 /// Unstarted claims of a node that dies return to the queue (reaper, restart).
 {
 public:
-	static constexpr std::size_t CLAIM_AHEAD_PER_WORKER = 1;
+	static constexpr std::size_t CLAIM_AHEAD_PER_WORKER = 2;
 
 	ClusterFeeder(PostgresJobStore& store, Dispatcher& dispatcher, int workers);
 	~ClusterFeeder();

@@ -10,6 +10,7 @@
 #include "Sygen/Protocol/WebhookResult.h"
 #include "jobs/PostgresPool.h"
 #include <Poco/Timestamp.h>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -26,15 +27,18 @@ class JobEventWriter
 /// Group commit for the records on a worker's path. Each start and result used
 /// to be a transaction of its own, and a node's workers waited for those commits
 /// one after another (bench/README.md, "Cluster"). Now records are queued and one
-/// thread writes everything queued, in arrival order, in one transaction. Each
-/// record is still its own statement with its own row check, so a start whose
-/// claim is no longer this node's is told so.
+/// thread writes everything queued in one statement (JobEventStatement: one
+/// round trip, one transaction). Each record still has its own row check, so a
+/// start whose claim is no longer this node's is told so.
 ///
 /// A start's caller waits for the COMMIT: the CLI must not run before the job is
 /// durably running here (never run twice). A result need not hold its worker:
 /// queueResult() returns at once and calls back after the COMMIT, so whatever
-/// reports the result to the outside runs only once it is durable. Arrival order
-/// means a start's commit also covers every result queued before it.
+/// reports the result to the outside runs only once it is durable; results with
+/// nobody waiting linger up to RESULT_LINGER for a start to share its commit
+/// (a node at work starts a job about as often as it ends one). Batches are
+/// taken in arrival order, so a start's commit also covers every result queued
+/// before it.
 ///
 /// A failed transaction fails every record in it, so nothing is reported durable
 /// that is not; a statement the server rejected (not an outage) is retried alone,
@@ -43,6 +47,8 @@ class JobEventWriter
 {
 public:
 	static constexpr std::size_t MAX_BATCH = 256;
+	static constexpr std::chrono::milliseconds RESULT_LINGER{20};
+	/// How long queued results may wait for a start to share its commit.
 
 	using Written = std::function<void(bool written)>;
 	/// Called on the writer's thread: true once the result is committed (or known
@@ -83,6 +89,7 @@ private:
 		Poco::Timestamp at;
 		WebhookResult result; ///< A start uses only result.jobId.
 		Written written;
+		std::chrono::steady_clock::time_point queuedAt; ///< queueResult() only.
 		int affected = 0;
 		std::exception_ptr error;
 		bool done = false;
@@ -91,11 +98,10 @@ private:
 
 	void submitAndWait(const std::shared_ptr<Entry>& entry);
 	void run();
+	void lingerForAStart(std::unique_lock<std::mutex>& lock);
 	void write(Batch& batch);
 	void writeEachAlone(Batch& batch);
 	void writeOn(PostgresConnection& connection, Batch& batch);
-	int writeStart(PostgresConnection& connection, const Entry& entry);
-	int writeResult(PostgresConnection& connection, const Entry& entry);
 	void callBack(Batch& batch);
 
 	PostgresPool& _pool;
@@ -107,7 +113,9 @@ private:
 	std::deque<std::shared_ptr<Entry>> _queue;
 	unsigned long long _queued = 0;   ///< Entries ever queued.
 	unsigned long long _finished = 0; ///< Entries written and called back, in order.
+	int _waiting = 0;                 ///< Callers waiting (starts, recordResult, drain): no lingering.
 	bool _stopping = false;
+	bool _ended = false; ///< The thread has returned.
 	unsigned long long _transactions = 0;
 	std::thread _thread;
 };

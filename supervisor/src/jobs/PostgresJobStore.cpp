@@ -374,12 +374,15 @@ void PostgresJobStore::claimDeliveries(PostgresConnection& connection, std::vect
 void PostgresJobStore::markStarted(const std::string& jobId, int workerId, Poco::Timestamp at)
 {
 	if (!_events) throw BackendUnavailable("the job store is not open");
+	// Started or not, the dispatcher has prepared it: a retry reads the body again.
+	forgetClaimedBody(jobId);
 	if (!_events->recordStart(jobId, workerId, at))
 		throw JobTakenException("its claim by node " + _settings.nodeId + " was given up (lease expired) or taken, or it is gone");
 }
 
 void PostgresJobStore::markFinished(const WebhookResult& result)
 {
+	forgetClaimedBody(result.jobId); // ended unstarted (a failed preparation, a cancel)
 	if (!writeResult(result)) keepUnwritten(result);
 }
 
@@ -391,6 +394,7 @@ void PostgresJobStore::markFinishedThen(const WebhookResult& result, const std::
 		recorded();
 		return;
 	}
+	forgetClaimedBody(result.jobId); // ended unstarted (a failed preparation, a cancel)
 	// The worker's thread goes back to its worker at once; the result is reported
 	// (recorded) only once committed, or kept on disk during an outage.
 	_events->queueResult(result, [this, result, recorded](bool written) {
@@ -554,13 +558,14 @@ std::vector<QueuedJob> PostgresJobStore::claim(std::size_t limit)
 			"  AND (j.session_key = '' OR NOT EXISTS (SELECT 1 FROM sygen_sessions s JOIN sygen_nodes n ON n.node_id = s.node_id"
 			"   WHERE s.session_key = j.session_key AND s.node_id <> $1))"
 			" ORDER BY j.seq LIMIT $2 FOR UPDATE SKIP LOCKED)"
-			" RETURNING seq, job_id, hook_id, dependency, queued_us, max_concurrent, session_key",
+			" RETURNING seq, job_id, hook_id, dependency, queued_us, max_concurrent, session_key, body",
 			{_settings.nodeId, std::to_string(limit)});
 		for (int row = 0; row < rows.rows(); ++row)
 		{
 			if (!rows.text(row, 6).empty()) holdSession(connection, rows.text(row, 6));
 		}
 		transaction.commit();
+		keepClaimedBodies(rows);
 		std::vector<std::pair<long long, QueuedJob>> claimed;
 		for (int row = 0; row < rows.rows(); ++row)
 		{
@@ -574,6 +579,20 @@ std::vector<QueuedJob> PostgresJobStore::claim(std::size_t limit)
 		for (auto& entry: claimed) jobs.push_back(entry.second);
 		return jobs;
 	});
+}
+
+void PostgresJobStore::keepClaimedBodies(const PostgresResult& rows)
+{
+	// The dispatcher reads a job's body to prepare it, right before its start: taken
+	// with the claim, that is one round trip less on the (one per node) pump's path.
+	std::lock_guard<std::mutex> lock(_mutex);
+	for (int row = 0; row < rows.rows(); ++row) _claimedBodies[rows.text(row, 1)] = rows.bytes(row, 7);
+}
+
+void PostgresJobStore::forgetClaimedBody(const std::string& jobId)
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	_claimedBodies.erase(jobId);
 }
 
 void PostgresJobStore::holdSession(PostgresConnection& connection, const std::string& sessionKey)
@@ -656,6 +675,11 @@ std::size_t PostgresJobStore::queuedInCluster() const
 
 std::string PostgresJobStore::readBody(const std::string& jobId) const
 {
+	{
+		std::lock_guard<std::mutex> lock(_mutex);
+		auto claimed = _claimedBodies.find(jobId);
+		if (claimed != _claimedBodies.end()) return claimed->second;
+	}
 	return _pool.with([&](PostgresConnection& connection) {
 		PostgresResult row = connection.query("SELECT body FROM sygen_jobs WHERE job_id = $1 AND finished_us IS NULL", {jobId});
 		if (row.rows() == 0) throw Poco::NotFoundException("job " + jobId + " has no body in PostgreSQL");

@@ -19,6 +19,7 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -141,6 +142,8 @@ private:
 	void maintain();
 	std::vector<JobInfo> reapDeadNodes(PostgresConnection& connection);
 	void holdSession(PostgresConnection& connection, const std::string& sessionKey);
+	void keepClaimedBodies(const PostgresResult& rows);
+	void forgetClaimedBody(const std::string& jobId);
 	void runListener();
 	void releaseClaims();
 	std::vector<JobInfo> jobsWhere(const std::string& condition, const std::vector<PostgresConnection::Param>& params) const;
@@ -167,7 +170,8 @@ private:
 	Poco::Timestamp _connectedSince;         ///< Since when maintenance has reached the database.
 	bool _connected = false;
 	std::thread _listener;
-	std::unique_ptr<JobEventWriter> _events; ///< Starts and results, group-committed; made by open().
+	std::map<std::string, std::string> _claimedBodies; ///< Bodies of claimed, unstarted jobs (readBody); guarded by _mutex.
+	std::unique_ptr<JobEventWriter> _events;           ///< Starts and results, group-committed; made by open().
 };
 
 } // namespace Sygen
