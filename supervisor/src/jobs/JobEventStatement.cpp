@@ -26,17 +26,17 @@ void JobEventStatement::addRow(std::string& rows, const std::string& row)
 
 void JobEventStatement::addStart(const std::string& jobId, int workerId, Poco::Timestamp at)
 {
-	addRow(_starts, bind(jobId) + "," + bind(std::to_string(workerId), "::integer") + "," +
-			bind(std::to_string(at.epochMicroseconds()), "::bigint"));
+	addRow(_starts,
+		bind(jobId) + "," + bind(std::to_string(workerId), "::integer") + "," + bind(std::to_string(at.epochMicroseconds()), "::bigint"));
 }
 
 void JobEventStatement::addResult(const WebhookResult& result)
 {
 	// webhooks.keep_payloads false: the body goes with the job's end, as on a single node.
 	if (_keepBodiesParam.empty()) _keepBodiesParam = bind(_keepBodies ? "true" : "false", "::boolean");
-	addRow(_results, bind(result.jobId) + "," + bind(result.status) + "," +
-			bind(std::to_string(Poco::Timestamp().epochMicroseconds()), "::bigint") + "," +
-			bind(JSONFields::compact(result.toJSON()), "::jsonb"));
+	addRow(_results,
+		bind(result.jobId) + "," + bind(result.status) + "," + bind(std::to_string(Poco::Timestamp().epochMicroseconds()), "::bigint") +
+			"," + bind(JSONFields::compact(result.toJSON()), "::jsonb"));
 }
 
 std::string JobEventStatement::text() const
