@@ -30,6 +30,7 @@
 #include <algorithm>
 #include <csignal>
 #include <iostream>
+#include <memory>
 #include <pthread.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -237,6 +238,9 @@ int SupervisorApp::serve(SupervisorCore& service)
 	ResultSink sink(config);
 	sink.start();
 	service.setResultListener([&sink](const WebhookResult& result) { sink.submit(result); });
+	// Gone after the pool and before the sink, however this function is left: results
+	// the job store still writes in the background (cluster mode) reach the sink.
+	std::unique_ptr<SupervisorCore, void (*)(SupervisorCore*)> resultsFlushed(&service, [](SupervisorCore* core) { core->flushResults(); });
 	WorkerPool pool(poolOptions, service.dispatcher());
 	service.setGaugeSource([&pool]() { return gaugesOf(pool); });
 	service.recover();
@@ -319,6 +323,7 @@ int SupervisorApp::serve(SupervisorCore& service)
 	service.dispatcher().pause();
 	pool.shutdown(Poco::Timespan(static_cast<long>(config.webhooks.shutdownGraceSeconds * 1e6)));
 	service.dispatcher().setWorkers(nullptr);
+	service.flushResults();
 	// A few seconds for broadcasts still queued; pending callbacks stay on disk.
 	sink.waitIdle(Poco::Timespan(5, 0));
 	sink.stop();

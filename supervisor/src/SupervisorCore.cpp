@@ -599,14 +599,21 @@ void SupervisorCore::jobStarted(const std::string& jobId, int workerId, Poco::Ti
 void SupervisorCore::jobFinished(const WebhookResult& result)
 {
 	if (_spool && _config.webhooks.keepPayloads) keepPayload(result.jobId);
+	// PostgreSQL writes it in the background (the worker goes back to work): the rest,
+	// delivery above all, runs once it is durable.
 	try
 	{
-		_store->markFinished(result);
+		_store->markFinishedThen(result, [this, result]() { resultRecorded(result); });
 	}
 	catch (Poco::Exception& exc)
 	{
 		logger().critical("job %s: result not recorded in the spool: %s", result.jobId, exc.displayText());
+		resultRecorded(result);
 	}
+}
+
+void SupervisorCore::resultRecorded(const WebhookResult& result)
+{
 	if (result.status != JobStatus::ERROR_NOT_FOUND)
 	{
 		_hooks->recordTrigger(result.hookId, result.status, _clock.now());
@@ -618,6 +625,11 @@ void SupervisorCore::jobFinished(const WebhookResult& result)
 		{{LogFields::HOOK_ID, result.hookId}, {LogFields::JOB_ID, result.jobId}, {LogFields::STATUS, result.status}});
 	if (_resultListener) _resultListener(result);
 	if (_feeder) _feeder->wake();
+}
+
+void SupervisorCore::flushResults()
+{
+	_store->flushResults();
 }
 
 } // namespace Sygen

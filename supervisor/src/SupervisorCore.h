@@ -56,7 +56,12 @@ public:
 	/// in arrival order.
 
 	void setResultListener(ResultListener listener);
-	/// Called for every finished job after it is recorded (delivery goes here).
+	/// Called for every finished job after it is recorded (delivery goes here);
+	/// in cluster mode on the job store's writer thread, after the commit.
+
+	void flushResults();
+	/// Returns once every finished job handed to the store is recorded and has
+	/// reached the result listener (shutdown: before delivery stops).
 
 	Dispatcher& dispatcher();
 	HookRepository& hooks();
@@ -143,6 +148,7 @@ private:
 	static NewJob newJob(const Hook& hook, const std::string& jobId, const std::string& body, Poco::Timestamp receivedAt);
 	void keepPayload(const std::string& jobId);
 	void finishLost(const JobInfo& job, const std::string& text);
+	void resultRecorded(const WebhookResult& result);
 	void openCluster();
 	void spool(const Hook& hook, const std::string& jobId, const std::string& deliveryId, const std::string& body, EnqueueOutcome& outcome);
 

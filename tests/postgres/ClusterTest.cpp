@@ -9,6 +9,7 @@
 #include "ServiceFixture.h"
 #include "Sygen/Foundation/IsoTime.h"
 #include "Sygen/Foundation/JSONFields.h"
+#include "jobs/ClusterFeeder.h"
 #include "jobs/PostgresConnection.h"
 #include "jobs/SchemaMigrator.h"
 #include <Poco/File.h>
@@ -53,6 +54,7 @@ class ClusterTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testWorkerHostAndIngressOnlyNode);
 	CPPUNIT_TEST(testRetryPayloadAndCancelAcrossNodes);
 	CPPUNIT_TEST(testClaimedButUnstartedJobsReturnWhenTheirNodeIsKilled);
+	CPPUNIT_TEST(testANodeClaimsAheadOnlyUpToItsBound);
 	CPPUNIT_TEST(testDependencyFifoMaxConcurrentAndRunOnAcrossNodes);
 	CPPUNIT_TEST(testWakeFollowsItsSessionAndMovesWhenItsNodeIsGone);
 	CPPUNIT_TEST(testDatabaseStoppedUnderLoadLosesNoAcceptedJob);
@@ -293,7 +295,8 @@ public:
 		CPPUNIT_ASSERT_EQUAL(payload, ctlJSON(worker, {"jobs", "show", original, "--payload"})->getValue<std::string>("payload"));
 		CPPUNIT_ASSERT_EQUAL(payload, ctlJSON(ingress, {"jobs", "show", retryId, "--payload"})->getValue<std::string>("payload"));
 
-		// The only worker runs one; the next waits in the cluster's queue, claimed by no node.
+		// The only worker runs one; the next waits, claimed ahead by that worker's node or
+		// still in the cluster's queue: either way another node cancels it before it starts.
 		std::string running = jobIdOf(ingress.postHook("slow", "{}"));
 		CPPUNIT_ASSERT(worker.waitFor([&]() { return worker.workerRunning(running) != 0; }));
 		std::string queued = jobIdOf(ingress.postHook("slow", "{}"));
@@ -349,6 +352,31 @@ public:
 		CPPUNIT_ASSERT(!Poco::File(b.home() + "/workspace/cron_tasks/slow/started.log").exists());
 		// Whichever survivor noticed first (node c has no workers, but judges leases too).
 		CPPUNIT_ASSERT((b.log() + c.log()).find("node node-a stopped renewing its lease") != std::string::npos);
+	}
+
+	void testANodeClaimsAheadOnlyUpToItsBound()
+	{
+		// One worker: it runs one job and holds at most CLAIM_AHEAD_PER_WORKER more
+		// claimed ahead; the rest stay in the cluster's queue for other nodes, however
+		// long the running job takes.
+		const long long ahead = static_cast<long long>(Sygen::ClusterFeeder::CLAIM_AHEAD_PER_WORKER);
+		const long long posted = ahead + 3;
+		ServiceFixture& a = addNode("node-a", 5);
+		const char* hooks = R"json({"hooks": [
+  {"id": "slow", "title": "Slow", "mode": "cron_task", "prompt_template": "x", "task_folder": "slow"}
+]})json";
+		a.taskFolder("slow", R"({"result": "slow done", "sleep": 120})");
+		a.writeHooks(hooks);
+		a.webhooks().set("workers", 1);
+		a.start();
+		std::string running = jobIdOf(a.postHook("slow", "{}"));
+		CPPUNIT_ASSERT(a.waitFor([&]() { return a.workerRunning(running) != 0; }));
+		for (long long i = 0; i < posted; ++i) jobIdOf(a.postHook("slow", "{}"));
+		CPPUNIT_ASSERT(a.waitFor([&]() { return countWhere("status = 'claimed'") == ahead; }));
+		// Each accept and the once-a-second tick woke the feeder: it claimed no more.
+		Poco::Thread::sleep(2500);
+		CPPUNIT_ASSERT_EQUAL(ahead, countWhere("status = 'claimed' AND node_id = 'node-a'"));
+		CPPUNIT_ASSERT_EQUAL(posted - ahead, countWhere("status = 'queued'"));
 	}
 
 	void testDependencyFifoMaxConcurrentAndRunOnAcrossNodes()

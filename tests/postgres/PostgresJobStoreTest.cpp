@@ -38,6 +38,8 @@ class PostgresJobStoreTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testResultsWrittenWhileDownArriveLater);
 	CPPUNIT_TEST(testHistoryIsPrunedToTheLimit);
 	CPPUNIT_TEST(testStartAndResultNeedTheNodesClaim);
+	CPPUNIT_TEST(testAClaimedAheadJobCanBeTakenToCancelItBeforeItStarts);
+	CPPUNIT_TEST(testAClaimBringsTheBodyUntilTheJobStarts);
 	CPPUNIT_TEST(testResultsKeptOnDiskSurviveARestartDuringTheOutage);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -358,6 +360,42 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), nodeA.find("taken")->status);
 		CPPUNIT_ASSERT_EQUAL(std::string("error:worker_lost"), nodeA.find("lost")->status);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(0), nodeA.unwrittenResults());
+	}
+
+	void testAClaimedAheadJobCanBeTakenToCancelItBeforeItStarts()
+	{
+		PostgresServer server;
+		PostgresJobStore nodeA(settings(server, "a"), 100, 3600);
+		PostgresJobStore nodeB(settings(server, "b"), 100, 3600);
+		nodeA.open();
+		nodeB.open();
+		nodeA.accept(job("ahead", "hook", "{}"));
+		nodeA.accept(job("started", "hook", "{}"));
+		CPPUNIT_ASSERT_EQUAL(std::string("ahead started"), ids(nodeA.claim(2)));
+		nodeA.markStarted("started", 1, Poco::Timestamp());
+		// Node b cancels what node a holds unstarted; a running job stays node a's.
+		CPPUNIT_ASSERT(nodeB.claimOne("ahead"));
+		CPPUNIT_ASSERT(!nodeB.claimOne("started"));
+		finish(nodeB, "ahead", "cancelled");
+		CPPUNIT_ASSERT_THROW(nodeA.markStarted("ahead", 1, Poco::Timestamp()), Sygen::JobTakenException);
+		CPPUNIT_ASSERT_EQUAL(std::string("cancelled"), nodeA.find("ahead")->status);
+		CPPUNIT_ASSERT_EQUAL(std::string("running"), nodeA.find("started")->status);
+	}
+
+	void testAClaimBringsTheBodyUntilTheJobStarts()
+	{
+		PostgresServer server;
+		PostgresJobStore store(settings(server, "a"), 100, 3600);
+		store.open();
+		store.accept(job("j", "hook", R"({"event": "push"})"));
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), store.claim(1).size());
+		// Read without a round trip: it came with the claim.
+		server.stop();
+		CPPUNIT_ASSERT_EQUAL(std::string(R"({"event": "push"})"), store.readBody("j"));
+		// Once a start was tried it is read from the database again (the dispatcher
+		// prepares a job whose start failed once more).
+		CPPUNIT_ASSERT_THROW(store.markStarted("j", 1, Poco::Timestamp()), BackendUnavailable);
+		CPPUNIT_ASSERT_THROW(store.readBody("j"), BackendUnavailable);
 	}
 
 	void testResultsKeptOnDiskSurviveARestartDuringTheOutage()

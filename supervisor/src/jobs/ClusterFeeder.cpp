@@ -10,7 +10,8 @@ namespace Sygen {
 ClusterFeeder::ClusterFeeder(PostgresJobStore& store, Dispatcher& dispatcher, int workers):
 	_store(store),
 	_dispatcher(dispatcher),
-	_workers(static_cast<std::size_t>(workers > 0 ? workers : 0))
+	_workers(static_cast<std::size_t>(workers > 0 ? workers : 0)),
+	_bound(_workers * (1 + CLAIM_AHEAD_PER_WORKER))
 {
 }
 
@@ -57,17 +58,24 @@ void ClusterFeeder::run()
 	}
 }
 
+std::size_t ClusterFeeder::wanted() const
+{
+	if (_workers == 0 || _dispatcher.paused()) return 0;
+	std::size_t held = _dispatcher.queuedCount() + _dispatcher.runningCount();
+	// Fewer than a job per worker missing: the local queue still feeds every worker.
+	return held + _workers > _bound ? 0 : _bound - held;
+}
+
 void ClusterFeeder::feed()
 {
-	if (_workers == 0 || _dispatcher.paused()) return;
-	std::size_t busy = _dispatcher.queuedCount() + _dispatcher.runningCount();
-	if (busy >= _workers) return;
+	std::size_t limit = wanted();
+	if (limit == 0) return;
 	try
 	{
-		std::vector<QueuedJob> jobs = _store.claim(_workers - busy);
+		std::vector<QueuedJob> jobs = _store.claim(limit);
 		for (const QueuedJob& job: jobs) _dispatcher.submit(job);
 		// A full claim may have left more behind: look again at once.
-		if (jobs.size() == _workers - busy) wake();
+		if (jobs.size() == limit) wake();
 	}
 	catch (Poco::Exception& exc)
 	{

@@ -11,6 +11,7 @@
 #include "jobs/JobSpool.h"
 #include <Poco/Exception.h>
 #include <Poco/Timestamp.h>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -72,6 +73,22 @@ public:
 
 	virtual void markStarted(const std::string& jobId, int workerId, Poco::Timestamp at) = 0;
 	virtual void markFinished(const WebhookResult& result) = 0;
+
+	virtual void markFinishedThen(const WebhookResult& result, const std::function<void()>& recorded)
+	/// markFinished, then recorded() once the result is durable (or kept on disk
+	/// for later), so that what reports it to the outside never runs before. A
+	/// store that writes results in the background (PostgreSQL) returns at once
+	/// and calls recorded() on its writer's thread. When this throws, recorded()
+	/// was not called.
+	{
+		markFinished(result);
+		recorded();
+	}
+
+	virtual void flushResults() {}
+	/// Returns once every result handed to markFinishedThen is recorded and its
+	/// recorded() has returned (shutdown, before delivery stops).
+
 
 	virtual std::string readBody(const std::string& jobId) const = 0;
 	/// The raw body of an unfinished job. Throws Poco::NotFoundException.

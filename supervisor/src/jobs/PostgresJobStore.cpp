@@ -144,6 +144,8 @@ PostgresJobStore::~PostgresJobStore()
 	}
 	_wanted.notify_all();
 	if (_flusher.joinable()) _flusher.join();
+	// Last: the flusher writes kept results through it. What is still queued is written now.
+	if (_events) _events->stop();
 	if (!_unwritten.empty() && _backlog)
 		logger().warning("%s results not yet written to PostgreSQL (unreachable until shutdown): kept in %s for the next start",
 			std::to_string(_unwritten.size()), _backlog->path());
@@ -203,6 +205,7 @@ void PostgresJobStore::open()
 			"UPDATE sygen_jobs SET status = 'queued', node_id = NULL WHERE status = 'claimed' AND node_id = $1", {_settings.nodeId});
 		return 0;
 	});
+	_events.reset(new JobEventWriter(_pool, _settings.nodeId, _keepBodies));
 	if (_backlog)
 	{
 		std::deque<WebhookResult> left = _backlog->load();
@@ -370,21 +373,48 @@ void PostgresJobStore::claimDeliveries(PostgresConnection& connection, std::vect
 
 void PostgresJobStore::markStarted(const std::string& jobId, int workerId, Poco::Timestamp at)
 {
-	// Only a job this node still holds: a claim handed to another node while this
-	// one was presumed dead (lease expired) must not run here too.
-	int affected = _pool.with([&](PostgresConnection& connection) {
-		return connection
-			.query("UPDATE sygen_jobs SET status = 'running', worker_id = $2, started_us = $3"
-				   " WHERE job_id = $1 AND node_id = $4 AND status IN ('claimed', 'running')",
-				{jobId, std::to_string(workerId), micros(at), _settings.nodeId})
-			.affected();
-	});
-	if (affected == 0) throw JobTakenException("its claim by node " + _settings.nodeId + " was given up (lease expired) or it is gone");
+	if (!_events) throw BackendUnavailable("the job store is not open");
+	// Started or not, the dispatcher has prepared it: a retry reads the body again.
+	forgetClaimedBody(jobId);
+	if (!_events->recordStart(jobId, workerId, at))
+		throw JobTakenException("its claim by node " + _settings.nodeId + " was given up (lease expired) or taken, or it is gone");
 }
 
 void PostgresJobStore::markFinished(const WebhookResult& result)
 {
-	if (writeResult(result)) return;
+	forgetClaimedBody(result.jobId); // ended unstarted (a failed preparation, a cancel)
+	if (!writeResult(result)) keepUnwritten(result);
+}
+
+void PostgresJobStore::markFinishedThen(const WebhookResult& result, const std::function<void()>& recorded)
+{
+	if (!_events)
+	{
+		markFinished(result);
+		recorded();
+		return;
+	}
+	forgetClaimedBody(result.jobId); // ended unstarted (a failed preparation, a cancel)
+	// The worker's thread goes back to its worker at once; the result is reported
+	// (recorded) only once committed, or kept on disk during an outage.
+	_events->queueResult(result, [this, result, recorded](bool written) {
+		if (!written) keepUnwritten(result);
+		recorded();
+	});
+}
+
+void PostgresJobStore::flushResults()
+{
+	if (_events) _events->drain();
+}
+
+unsigned long long PostgresJobStore::eventTransactions() const
+{
+	return _events ? _events->transactions() : 0;
+}
+
+void PostgresJobStore::keepUnwritten(const WebhookResult& result)
+{
 	// Kept until the database is back: a result is never dropped for an outage.
 	std::lock_guard<std::mutex> lock(_mutex);
 	_unwritten.push_back(result);
@@ -407,31 +437,7 @@ void PostgresJobStore::saveBacklog()
 
 bool PostgresJobStore::writeResult(const WebhookResult& result)
 {
-	try
-	{
-		_pool.with([&](PostgresConnection& connection) {
-			// webhooks.keep_payloads false: the body goes with the job's end, as on a single node.
-			// Only while this node holds the job: the first final status stands (a survivor
-			// may have ended it worker_lost while this node was cut off).
-			int affected =
-				connection
-					.query("UPDATE sygen_jobs SET status = $2, finished_us = $3, result = $4::jsonb,"
-						   " body = CASE WHEN $5 THEN body ELSE ''::bytea END WHERE job_id = $1 AND node_id = $6 AND finished_us IS NULL",
-						{result.jobId, result.status, micros(Poco::Timestamp()), JSONFields::compact(result.toJSON()),
-							_keepBodies ? "true" : "false", _settings.nodeId})
-					.affected();
-			if (affected == 0)
-				logger().warning(
-					"job %s: result %s not recorded: the job is no longer this node's (finished, or taken over after this node's lease expired)",
-					result.jobId, result.status);
-			return affected;
-		});
-		return true;
-	}
-	catch (BackendUnavailable&)
-	{
-		return false;
-	}
+	return _events && _events->recordResult(result);
 }
 
 void PostgresJobStore::retryUnwrittenResults()
@@ -552,13 +558,14 @@ std::vector<QueuedJob> PostgresJobStore::claim(std::size_t limit)
 			"  AND (j.session_key = '' OR NOT EXISTS (SELECT 1 FROM sygen_sessions s JOIN sygen_nodes n ON n.node_id = s.node_id"
 			"   WHERE s.session_key = j.session_key AND s.node_id <> $1))"
 			" ORDER BY j.seq LIMIT $2 FOR UPDATE SKIP LOCKED)"
-			" RETURNING seq, job_id, hook_id, dependency, queued_us, max_concurrent, session_key",
+			" RETURNING seq, job_id, hook_id, dependency, queued_us, max_concurrent, session_key, body",
 			{_settings.nodeId, std::to_string(limit)});
 		for (int row = 0; row < rows.rows(); ++row)
 		{
 			if (!rows.text(row, 6).empty()) holdSession(connection, rows.text(row, 6));
 		}
 		transaction.commit();
+		keepClaimedBodies(rows);
 		std::vector<std::pair<long long, QueuedJob>> claimed;
 		for (int row = 0; row < rows.rows(); ++row)
 		{
@@ -572,6 +579,20 @@ std::vector<QueuedJob> PostgresJobStore::claim(std::size_t limit)
 		for (auto& entry: claimed) jobs.push_back(entry.second);
 		return jobs;
 	});
+}
+
+void PostgresJobStore::keepClaimedBodies(const PostgresResult& rows)
+{
+	// The dispatcher reads a job's body to prepare it, right before its start: taken
+	// with the claim, that is one round trip less on the (one per node) pump's path.
+	std::lock_guard<std::mutex> lock(_mutex);
+	for (int row = 0; row < rows.rows(); ++row) _claimedBodies[rows.text(row, 1)] = rows.bytes(row, 7);
+}
+
+void PostgresJobStore::forgetClaimedBody(const std::string& jobId)
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	_claimedBodies.erase(jobId);
 }
 
 void PostgresJobStore::holdSession(PostgresConnection& connection, const std::string& sessionKey)
@@ -654,6 +675,11 @@ std::size_t PostgresJobStore::queuedInCluster() const
 
 std::string PostgresJobStore::readBody(const std::string& jobId) const
 {
+	{
+		std::lock_guard<std::mutex> lock(_mutex);
+		auto claimed = _claimedBodies.find(jobId);
+		if (claimed != _claimedBodies.end()) return claimed->second;
+	}
 	return _pool.with([&](PostgresConnection& connection) {
 		PostgresResult row = connection.query("SELECT body FROM sygen_jobs WHERE job_id = $1 AND finished_us IS NULL", {jobId});
 		if (row.rows() == 0) throw Poco::NotFoundException("job " + jobId + " has no body in PostgreSQL");
@@ -672,9 +698,12 @@ std::optional<std::string> PostgresJobStore::keptBody(const std::string& jobId) 
 bool PostgresJobStore::claimOne(const std::string& jobId)
 {
 	return _pool.with([&](PostgresConnection& connection) {
+		// Also a job another node claimed ahead (ClusterFeeder) and has not started:
+		// that node's start record then finds the claim gone and drops the job
+		// (JobTakenException), as after a lease takeover. Row locks order the two.
 		return connection
-			.query(
-				"UPDATE sygen_jobs SET status = 'claimed', node_id = $2 WHERE job_id = $1 AND status = 'queued'", {jobId, _settings.nodeId})
+			.query("UPDATE sygen_jobs SET status = 'claimed', node_id = $2 WHERE job_id = $1 AND status IN ('queued', 'claimed')",
+				{jobId, _settings.nodeId})
 			.affected();
 	}) > 0;
 }

@@ -8,6 +8,7 @@
 #define Sygen_PostgresJobStore_INCLUDED
 
 #include "Sygen/Foundation/Config.h"
+#include "jobs/JobEventWriter.h"
 #include "jobs/JobObserver.h"
 #include "jobs/JobStore.h"
 #include "jobs/PostgresPool.h"
@@ -18,6 +19,7 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -31,6 +33,8 @@ class PostgresJobStore: public JobStore
 /// durability costs one commit per batch, not per request (group commit, as the
 /// spool shares one fdatasync). Delivery ids are a unique key in the same
 /// transaction: the second delivery of an id, on any node, gets the first job.
+/// Starts and results are group-committed the same way by a JobEventWriter;
+/// markFinishedThen() does not hold the worker's thread for the commit.
 ///
 /// open() migrates the schema (SchemaMigrator) and registers the node. Results a
 /// node could not write while the database was down are kept and written when it
@@ -65,6 +69,8 @@ public:
 	JobAcceptance accept(const NewJob& job) override;
 	void markStarted(const std::string& jobId, int workerId, Poco::Timestamp at) override;
 	void markFinished(const WebhookResult& result) override;
+	void markFinishedThen(const WebhookResult& result, const std::function<void()>& recorded) override;
+	void flushResults() override;
 	std::string readBody(const std::string& jobId) const override;
 	std::optional<JobInfo> find(const std::string& jobId) const override;
 	std::vector<JobInfo> list(std::size_t limit) const override;
@@ -78,11 +84,14 @@ public:
 	/// kept (job_history); nullopt when there is no such job.
 
 	bool claimOne(const std::string& jobId);
-	/// Claims jobId for this node if it still waits in the cluster's queue (to
-	/// cancel it); false when it is claimed, running or finished already.
+	/// Claims jobId for this node if it has not started (to cancel it): queued, or
+	/// claimed by any node; false when it is running or finished already.
 
 	std::size_t unwrittenResults() const;
 	/// Results waiting for the database to come back.
+
+	unsigned long long eventTransactions() const;
+	/// Transactions that wrote this node's starts and results (JobEventWriter).
 
 	std::vector<QueuedJob> claim(std::size_t limit);
 	/// Cluster dispatch: takes up to limit of the oldest runnable unclaimed jobs for
@@ -127,11 +136,14 @@ private:
 	void writeBatchOn(PostgresConnection& connection, std::vector<Request*>& batch);
 	void claimDeliveries(PostgresConnection& connection, std::vector<Request*>& batch, std::vector<bool>& duplicate);
 	bool writeResult(const WebhookResult& result);
+	void keepUnwritten(const WebhookResult& result);
 	void retryUnwrittenResults();
 	void saveBacklog();
 	void maintain();
 	std::vector<JobInfo> reapDeadNodes(PostgresConnection& connection);
 	void holdSession(PostgresConnection& connection, const std::string& sessionKey);
+	void keepClaimedBodies(const PostgresResult& rows);
+	void forgetClaimedBody(const std::string& jobId);
 	void runListener();
 	void releaseClaims();
 	std::vector<JobInfo> jobsWhere(const std::string& condition, const std::vector<PostgresConnection::Param>& params) const;
@@ -158,6 +170,8 @@ private:
 	Poco::Timestamp _connectedSince;         ///< Since when maintenance has reached the database.
 	bool _connected = false;
 	std::thread _listener;
+	std::map<std::string, std::string> _claimedBodies; ///< Bodies of claimed, unstarted jobs (readBody); guarded by _mutex.
+	std::unique_ptr<JobEventWriter> _events;           ///< Starts and results, group-committed; made by open().
 };
 
 } // namespace Sygen
