@@ -17,7 +17,6 @@
 #include <thread>
 #include <vector>
 
-using Sygen::Config;
 using Sygen::NewJob;
 using Sygen::PostgresConnection;
 using Sygen::PostgresJobStore;
@@ -41,7 +40,7 @@ public:
 	void testConcurrentStartsAndResultsShareTransactions()
 	{
 		PostgresServer server;
-		PostgresJobStore store(settings(server, "a"), 1000, 3600);
+		PostgresJobStore store(server.backend("a"), 1000, 3600);
 		store.open();
 		const int threads = 16;
 		const int perThread = 8;
@@ -79,7 +78,7 @@ public:
 	void testStartsWhoseClaimIsGoneFailAloneAmongConcurrentOnes()
 	{
 		PostgresServer server;
-		PostgresJobStore store(settings(server, "a"), 1000, 3600);
+		PostgresJobStore store(server.backend("a"), 1000, 3600);
 		store.open();
 		acceptAndClaim(store, 32);
 		// Every other claim was taken (what cancelling through another node does).
@@ -120,7 +119,7 @@ public:
 	void testAQueuedResultIsReportedOnlyOnceCommitted()
 	{
 		PostgresServer server;
-		PostgresJobStore store(settings(server, "a"), 1000, 3600);
+		PostgresJobStore store(server.backend("a"), 1000, 3600);
 		store.open();
 		acceptAndClaim(store, 20);
 		std::mutex mutex;
@@ -147,7 +146,7 @@ public:
 	void testAResultQueuedBeforeAStartIsDurableWhenTheStartIs()
 	{
 		PostgresServer server;
-		PostgresJobStore store(settings(server, "a"), 1000, 3600);
+		PostgresJobStore store(server.backend("a"), 1000, 3600);
 		store.open();
 		acceptAndClaim(store, 2);
 		store.markStarted("j0", 1, Poco::Timestamp());
@@ -161,7 +160,7 @@ public:
 	void testALoneResultIsWrittenWithoutAStartOrAFlush()
 	{
 		PostgresServer server;
-		PostgresJobStore store(settings(server, "a"), 1000, 3600);
+		PostgresJobStore store(server.backend("a"), 1000, 3600);
 		store.open();
 		acceptAndClaim(store, 1);
 		store.markStarted("j0", 1, Poco::Timestamp());
@@ -180,7 +179,7 @@ public:
 		Poco::TemporaryFile folder;
 		folder.createDirectories();
 		std::string backlog = folder.path() + "/unwritten-results.json";
-		PostgresJobStore store(settings(server, "a"), 1000, 3600);
+		PostgresJobStore store(server.backend("a"), 1000, 3600);
 		store.setBacklogFile(backlog);
 		store.open();
 		acceptAndClaim(store, 3);
@@ -205,7 +204,7 @@ public:
 		PostgresServer server;
 		std::atomic<int> reported{0};
 		{
-			PostgresJobStore store(settings(server, "a"), 1000, 3600);
+			PostgresJobStore store(server.backend("a"), 1000, 3600);
 			store.open();
 			acceptAndClaim(store, 40);
 			for (int i = 0; i < 40; ++i) store.markStarted("j" + std::to_string(i), 1, Poco::Timestamp());
@@ -223,7 +222,7 @@ public:
 	void testAResultTheServerRefusesDoesNotTakeOthersDown()
 	{
 		PostgresServer server;
-		PostgresJobStore store(settings(server, "a"), 1000, 3600);
+		PostgresJobStore store(server.backend("a"), 1000, 3600);
 		store.open();
 		acceptAndClaim(store, 2);
 		store.markStarted("j0", 1, Poco::Timestamp());
@@ -242,15 +241,6 @@ public:
 	}
 
 private:
-	static Config::Backend settings(const PostgresServer& server, const std::string& node)
-	{
-		Config::Backend backend;
-		backend.type = "postgres";
-		backend.dsn = server.dsn();
-		backend.nodeId = node;
-		return backend;
-	}
-
 	static void acceptAndClaim(PostgresJobStore& store, int count)
 	{
 		for (int i = 0; i < count; ++i)

@@ -47,7 +47,7 @@ public:
 	void testJobLifeCycleRoundTrips()
 	{
 		PostgresServer server;
-		PostgresJobStore store(settings(server, "a"), 100, 3600);
+		PostgresJobStore store(server.backend("a"), 100, 3600);
 		store.open();
 		std::string body("{\"x\": \"\xc3\xa9\"}");
 		JobAcceptance accepted = store.accept(job("j1", "hook", body));
@@ -81,7 +81,7 @@ public:
 	void testConcurrentAcceptsShareCommits()
 	{
 		PostgresServer server;
-		PostgresJobStore store(settings(server, "a"), 1000, 3600);
+		PostgresJobStore store(server.backend("a"), 1000, 3600);
 		store.open();
 		const int threads = 32;
 		const int perThread = 20;
@@ -119,7 +119,7 @@ public:
 	void testSameDeliveryIdMakesOneJobEvenConcurrently()
 	{
 		PostgresServer server;
-		PostgresJobStore store(settings(server, "a"), 100, 3600);
+		PostgresJobStore store(server.backend("a"), 100, 3600);
 		store.open();
 		std::mutex mutex;
 		std::set<std::string> ids;
@@ -146,8 +146,8 @@ public:
 	void testDeliveryIdsAreShared()
 	{
 		PostgresServer server;
-		PostgresJobStore nodeA(settings(server, "a"), 100, 3600);
-		PostgresJobStore nodeB(settings(server, "b"), 100, 3600);
+		PostgresJobStore nodeA(server.backend("a"), 100, 3600);
+		PostgresJobStore nodeB(server.backend("b"), 100, 3600);
 		nodeA.open();
 		nodeB.open();
 		NewJob first = job("first", "hook", "{}");
@@ -166,8 +166,8 @@ public:
 	void testClaimsKeepDependencyFifoAndMaxConcurrentAcrossNodes()
 	{
 		PostgresServer server;
-		PostgresJobStore nodeA(settings(server, "a"), 100, 3600);
-		PostgresJobStore nodeB(settings(server, "b"), 100, 3600);
+		PostgresJobStore nodeA(server.backend("a"), 100, 3600);
+		PostgresJobStore nodeB(server.backend("b"), 100, 3600);
 		nodeA.open();
 		nodeB.open();
 		nodeA.accept(job("s1", "serial", "{}", "d"));
@@ -191,7 +191,7 @@ public:
 	void testClaimTakesAtMostTheLimitInArrivalOrder()
 	{
 		PostgresServer server;
-		PostgresJobStore store(settings(server, "a"), 100, 3600);
+		PostgresJobStore store(server.backend("a"), 100, 3600);
 		store.open();
 		for (int i = 0; i < 5; ++i) store.accept(job("j" + std::to_string(i), "hook", "{}"));
 		CPPUNIT_ASSERT_EQUAL(std::string("j0 j1"), ids(store.claim(2)));
@@ -203,17 +203,17 @@ public:
 	{
 		PostgresServer server;
 		{
-			PostgresJobStore nodeA(settings(server, "a"), 100, 3600);
+			PostgresJobStore nodeA(server.backend("a"), 100, 3600);
 			nodeA.open();
 			nodeA.accept(job("a1", "hook", "{}"));
 			nodeA.accept(job("a2", "hook", "{}"));
 			CPPUNIT_ASSERT_EQUAL(std::string("a1 a2"), ids(nodeA.claim(2)));
 			nodeA.markStarted("a1", 1, Poco::Timestamp());
 		}
-		PostgresJobStore nodeB(settings(server, "b"), 100, 3600);
+		PostgresJobStore nodeB(server.backend("b"), 100, 3600);
 		nodeB.open();
 		CPPUNIT_ASSERT(nodeB.interrupted().empty());
-		PostgresJobStore nodeA(settings(server, "a"), 100, 3600);
+		PostgresJobStore nodeA(server.backend("a"), 100, 3600);
 		nodeA.open();
 		std::vector<JobInfo> interrupted = nodeA.interrupted();
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), interrupted.size());
@@ -224,12 +224,12 @@ public:
 	void testDeadNodesRunningJobsAreLostAndClaimsReturn()
 	{
 		PostgresServer server;
-		Config::Backend shortLease = settings(server, "b");
+		Config::Backend shortLease = server.backend("b");
 		shortLease.leaseSeconds = 5;
 		std::mutex mutex;
 		std::vector<std::string> lost;
 		{
-			PostgresJobStore nodeA(settings(server, "a"), 100, 3600);
+			PostgresJobStore nodeA(server.backend("a"), 100, 3600);
 			nodeA.open();
 			nodeA.accept(job("running", "hook", "{}"));
 			nodeA.accept(job("claimed", "hook", "{}"));
@@ -265,7 +265,7 @@ public:
 	void testDatabaseDownIsUnavailableThenRecovers()
 	{
 		PostgresServer server;
-		PostgresJobStore store(settings(server, "a"), 100, 3600);
+		PostgresJobStore store(server.backend("a"), 100, 3600);
 		store.open();
 		store.accept(job("before", "hook", "{}"));
 		CPPUNIT_ASSERT(store.available());
@@ -285,7 +285,7 @@ public:
 	void testResultsWrittenWhileDownArriveLater()
 	{
 		PostgresServer server;
-		PostgresJobStore store(settings(server, "a"), 100, 3600);
+		PostgresJobStore store(server.backend("a"), 100, 3600);
 		store.open();
 		store.accept(job("j", "hook", "{}"));
 		store.claim(1);
@@ -306,7 +306,7 @@ public:
 	void testHistoryIsPrunedToTheLimit()
 	{
 		PostgresServer server;
-		PostgresJobStore store(settings(server, "a"), 2, 3600);
+		PostgresJobStore store(server.backend("a"), 2, 3600);
 		store.open();
 		for (int i = 0; i < 5; ++i)
 		{
@@ -336,8 +336,8 @@ public:
 	void testStartAndResultNeedTheNodesClaim()
 	{
 		PostgresServer server;
-		PostgresJobStore nodeA(settings(server, "a"), 100, 3600);
-		PostgresJobStore nodeB(settings(server, "b"), 100, 3600);
+		PostgresJobStore nodeA(server.backend("a"), 100, 3600);
+		PostgresJobStore nodeB(server.backend("b"), 100, 3600);
 		nodeA.open();
 		nodeB.open();
 		nodeA.accept(job("taken", "hook", "{}"));
@@ -365,8 +365,8 @@ public:
 	void testAClaimedAheadJobCanBeTakenToCancelItBeforeItStarts()
 	{
 		PostgresServer server;
-		PostgresJobStore nodeA(settings(server, "a"), 100, 3600);
-		PostgresJobStore nodeB(settings(server, "b"), 100, 3600);
+		PostgresJobStore nodeA(server.backend("a"), 100, 3600);
+		PostgresJobStore nodeB(server.backend("b"), 100, 3600);
 		nodeA.open();
 		nodeB.open();
 		nodeA.accept(job("ahead", "hook", "{}"));
@@ -385,7 +385,7 @@ public:
 	void testAClaimBringsTheBodyUntilTheJobStarts()
 	{
 		PostgresServer server;
-		PostgresJobStore store(settings(server, "a"), 100, 3600);
+		PostgresJobStore store(server.backend("a"), 100, 3600);
 		store.open();
 		store.accept(job("j", "hook", R"({"event": "push"})"));
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), store.claim(1).size());
@@ -405,7 +405,7 @@ public:
 		folder.createDirectories();
 		std::string backlog = folder.path() + "/unwritten-results.json";
 		{
-			PostgresJobStore store(settings(server, "a"), 100, 3600);
+			PostgresJobStore store(server.backend("a"), 100, 3600);
 			store.setBacklogFile(backlog);
 			store.open();
 			store.accept(job("j", "hook", "{}"));
@@ -421,7 +421,7 @@ public:
 		}
 		CPPUNIT_ASSERT(Poco::File(backlog).exists());
 		server.start();
-		PostgresJobStore store(settings(server, "a"), 100, 3600);
+		PostgresJobStore store(server.backend("a"), 100, 3600);
 		store.setBacklogFile(backlog);
 		store.open();
 		CPPUNIT_ASSERT_EQUAL(std::string("success"), store.find("j")->status);
@@ -430,15 +430,6 @@ public:
 	}
 
 private:
-	static Config::Backend settings(const PostgresServer& server, const std::string& node)
-	{
-		Config::Backend backend;
-		backend.type = "postgres";
-		backend.dsn = server.dsn();
-		backend.nodeId = node;
-		return backend;
-	}
-
 	static NewJob job(
 		const std::string& id, const std::string& hook, const std::string& body, const std::string& dependency = "", int maxConcurrent = 0)
 	{

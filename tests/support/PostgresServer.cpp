@@ -153,6 +153,15 @@ std::string PostgresServer::dsn() const
 	return "host=" + _dir.path() + " port=" + std::to_string(_port) + " dbname=postgres user=sygen";
 }
 
+Config::Backend PostgresServer::backend(const std::string& nodeId) const
+{
+	Config::Backend settings;
+	settings.type = "postgres";
+	settings.dsn = dsn();
+	settings.nodeId = nodeId;
+	return settings;
+}
+
 std::string PostgresServer::tcpDSN() const
 {
 	return "host=127.0.0.1 port=" + std::to_string(_port) + " dbname=postgres user=sygen";

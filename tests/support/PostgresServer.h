@@ -7,6 +7,7 @@
 #ifndef Sygen_PostgresServer_INCLUDED
 #define Sygen_PostgresServer_INCLUDED
 
+#include "Sygen/Foundation/Config.h"
 #include "TestSupport.h"
 #include <string>
 #include <sys/types.h>
@@ -37,6 +38,9 @@ public:
 	/// "host=<socket folder> port=<port> dbname=postgres user=sygen".
 	std::string tcpDSN() const;
 	/// The same over TCP on 127.0.0.1.
+
+	Config::Backend backend(const std::string& nodeId) const;
+	/// webhooks.backend of a cluster node on this server (dsn(), other keys default).
 
 	int port() const;
 	const std::string& socketDir() const;

@@ -388,13 +388,8 @@ void PostgresJobStore::markFinished(const WebhookResult& result)
 
 void PostgresJobStore::markFinishedThen(const WebhookResult& result, const std::function<void()>& recorded)
 {
-	if (!_events)
-	{
-		markFinished(result);
-		recorded();
-		return;
-	}
-	forgetClaimedBody(result.jobId); // ended unstarted (a failed preparation, a cancel)
+	if (!_events) return JobStore::markFinishedThen(result, recorded); // not open: markFinished, then recorded
+	forgetClaimedBody(result.jobId);                                   // ended unstarted (a failed preparation, a cancel)
 	// The worker's thread goes back to its worker at once; the result is reported
 	// (recorded) only once committed, or kept on disk during an outage.
 	_events->queueResult(result, [this, result, recorded](bool written) {
