@@ -4,12 +4,17 @@
 
 #include "Sygen/Foundation/ProcessSpawner.h"
 #include "WorkerTestSupport.h"
+#include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cppunit/extensions/HelperMacros.h>
 #include <fcntl.h>
+#include <fstream>
+#include <mutex>
 #include <pthread.h>
 #include <set>
 #include <sstream>
+#include <sys/syscall.h>
 #include <thread>
 #include <unistd.h>
 
@@ -59,6 +64,29 @@ Output runToEnd(const SpawnOptions& o)
 	return out;
 }
 
+std::string threadStatus(pid_t tid)
+{
+	std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/status");
+	std::stringstream text;
+	text << in.rdbuf();
+	return text.str();
+}
+
+std::string statusLine(const std::string& status, const std::string& key)
+{
+	size_t at = status.find("\n" + key);
+	if (at == std::string::npos) return "";
+	size_t end = status.find('\n', at + 1);
+	return status.substr(at + 1, end - at - 1);
+}
+
+bool hasGroup(gid_t wanted)
+{
+	std::vector<gid_t> groups(static_cast<size_t>(::getgroups(0, nullptr)));
+	int n = ::getgroups(static_cast<int>(groups.size()), groups.data());
+	return std::find(groups.begin(), groups.begin() + std::max(n, 0), wanted) != groups.begin() + std::max(n, 0);
+}
+
 } // namespace
 
 class ProcessSpawnerTest: public CppUnit::TestFixture
@@ -78,6 +106,7 @@ class ProcessSpawnerTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testPreExecErrorFailsTheSpawn);
 	CPPUNIT_TEST(testParentDeathSignalFiresWhenSpawningThreadEnds);
 	CPPUNIT_TEST(testRootDropsToTheGivenUser);
+	CPPUNIT_TEST(testUserDropLeavesTheParentsThreadsAlone);
 	CPPUNIT_TEST(testParentDeathSignalSurvivesTheUserDrop);
 	CPPUNIT_TEST(testWorkingDirectoryIsEnteredAsTheDroppedUser);
 	CPPUNIT_TEST(testWaitForTimesOutWhileChildRuns);
@@ -263,6 +292,45 @@ public:
 		CPPUNIT_ASSERT(out.text.find("uid=65534") == 0);
 		CPPUNIT_ASSERT(out.text.find("gid=65534") != std::string::npos);
 		CPPUNIT_ASSERT(out.text.find("groups=65534") != std::string::npos);
+	}
+
+	void testUserDropLeavesTheParentsThreadsAlone()
+	{
+		// The child shares the parent's memory until exec: the identity it takes
+		// must stay its own, in no thread of the parent.
+		if (::geteuid() != 0) return; // only root can switch accounts
+		std::mutex lock;
+		std::condition_variable changed;
+		bool spawned = false;
+		pid_t helperTid = 0;
+		std::thread helper([&] {
+			std::unique_lock<std::mutex> guard(lock);
+			helperTid = static_cast<pid_t>(::syscall(SYS_gettid));
+			changed.notify_all();
+			changed.wait(guard, [&] { return spawned; });
+		});
+		{
+			std::unique_lock<std::mutex> guard(lock);
+			changed.wait(guard, [&] { return helperTid != 0; });
+		}
+		SpawnOptions o = command({"/usr/bin/id"});
+		o.uid = 65534;
+		o.gid = 65534;
+		o.groups = std::vector<gid_t>{65534};
+		Output out = runToEnd(o);
+		std::string helperStatus = threadStatus(helperTid);
+		{
+			std::lock_guard<std::mutex> guard(lock);
+			spawned = true;
+		}
+		changed.notify_all();
+		helper.join();
+		CPPUNIT_ASSERT(out.text.find("uid=65534") == 0);
+		CPPUNIT_ASSERT_EQUAL(std::string("Uid:\t0\t0\t0\t0"), statusLine(helperStatus, "Uid:"));
+		CPPUNIT_ASSERT_EQUAL(std::string("Gid:\t0\t0\t0\t0"), statusLine(helperStatus, "Gid:"));
+		CPPUNIT_ASSERT_EQUAL(0u, static_cast<unsigned>(::geteuid()));
+		CPPUNIT_ASSERT_EQUAL(0u, static_cast<unsigned>(::getegid()));
+		CPPUNIT_ASSERT(!hasGroup(65534));
 	}
 
 	void testParentDeathSignalSurvivesTheUserDrop()
