@@ -7,6 +7,8 @@
 // clean signal state, rlimits, umask, user drop, no_new_privs, parent-death signal,
 // closing every inherited descriptor, and an exec failure told apart from the
 // program's own exit code (close-on-exec error pipe, as s6-supervise does).
+// The child runs on the parent's memory until exec (clone with CLONE_VM and
+// CLONE_VFORK, as posix_spawn does), so a start costs no copy of the parent.
 //
 
 #ifndef Sygen_Foundation_ProcessSpawner_INCLUDED
