@@ -163,11 +163,7 @@ scenario_e2e() {
 		local queued; queued=$(metric sygen_webhook_queue_depth)
 		local t0 t1 done_jobs; t0=$(date +%s.%N)
 		start_workers 2
-		for _ in $(seq 1 1200); do
-			done_jobs=$(jobs_finished)
-			[ "$done_jobs" -ge "$queued" ] && break
-			sleep 0.05
-		done
+		done_jobs=$(python3 "$BENCH_DIR/wait_drained.py" "$queued" 60 "http://127.0.0.1:$OURS_PORT/metrics")
 		t1=$(date +%s.%N)
 		local ok; ok=$(metric 'sygen_webhook_jobs_total{status="success"}')
 		local whwm=0 p; for p in $(worker_pids); do whwm=$(( $(hwm_kib "$p") > whwm ? $(hwm_kib "$p") : whwm )); done
@@ -185,7 +181,7 @@ scenario_e2e() {
 		local delay; delay=$(calci "(2000 / $rate) - 1"); [ "$delay" -ge 1 ] || delay=1
 		local lat; lat=$(BENCH_DELAY_MS=$delay wrk_run seq.lua "$(ours_url bench)" 2 10 "$bearer")
 		local accepted; accepted=$(metric 'sygen_webhook_http_responses_total{route="hooks",status="202"}')
-		for _ in $(seq 1 200); do [ "$(jobs_finished)" -ge "$accepted" ] && break; sleep 0.05; done
+		python3 "$BENCH_DIR/wait_drained.py" "$accepted" 10 "http://127.0.0.1:$OURS_PORT/metrics" >/dev/null
 		local dispatch; dispatch=$(python3 "$BENCH_DIR/e2e_latency.py" "$OURS_HOME/webhook-state/spool/journal" \
 			"$OURS_HOME/workspace/cron_tasks/bench/started.log")
 		record "\"scenario\": \"e2e-latency\", \"system\": \"sygen\", \"round\": $r, \"target_rate\": $rate, \"delay_ms\": $delay" \
@@ -333,6 +329,7 @@ start_node() { # n workers: cluster node n on its own port and home
 }
 node_ctl() { local n=$1; shift; "$BIN/sygen-webhookctl" --home "${NODE_HOME[$n]}" "$@"; }
 node_url() { echo "http://127.0.0.1:${NODE_PORT[$1]}/hooks/bench"; }
+node_metrics() { echo "http://127.0.0.1:${NODE_PORT[$1]}/metrics"; }
 stop_node() {
 	kill -TERM "${NODE_PID[$1]}" 2>/dev/null || true
 	wait "${NODE_PID[$1]}" 2>/dev/null || true
@@ -353,11 +350,7 @@ cluster_e2e() { # round
 	local queued; queued=$(db_count "status = 'queued'")
 	local t0 t1 done_jobs=0; t0=$(date +%s.%N)
 	for n in 1 2; do node_ctl "$n" workers start 1 >/dev/null; node_ctl "$n" workers start 2 >/dev/null; done
-	for _ in $(seq 1 2400); do
-		done_jobs=$(db_count "finished_us IS NOT NULL")
-		[ "$done_jobs" -ge "$queued" ] && break
-		sleep 0.05
-	done
+	done_jobs=$(python3 "$BENCH_DIR/wait_drained.py" "$queued" 120 "$(node_metrics 1)" "$(node_metrics 2)")
 	t1=$(date +%s.%N)
 	local ok; ok=$(db_count "status = 'success'")
 	local per_node; per_node=$(psql_bench "SELECT coalesce(json_object_agg(node_id, c), '{}') FROM (SELECT node_id, count(*) AS c FROM sygen_jobs WHERE finished_us IS NOT NULL GROUP BY node_id) t")
@@ -377,7 +370,7 @@ cluster_e2e() { # round
 	BENCH_DELAY_MS=$delay BENCH_SEQ_PREFIX=b WRK_OUT="$WORK/wrk-b.out" wrk_run seq.lua "$(node_url 2)" 1 10 "$bearer" >"$WORK/lat-b"
 	wait "$other"
 	local accepted; accepted=$(db_count "true")
-	for _ in $(seq 1 400); do [ "$(db_count "finished_us IS NOT NULL")" -ge "$accepted" ] && break; sleep 0.05; done
+	python3 "$BENCH_DIR/wait_drained.py" "$accepted" 20 "$(node_metrics 1)" "$(node_metrics 2)" >/dev/null
 	"$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U sygen -d sygen -qAt -F $'\t' \
 		-c "SELECT queued_us, convert_from(body, 'UTF8') FROM sygen_jobs" >"$WORK/queued.tsv"
 	local dispatch; dispatch=$(python3 "$BENCH_DIR/e2e_latency.py" --queued-tsv "$WORK/queued.tsv" \
