@@ -3,7 +3,7 @@
 
     wait_drained.py TARGET TIMEOUT_S URL [URL...]
 
-Sums sygen_webhook_jobs_total (every status) over each URL's /metrics page every 50 ms
+Sums sygen_webhook_jobs_total (every status) over each URL's /metrics page every 100 ms
 and stops once the sum reaches TARGET or TIMEOUT_S has passed. One process with plain
 HTTP requests: the shell loop it replaces started curl, awk and sleep (or psql and a
 PostgreSQL backend) twenty times a second, which on a 2-core machine took CPU from the
@@ -36,7 +36,7 @@ def main():
             pass  # a node busy or restarting: ask again
         if done >= target or time.monotonic() >= deadline:
             break
-        time.sleep(0.05)
+        time.sleep(0.1)
     print(done)
 
 

@@ -341,7 +341,9 @@ pid_t startChild(ChildPlan& plan)
 class ChildStack
 /// The child's stack while it shares the parent's memory: mapped apart, with
 /// an inaccessible page below it, so an overflow faults instead of writing
-/// into the parent's data.
+/// into the parent's data. One per spawning thread, kept for its next spawn
+/// (no map, unmap and fresh zeroed pages per child): CLONE_VFORK holds the
+/// thread until its child is done with the stack.
 {
 public:
 	static constexpr size_t SIZE = 64 * 1024;
@@ -373,7 +375,7 @@ pid_t startChild(ChildPlan& plan)
 /// parent's memory until exec, as posix_spawn does: CLONE_VFORK holds the
 /// calling thread until the child has called execve or exited.
 {
-	ChildStack stack;
+	thread_local ChildStack stack;
 	return ::clone(childEntry, stack.top(), CLONE_VM | CLONE_VFORK | SIGCHLD, &plan);
 }
 
