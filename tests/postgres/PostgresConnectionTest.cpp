@@ -11,6 +11,16 @@ using Sygen::PostgresConnection;
 using Sygen::PostgresError;
 using Sygen::Test::PostgresServer;
 
+namespace {
+
+long long preparedCount(PostgresConnection& connection, const std::string& sql)
+{
+	Sygen::PostgresResult rows = connection.query("SELECT count(*) FROM pg_prepared_statements WHERE statement = $1", {sql});
+	return rows.integer(0, 0);
+}
+
+} // namespace
+
 class PostgresConnectionTest: public CppUnit::TestFixture
 {
 	CPPUNIT_TEST_SUITE(PostgresConnectionTest);
@@ -23,9 +33,61 @@ class PostgresConnectionTest: public CppUnit::TestFixture
 	CPPUNIT_TEST(testNotificationsArriveOnListen);
 	CPPUNIT_TEST(testStoppedServerLosesTheConnection);
 	CPPUNIT_TEST(testMaskDSNHidesPasswordsInBothForms);
+	CPPUNIT_TEST(testRepeatedStatementRunsPrepared);
+	CPPUNIT_TEST(testLostPreparedStatementIsPreparedAgain);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
+	void testRepeatedStatementRunsPrepared()
+	{
+		PostgresServer server;
+		PostgresConnection connection(server.dsn());
+		const std::string sql = "SELECT $1::int + 1";
+		CPPUNIT_ASSERT_EQUAL(std::string("2"), connection.query(sql, {std::string("1")}).text(0, 0));
+		CPPUNIT_ASSERT_EQUAL(0LL, preparedCount(connection, sql)); // once: maybe a one-off
+		CPPUNIT_ASSERT_EQUAL(std::string("3"), connection.query(sql, {std::string("2")}).text(0, 0));
+		CPPUNIT_ASSERT_EQUAL(std::string("4"), connection.query(sql, {std::string("3")}).text(0, 0));
+		CPPUNIT_ASSERT_EQUAL(1LL, preparedCount(connection, sql));
+		CPPUNIT_ASSERT(connection.query(sql, {std::nullopt}).isNull(0, 0));
+		// Binary parameters reach a prepared statement as bytes too.
+		std::string bytes("a\0b", 3);
+		connection.queryBinary("SELECT $1::bytea", {bytes}, {true});
+		CPPUNIT_ASSERT(bytes == connection.queryBinary("SELECT $1::bytea", {bytes}, {true}).bytes(0, 0));
+	}
+
+	void testLostPreparedStatementIsPreparedAgain()
+	{
+		// What a pooler in transaction mode without prepared-statement support does:
+		// the next statement lands on a session that never saw the PREPARE.
+		PostgresServer server;
+		PostgresConnection connection(server.dsn());
+		const std::string sql = "SELECT $1::int * 2";
+		connection.query(sql, {std::string("1")});
+		connection.query(sql, {std::string("1")});
+		CPPUNIT_ASSERT_EQUAL(1LL, preparedCount(connection, sql));
+		connection.execute("DEALLOCATE ALL");
+		// Outside a transaction the text itself runs instead.
+		CPPUNIT_ASSERT_EQUAL(std::string("8"), connection.query(sql, {std::string("4")}).text(0, 0));
+		connection.query(sql, {std::string("1")});
+		CPPUNIT_ASSERT_EQUAL(1LL, preparedCount(connection, sql));
+		// Inside one, the transaction is already lost: the caller hears of it.
+		connection.execute("DEALLOCATE ALL");
+		connection.execute("BEGIN");
+		try
+		{
+			connection.query(sql, {std::string("5")});
+			CPPUNIT_FAIL("a statement the session never prepared ran inside a transaction");
+		}
+		catch (PostgresError& e)
+		{
+			CPPUNIT_ASSERT_EQUAL(std::string("26000"), e.sqlState());
+		}
+		connection.execute("ROLLBACK");
+		connection.query(sql, {std::string("5")});
+		CPPUNIT_ASSERT_EQUAL(std::string("12"), connection.query(sql, {std::string("6")}).text(0, 0));
+		CPPUNIT_ASSERT_EQUAL(1LL, preparedCount(connection, sql));
+	}
+
 	void testParametersAreNeverSplicedIntoTheSQL()
 	{
 		PostgresServer server;

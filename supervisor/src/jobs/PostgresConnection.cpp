@@ -155,11 +155,51 @@ PostgresResult PostgresConnection::run(const std::string& sql, const std::vector
 		lengths[i] = params[i] ? static_cast<int>(params[i]->size()) : 0;
 		formats[i] = binary && i < binary->size() && (*binary)[i] ? 1 : 0;
 	}
-	pg_result* result =
-		PQexecParams(_conn, sql.c_str(), static_cast<int>(params.size()), nullptr, values.data(), lengths.data(), formats.data(), 0);
+	int count = static_cast<int>(params.size());
+	const std::string* name = preparedName(sql, count);
+	pg_result* result = name ? PQexecPrepared(_conn, name->c_str(), count, values.data(), lengths.data(), formats.data(), 0)
+							 : PQexecParams(_conn, sql.c_str(), count, nullptr, values.data(), lengths.data(), formats.data(), 0);
 	ExecStatusType status = PQresultStatus(result);
+	if (name && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && forgetPrepared(result, sql) &&
+		PQtransactionStatus(_conn) == PQTRANS_IDLE)
+	{
+		// Outside a transaction nothing was lost with it: run the text itself.
+		PQclear(result);
+		result = PQexecParams(_conn, sql.c_str(), count, nullptr, values.data(), lengths.data(), formats.data(), 0);
+		status = PQresultStatus(result);
+	}
 	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(result, sql);
 	return PostgresResult(result);
+}
+
+const std::string* PostgresConnection::preparedName(const std::string& sql, int parameterCount)
+{
+	auto found = _prepared.find(sql);
+	if (found != _prepared.end()) return &found->second;
+	if (_prepared.size() >= MAX_PREPARED) return nullptr;
+	// A text run once may be a one-off (an operator's command): it waits for its second run.
+	if (_seenOnce.insert(sql).second)
+	{
+		if (_seenOnce.size() > MAX_SEEN_ONCE) _seenOnce.clear();
+		return nullptr;
+	}
+	std::string name = "sygen_" + std::to_string(++_preparedCount);
+	pg_result* result = PQprepare(_conn, name.c_str(), sql.c_str(), parameterCount, nullptr);
+	if (PQresultStatus(result) != PGRES_COMMAND_OK) fail(result, sql);
+	PQclear(result);
+	_seenOnce.erase(sql);
+	return &_prepared.emplace(sql, name).first->second;
+}
+
+bool PostgresConnection::forgetPrepared(pg_result* result, const std::string& sql)
+{
+	const char* code = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+	std::string state = code ? code : "";
+	// 26000: no such prepared statement; 0A000: "cached plan must not change result type".
+	if (state != "26000" && state != "0A000") return false;
+	_prepared.erase(sql);
+	_seenOnce.insert(sql); // prepared again at its next run
+	return true;
 }
 
 void PostgresConnection::execute(const std::string& sql)

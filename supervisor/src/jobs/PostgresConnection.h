@@ -11,6 +11,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 struct pg_conn;
@@ -63,6 +65,14 @@ class PostgresConnection
 /// including several hosts and target_session_attrs (libpq tries them in turn).
 /// Statements take their values as parameters only ($1, $2, ...), never spliced
 /// into the SQL text. Not thread-safe: one user at a time.
+///
+/// A statement text run a second time is prepared on the server (up to
+/// MAX_PREPARED texts per connection) and run as a prepared statement from then
+/// on: the server parses and plans it once instead of at every run, which was
+/// most of PostgreSQL's own CPU per job in the cluster benchmark (the claim, the
+/// start and result batches are the same few texts every time). Behind a pooler
+/// in transaction mode this needs its support for prepared statements
+/// (docs/OPERATIONS.md, "Cluster mode").
 {
 public:
 	using Param = std::optional<std::string>; ///< nullopt: SQL NULL.
@@ -101,10 +111,23 @@ public:
 	/// The password in the DSN, "" when none (to register it with the log filter).
 
 private:
+	static constexpr std::size_t MAX_PREPARED = 64;
+	static constexpr std::size_t MAX_SEEN_ONCE = 256;
+
 	PostgresResult run(const std::string& sql, const std::vector<Param>& params, const std::vector<bool>* binary);
+	const std::string* preparedName(const std::string& sql, int parameterCount);
+	/// The server-side name of sql's prepared statement, preparing it now if it was
+	/// run once before and there is room; nullptr: run it unprepared.
+	bool forgetPrepared(pg_result* result, const std::string& sql);
+	/// Drops sql's entry and returns true when the server no longer has that
+	/// statement (a pooler gave another session) or its plan no longer fits the
+	/// table; it is prepared again later.
 	[[noreturn]] void fail(pg_result* result, const std::string& sql);
 
 	pg_conn* _conn = nullptr;
+	std::unordered_map<std::string, std::string> _prepared; ///< SQL text -> statement name.
+	std::unordered_set<std::string> _seenOnce;              ///< texts run once, unprepared.
+	std::size_t _preparedCount = 0;
 };
 
 } // namespace Sygen
