@@ -49,6 +49,16 @@ public:
 		CPPUNIT_ASSERT_EQUAL(std::string("4"), connection.query(sql, {std::string("3")}).text(0, 0));
 		CPPUNIT_ASSERT_EQUAL(1LL, preparedCount(connection, sql));
 		CPPUNIT_ASSERT(connection.query(sql, {std::nullopt}).isNull(0, 0));
+		// A many-row statement (many parameters) stays unprepared.
+		std::string wide = "SELECT $1::int";
+		std::vector<PostgresConnection::Param> params{std::string("7")};
+		for (int i = 2; i <= 40; ++i)
+		{
+			wide += " + $" + std::to_string(i) + "::int";
+			params.push_back(std::string("0"));
+		}
+		for (int run = 0; run < 3; ++run) CPPUNIT_ASSERT_EQUAL(std::string("7"), connection.query(wide, params).text(0, 0));
+		CPPUNIT_ASSERT_EQUAL(0LL, preparedCount(connection, wide));
 		// Binary parameters reach a prepared statement as bytes too.
 		std::string bytes("a\0b", 3);
 		connection.queryBinary("SELECT $1::bytea", {bytes}, {true});

@@ -66,8 +66,9 @@ class PostgresConnection
 /// Statements take their values as parameters only ($1, $2, ...), never spliced
 /// into the SQL text. Not thread-safe: one user at a time.
 ///
-/// A statement text run a second time is prepared on the server (up to
-/// MAX_PREPARED texts per connection) and run as a prepared statement from then
+/// A statement text with at most MAX_PREPARED_PARAMETERS parameters, run a second
+/// time, is prepared on the server (up to MAX_PREPARED texts per connection) and
+/// run as a prepared statement from then
 /// on: the server parses and plans it once instead of at every run, which was
 /// most of PostgreSQL's own CPU per job in the cluster benchmark (the claim, the
 /// start and result batches are the same few texts every time). Behind a pooler
@@ -113,6 +114,7 @@ public:
 private:
 	static constexpr std::size_t MAX_PREPARED = 64;
 	static constexpr std::size_t MAX_SEEN_ONCE = 256;
+	static constexpr int MAX_PREPARED_PARAMETERS = 32;
 
 	PostgresResult run(const std::string& sql, const std::vector<Param>& params, const std::vector<bool>* binary);
 	const std::string* preparedName(const std::string& sql, int parameterCount);
