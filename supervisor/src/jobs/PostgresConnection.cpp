@@ -10,6 +10,13 @@ namespace Sygen {
 
 namespace {
 
+bool succeeded(pg_result* result)
+/// A statement's result that carries no error (PQresultStatus of nullptr is a fatal error).
+{
+	ExecStatusType status = PQresultStatus(result);
+	return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+}
+
 std::string trimmed(const char* message)
 {
 	std::string text = message ? message : "";
@@ -159,16 +166,13 @@ PostgresResult PostgresConnection::run(const std::string& sql, const std::vector
 	const std::string* name = preparedName(sql, count);
 	pg_result* result = name ? PQexecPrepared(_conn, name->c_str(), count, values.data(), lengths.data(), formats.data(), 0)
 							 : PQexecParams(_conn, sql.c_str(), count, nullptr, values.data(), lengths.data(), formats.data(), 0);
-	ExecStatusType status = PQresultStatus(result);
-	if (name && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && forgetPrepared(result, sql) &&
-		PQtransactionStatus(_conn) == PQTRANS_IDLE)
+	if (name && !succeeded(result) && forgetPrepared(result, sql) && PQtransactionStatus(_conn) == PQTRANS_IDLE)
 	{
 		// Outside a transaction nothing was lost with it: run the text itself.
 		PQclear(result);
 		result = PQexecParams(_conn, sql.c_str(), count, nullptr, values.data(), lengths.data(), formats.data(), 0);
-		status = PQresultStatus(result);
 	}
-	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(result, sql);
+	if (!succeeded(result)) fail(result, sql);
 	return PostgresResult(result);
 }
 
@@ -209,8 +213,7 @@ bool PostgresConnection::forgetPrepared(pg_result* result, const std::string& sq
 void PostgresConnection::execute(const std::string& sql)
 {
 	pg_result* result = PQexec(_conn, sql.c_str());
-	ExecStatusType status = PQresultStatus(result);
-	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(result, sql);
+	if (!succeeded(result)) fail(result, sql);
 	PQclear(result);
 }
 

@@ -68,12 +68,11 @@ class PostgresConnection
 ///
 /// A statement text with at most MAX_PREPARED_PARAMETERS parameters, run a second
 /// time, is prepared on the server (up to MAX_PREPARED texts per connection) and
-/// run as a prepared statement from then
-/// on: the server parses and plans it once instead of at every run, which was
-/// most of PostgreSQL's own CPU per job in the cluster benchmark (the claim, the
-/// start and result batches are the same few texts every time). Behind a pooler
-/// in transaction mode this needs its support for prepared statements
-/// (docs/OPERATIONS.md, "Cluster mode").
+/// run as a prepared statement from then on: the server parses and plans it once
+/// instead of at every run, which was most of PostgreSQL's own CPU per job in the
+/// cluster benchmark (the claim, the start and result batches are the same few
+/// texts every time). Behind a pooler in transaction mode this needs its support
+/// for prepared statements (docs/OPERATIONS.md, "Cluster mode").
 {
 public:
 	using Param = std::optional<std::string>; ///< nullopt: SQL NULL.

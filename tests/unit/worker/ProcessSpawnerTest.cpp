@@ -9,7 +9,6 @@
 #include <condition_variable>
 #include <cppunit/extensions/HelperMacros.h>
 #include <fcntl.h>
-#include <fstream>
 #include <mutex>
 #include <pthread.h>
 #include <set>
@@ -62,14 +61,6 @@ Output runToEnd(const SpawnOptions& o)
 	out.text = readAll(p.stdoutFd);
 	out.status = ProcessSpawner::wait(p.pid);
 	return out;
-}
-
-std::string threadStatus(pid_t tid)
-{
-	std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/status");
-	std::stringstream text;
-	text << in.rdbuf();
-	return text.str();
 }
 
 std::string statusLine(const std::string& status, const std::string& key)
@@ -318,7 +309,7 @@ public:
 		o.gid = 65534;
 		o.groups = std::vector<gid_t>{65534};
 		Output out = runToEnd(o);
-		std::string helperStatus = threadStatus(helperTid);
+		std::string helperStatus = Sygen::Test::readFile("/proc/self/task/" + std::to_string(helperTid) + "/status");
 		{
 			std::lock_guard<std::mutex> guard(lock);
 			spawned = true;
